@@ -1,0 +1,19 @@
+import type { Config } from "~/lib/config.server";
+import type { Db } from "~/lib/db.server";
+import type { Logger } from "~/lib/logger.server";
+
+/** What the server hands every loader and action: dependencies are passed in, never imported as singletons. */
+export interface AppServices {
+  db: Db;
+  config: Config;
+  log: Logger;
+  requestId: string;
+  /** The token every mutating form must carry (bound to this browser's CSRF cookie). */
+  csrfToken: string;
+  /** Wakes the email outbox after something was queued. */
+  kickOutbox: () => void;
+}
+
+declare module "react-router" {
+  interface AppLoadContext extends AppServices {}
+}

@@ -1,0 +1,187 @@
+import { hash, verify } from "@node-rs/argon2";
+import type { Db } from "~/lib/db.server";
+import { isUniqueViolation } from "~/lib/db.server";
+import { hashToken, randomToken } from "~/lib/tokens.server";
+import type { Role } from "./permissions";
+
+export const SESSION_DAYS = 30;
+export const MAX_FAILED_LOGINS = 5;
+export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
+const RESET_TOKEN_MS = 60 * 60 * 1000;
+const INVITATION_MS = 7 * 24 * 60 * 60 * 1000;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password); // argon2id with the library's recommended parameters
+}
+
+// Verified against when the email is unknown, so a failed login takes as long either way.
+let dummyHash: Promise<string> | undefined;
+
+export async function signUp(
+  db: Db,
+  input: { name: string; email: string; password: string; organisationName: string; locale: "fr" | "en" },
+) {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.$transaction(async (tx) => {
+      const user = await tx.user.create({ data: { name: input.name, email: input.email, passwordHash, locale: input.locale } });
+      const organisation = await tx.organisation.create({
+        data: { legalName: input.organisationName, locale: input.locale, memberships: { create: { userId: user.id, role: "owner" } } },
+      });
+      return { ok: true as const, user, organisation };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false as const, reason: "emailTaken" as const };
+    throw error;
+  }
+}
+
+export type LoginResult =
+  | { ok: true; user: { id: string; mustChangePassword: boolean } }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "throttled"; retryAfterMinutes: number };
+
+export async function authenticate(db: Db, email: string, password: string, now: Date): Promise<LoginResult> {
+  const throttle = await db.loginThrottle.findUnique({ where: { key: email } });
+  if (throttle?.lockedUntil && throttle.lockedUntil > now) {
+    return { ok: false, reason: "throttled", retryAfterMinutes: Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 60000) };
+  }
+  const user = await db.user.findUnique({ where: { email } });
+  const valid = user?.passwordHash
+    ? await verify(user.passwordHash, password)
+    : (await verify(await (dummyHash ??= hashPassword(randomToken())), password), false);
+  if (valid && user) {
+    if (throttle) await db.loginThrottle.delete({ where: { key: email } }).catch(() => {});
+    return { ok: true, user };
+  }
+  await recordFailedLogin(db, email, now);
+  return { ok: false, reason: "invalid" };
+}
+
+async function recordFailedLogin(db: Db, key: string, now: Date) {
+  await db.$transaction(async (tx) => {
+    const current = await tx.loginThrottle.findUnique({ where: { key } });
+    const windowOpen = current && now.getTime() - current.firstFailAt.getTime() < THROTTLE_WINDOW_MS;
+    const failures = windowOpen ? current.failures + 1 : 1;
+    const data = {
+      failures,
+      firstFailAt: windowOpen ? current.firstFailAt : now,
+      lockedUntil: failures >= MAX_FAILED_LOGINS ? new Date(now.getTime() + THROTTLE_WINDOW_MS) : null,
+    };
+    await tx.loginThrottle.upsert({ where: { key }, create: { key, ...data }, update: data });
+  });
+}
+
+export async function createSession(db: Db, userId: string, organisationId: string | null, now: Date) {
+  const token = randomToken();
+  const session = await db.session.create({
+    data: { tokenHash: hashToken(token), userId, organisationId, expiresAt: new Date(now.getTime() + SESSION_DAYS * 86400_000) },
+  });
+  return { token, session };
+}
+
+export async function findSession(db: Db, token: string, now: Date) {
+  const session = await db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+  if (!session || session.expiresAt <= now) return null;
+  return session;
+}
+
+export async function destroySession(db: Db, token: string) {
+  await db.session.deleteMany({ where: { tokenHash: hashToken(token) } });
+}
+
+export async function changePassword(db: Db, userId: string, keepSessionId: string | null, password: string) {
+  const passwordHash = await hashPassword(password);
+  await db.$transaction([
+    db.user.update({ where: { id: userId }, data: { passwordHash, mustChangePassword: false } }),
+    db.session.deleteMany({ where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } }),
+  ]);
+}
+
+export async function verifyUserPassword(db: Db, userId: string, password: string): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { id: userId } });
+  return Boolean(user?.passwordHash && (await verify(user.passwordHash, password)));
+}
+
+/** Returns the token to email, or null when no such account exists (the caller says the same thing either way). */
+export async function createPasswordReset(db: Db, email: string, now: Date) {
+  const user = await db.user.findUnique({ where: { email } });
+  if (!user) return null;
+  const token = randomToken();
+  const reset = await db.passwordResetToken.create({
+    data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + RESET_TOKEN_MS) },
+  });
+  return { user, token, resetId: reset.id };
+}
+
+export async function findUsableResetToken(db: Db, token: string, now: Date) {
+  const reset = await db.passwordResetToken.findUnique({ where: { tokenHash: hashToken(token) } });
+  return reset && !reset.usedAt && reset.expiresAt > now ? reset : null;
+}
+
+/** Single use: the token is consumed in the same statement that checks it, so two tabs cannot both use it. */
+export async function resetPassword(db: Db, token: string, password: string, now: Date) {
+  const passwordHash = await hashPassword(password);
+  return db.$transaction(async (tx) => {
+    const claimed = await tx.passwordResetToken.updateMany({
+      where: { tokenHash: hashToken(token), usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
+    if (claimed.count !== 1) return null;
+    const reset = await tx.passwordResetToken.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } });
+    await tx.session.deleteMany({ where: { userId: reset.userId } });
+    return tx.user.update({ where: { id: reset.userId }, data: { passwordHash, mustChangePassword: false } });
+  });
+}
+
+export type InvitationResult =
+  | { kind: "alreadyMember" }
+  | { kind: "added"; userName: string }
+  | { kind: "invited"; token: string };
+
+export async function inviteMember(
+  db: Db,
+  input: { organisationId: string; invitedById: string; email: string; role: Role },
+  now: Date,
+): Promise<InvitationResult> {
+  const existing = await db.user.findUnique({
+    where: { email: input.email },
+    include: { memberships: { where: { organisationId: input.organisationId } } },
+  });
+  if (existing?.memberships.length) return { kind: "alreadyMember" };
+  if (existing) {
+    await db.membership.create({ data: { userId: existing.id, organisationId: input.organisationId, role: input.role } });
+    return { kind: "added", userName: existing.name };
+  }
+  const token = randomToken();
+  await db.invitation.create({
+    data: { ...input, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + INVITATION_MS) },
+  });
+  return { kind: "invited", token };
+}
+
+/**
+ * First login of an invited person: creates the account (no password yet, so the app forces the choice),
+ * the membership, and consumes the invitation.
+ */
+export async function acceptInvitation(db: Db, token: string, now: Date) {
+  return db.$transaction(async (tx) => {
+    const claimed = await tx.invitation.updateMany({
+      where: { tokenHash: hashToken(token), acceptedAt: null, expiresAt: { gt: now } },
+      data: { acceptedAt: now },
+    });
+    if (claimed.count !== 1) return null;
+    const invitation = await tx.invitation.findUniqueOrThrow({ where: { tokenHash: hashToken(token) }, include: { organisation: true } });
+    const user =
+      (await tx.user.findUnique({ where: { email: invitation.email } })) ??
+      (await tx.user.create({
+        data: { email: invitation.email, name: invitation.email.split("@")[0], mustChangePassword: true, locale: invitation.organisation.locale },
+      }));
+    await tx.membership.upsert({
+      where: { userId_organisationId: { userId: user.id, organisationId: invitation.organisationId } },
+      create: { userId: user.id, organisationId: invitation.organisationId, role: invitation.role },
+      update: {},
+    });
+    return { user, organisationId: invitation.organisationId };
+  });
+}

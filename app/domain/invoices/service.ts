@@ -1,0 +1,197 @@
+import type { Db } from "~/lib/db.server";
+import type { MessageKey } from "~/i18n";
+import { optionalText } from "../validation";
+import type { DraftInput } from "./draft";
+import { formatInvoiceNumber } from "./numbering";
+import { computeTotals } from "./totals";
+
+export const INVOICE_STATUSES = ["draft", "open", "partially_paid", "paid", "void"] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+export const INVOICES_PAGE_SIZE = 25;
+/** States in which money is still expected. */
+export const UNPAID_STATUSES: InvoiceStatus[] = ["open", "partially_paid"];
+
+export function isInvoiceStatus(value: unknown): value is InvoiceStatus {
+  return typeof value === "string" && (INVOICE_STATUSES as readonly string[]).includes(value);
+}
+
+export type ServiceResult<T> = { ok: true; value: T } | { ok: false; error: MessageKey; field?: string; vars?: Record<string, string> };
+
+export interface InvoiceFilters {
+  status?: InvoiceStatus;
+  customerId?: string;
+  overdue?: boolean;
+  page?: number;
+}
+
+export async function listInvoices(db: Db, organisationId: string, filters: InvoiceFilters, today: Date) {
+  const where = {
+    organisationId,
+    ...(filters.customerId ? { customerId: filters.customerId } : {}),
+    ...(filters.overdue
+      ? { status: filters.status && UNPAID_STATUSES.includes(filters.status) ? filters.status : { in: UNPAID_STATUSES }, dueDate: { lt: today } }
+      : filters.status
+        ? { status: filters.status }
+        : {}),
+  };
+  const [total, invoices] = await Promise.all([
+    db.invoice.count({ where }),
+    db.invoice.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (Math.max(1, filters.page ?? 1) - 1) * INVOICES_PAGE_SIZE,
+      take: INVOICES_PAGE_SIZE,
+      select: {
+        id: true, number: true, status: true, currency: true, issueDate: true, dueDate: true, totalMinor: true, amountDueMinor: true,
+        customer: { select: { id: true, name: true, company: true } },
+      },
+    }),
+  ]);
+  const pages = Math.max(1, Math.ceil(total / INVOICES_PAGE_SIZE));
+  return { invoices, total, page: Math.max(1, filters.page ?? 1), pages };
+}
+
+export function getInvoice(db: Db, organisationId: string, id: string) {
+  return db.invoice.findFirst({
+    where: { id, organisationId },
+    include: { lines: { orderBy: { position: "asc" } }, customer: true, organisation: true, payments: { orderBy: { createdAt: "asc" } } },
+  });
+}
+export type InvoiceWithDetails = NonNullable<Awaited<ReturnType<typeof getInvoice>>>;
+
+function invoiceData(input: DraftInput) {
+  const totals = computeTotals(input.lines);
+  return {
+    header: {
+      customerId: input.customerId,
+      currency: input.currency,
+      issueDate: input.issueDate,
+      dueDate: input.dueDate,
+      notes: input.notes,
+      paymentTerms: input.paymentTerms,
+      onlinePayment: input.onlinePayment,
+      allowPartialPayment: input.allowPartialPayment,
+      subtotalMinor: totals.subtotalMinor,
+      taxMinor: totals.taxMinor,
+      totalMinor: totals.totalMinor,
+      amountDueMinor: totals.totalMinor,
+    },
+    lines: input.lines.map((line, position) => ({ ...line, position, totalMinor: totals.lineTotalsMinor[position] })),
+  };
+}
+
+async function customerUsable(db: Db, organisationId: string, customerId: string) {
+  return Boolean(await db.customer.findFirst({ where: { id: customerId, organisationId, archivedAt: null }, select: { id: true } }));
+}
+
+export async function createDraft(db: Db, organisationId: string, input: DraftInput): Promise<ServiceResult<{ id: string }>> {
+  if (!(await customerUsable(db, organisationId, input.customerId))) return { ok: false, error: "errors.customerNotFound", field: "customerId" };
+  const { header, lines } = invoiceData(input);
+  const invoice = await db.invoice.create({ data: { ...header, organisationId, lines: { create: lines } }, select: { id: true } });
+  return { ok: true, value: invoice };
+}
+
+export async function updateDraft(db: Db, organisationId: string, id: string, input: DraftInput): Promise<ServiceResult<null> | null> {
+  const { header, lines } = invoiceData(input);
+  return db.$transaction(async (tx) => {
+    const invoice = await tx.invoice.findFirst({ where: { id, organisationId }, select: { status: true } });
+    if (!invoice) return null;
+    if (invoice.status !== "draft") return { ok: false, error: "invoices.errors.notDraft" };
+    if (!(await customerUsable(tx as Db, organisationId, input.customerId))) return { ok: false, error: "errors.customerNotFound", field: "customerId" };
+    await tx.invoiceLine.deleteMany({ where: { invoiceId: id } });
+    await tx.invoice.update({ where: { id }, data: { ...header, lines: { create: lines } } });
+    return { ok: true, value: null };
+  });
+}
+
+export async function deleteDraft(db: Db, organisationId: string, id: string): Promise<ServiceResult<null> | null> {
+  const invoice = await db.invoice.findFirst({ where: { id, organisationId }, select: { status: true } });
+  if (!invoice) return null;
+  const { count } = await db.invoice.deleteMany({ where: { id, organisationId, status: "draft" } });
+  return count === 1 ? { ok: true, value: null } : { ok: false, error: "invoices.errors.notDraft" };
+}
+
+/**
+ * Gives a draft its number and makes it immutable. The organisation's counter is incremented in the
+ * same transaction that writes the number, so a failure rolls both back (no gap) and SQLite's single
+ * writer orders concurrent finalisations (no duplicate). A unique index on (organisation, number) backs it up.
+ */
+export async function finaliseInvoice(db: Db, organisationId: string, id: string, now: Date): Promise<ServiceResult<{ number: string }> | null> {
+  return db.$transaction(async (tx): Promise<ServiceResult<{ number: string }> | null> => {
+    const invoice = await tx.invoice.findFirst({ where: { id, organisationId }, include: { customer: true, organisation: true, lines: true } });
+    if (!invoice) return null;
+    if (invoice.status !== "draft") return { ok: false, error: "invoices.errors.notDraft" };
+    if (invoice.lines.length === 0) return { ok: false, error: "errors.noLines" };
+    if (invoice.customer.archivedAt) return { ok: false, error: "invoices.errors.customerArchived" };
+    const latest = await tx.invoice.findFirst({
+      where: { organisationId, sequence: { not: null } },
+      orderBy: { sequence: "desc" },
+      select: { issueDate: true },
+    });
+    if (latest && invoice.issueDate < latest.issueDate) {
+      return { ok: false, error: "invoices.errors.issueDateBeforeLast", vars: { date: latest.issueDate.toISOString().slice(0, 10) } };
+    }
+    const { lastInvoiceSequence: sequence, invoiceNumberFormat } = await tx.organisation.update({
+      where: { id: organisationId },
+      data: { lastInvoiceSequence: { increment: 1 } },
+      select: { lastInvoiceSequence: true, invoiceNumberFormat: true },
+    });
+    const number = formatInvoiceNumber(invoiceNumberFormat, sequence, invoice.issueDate);
+    const { organisation: seller, customer: buyer } = invoice;
+    const parties = {
+      seller: {
+        legalName: seller.legalName, addressLine1: seller.addressLine1, addressLine2: seller.addressLine2, postalCode: seller.postalCode,
+        city: seller.city, country: seller.country, siret: seller.siret, vatNumber: seller.vatNumber, legalMentions: seller.legalMentions,
+        iban: seller.iban, bic: seller.bic,
+      },
+      buyer: {
+        name: buyer.name, company: buyer.company, email: buyer.email, addressLine1: buyer.addressLine1, addressLine2: buyer.addressLine2,
+        postalCode: buyer.postalCode, city: buyer.city, country: buyer.country, reference: buyer.reference,
+      },
+    };
+    const claimed = await tx.invoice.updateMany({
+      where: { id, organisationId, status: "draft" },
+      data: {
+        status: "open", number, sequence, finalisedAt: now, partiesSnapshot: JSON.stringify(parties),
+        amountDueMinor: invoice.totalMinor - invoice.amountPaidMinor,
+      },
+    });
+    // Another request finalised it meanwhile: roll back our increment so the sequence has no gap.
+    if (claimed.count !== 1) throw new ConcurrentFinalisation();
+    return { ok: true, value: { number } };
+  }).catch((error) => {
+    if (error instanceof ConcurrentFinalisation) return { ok: false as const, error: "invoices.errors.notDraft" as const };
+    throw error;
+  });
+}
+
+class ConcurrentFinalisation extends Error {}
+
+export const voidReasonField = optionalText(500).refine((reason) => reason.length > 0, "errors.required");
+
+export async function voidInvoice(db: Db, organisationId: string, id: string, reason: string, now: Date): Promise<ServiceResult<null> | null> {
+  const invoice = await db.invoice.findFirst({ where: { id, organisationId }, select: { id: true } });
+  if (!invoice) return null;
+  const { count } = await db.invoice.updateMany({
+    where: { id, organisationId, status: "open", amountPaidMinor: 0 },
+    data: { status: "void", voidReason: reason, voidedAt: now, amountDueMinor: 0 },
+  });
+  return count === 1 ? { ok: true, value: null } : { ok: false, error: "invoices.errors.cannotVoid" };
+}
+
+export interface Parties {
+  seller: {
+    legalName: string; addressLine1: string; addressLine2: string; postalCode: string; city: string; country: string;
+    siret: string; vatNumber: string; legalMentions: string; iban: string; bic: string;
+  };
+  buyer: {
+    name: string; company: string; email: string; addressLine1: string; addressLine2: string; postalCode: string; city: string;
+    country: string; reference: string;
+  };
+}
+
+/** The parties as printed: frozen at finalisation, live while the invoice is a draft. */
+export function partiesOf(invoice: InvoiceWithDetails): Parties {
+  if (invoice.partiesSnapshot) return JSON.parse(invoice.partiesSnapshot) as Parties;
+  return { seller: invoice.organisation, buyer: invoice.customer };
+}

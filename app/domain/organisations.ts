@@ -1,0 +1,61 @@
+import { z } from "zod";
+import type { Db } from "~/lib/db.server";
+import { normaliseBic, normaliseIban, normaliseSiret, normaliseVatNumber } from "./identifiers";
+import { isValidNumberFormat } from "./invoices/numbering";
+import { CURRENCIES } from "./money";
+import { localeField, optionalText, requiredText } from "./validation";
+
+const optionalIdentifier = (normalise: (value: string) => string | null, message: "errors.ibanFormat" | "errors.bicFormat" | "errors.siret" | "errors.vatNumber") =>
+  optionalText(64).transform((value, ctx) => {
+    if (!value) return "";
+    const normalised = normalise(value);
+    if (!normalised) ctx.addIssue({ code: "custom", message });
+    return normalised ?? "";
+  });
+
+export const organisationProfileSchema = z.object({
+  legalName: requiredText(120),
+  addressLine1: optionalText(120),
+  addressLine2: optionalText(120),
+  postalCode: optionalText(16),
+  city: optionalText(80),
+  country: z.preprocess((v) => (typeof v === "string" ? v.trim().toUpperCase() : ""), z.string().regex(/^[A-Z]{2}$/, "errors.invalid")),
+  siret: optionalIdentifier(normaliseSiret, "errors.siret"),
+  vatNumber: optionalIdentifier(normaliseVatNumber, "errors.vatNumber"),
+  legalMentions: optionalText(300),
+  defaultCurrency: z.enum(CURRENCIES, { error: "errors.currency" }),
+  locale: localeField,
+  paymentTermsDays: z.preprocess((v) => (v === "" || v === undefined ? undefined : Number(v)), z.number({ error: "errors.invalid" }).int("errors.invalid").min(0, "errors.invalid").max(365, "errors.invalid")),
+  iban: optionalIdentifier(normaliseIban, "errors.ibanFormat"),
+  bic: optionalIdentifier(normaliseBic, "errors.bicFormat"),
+  invoiceNumberFormat: requiredText(40).refine(isValidNumberFormat, "errors.numberFormat"),
+});
+export type OrganisationProfile = z.infer<typeof organisationProfileSchema>;
+
+export const newOrganisationSchema = z.object({ legalName: requiredText(120), locale: localeField.default("fr") });
+
+export function createOrganisation(db: Db, ownerId: string, input: { legalName: string; locale: "fr" | "en" }) {
+  return db.organisation.create({
+    data: { legalName: input.legalName, locale: input.locale, memberships: { create: { userId: ownerId, role: "owner" } } },
+  });
+}
+
+export function updateOrganisationProfile(db: Db, organisationId: string, profile: OrganisationProfile) {
+  return db.organisation.update({ where: { id: organisationId }, data: profile });
+}
+
+export function membershipsOf(db: Db, userId: string) {
+  return db.membership.findMany({ where: { userId }, include: { organisation: true }, orderBy: { createdAt: "asc" } });
+}
+
+export function findMembership(db: Db, userId: string, organisationId: string) {
+  return db.membership.findUnique({ where: { userId_organisationId: { userId, organisationId } }, include: { organisation: true } });
+}
+
+export function listMembers(db: Db, organisationId: string) {
+  return db.membership.findMany({ where: { organisationId }, include: { user: true }, orderBy: { createdAt: "asc" } });
+}
+
+export function listPendingInvitations(db: Db, organisationId: string, now: Date) {
+  return db.invitation.findMany({ where: { organisationId, acceptedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } });
+}

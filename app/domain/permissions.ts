@@ -1,0 +1,26 @@
+export const ROLES = ["owner", "admin", "member", "accountant"] as const;
+export type Role = (typeof ROLES)[number];
+
+const grants = {
+  manageOrganisation: ["owner", "admin"],
+  manageMembers: ["owner", "admin"],
+  connectProviders: ["owner", "admin"],
+  editCustomers: ["owner", "admin", "member"],
+  editInvoices: ["owner", "admin", "member"],
+  viewInvoices: ["owner", "admin", "member", "accountant"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof grants;
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+export function can(role: string, permission: Permission): boolean {
+  return (grants[permission] as readonly string[]).includes(role);
+}
+
+/** Only an owner may make someone else an owner. */
+export function canGrantRole(granterRole: string, role: Role): boolean {
+  return can(granterRole, "manageMembers") && (role !== "owner" || granterRole === "owner");
+}

@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { isMessageKey, type MessageKey } from "~/i18n";
+
+/** Field errors are message keys, translated when rendered. Keys of nested fields are dotted ("lines.0.unitPrice"). */
+export type FieldErrors = Record<string, MessageKey>;
+export type Validated<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
+
+export const requiredText = (max = 200) =>
+  z.preprocess((v) => v ?? "", z.string().trim().min(1, "errors.required").max(max, "errors.tooLong"));
+export const optionalText = (max = 200) => z.preprocess((v) => v ?? "", z.string().trim().max(max, "errors.tooLong"));
+export const emailAddress = z.preprocess(
+  (v) => (typeof v === "string" ? v.trim().toLowerCase() : ""),
+  z.string().min(1, "errors.required").max(254, "errors.tooLong").pipe(z.email("errors.email")),
+);
+export const optionalEmail = z.preprocess(
+  (v) => (typeof v === "string" ? v.trim().toLowerCase() : ""),
+  z.union([z.literal(""), z.string().max(254, "errors.tooLong").pipe(z.email("errors.email"))]),
+);
+export const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
+export const localeField = z.enum(["fr", "en"], { error: "errors.locale" });
+export const newPassword = z
+  .string({ error: "errors.required" })
+  .min(10, "errors.passwordTooShort")
+  .max(256, "errors.passwordTooLong");
+/** ISO date from an <input type="date">, as a calendar day at UTC midnight. */
+export const calendarDay = z.preprocess(
+  (v) => v ?? "",
+  z
+    .string()
+    .min(1, "errors.required")
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "errors.date")
+    .transform((value, ctx) => {
+      const date = new Date(`${value}T00:00:00.000Z`);
+      if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+        ctx.addIssue({ code: "custom", message: "errors.date" });
+        return z.NEVER;
+      }
+      return date;
+    }),
+);
+
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "form";
+    if (!errors[key]) errors[key] = isMessageKey(issue.message) ? issue.message : "errors.invalid";
+  }
+  return errors;
+}
+
+export function validate<S extends z.ZodType>(schema: S, input: unknown): Validated<z.infer<S>> {
+  const result = schema.safeParse(input);
+  return result.success ? { ok: true, data: result.data } : { ok: false, errors: fieldErrorsOf(result.error) };
+}
+
+export function formToObject(form: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of form) if (typeof value === "string") values[key] = value;
+  return values;
+}
+
+export function todayUtc(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+export const newPasswordWithConfirmation = z
+  .object({ password: newPassword, confirm: z.string({ error: "errors.required" }) })
+  .refine((value) => value.password === value.confirm, { message: "errors.passwordMismatch", path: ["confirm"] });

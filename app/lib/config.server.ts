@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const envSchema = z.object({
+  NODE_ENV: optional(z.enum(["development", "production", "test"])).default("production"),
+  PORT: optional(z.coerce.number().int().min(1).max(65535)).default(3000),
+  HOST: optional(z.string()).default("0.0.0.0"),
+  APP_URL: optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://factures.example.com" })),
+  DATABASE_URL: optional(
+    z.string().regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/, "must start with file:, libsql://, http(s):// or ws(s)://"),
+  ).default("file:./data/app.db"),
+  DATABASE_AUTH_TOKEN: optional(z.string()),
+  SESSION_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  ENCRYPTION_KEY: optional(z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)")),
+  RESEND_API_KEY: optional(z.string().startsWith("re_", "must start with re_")),
+  EMAIL_FROM: optional(z.string().min(3)).default("Factures <factures@localhost>"),
+  LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export type Config = Omit<Env, "APP_URL" | "SESSION_SECRET" | "ENCRYPTION_KEY"> & {
+  APP_URL: string;
+  SESSION_SECRET: string;
+  ENCRYPTION_KEY: string;
+  embeddedDatabase: boolean;
+  secureCookies: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every variable.`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates the environment. Secrets may be absent here: see resolveSecrets. */
+export function parseEnv(env: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  return result.data;
+}
+
+/**
+ * Completes the configuration. On the embedded database a missing secret comes from `stored`
+ * (generated once and kept under ./data/); a shared libSQL server serves several instances,
+ * which must all be given the same secrets explicitly.
+ */
+export function completeConfig(env: Env, stored: () => { SESSION_SECRET: string; ENCRYPTION_KEY: string }): Config {
+  const embeddedDatabase = env.DATABASE_URL.startsWith("file:");
+  if (!embeddedDatabase) {
+    const missing = (["SESSION_SECRET", "ENCRYPTION_KEY"] as const).filter((name) => !env[name]);
+    if (missing.length) {
+      throw new ConfigError(missing.map((name) => `${name}: required when DATABASE_URL is not a local file (every instance must share it)`));
+    }
+  }
+  const secrets = env.SESSION_SECRET && env.ENCRYPTION_KEY ? null : stored();
+  const APP_URL = (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
+  return {
+    ...env,
+    APP_URL,
+    SESSION_SECRET: env.SESSION_SECRET ?? secrets!.SESSION_SECRET,
+    ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? secrets!.ENCRYPTION_KEY,
+    embeddedDatabase,
+    secureCookies: APP_URL.startsWith("https://"),
+  };
+}

@@ -1,0 +1,39 @@
+import type { Locale } from "~/i18n";
+
+const intlLocale: Record<Locale, string> = { fr: "fr-FR", en: "en-GB" };
+
+/** Number of minor-unit digits of an ISO 4217 currency (EUR 2, JPY 0, …). */
+export function currencyExponent(currency: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+export function formatMoney(minor: number, currency: string, locale: Locale): string {
+  const exponent = currencyExponent(currency);
+  return new Intl.NumberFormat(intlLocale[locale], { style: "currency", currency }).format(minor / 10 ** exponent);
+}
+
+/** Dates are calendar days stored at UTC midnight: format them in UTC so no reader sees the day before. */
+export function formatDate(date: Date | string, locale: Locale): string {
+  return new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: "long", timeZone: "UTC" }).format(new Date(date));
+}
+
+export function formatDateTime(date: Date | string, locale: Locale): string {
+  return new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Paris" }).format(new Date(date));
+}
+
+export function formatQuantity(thousandths: number, locale: Locale): string {
+  return new Intl.NumberFormat(intlLocale[locale], { maximumFractionDigits: 3 }).format(thousandths / 1000);
+}
+
+export function formatVatRate(basisPoints: number, locale: Locale): string {
+  return new Intl.NumberFormat(intlLocale[locale], { style: "percent", maximumFractionDigits: 2 }).format(basisPoints / 10000);
+}
+
+/** Minor units as a plain decimal for an input field ("1234.50"). */
+export function minorToInput(minor: number, currency: string): string {
+  const exponent = currencyExponent(currency);
+  if (exponent === 0) return String(minor);
+  const sign = minor < 0 ? "-" : "";
+  const abs = Math.abs(minor);
+  return `${sign}${Math.floor(abs / 10 ** exponent)}.${String(abs % 10 ** exponent).padStart(exponent, "0")}`;
+}

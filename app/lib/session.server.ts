@@ -1,0 +1,92 @@
+import { parse as parseCookies, serialize } from "cookie";
+import { redirect, type AppLoadContext } from "react-router";
+import { SESSION_DAYS, createSession, destroySession, findSession } from "~/domain/auth";
+import { findMembership, membershipsOf } from "~/domain/organisations";
+import { can, type Permission } from "~/domain/permissions";
+import { isLocale, localeFromAcceptLanguage, type Locale } from "~/i18n";
+import { forbidden } from "./http.server";
+
+export const SESSION_COOKIE = "sid";
+export const LOCALE_COOKIE = "lang";
+
+export function cookieValue(request: Request, name: string): string | undefined {
+  return parseCookies(request.headers.get("cookie") ?? "")[name];
+}
+
+export function sessionCookie(context: AppLoadContext, token: string) {
+  return serialize(SESSION_COOKIE, token, {
+    httpOnly: true, sameSite: "lax", secure: context.config.secureCookies, path: "/", maxAge: SESSION_DAYS * 86400,
+  });
+}
+
+export function clearSessionCookie(context: AppLoadContext) {
+  return serialize(SESSION_COOKIE, "", { httpOnly: true, sameSite: "lax", secure: context.config.secureCookies, path: "/", maxAge: 0 });
+}
+
+// Nested loaders of one request share one lookup.
+const sessions = new WeakMap<Request, ReturnType<typeof findSession>>();
+
+export function getSession(request: Request, context: AppLoadContext) {
+  const token = cookieValue(request, SESSION_COOKIE);
+  if (!token || token.length > 100) return Promise.resolve(null);
+  let lookup = sessions.get(request);
+  if (!lookup) {
+    lookup = findSession(context.db, token, new Date());
+    sessions.set(request, lookup);
+  }
+  return lookup;
+}
+
+/** The reader's language: the user's choice, else the language cookie, else the browser's. */
+export async function resolveLocale(request: Request, context: AppLoadContext): Promise<Locale> {
+  const session = await getSession(request, context);
+  if (session && isLocale(session.user.locale)) return session.user.locale;
+  const cookie = cookieValue(request, LOCALE_COOKIE);
+  return isLocale(cookie) ? cookie : localeFromAcceptLanguage(request.headers.get("accept-language"));
+}
+
+function loginRedirect(request: Request) {
+  const url = new URL(request.url);
+  const target = url.pathname + url.search;
+  return redirect(target === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(target)}`);
+}
+
+export async function requireUser(request: Request, context: AppLoadContext, options: { allowPendingPassword?: boolean } = {}) {
+  const session = await getSession(request, context);
+  if (!session) throw loginRedirect(request);
+  if (session.user.mustChangePassword && !options.allowPendingPassword) throw redirect("/account/password");
+  return session;
+}
+
+/**
+ * The signed-in member and the organisation they are working in. Every organisation-scoped query
+ * takes `organisation.id` from here, never from the request.
+ */
+export async function requireMember(request: Request, context: AppLoadContext, permission?: Permission) {
+  const session = await requireUser(request, context);
+  let membership = session.organisationId ? await findMembership(context.db, session.userId, session.organisationId) : null;
+  if (!membership) {
+    const [first] = await membershipsOf(context.db, session.userId);
+    if (!first) throw redirect("/orgs/new");
+    membership = first;
+    await context.db.session.update({ where: { id: session.id }, data: { organisationId: first.organisationId } });
+  }
+  if (permission && !can(membership.role, permission)) forbidden();
+  return { session, user: session.user, membership, organisation: membership.organisation, role: membership.role };
+}
+
+export async function startSession(context: AppLoadContext, userId: string, organisationId: string | null) {
+  const { token } = await createSession(context.db, userId, organisationId, new Date());
+  return sessionCookie(context, token);
+}
+
+export async function endSession(request: Request, context: AppLoadContext) {
+  const token = cookieValue(request, SESSION_COOKIE);
+  if (token) await destroySession(context.db, token);
+  return clearSessionCookie(context);
+}
+
+/** Only same-site relative paths: an open redirect would hand our login page to phishers. */
+export function safeRedirectTarget(target: unknown, fallback = "/invoices"): string {
+  return typeof target === "string" && target.startsWith("/") && !target.startsWith("//") && !target.startsWith("/\\") ? target : fallback;
+}

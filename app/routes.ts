@@ -1,0 +1,30 @@
+import { type RouteConfig, index, layout, route } from "@react-router/dev/routes";
+
+export default [
+  index("routes/home.tsx"),
+  route("login", "routes/login.tsx"),
+  route("signup", "routes/signup.tsx"),
+  route("logout", "routes/logout.tsx"),
+  route("forgot-password", "routes/forgot-password.tsx"),
+  route("reset-password/:token", "routes/reset-password.tsx"),
+  route("invitation/:token", "routes/invitation.tsx"),
+  route("locale", "routes/locale.tsx"),
+  route("mailbox", "routes/mailbox.tsx"),
+  route("mailbox/:emailId", "routes/mailbox-email.tsx"),
+  layout("routes/app-layout.tsx", [
+    route("account/password", "routes/account-password.tsx"),
+    route("orgs", "routes/orgs.tsx"),
+    route("orgs/new", "routes/orgs-new.tsx"),
+    route("settings/organisation", "routes/settings-organisation.tsx"),
+    route("settings/members", "routes/settings-members.tsx"),
+    route("customers", "routes/customers.tsx"),
+    route("customers/new", "routes/customers-new.tsx"),
+    route("customers/:customerId", "routes/customer.tsx"),
+    route("invoices", "routes/invoices.tsx"),
+    route("invoices/new", "routes/invoices-new.tsx"),
+    route("invoices/:invoiceId", "routes/invoice.tsx"),
+    route("invoices/:invoiceId/edit", "routes/invoice-edit.tsx"),
+  ]),
+  route("invoices/:invoiceId/pdf", "routes/invoice-pdf.tsx"),
+  route("*", "routes/not-found.tsx"),
+] satisfies RouteConfig;

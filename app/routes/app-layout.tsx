@@ -1,0 +1,73 @@
+import { Form, NavLink, Outlet, useLoaderData } from "react-router";
+import { CsrfInput } from "~/components/form";
+import { LanguageSwitch } from "~/components/language-switch";
+import { membershipsOf } from "~/domain/organisations";
+import { can } from "~/domain/permissions";
+import type { MessageKey } from "~/i18n";
+import { useI18n } from "~/i18n/react";
+import { requireUser } from "~/lib/session.server";
+import type { Route } from "./+types/app-layout";
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const onPasswordPage = new URL(request.url).pathname === "/account/password";
+  const session = await requireUser(request, context, { allowPendingPassword: onPasswordPage });
+  const memberships = await membershipsOf(context.db, session.userId);
+  const current = memberships.find((m) => m.organisationId === session.organisationId) ?? memberships[0] ?? null;
+  return {
+    user: { name: session.user.name, email: session.user.email, mustChangePassword: session.user.mustChangePassword },
+    organisation: current ? { id: current.organisationId, name: current.organisation.legalName, role: current.role } : null,
+    organisationCount: memberships.length,
+    mailboxEnabled: !context.config.RESEND_API_KEY,
+  };
+}
+
+export default function AppLayout() {
+  const { t } = useI18n();
+  const { user, organisation, organisationCount, mailboxEnabled } = useLoaderData<typeof loader>();
+  const links: { to: string; label: MessageKey; show: boolean }[] = [
+    { to: "/invoices", label: "nav.invoices", show: Boolean(organisation) },
+    { to: "/customers", label: "nav.customers", show: Boolean(organisation) },
+    { to: "/settings/organisation", label: "nav.settings", show: Boolean(organisation && can(organisation.role, "manageOrganisation")) },
+    { to: "/settings/members", label: "nav.members", show: Boolean(organisation) },
+  ];
+  return (
+    <div className="min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only">{t("nav.skip")}</a>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+          <span className="font-bold text-blue-800">{t("app.name")}</span>
+          {!user.mustChangePassword ? (
+            <nav className="flex flex-wrap gap-1 text-sm">
+              {links.filter((link) => link.show).map((link) => (
+                <NavLink
+                  key={link.to}
+                  to={link.to}
+                  className={({ isActive }) => `rounded px-3 py-1.5 ${isActive ? "bg-blue-50 font-semibold text-blue-800" : "text-slate-700 hover:bg-slate-100"}`}
+                >
+                  {t(link.label)}
+                </NavLink>
+              ))}
+            </nav>
+          ) : null}
+          <div className="ml-auto flex flex-wrap items-center gap-3 text-sm">
+            {organisation ? (
+              <NavLink to="/orgs" className="rounded border border-slate-200 px-2 py-1 text-slate-700 hover:bg-slate-50" title={t("nav.switchOrganisation")}>
+                {organisation.name}{organisationCount > 1 ? " ⇄" : ""}
+              </NavLink>
+            ) : null}
+            {mailboxEnabled ? <a className="text-slate-600 hover:underline" href="/mailbox">{t("nav.mailbox")}</a> : null}
+            <NavLink to="/account/password" className="text-slate-600 hover:underline">{user.name}</NavLink>
+            <LanguageSwitch />
+            <Form method="post" action="/logout">
+              <CsrfInput />
+              <button className="text-slate-600 hover:underline">{t("nav.logout")}</button>
+            </Form>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-6xl px-4 py-6">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import { Form, redirect, useLoaderData } from "react-router";
+import { AuthCard } from "~/components/auth-card";
+import { CsrfInput, FormMessage, buttonClass } from "~/components/form";
+import { acceptInvitation } from "~/domain/auth";
+import { useI18n } from "~/i18n/react";
+import { readForm } from "~/lib/forms.server";
+import { hashToken } from "~/lib/tokens.server";
+import { startSession } from "~/lib/session.server";
+import type { Route } from "./+types/invitation";
+
+export async function loader({ params, context }: Route.LoaderArgs) {
+  const invitation = await context.db.invitation.findUnique({ where: { tokenHash: hashToken(params.token) }, include: { organisation: true } });
+  const usable = invitation && !invitation.acceptedAt && invitation.expiresAt > new Date();
+  return usable ? { organisation: invitation.organisation.legalName, email: invitation.email } : null;
+}
+
+// Accepting takes a click (a POST): mail scanners that open links must not consume the invitation.
+export async function action({ request, params, context }: Route.ActionArgs) {
+  await readForm(request, context);
+  const accepted = await acceptInvitation(context.db, params.token, new Date());
+  if (!accepted) return redirect(`/invitation/${params.token}`);
+  // Someone who already has a password proves who they are by logging in, not by holding a link.
+  if (accepted.user.passwordHash) return redirect("/login");
+  const cookie = await startSession(context, accepted.user.id, accepted.organisationId);
+  return redirect("/account/password", { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Invitation() {
+  const { t } = useI18n();
+  const invitation = useLoaderData<typeof loader>();
+  return (
+    <AuthCard title={invitation ? invitation.organisation : t("auth.loginTitle")}>
+      {invitation ? (
+        <Form method="post" className="space-y-4">
+          <CsrfInput />
+          <p className="text-sm text-slate-600">{invitation.email}</p>
+          <button className={`${buttonClass} w-full`}>{t("email.invite.action")}</button>
+        </Form>
+      ) : (
+        <FormMessage error="auth.invitationInvalid" />
+      )}
+    </AuthCard>
+  );
+}

@@ -1,0 +1,170 @@
+import { Form, Link, redirect, useActionData, useLoaderData } from "react-router";
+import { CsrfInput, Field, FormMessage, buttonClass, dangerButtonClass, secondaryButtonClass } from "~/components/form";
+import { StatusBadge, isOverdue } from "~/components/invoice-table";
+import { Card, PageHeader } from "~/components/page";
+import { computeTotals } from "~/domain/invoices/totals";
+import { deleteDraft, finaliseInvoice, getInvoice, partiesOf, voidInvoice, voidReasonField } from "~/domain/invoices/service";
+import { can } from "~/domain/permissions";
+import type { MessageKey } from "~/i18n";
+import { useI18n } from "~/i18n/react";
+import { formatQuantity, formatVatRate } from "~/lib/format";
+import { readForm } from "~/lib/forms.server";
+import { forbidden, notFound } from "~/lib/http.server";
+import { requireMember } from "~/lib/session.server";
+import type { Route } from "./+types/invoice";
+
+export async function loader({ request, params, context }: Route.LoaderArgs) {
+  const { organisation, role } = await requireMember(request, context, "viewInvoices");
+  const invoice = (await getInvoice(context.db, organisation.id, params.invoiceId)) ?? notFound();
+  const { lines, payments, customer } = invoice;
+  return {
+    invoice: {
+      id: invoice.id, number: invoice.number, status: invoice.status, currency: invoice.currency, issueDate: invoice.issueDate,
+      dueDate: invoice.dueDate, notes: invoice.notes, paymentTerms: invoice.paymentTerms, subtotalMinor: invoice.subtotalMinor,
+      taxMinor: invoice.taxMinor, totalMinor: invoice.totalMinor, amountPaidMinor: invoice.amountPaidMinor, amountDueMinor: invoice.amountDueMinor,
+      voidReason: invoice.voidReason, onlinePayment: invoice.onlinePayment, allowPartialPayment: invoice.allowPartialPayment,
+    },
+    customerId: customer.id,
+    buyer: partiesOf(invoice).buyer,
+    lines,
+    vat: computeTotals(lines).vat,
+    payments: payments.map((p) => ({ id: p.id, provider: p.provider, method: p.method, amountMinor: p.amountMinor, status: p.status, createdAt: p.createdAt })),
+    canEdit: can(role, "editInvoices"),
+  };
+}
+
+export async function action({ request, params, context }: Route.ActionArgs) {
+  const { organisation, role } = await requireMember(request, context, "viewInvoices");
+  const { values, intent } = await readForm(request, context);
+  if (!(await getInvoice(context.db, organisation.id, params.invoiceId))) notFound();
+  if (!can(role, "editInvoices")) forbidden();
+  const now = new Date();
+  if (intent === "finalise") {
+    const result = (await finaliseInvoice(context.db, organisation.id, params.invoiceId, now)) ?? notFound();
+    if (!result.ok) return { error: result.error, vars: result.vars, done: null };
+    context.log.info({ invoiceId: params.invoiceId, number: result.value.number }, "invoice finalised");
+    return { error: null, done: { key: "invoices.finalised" as const, number: result.value.number } };
+  }
+  if (intent === "delete") {
+    const result = (await deleteDraft(context.db, organisation.id, params.invoiceId)) ?? notFound();
+    if (!result.ok) return { error: result.error, done: null };
+    return redirect("/invoices");
+  }
+  if (intent === "void") {
+    const reason = voidReasonField.safeParse(values.reason);
+    if (!reason.success) return { error: null, fieldErrors: { reason: "errors.required" as const }, done: null };
+    const result = (await voidInvoice(context.db, organisation.id, params.invoiceId, reason.data, now)) ?? notFound();
+    if (!result.ok) return { error: result.error, done: null };
+    context.log.info({ invoiceId: params.invoiceId }, "invoice voided");
+    return { error: null, done: { key: "invoices.voided" as const, number: "" } };
+  }
+  return { error: "errors.invalid" as const, done: null };
+}
+
+export default function InvoicePage() {
+  const { t, money, date, locale } = useI18n();
+  const { invoice, buyer, lines, vat, payments, canEdit, customerId } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const title = invoice.number ? `${t("pdf.invoice")} ${invoice.number}` : t("invoices.draftTitle");
+  const isDraft = invoice.status === "draft";
+  return (
+    <div className="max-w-5xl space-y-6">
+      <PageHeader
+        title={title}
+        actions={
+          <>
+            <a className={secondaryButtonClass} href={`/invoices/${invoice.id}/pdf`}>{t("invoices.downloadPdf")}</a>
+            {isDraft && canEdit ? <Link className={secondaryButtonClass} to={`/invoices/${invoice.id}/edit`}>{t("common.edit")}</Link> : null}
+          </>
+        }
+      >
+        <div className="mt-1"><StatusBadge status={invoice.status} overdue={isOverdue(invoice)} /></div>
+      </PageHeader>
+      {result?.error ? (
+        <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">{t(result.error as MessageKey, "vars" in result ? result.vars : undefined)}</p>
+      ) : null}
+      {result?.done ? <FormMessage success={t(result.done.key, { number: result.done.number })} /> : null}
+      {invoice.status === "void" && invoice.voidReason ? <FormMessage error={null} success={t("invoices.voidedBecause", { reason: invoice.voidReason })} /> : null}
+
+      <div className="grid gap-6 md:grid-cols-3">
+        <Card title={t("pdf.buyer")}>
+          <p className="font-medium"><Link className="text-blue-700 hover:underline" to={`/customers/${customerId}`}>{buyer.company || buyer.name}</Link></p>
+          {buyer.company ? <p>{buyer.name}</p> : null}
+          <p className="text-sm text-slate-600">{[buyer.addressLine1, buyer.addressLine2, `${buyer.postalCode} ${buyer.city}`.trim()].filter(Boolean).join(", ")}</p>
+          <p className="text-sm text-slate-600">{buyer.email}</p>
+        </Card>
+        <Card>
+          <dl className="space-y-1 text-sm">
+            <div className="flex justify-between"><dt>{t("invoices.issueDate")}</dt><dd>{date(invoice.issueDate)}</dd></div>
+            <div className="flex justify-between"><dt>{t("invoices.dueDate")}</dt><dd>{date(invoice.dueDate)}</dd></div>
+            <div className="flex justify-between"><dt>{t("invoices.currency")}</dt><dd>{invoice.currency}</dd></div>
+          </dl>
+        </Card>
+        <Card>
+          <dl className="space-y-1 text-sm">
+            <div className="flex justify-between"><dt>{t("invoices.total")}</dt><dd className="tabular-nums">{money(invoice.totalMinor, invoice.currency)}</dd></div>
+            <div className="flex justify-between"><dt>{t("invoices.amountPaid")}</dt><dd className="tabular-nums">{money(invoice.amountPaidMinor, invoice.currency)}</dd></div>
+            <div className="flex justify-between font-semibold"><dt>{t("invoices.amountDue")}</dt><dd className="tabular-nums">{isDraft ? "—" : money(invoice.amountDueMinor, invoice.currency)}</dd></div>
+          </dl>
+        </Card>
+      </div>
+
+      <Card title={t("invoices.lines")}>
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <thead className="text-slate-500">
+              <tr><th className="py-2">{t("invoices.description")}</th><th className="text-right">{t("invoices.quantity")}</th><th className="text-right">{t("invoices.unitPrice")}</th><th className="text-right">{t("invoices.vatRate")}</th><th className="text-right">{t("invoices.lineTotal")}</th></tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {lines.map((line) => (
+                <tr key={line.id}>
+                  <td className="py-2 whitespace-pre-line">{line.description}</td>
+                  <td className="text-right tabular-nums">{formatQuantity(line.quantityThousandths, locale)}</td>
+                  <td className="text-right tabular-nums">{money(line.unitPriceMinor, invoice.currency)}</td>
+                  <td className="text-right tabular-nums">{formatVatRate(line.vatRateBasisPoints, locale)}</td>
+                  <td className="text-right tabular-nums">{money(line.totalMinor, invoice.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <dl className="ml-auto mt-4 max-w-xs space-y-1 text-sm">
+          <div className="flex justify-between"><dt>{t("invoices.subtotal")}</dt><dd className="tabular-nums">{money(invoice.subtotalMinor, invoice.currency)}</dd></div>
+          {vat.map((rate) => (
+            <div key={rate.rateBasisPoints} className="flex justify-between"><dt>{t("invoices.vatAt", { rate: formatVatRate(rate.rateBasisPoints, locale) })}</dt><dd className="tabular-nums">{money(rate.vatMinor, invoice.currency)}</dd></div>
+          ))}
+          <div className="flex justify-between font-semibold"><dt>{t("invoices.total")}</dt><dd className="tabular-nums">{money(invoice.totalMinor, invoice.currency)}</dd></div>
+        </dl>
+        {invoice.paymentTerms ? <p className="mt-4 text-sm"><strong>{t("invoices.paymentTerms")}</strong><br />{invoice.paymentTerms}</p> : null}
+        {invoice.notes ? <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{invoice.notes}</p> : null}
+      </Card>
+
+      {payments.length ? (
+        <Card>
+          <ul className="text-sm">
+            {payments.map((p) => <li key={p.id}>{date(p.createdAt)} — {money(p.amountMinor, invoice.currency)} ({p.provider}, {p.status})</li>)}
+          </ul>
+        </Card>
+      ) : null}
+
+      {canEdit && isDraft ? (
+        <Card>
+          <p className="mb-3 text-sm text-slate-600">{t("invoices.finaliseConfirm")}</p>
+          <div className="flex flex-wrap gap-3">
+            <Form method="post"><CsrfInput /><button name="intent" value="finalise" className={buttonClass}>{t("invoices.finalise")}</button></Form>
+            <Form method="post"><CsrfInput /><button name="intent" value="delete" className={dangerButtonClass}>{t("invoices.deleteDraft")}</button></Form>
+          </div>
+        </Card>
+      ) : null}
+      {canEdit && invoice.status === "open" && invoice.amountPaidMinor === 0 ? (
+        <Card title={t("invoices.void")}>
+          <Form method="post" className="flex flex-wrap items-end gap-3" noValidate>
+            <CsrfInput />
+            <Field className="min-w-64 flex-1" name="reason" label={t("invoices.voidReason")} errors={result && "fieldErrors" in result ? result.fieldErrors : undefined} required maxLength={500} />
+            <button name="intent" value="void" className={dangerButtonClass}>{t("invoices.void")}</button>
+          </Form>
+        </Card>
+      ) : null}
+    </div>
+  );
+}

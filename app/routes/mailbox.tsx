@@ -1,0 +1,44 @@
+import { Link, useLoaderData } from "react-router";
+import { Card, PageHeader } from "~/components/page";
+import { useI18n } from "~/i18n/react";
+import { formatDateTime } from "~/lib/format";
+import { notFound } from "~/lib/http.server";
+import type { Route } from "./+types/mailbox";
+
+/** The local mailbox only exists while no real email provider is configured (the offline sandbox). */
+export async function loader({ context }: Route.LoaderArgs) {
+  if (context.config.RESEND_API_KEY) notFound();
+  const emails = await context.db.outboxEmail.findMany({
+    orderBy: { createdAt: "desc" },
+    take: 100,
+    select: { id: true, toAddress: true, subject: true, status: true, createdAt: true },
+  });
+  return { emails };
+}
+
+export default function Mailbox() {
+  const { t, locale } = useI18n();
+  const { emails } = useLoaderData<typeof loader>();
+  return (
+    <main className="mx-auto max-w-4xl p-6">
+      <PageHeader title={t("mailbox.title")}><p className="text-sm text-slate-600">{t("mailbox.intro")}</p></PageHeader>
+      <Card>
+        {emails.length === 0 ? <p>{t("mailbox.empty")}</p> : (
+          <table className="w-full text-left text-sm">
+            <thead className="text-slate-500"><tr><th className="py-2">{t("mailbox.date")}</th><th>{t("mailbox.to")}</th><th>{t("mailbox.subject")}</th><th /></tr></thead>
+            <tbody className="divide-y divide-slate-100">
+              {emails.map((email) => (
+                <tr key={email.id}>
+                  <td className="py-2">{formatDateTime(email.createdAt, locale)}</td>
+                  <td>{email.toAddress}</td>
+                  <td><Link className="text-blue-700 hover:underline" to={`/mailbox/${email.id}`}>{email.subject}</Link></td>
+                  <td className="text-xs text-slate-500">{email.status}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </main>
+  );
+}

@@ -1,0 +1,97 @@
+import { Form, useActionData, useLoaderData } from "react-router";
+import { z } from "zod";
+import { InvitationEmail } from "../../emails/invitation";
+import { Card, PageHeader } from "~/components/page";
+import { CsrfInput, Field, FormMessage, SelectField, buttonClass } from "~/components/form";
+import { inviteMember } from "~/domain/auth";
+import { listMembers, listPendingInvitations } from "~/domain/organisations";
+import { ROLES, can, canGrantRole, type Role } from "~/domain/permissions";
+import { emailAddress, validate } from "~/domain/validation";
+import { isLocale, translator } from "~/i18n";
+import { useI18n } from "~/i18n/react";
+import { readForm } from "~/lib/forms.server";
+import { forbidden } from "~/lib/http.server";
+import { queueEmail } from "~/lib/mail.server";
+import { requireMember } from "~/lib/session.server";
+import type { Route } from "./+types/settings-members";
+
+const inviteSchema = z.object({ email: emailAddress, role: z.enum(ROLES, { error: "errors.role" }) });
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const { organisation, role } = await requireMember(request, context);
+  const [members, invitations] = await Promise.all([listMembers(context.db, organisation.id), listPendingInvitations(context.db, organisation.id, new Date())]);
+  return {
+    canInvite: can(role, "manageMembers"),
+    grantable: ROLES.filter((r) => canGrantRole(role, r)),
+    members: members.map((m) => ({ id: m.id, name: m.user.name, email: m.user.email, role: m.role, since: m.createdAt })),
+    invitations: can(role, "manageMembers") ? invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresAt: i.expiresAt })) : [],
+  };
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const { organisation, role, user } = await requireMember(request, context, "manageMembers");
+  const { values } = await readForm(request, context);
+  const parsed = validate(inviteSchema, values);
+  if (!parsed.ok) return { errors: parsed.errors, message: null, invited: null };
+  if (!canGrantRole(role, parsed.data.role as Role)) forbidden();
+  const result = await inviteMember(context.db, { organisationId: organisation.id, invitedById: user.id, ...parsed.data }, new Date());
+  if (result.kind === "alreadyMember") return { errors: { email: "members.alreadyMember" as const }, message: null, invited: null };
+  const locale = isLocale(organisation.locale) ? organisation.locale : "fr";
+  const t = translator(locale);
+  const url = result.kind === "invited" ? `${context.config.APP_URL}/invitation/${result.token}` : `${context.config.APP_URL}/login`;
+  await queueEmail(context, {
+    kind: "invitation",
+    to: parsed.data.email,
+    organisationId: organisation.id,
+    subject: t("email.invite.subject", { inviter: user.name, org: organisation.legalName }),
+    idempotencyKey: `invitation/${organisation.id}/${parsed.data.email}/${Date.now()}`,
+    element: (
+      <InvitationEmail t={t} locale={locale} inviter={user.name} organisation={organisation.legalName} role={t(`role.${parsed.data.role}`)} url={url} existingAccount={result.kind === "added"} />
+    ),
+  });
+  context.log.info({ organisationId: organisation.id, role: parsed.data.role, kind: result.kind }, "member invited");
+  return { errors: {}, message: null, invited: parsed.data.email };
+}
+
+export default function Members() {
+  const { t, date } = useI18n();
+  const { canInvite, grantable, members, invitations } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <div className="max-w-3xl space-y-6">
+      <PageHeader title={t("members.title")} />
+      <Card>
+        <table className="w-full text-left text-sm">
+          <thead className="text-slate-500">
+            <tr><th className="py-2">{t("customers.name")}</th><th>{t("auth.email")}</th><th>{t("members.role")}</th><th>{t("members.since")}</th></tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {members.map((m) => (
+              <tr key={m.id}><td className="py-2">{m.name}</td><td>{m.email}</td><td>{t(`role.${m.role}` as "role.owner")}</td><td>{date(m.since)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+      {invitations.length ? (
+        <Card title={t("members.pending")}>
+          <ul className="text-sm">
+            {invitations.map((i) => <li key={i.id}>{i.email} — {t(`role.${i.role}` as "role.owner")}</li>)}
+          </ul>
+        </Card>
+      ) : null}
+      {canInvite ? (
+        <Card title={t("members.invite")}>
+          <Form method="post" className="grid gap-4 sm:grid-cols-3 sm:items-end" noValidate>
+            <CsrfInput />
+            {result?.invited ? <div className="sm:col-span-3"><FormMessage success={t("members.invited", { email: result.invited })} /></div> : null}
+            <Field className="sm:col-span-2" name="email" type="email" label={t("auth.email")} errors={result?.errors} required />
+            <SelectField name="role" label={t("members.role")} defaultValue="member" errors={result?.errors}>
+              {grantable.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
+            </SelectField>
+            <button className={`${buttonClass} sm:col-span-3 sm:w-fit`}>{t("members.inviteSend")}</button>
+          </Form>
+        </Card>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+import { mkdirSync } from "node:fs";
+import { defineConfig } from "prisma/config";
+import { PrismaLibSQL } from "@prisma/adapter-libsql";
+
+const url = process.env.DATABASE_URL || "file:./data/app.db";
+// The embedded default lives under ./data/, which a fresh clone does not have yet.
+if (url.startsWith("file:")) mkdirSync("data", { recursive: true });
+
+export default defineConfig({
+  experimental: { adapter: true },
+  schema: "prisma/schema.prisma",
+  engine: "js",
+  adapter: async () => new PrismaLibSQL({ url, authToken: process.env.DATABASE_AUTH_TOKEN || undefined }),
+});

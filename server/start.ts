@@ -1,0 +1,60 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import type { ServerBuild } from "react-router";
+import { localMailboxTransport } from "~/domain/outbox";
+import { ConfigError, completeConfig, parseEnv } from "~/lib/config.server";
+import { createDb } from "~/lib/db.server";
+import { createLogger } from "~/lib/logger.server";
+import { seedDemo } from "../prisma/seed";
+import { createServer } from "./app";
+import { startOutboxWorker } from "./outbox-worker";
+import { loadOrCreateSecrets } from "./secrets";
+
+async function main() {
+  let config;
+  try {
+    config = completeConfig(parseEnv(process.env), () => loadOrCreateSecrets(path.resolve("data")));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+
+  // Migrations run before the app serves anything; Prisma's CLI reads the same DATABASE_URL.
+  execFileSync(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, DATABASE_URL: config.DATABASE_URL },
+  });
+  logger.info("database migrated");
+
+  const db = createDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const demo = await seedDemo(db, new Date());
+
+  const outbox = startOutboxWorker({ db, transport: localMailboxTransport, from: config.EMAIL_FROM, log: logger.child({ worker: "outbox" }) });
+  const build = (await import(path.resolve("build/server/index.js"))) as ServerBuild;
+  const app = createServer({ build, db, config, logger, kickOutbox: outbox.kick });
+  const server = app.listen(config.PORT, config.HOST, () => {
+    logger.info({ url: config.APP_URL }, "listening");
+    console.log(`\n  App ready on ${config.APP_URL}`);
+    if (demo) console.log(`  Demo merchant: ${demo.email} / ${demo.password}  (database seeded just now)`);
+    else console.log(`  Demo merchant (if this database was seeded by the app): demo@example.com / demo-password`);
+    if (!config.RESEND_API_KEY) console.log(`  Emails go to the local mailbox: ${config.APP_URL}/mailbox`);
+    console.log("");
+  });
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    outbox.stop();
+    server.close(() => {
+      void db.$disconnect().finally(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+void main();
