@@ -1,0 +1,131 @@
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { Writable } from "node:stream";
+import type { ServerBuild } from "react-router";
+import { completeConfig, parseEnv, type Config } from "~/lib/config.server";
+import type { Db } from "~/lib/db.server";
+import { createLogger } from "~/lib/logger.server";
+import { deliverDueEmails, localMailboxTransport } from "~/domain/outbox";
+import { createServer } from "../../server/app";
+import { createTestDb } from "./db";
+
+export interface TestApp {
+  baseUrl: string;
+  db: Db;
+  config: Config;
+  /** Every JSON log line the app wrote, for assertions on what must never be logged. */
+  logs: string[];
+  browser: () => TestBrowser;
+  deliverEmails: () => Promise<number>;
+  close: () => Promise<void>;
+}
+
+let buildPromise: Promise<ServerBuild> | undefined;
+function loadBuild() {
+  // The production build made by `npm test` before vitest runs (`npm run build`).
+  return (buildPromise ??= import(path.resolve(import.meta.dirname, "../../build/server/index.js")) as Promise<ServerBuild>);
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const { db, url, cleanup } = await createTestDb();
+  const http: Server = createHttpServer();
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const config = completeConfig(parseEnv({ NODE_ENV: "test", DATABASE_URL: url, APP_URL: baseUrl, LOG_LEVEL: "info", ...env }), () => ({
+    SESSION_SECRET: "test-session-secret-0123456789abcdef",
+    ENCRYPTION_KEY: "0123456789abcdef".repeat(4),
+  }));
+  const logs: string[] = [];
+  const logger = createLogger("debug", new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } }));
+  const app = createServer({ build: await loadBuild(), db, config, logger, clientDir: path.resolve(import.meta.dirname, "../../build/client") });
+  http.on("request", app);
+  return {
+    baseUrl,
+    db,
+    config,
+    logs,
+    browser: () => new TestBrowser(baseUrl),
+    deliverEmails: () => deliverDueEmails({ db, transport: localMailboxTransport, from: config.EMAIL_FROM, log: logger }, new Date()),
+    close: async () => {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+      await cleanup();
+    },
+  };
+}
+
+export interface Page {
+  status: number;
+  location: string | null;
+  html: string;
+  headers: Headers;
+  body: ArrayBuffer;
+}
+
+/** A cookie-keeping client that behaves like a browser without JavaScript (plain GETs and form posts). */
+export class TestBrowser {
+  private cookies = new Map<string, string>();
+  private csrf: string | null = null;
+
+  constructor(readonly baseUrl: string) {}
+
+  private async request(pathname: string, init: RequestInit = {}): Promise<Page> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    const res = await fetch(this.baseUrl + pathname, { ...init, headers, redirect: "manual" });
+    for (const cookie of res.headers.getSetCookie()) {
+      const [pair, ...attributes] = cookie.split(";");
+      const [name, value] = [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)];
+      if (attributes.some((a) => /max-age=0/i.test(a.trim())) || value === "") this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const body = await res.arrayBuffer();
+    return { status: res.status, location: res.headers.get("location"), headers: res.headers, body, html: new TextDecoder().decode(body) };
+  }
+
+  get(pathname: string, headers: Record<string, string> = {}) {
+    return this.request(pathname, { headers });
+  }
+
+  /** Follows redirects like a browser would, returning the final page. */
+  async visit(pathname: string): Promise<Page> {
+    let page = await this.get(pathname);
+    for (let hops = 0; page.location && hops < 5; hops++) page = await this.get(new URL(page.location, this.baseUrl).pathname + new URL(page.location, this.baseUrl).search);
+    return page;
+  }
+
+  async csrfToken(): Promise<string> {
+    if (!this.csrf) {
+      const page = await this.get("/login");
+      const match = /name="csrf" value="([^"]+)"/.exec(page.html);
+      if (!match) throw new Error("no CSRF token on /login");
+      this.csrf = match[1];
+    }
+    return this.csrf;
+  }
+
+  async post(pathname: string, fields: Record<string, string>, options: { csrf?: boolean; headers?: Record<string, string> } = {}) {
+    const body = new URLSearchParams(fields);
+    if (options.csrf !== false) body.set("csrf", await this.csrfToken());
+    return this.request(pathname, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: this.baseUrl, ...options.headers },
+    });
+  }
+}
+
+/** Text of an HTML page with tags stripped and entities decoded, for asserting what a person reads. */
+export function textOf(html: string): string {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&nbsp;|\u00a0|\u202f/g, " ")
+    .replace(/\s+/g, " ");
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { normaliseBic, normaliseIban, normaliseSiret, normaliseVatNumber } from "~/domain/identifiers";
+
+describe("bank and company identifiers", () => {
+  it("accepts a valid IBAN typed with spaces and lower case, and refuses a wrong checksum", () => {
+    expect(normaliseIban("fr76 3000 6000 0112 3456 7890 189")).toBe("FR7630006000011234567890189");
+    expect(normaliseIban("FR7630006000011234567890188")).toBeNull();
+    expect(normaliseIban("not an iban")).toBeNull();
+  });
+
+  it("checks BIC format", () => {
+    expect(normaliseBic("agrifrpp")).toBe("AGRIFRPP");
+    expect(normaliseBic("AGRIFRPPXXX")).toBe("AGRIFRPPXXX");
+    expect(normaliseBic("AGRI")).toBeNull();
+  });
+
+  it("checks the SIRET key, including La Poste's exception", () => {
+    expect(normaliseSiret("732 829 320 00074")).toBe("73282932000074");
+    expect(normaliseSiret("73282932000075")).toBeNull();
+    expect(normaliseSiret("35600000049837")).toBe("35600000049837");
+    expect(normaliseSiret("1234")).toBeNull();
+  });
+
+  it("checks the French VAT key against the SIREN", () => {
+    expect(normaliseVatNumber("FR 44 732829320")).toBe("FR44732829320");
+    expect(normaliseVatNumber("FR45732829320")).toBeNull();
+    expect(normaliseVatNumber("DE123456789")).toBe("DE123456789");
+    expect(normaliseVatNumber("12")).toBeNull();
+  });
+});
