@@ -71,3 +71,21 @@ describe("operability", () => {
     expect(logs).toContain('"path":"/reset-password/[redacted]"');
   });
 });
+
+describe("health check without a usable database", () => {
+  it("answers 503", async () => {
+    // A second server on the same build, pointed at a database file that cannot exist.
+    const { createServer } = await import("../../server/app");
+    const { createDb } = await import("~/lib/db.server");
+    const { createLogger } = await import("~/lib/logger.server");
+    const db = createDb("file:/nonexistent-dir/for/sure/app.db");
+    const server = createServer({ build: {} as never, db, config: app.config, logger: createLogger("silent") }).listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    const { port } = server.address() as { port: number };
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: "unavailable" });
+    server.close();
+    await db.$disconnect();
+  });
+});
