@@ -9,6 +9,7 @@ import type { Config } from "~/lib/config.server";
 import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import { hmac, randomToken } from "~/lib/tokens.server";
+import type { Providers } from "../integrations";
 
 export const CSRF_COOKIE = "csrf";
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -19,6 +20,7 @@ const SECRET_PATHS = /^(\/(?:reset-password|invitation|i|pay)\/)[^/]+/;
 export interface ServerDeps {
   build: ServerBuild;
   db: Db;
+  providers: Providers;
   config: Config;
   logger: Logger;
   kickOutbox?: () => void;
@@ -36,7 +38,7 @@ function refuse(req: Request, res: Response, status: number, key: "errors.crossS
 }
 
 export function createServer(deps: ServerDeps) {
-  const { build, db, config, logger } = deps;
+  const { build, db, config, logger, providers } = deps;
   const kickOutbox = deps.kickOutbox ?? (() => {});
   const clientDir = deps.clientDir ?? path.resolve("build/client");
   const appOrigin = new URL(config.APP_URL).origin;
@@ -104,6 +106,7 @@ export function createServer(deps: ServerDeps) {
       mode: config.NODE_ENV === "development" ? "development" : "production",
       getLoadContext: (_req, res) => ({
         db,
+        providers,
         config,
         log: res.locals.log,
         requestId: res.locals.requestId,

@@ -5,6 +5,8 @@ import { localMailboxTransport } from "~/domain/outbox";
 import { ConfigError, completeConfig, parseEnv } from "~/lib/config.server";
 import { createDb } from "~/lib/db.server";
 import { createLogger } from "~/lib/logger.server";
+import { createProviders } from "../integrations";
+import { sandboxHandlersFor } from "../integrations/sandbox";
 import { seedDemo } from "../prisma/seed";
 import { createServer } from "./app";
 import { startOutboxWorker } from "./outbox-worker";
@@ -33,9 +35,17 @@ async function main() {
   const db = createDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   const demo = await seedDemo(db, new Date());
 
+  const providers = createProviders(config);
+  if (providers.settings.gocardless.sandbox || providers.settings.stripe.sandbox) {
+    // No real credentials: the provider APIs are answered in-process by the same handlers the tests use.
+    const { setupServer } = await import("msw/node");
+    setupServer(...sandboxHandlersFor({ gocardless: providers.settings.gocardless.sandbox, stripe: providers.settings.stripe.sandbox })).listen({ onUnhandledRequest: "bypass" });
+    logger.info({ gocardless: providers.settings.gocardless.sandbox, stripe: providers.settings.stripe.sandbox }, "provider sandbox active");
+  }
+
   const outbox = startOutboxWorker({ db, transport: localMailboxTransport, from: config.EMAIL_FROM, log: logger.child({ worker: "outbox" }) });
   const build = (await import(path.resolve("build/server/index.js"))) as ServerBuild;
-  const app = createServer({ build, db, config, logger, kickOutbox: outbox.kick });
+  const app = createServer({ build, db, providers, config, logger, kickOutbox: outbox.kick });
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ url: config.APP_URL }, "listening");
     console.log(`\n  App ready on ${config.APP_URL}`);

@@ -16,6 +16,13 @@ const envSchema = z.object({
   ENCRYPTION_KEY: optional(z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)")),
   RESEND_API_KEY: optional(z.string().startsWith("re_", "must start with re_")),
   EMAIL_FROM: optional(z.string().min(3)).default("Factures <factures@localhost>"),
+  GOCARDLESS_CLIENT_ID: optional(z.string().min(1)),
+  GOCARDLESS_CLIENT_SECRET: optional(z.string().min(1)),
+  GOCARDLESS_ENVIRONMENT: optional(z.enum(["sandbox", "live"])).default("sandbox"),
+  GOCARDLESS_WEBHOOK_SECRET: optional(z.string().min(8)),
+  STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_/, "must start with sk_test_, sk_live_, rk_test_ or rk_live_")),
+  STRIPE_CLIENT_ID: optional(z.string().startsWith("ca_", "must start with ca_")),
+  STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith("whsec_", "must start with whsec_")),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])).default("info"),
 });
 

@@ -29,6 +29,7 @@ export default function AppLayout() {
     { to: "/customers", label: "nav.customers", show: Boolean(organisation) },
     { to: "/settings/organisation", label: "nav.settings", show: Boolean(organisation && can(organisation.role, "manageOrganisation")) },
     { to: "/settings/members", label: "nav.members", show: Boolean(organisation) },
+    { to: "/settings/payments", label: "nav.payments", show: Boolean(organisation) },
   ];
   return (
     <div className="min-h-screen">

@@ -1,10 +1,12 @@
 import { Form, Link, redirect, useActionData, useLoaderData } from "react-router";
-import { CsrfInput, Field, FormMessage, buttonClass, dangerButtonClass, secondaryButtonClass } from "~/components/form";
+import { Checkbox, CsrfInput, Field, FormMessage, buttonClass, dangerButtonClass, secondaryButtonClass } from "~/components/form";
 import { StatusBadge, isOverdue } from "~/components/invoice-table";
 import { Card, PageHeader } from "~/components/page";
 import { computeTotals } from "~/domain/invoices/totals";
 import { deleteDraft, finaliseInvoice, getInvoice, partiesOf, voidInvoice, voidReasonField } from "~/domain/invoices/service";
+import { listConnections } from "~/domain/connections";
 import { can } from "~/domain/permissions";
+import type { ProviderId } from "../../integrations/types";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { formatQuantity, formatVatRate } from "~/lib/format";
@@ -30,6 +32,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     vat: computeTotals(lines).vat,
     payments: payments.map((p) => ({ id: p.id, provider: p.provider, method: p.method, amountMinor: p.amountMinor, status: p.status, createdAt: p.createdAt })),
     canEdit: can(role, "editInvoices"),
+    methods: (await listConnections(context.db, organisation.id)).filter((c) => !c.revokedAt).flatMap((c) => context.providers.get(c.provider as ProviderId).methods),
   };
 }
 
@@ -44,6 +47,14 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     if (!result.ok) return { error: result.error, vars: result.vars, done: null };
     context.log.info({ invoiceId: params.invoiceId, number: result.value.number }, "invoice finalised");
     return { error: null, done: { key: "invoices.finalised" as const, number: result.value.number } };
+  }
+  if (intent === "onlinePayment") {
+    // A delivery setting, not invoice content: it may change after finalisation.
+    await context.db.invoice.updateMany({
+      where: { id: params.invoiceId, organisationId: organisation.id },
+      data: { onlinePayment: values.onlinePayment === "on", allowPartialPayment: values.allowPartialPayment === "on" },
+    });
+    return { error: null, done: { key: "invoices.onlinePaymentSaved" as const, number: "" } };
   }
   if (intent === "delete") {
     const result = (await deleteDraft(context.db, organisation.id, params.invoiceId)) ?? notFound();
@@ -63,7 +74,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function InvoicePage() {
   const { t, money, date, locale } = useI18n();
-  const { invoice, buyer, lines, vat, payments, canEdit, customerId } = useLoaderData<typeof loader>();
+  const { invoice, buyer, lines, vat, payments, canEdit, customerId, methods } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const title = invoice.number ? `${t("pdf.invoice")} ${invoice.number}` : t("invoices.draftTitle");
   const isDraft = invoice.status === "draft";
@@ -147,6 +158,19 @@ export default function InvoicePage() {
         </Card>
       ) : null}
 
+      {canEdit && invoice.status !== "void" && invoice.status !== "paid" ? (
+        <Card title={t("providers.title")}>
+          <Form method="post" className="space-y-3">
+            <CsrfInput />
+            <Checkbox name="onlinePayment" label={t("invoices.onlinePayment")} defaultChecked={invoice.onlinePayment} />
+            <Checkbox name="allowPartialPayment" label={t("invoices.allowPartial")} defaultChecked={invoice.allowPartialPayment} />
+            <p className="text-sm text-slate-600">
+              {methods.length ? t("invoices.paymentMethods", { methods: methods.map((m) => t(`providers.method.${m}`)).join(", ") }) : t("invoices.noProviderConnected")}
+            </p>
+            <button name="intent" value="onlinePayment" className={secondaryButtonClass}>{t("common.save")}</button>
+          </Form>
+        </Card>
+      ) : null}
       {canEdit && isDraft ? (
         <Card>
           <p className="mb-3 text-sm text-slate-600">{t("invoices.finaliseConfirm")}</p>

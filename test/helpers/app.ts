@@ -8,6 +8,7 @@ import type { Db } from "~/lib/db.server";
 import { createLogger } from "~/lib/logger.server";
 import { deliverDueEmails, localMailboxTransport } from "~/domain/outbox";
 import { createServer } from "../../server/app";
+import { createProviders } from "../../integrations";
 import { createTestDb } from "./db";
 
 export interface TestApp {
@@ -38,7 +39,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   }));
   const logs: string[] = [];
   const logger = createLogger("debug", new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } }));
-  const app = createServer({ build: await loadBuild(), db, config, logger, clientDir: path.resolve(import.meta.dirname, "../../build/client") });
+  const app = createServer({ build: await loadBuild(), db, config, logger, providers: createProviders(config), clientDir: path.resolve(import.meta.dirname, "../../build/client") });
   http.on("request", app);
   return {
     baseUrl,

@@ -1,0 +1,99 @@
+import type { Db } from "~/lib/db.server";
+import { isUniqueViolation } from "~/lib/db.server";
+import { decryptSecret, encryptSecret } from "~/lib/crypto.server";
+import type { Logger } from "~/lib/logger.server";
+import { hashToken, randomToken } from "~/lib/tokens.server";
+import type { MessageKey } from "~/i18n";
+import { isProviderError, type PaymentProvider, type ProviderId } from "../../integrations/types";
+
+const STATE_TTL_MS = 10 * 60 * 1000;
+
+export function listConnections(db: Db, organisationId: string) {
+  return db.providerConnection.findMany({ where: { organisationId }, orderBy: { provider: "asc" } });
+}
+
+/** Starts an OAuth round trip: the returned state is single-use, expires in 10 minutes and is bound to this session and organisation. */
+export async function startConnection(db: Db, input: { provider: ProviderId; sessionId: string; organisationId: string; userId: string }, now: Date) {
+  const state = randomToken();
+  await db.oAuthState.create({ data: { ...input, stateHash: hashToken(state), expiresAt: new Date(now.getTime() + STATE_TTL_MS) } });
+  return state;
+}
+
+export type ConnectResult = { ok: true; accountName: string } | { ok: false; error: MessageKey };
+
+export function providerErrorMessage(error: unknown): MessageKey {
+  if (isProviderError(error)) {
+    if (error.kind === "unavailable") return "providers.errors.unavailable";
+    if (error.kind === "invalid_grant") return "providers.errors.codeExpired";
+  }
+  return "providers.errors.rejected";
+}
+
+/** Completes the round trip. Nothing is stored unless the state, the consent and the code exchange all check out. */
+export async function completeConnection(
+  deps: { db: Db; provider: PaymentProvider; encryptionKey: string; log: Logger },
+  input: { sessionId: string; organisationId: string; userId: string; state: string | null; code: string | null; error: string | null; redirectUri: string },
+  now: Date,
+): Promise<ConnectResult> {
+  const { db, provider, log } = deps;
+  if (!input.state) return { ok: false, error: "providers.errors.state" };
+  const claimed = await db.oAuthState.updateMany({
+    where: {
+      stateHash: hashToken(input.state), provider: provider.id, sessionId: input.sessionId, organisationId: input.organisationId,
+      usedAt: null, expiresAt: { gt: now },
+    },
+    data: { usedAt: now },
+  });
+  if (claimed.count !== 1) return { ok: false, error: "providers.errors.state" };
+  if (input.error) return { ok: false, error: input.error === "access_denied" ? "providers.errors.denied" : "providers.errors.rejected" };
+  if (!input.code || input.code.length > 2000) return { ok: false, error: "providers.errors.rejected" };
+
+  let account;
+  try {
+    account = await provider.exchangeCode(input.code, input.redirectUri);
+  } catch (error) {
+    log.warn({ provider: provider.id, error: error instanceof Error ? error.message : String(error) }, "provider code exchange failed");
+    return { ok: false, error: providerErrorMessage(error) };
+  }
+  const existing = await db.providerConnection.findUnique({ where: { provider_accountId: { provider: provider.id, accountId: account.accountId } } });
+  if (existing && existing.organisationId !== input.organisationId) return { ok: false, error: "providers.errors.elsewhere" };
+  const data = {
+    accountName: account.accountName,
+    environment: account.environment,
+    encryptedToken: encryptSecret(deps.encryptionKey, account.accessToken),
+    connectedById: input.userId,
+    connectedAt: now,
+    revokedAt: null,
+  };
+  try {
+    await db.providerConnection.upsert({
+      where: { organisationId_provider: { organisationId: input.organisationId, provider: provider.id } },
+      create: { ...data, organisationId: input.organisationId, provider: provider.id, accountId: account.accountId },
+      update: { ...data, accountId: account.accountId },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, error: "providers.errors.elsewhere" };
+    throw error;
+  }
+  log.info({ provider: provider.id, accountId: account.accountId, environment: account.environment }, "provider connected");
+  return { ok: true, accountName: account.accountName || account.accountId };
+}
+
+/** Revokes at the provider where it can (best effort) and always deletes the token. Null when not this organisation's. */
+export async function disconnect(deps: { db: Db; providers: { get(id: ProviderId): PaymentProvider }; encryptionKey: string; log: Logger }, organisationId: string, connectionId: string) {
+  const connection = await deps.db.providerConnection.findFirst({ where: { id: connectionId, organisationId } });
+  if (!connection) return null;
+  const provider = deps.providers.get(connection.provider as ProviderId);
+  try {
+    await provider.revoke({ accountId: connection.accountId, accessToken: decryptSecret(deps.encryptionKey, connection.encryptedToken) });
+  } catch (error) {
+    deps.log.warn({ provider: connection.provider, accountId: connection.accountId, error: error instanceof Error ? error.message : String(error) }, "provider revoke failed; token deleted anyway");
+  }
+  await deps.db.providerConnection.delete({ where: { id: connection.id } });
+  deps.log.info({ provider: connection.provider, accountId: connection.accountId }, "provider disconnected");
+  return connection;
+}
+
+export async function setOnlinePaymentDefault(db: Db, organisationId: string, enabled: boolean) {
+  await db.organisation.update({ where: { id: organisationId }, data: { onlinePaymentDefault: enabled } });
+}

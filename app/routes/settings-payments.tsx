@@ -1,0 +1,122 @@
+import { Form, redirect, useLoaderData, useSearchParams } from "react-router";
+import { Checkbox, CsrfInput, FormMessage, buttonClass, dangerButtonClass, secondaryButtonClass } from "~/components/form";
+import { Card, PageHeader } from "~/components/page";
+import { disconnect, listConnections, setOnlinePaymentDefault, startConnection } from "~/domain/connections";
+import { can } from "~/domain/permissions";
+import { isMessageKey, type MessageKey } from "~/i18n";
+import { useI18n } from "~/i18n/react";
+import { readForm } from "~/lib/forms.server";
+import { forbidden, httpError, notFound } from "~/lib/http.server";
+import { requireMember, resolveLocale } from "~/lib/session.server";
+import { PROVIDERS, isProviderId } from "../../integrations/types";
+import type { Route } from "./+types/settings-payments";
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const { organisation, role } = await requireMember(request, context);
+  const connections = await listConnections(context.db, organisation.id);
+  const users = await context.db.user.findMany({ where: { id: { in: connections.map((c) => c.connectedById) } }, select: { id: true, name: true } });
+  return {
+    canManage: can(role, "connectProviders"),
+    onlinePaymentDefault: organisation.onlinePaymentDefault,
+    sandbox: { gocardless: context.providers.gocardless.sandbox, stripe: context.providers.stripe.sandbox },
+    connections: connections.map((c) => ({
+      id: c.id, provider: c.provider, accountId: c.accountId, accountName: c.accountName, environment: c.environment,
+      connectedAt: c.connectedAt, connectedBy: users.find((u) => u.id === c.connectedById)?.name ?? "—", revoked: Boolean(c.revokedAt),
+    })),
+  };
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const { organisation, session, user, role } = await requireMember(request, context);
+  const { values, intent } = await readForm(request, context);
+  if (!can(role, "connectProviders")) forbidden();
+  if (intent === "connect") {
+    if (!isProviderId(values.provider)) httpError(400, "errors.invalid");
+    const provider = context.providers.get(values.provider);
+    const state = await startConnection(context.db, { provider: provider.id, sessionId: session.id, organisationId: organisation.id, userId: user.id }, new Date());
+    return redirect(
+      provider.authorizeUrl({
+        state,
+        redirectUri: `${context.config.APP_URL}/oauth/${provider.id}/callback`,
+        locale: await resolveLocale(request, context),
+        signup: values.mode === "signup",
+        email: user.email,
+        organisationName: organisation.legalName,
+      }),
+    );
+  }
+  if (intent === "disconnect") {
+    const deps = { db: context.db, providers: context.providers, encryptionKey: context.config.ENCRYPTION_KEY, log: context.log };
+    const removed = (await disconnect(deps, organisation.id, values.connectionId ?? "")) ?? notFound();
+    return redirect(`/settings/payments?disconnected=${removed.provider}`);
+  }
+  if (intent === "onlineDefault") {
+    await setOnlinePaymentDefault(context.db, organisation.id, values.onlinePaymentDefault === "on");
+    return redirect("/settings/payments?saved=1");
+  }
+  httpError(400, "errors.invalid");
+}
+
+export default function PaymentSettings() {
+  const { t, date } = useI18n();
+  const { canManage, connections, onlinePaymentDefault, sandbox } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const error = params.get("error");
+  const connected = params.get("connected");
+  const disconnected = params.get("disconnected");
+  const providerName = (id: string | null) => (id === "gocardless" || id === "stripe" ? t(`providers.${id}`) : "");
+  return (
+    <div className="max-w-3xl space-y-6">
+      <PageHeader title={t("providers.title")}><p className="text-sm text-slate-600">{t("providers.intro")}</p></PageHeader>
+      {error && isMessageKey(error) && error.startsWith("providers.errors.") ? <FormMessage error={error as MessageKey} /> : null}
+      {connected ? <FormMessage success={t("providers.connected", { provider: providerName(connected), name: params.get("name") ?? "" })} /> : null}
+      {disconnected ? <FormMessage success={t("providers.disconnected", { provider: providerName(disconnected) })} /> : null}
+      {params.get("saved") ? <FormMessage success={t("providers.onlineDefaultSaved")} /> : null}
+      {!canManage ? <p className="text-sm text-slate-600">{t("providers.onlyAdmins")}</p> : null}
+      {PROVIDERS.map((provider) => {
+        const connection = connections.find((c) => c.provider === provider);
+        const methods = provider === "gocardless" ? t("providers.method.direct_debit") : t("providers.method.card");
+        return (
+          <Card key={provider} title={`${t(`providers.${provider}`)} — ${methods}`}>
+            {sandbox[provider] ? <p className="mb-3 text-xs text-amber-700">{t("providers.sandboxNotice")}</p> : null}
+            {connection ? (
+              <div className="space-y-2 text-sm" data-testid={`connection-${provider}`}>
+                <p className="font-medium">{t("providers.connectedAs", { name: connection.accountName || connection.accountId })}</p>
+                <p>{t("providers.accountId")} : <code>{connection.accountId}</code></p>
+                <p>{t("providers.environment")} : {t(`providers.env.${connection.environment === "live" ? "live" : "sandbox"}`)}</p>
+                <p className="text-slate-600">{t("providers.connectedBy", { name: connection.connectedBy, date: date(connection.connectedAt) })}</p>
+                {canManage ? (
+                  <Form method="post">
+                    <CsrfInput />
+                    <input type="hidden" name="connectionId" value={connection.id} />
+                    <button name="intent" value="disconnect" className={dangerButtonClass}>{t("providers.disconnect")}</button>
+                  </Form>
+                ) : null}
+              </div>
+            ) : (
+              <div className="space-y-3">
+                <p className="text-sm text-slate-600">{t("providers.notConnected")}</p>
+                {canManage ? (
+                  <Form method="post" className="flex flex-wrap gap-2">
+                    <CsrfInput />
+                    <input type="hidden" name="intent" value="connect" />
+                    <input type="hidden" name="provider" value={provider} />
+                    <button name="mode" value="login" className={buttonClass}>{t("providers.connectExisting")}</button>
+                    <button name="mode" value="signup" className={secondaryButtonClass}>{t("providers.createAccount")}</button>
+                  </Form>
+                ) : null}
+              </div>
+            )}
+          </Card>
+        );
+      })}
+      <Card>
+        <Form method="post" className="flex flex-wrap items-center gap-4">
+          <CsrfInput />
+          <Checkbox name="onlinePaymentDefault" label={t("providers.onlineDefault")} defaultChecked={onlinePaymentDefault} />
+          {canManage ? <button name="intent" value="onlineDefault" className={secondaryButtonClass}>{t("common.save")}</button> : null}
+        </Form>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+import Stripe from "stripe";
+import type { ProviderSettings } from "../settings";
+import { ProviderError, isProviderError, type AuthorizeOptions, type ConnectedAccount, type PaymentProvider } from "../types";
+
+export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
+
+export class StripeProvider implements PaymentProvider {
+  readonly id = "stripe" as const;
+  readonly methods = ["card"] as const;
+  readonly sandbox: boolean;
+  readonly client: Stripe;
+
+  constructor(private readonly settings: ProviderSettings["stripe"], private readonly appUrl: string) {
+    this.sandbox = settings.sandbox;
+    this.client = new Stripe(settings.secretKey, { apiVersion: STRIPE_API_VERSION, maxNetworkRetries: 2, timeout: 10_000, telemetry: false });
+  }
+
+  authorizeUrl(options: AuthorizeOptions): string {
+    const params = {
+      response_type: "code" as const,
+      client_id: this.settings.clientId,
+      scope: "read_write" as const,
+      redirect_uri: options.redirectUri,
+      state: options.state,
+      stripe_landing: options.signup ? ("register" as const) : ("login" as const),
+      ...(options.email ? { "stripe_user[email]": options.email } : {}),
+    };
+    // The SDK's authorizeUrl always points at connect.stripe.com; the sandbox serves its own consent page.
+    if (this.sandbox) return `${this.appUrl}/sandbox/stripe/oauth/authorize?${new URLSearchParams(params)}`;
+    return this.client.oauth.authorizeUrl({ ...params, stripe_user: options.email ? { email: options.email } : undefined } as Stripe.OAuthAuthorizeUrlParams);
+  }
+
+  async exchangeCode(code: string): Promise<ConnectedAccount> {
+    try {
+      const token = await this.client.oauth.token({ grant_type: "authorization_code", code });
+      if (!token.stripe_user_id || !token.access_token) throw new ProviderError("stripe", "rejected", "token response without an account");
+      let accountName = "";
+      try {
+        const account = await this.client.accounts.retrieve(token.stripe_user_id);
+        accountName = account.business_profile?.name || account.settings?.dashboard?.display_name || account.email || "";
+      } catch {
+        // The name is a courtesy; the connection stands without it.
+      }
+      return { accountId: token.stripe_user_id, accountName, environment: token.livemode ? "live" : "sandbox", accessToken: token.access_token };
+    } catch (error) {
+      throw toProviderError(error);
+    }
+  }
+
+  async revoke(account: { accountId: string }): Promise<void> {
+    try {
+      await this.client.oauth.deauthorize({ client_id: this.settings.clientId, stripe_user_id: account.accountId });
+    } catch (error) {
+      throw toProviderError(error);
+    }
+  }
+}
+
+export function toProviderError(error: unknown): ProviderError {
+  if (isProviderError(error)) return error;
+  if (error instanceof Stripe.errors.StripeInvalidGrantError) return new ProviderError("stripe", "invalid_grant", error.message);
+  if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError || error instanceof Stripe.errors.StripeRateLimitError) {
+    return new ProviderError("stripe", "unavailable", error.message);
+  }
+  return new ProviderError("stripe", "rejected", error instanceof Error ? error.message : String(error));
+}

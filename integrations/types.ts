@@ -1,0 +1,71 @@
+export const PROVIDERS = ["gocardless", "stripe"] as const;
+export type ProviderId = (typeof PROVIDERS)[number];
+export type PaymentMethod = "direct_debit" | "card";
+
+export function isProviderId(value: unknown): value is ProviderId {
+  return value === "gocardless" || value === "stripe";
+}
+
+export interface ConnectedAccount {
+  accountId: string;
+  accountName: string;
+  environment: "sandbox" | "live";
+  accessToken: string;
+}
+
+export interface AuthorizeOptions {
+  state: string;
+  redirectUri: string;
+  locale: "fr" | "en";
+  /** Create a new provider account rather than log in to an existing one. */
+  signup: boolean;
+  email?: string;
+  organisationName?: string;
+}
+
+/** The one small interface the app uses for a payment provider. */
+export interface PaymentProvider {
+  readonly id: ProviderId;
+  readonly methods: readonly PaymentMethod[];
+  /** True when this provider is the offline sandbox rather than the real service. */
+  readonly sandbox: boolean;
+  authorizeUrl(options: AuthorizeOptions): string;
+  exchangeCode(code: string, redirectUri: string): Promise<ConnectedAccount>;
+  /** Best effort: the caller deletes its token whatever happens here. */
+  revoke(account: { accountId: string; accessToken: string }): Promise<void>;
+}
+
+export type ProviderErrorKind = "invalid_grant" | "rejected" | "unavailable";
+
+/** A provider failure, classified so the app can tell the merchant what happened in plain words. */
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: ProviderId,
+    readonly kind: ProviderErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ProviderError";
+  }
+}
+
+/**
+ * Structural check: the server and the app build each bundle their own copy of this module,
+ * so `instanceof` cannot be trusted across that boundary.
+ */
+export function isProviderError(error: unknown): error is ProviderError {
+  return error instanceof Error && error.name === "ProviderError" && typeof (error as ProviderError).kind === "string";
+}
+
+/** Gives up waiting after `ms` (the GoCardless SDK has no timeout of its own). */
+export async function withTimeout<T>(provider: ProviderId, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProviderError(provider, "unavailable", `no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,18 @@
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { resetSandbox, sandboxHandlersFor, sandboxState } from "../../integrations/sandbox";
+
+/**
+ * The provider APIs for a test file: the sandbox's msw handlers, which behave like GoCardless and Stripe.
+ * Any request to another host fails the test (nothing leaves the machine).
+ */
+export function useProviderMocks() {
+  const server = setupServer(...sandboxHandlersFor({ gocardless: true, stripe: true }));
+  beforeAll(() => server.listen({ onUnhandledRequest: (request, print) => (new URL(request.url).hostname === "127.0.0.1" ? undefined : print.error()) }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => {
+    server.close();
+    resetSandbox();
+  });
+  return { server, calls: () => sandboxState().calls };
+}
