@@ -1,5 +1,5 @@
 import { data } from "react-router";
-import type { MessageKey } from "~/i18n";
+import { isMessageKey, translator, type Locale, type MessageKey } from "~/i18n";
 
 /** Thrown from loaders and actions; the error boundary renders the translated message. */
 export function httpError(status: number, message: MessageKey): never {
@@ -12,4 +12,22 @@ export const forbidden = (): never => httpError(403, "errors.forbidden");
 export function positiveInt(value: string | null, fallback = 1): number {
   const parsed = Number(value);
   return Number.isInteger(parsed) && parsed >= 1 && parsed <= 100_000 ? parsed : fallback;
+}
+
+/**
+ * Resource routes (PDFs, webhooks) have no error boundary: a thrown `httpError` would reach the
+ * client as raw JSON. This turns it into a translated plain-text answer; redirects pass through.
+ */
+export async function asResource(locale: () => Promise<Locale>, work: () => Promise<Response>): Promise<Response> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof Response) return error;
+    const status = (error as { init?: { status?: number } })?.init?.status;
+    const message = (error as { data?: { message?: unknown } })?.data?.message;
+    if (status && isMessageKey(message)) {
+      return new Response(translator(await locale())(message), { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    }
+    throw error;
+  }
 }

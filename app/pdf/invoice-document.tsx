@@ -50,7 +50,8 @@ export function InvoiceDocument({ invoice, parties, locale }: { invoice: PdfInvo
   const date = (value: Date) => formatDate(value, locale);
   const { seller, buyer } = parties;
   const vat = computeTotals(invoice.lines).vat;
-  const vatExempt = invoice.taxMinor === 0 && vat.every((rate) => rate.rateBasisPoints === 0);
+  // The franchise mention is for sellers outside the VAT system; a registered seller at 0 % is exempt for other reasons.
+  const vatExempt = !seller.vatNumber && invoice.taxMinor === 0 && vat.every((rate) => rate.rateBasisPoints === 0);
   const address = (p: { addressLine1: string; addressLine2: string; postalCode: string; city: string; country: string }) =>
     [p.addressLine1, p.addressLine2, `${p.postalCode} ${p.city}`.trim(), p.country !== "FR" ? p.country : ""].filter(Boolean);
 

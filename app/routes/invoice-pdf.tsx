@@ -1,11 +1,15 @@
 import { getInvoice, partiesOf } from "~/domain/invoices/service";
 import { isLocale } from "~/i18n";
-import { notFound } from "~/lib/http.server";
-import { requireMember } from "~/lib/session.server";
+import { asResource, notFound } from "~/lib/http.server";
+import { requireMember, resolveLocale } from "~/lib/session.server";
 import { renderInvoicePdf } from "~/pdf/invoice-document";
 import type { Route } from "./+types/invoice-pdf";
 
-export async function loader({ request, params, context }: Route.LoaderArgs) {
+export function loader({ request, params, context }: Route.LoaderArgs) {
+  return asResource(() => resolveLocale(request, context), () => renderPdf({ request, params, context }));
+}
+
+async function renderPdf({ request, params, context }: Pick<Route.LoaderArgs, "request" | "params" | "context">) {
   const { organisation } = await requireMember(request, context, "viewInvoices");
   const invoice = (await getInvoice(context.db, organisation.id, params.invoiceId)) ?? notFound();
   // The document speaks its reader's language: the customer's, unless asked otherwise.

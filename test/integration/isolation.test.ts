@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp, type TestBrowser } from "../helpers/app";
+import { startTestApp, textOf, type TestApp, type TestBrowser } from "../helpers/app";
 import { createCustomer, createDraftInvoice, signUpMerchant } from "../helpers/merchant";
 
 let app: TestApp;
@@ -36,6 +36,7 @@ describe("one organisation never sees or touches another's data", () => {
     const page = await intruder.get(path());
     expect(page.status).toBe(404);
     expect(page.html).not.toContain("Client de la victime");
+    expect(textOf(page.html)).toContain("Page introuvable.");
   });
 
   it.each([
