@@ -11,6 +11,8 @@ export default [
   route("locale", "routes/locale.tsx"),
   route("mailbox", "routes/mailbox.tsx"),
   route("mailbox/:emailId", "routes/mailbox-email.tsx"),
+  route("i/:token", "routes/public-invoice.tsx"),
+  route("i/:token/pdf", "routes/public-invoice-pdf.tsx"),
   route("oauth/:provider/callback", "routes/oauth-callback.tsx"),
   route("sandbox/:provider/oauth/authorize", "routes/sandbox-consent.tsx"),
   layout("routes/app-layout.tsx", [

@@ -1,6 +1,7 @@
 import type { Config } from "~/lib/config.server";
 import { GoCardlessProvider } from "./gocardless";
 import { providerSettings, type ProviderSettings } from "./settings";
+import { sandboxState } from "./sandbox/state";
 import { StripeProvider } from "./stripe";
 import type { ProviderId } from "./types";
 
@@ -18,5 +19,7 @@ export function createProviders(config: Config): Providers {
   const settings = providerSettings(config);
   const gc = new GoCardlessProvider(settings.gocardless, settings.appUrl);
   const stripe = new StripeProvider(settings.stripe, settings.appUrl);
+  // The sandbox's hosted pages live in this app: tell it where.
+  if (settings.gocardless.sandbox || settings.stripe.sandbox) sandboxState().appUrl = settings.appUrl;
   return { settings, gocardless: gc, stripe, get: (id) => (id === "gocardless" ? gc : stripe) };
 }

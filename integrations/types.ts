@@ -23,6 +23,27 @@ export interface AuthorizeOptions {
   organisationName?: string;
 }
 
+export interface CheckoutRequest {
+  accountId: string;
+  accessToken: string;
+  amountMinor: number;
+  currency: string;
+  description: string;
+  customer: { email: string; name: string; locale: "fr" | "en" };
+  /** Where the payer lands after paying (or setting up the mandate), and after giving up. */
+  returnUrl: string;
+  cancelUrl: string;
+  metadata: { invoice_id: string; attempt_id: string };
+  /** Derived from the local attempt: a retried call can never open a second checkout. */
+  idempotencyKey: string;
+}
+
+export interface Checkout {
+  ref: string;
+  url: string;
+  expiresAt: Date;
+}
+
 /** The one small interface the app uses for a payment provider. */
 export interface PaymentProvider {
   readonly id: ProviderId;
@@ -31,6 +52,9 @@ export interface PaymentProvider {
   readonly sandbox: boolean;
   authorizeUrl(options: AuthorizeOptions): string;
   exchangeCode(code: string, redirectUri: string): Promise<ConnectedAccount>;
+  /** Currencies this provider can collect, or the reason it cannot. */
+  supportsCurrency(currency: string): boolean;
+  createCheckout(request: CheckoutRequest): Promise<Checkout>;
   /** Best effort: the caller deletes its token whatever happens here. */
   revoke(account: { accountId: string; accessToken: string }): Promise<void>;
 }

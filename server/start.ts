@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { ServerBuild } from "react-router";
 import { localMailboxTransport } from "~/domain/outbox";
+import { resendTransport } from "../integrations/resend";
 import { ConfigError, completeConfig, parseEnv } from "~/lib/config.server";
 import { createDb } from "~/lib/db.server";
 import { createLogger } from "~/lib/logger.server";
@@ -43,7 +44,7 @@ async function main() {
     logger.info({ gocardless: providers.settings.gocardless.sandbox, stripe: providers.settings.stripe.sandbox }, "provider sandbox active");
   }
 
-  const outbox = startOutboxWorker({ db, transport: localMailboxTransport, from: config.EMAIL_FROM, log: logger.child({ worker: "outbox" }) });
+  const outbox = startOutboxWorker({ db, transport: config.RESEND_API_KEY ? resendTransport(config.RESEND_API_KEY) : localMailboxTransport, from: config.EMAIL_FROM, log: logger.child({ worker: "outbox" }) });
   const build = (await import(path.resolve("build/server/index.js"))) as ServerBuild;
   const app = createServer({ build, db, providers, config, logger, kickOutbox: outbox.kick });
   const server = app.listen(config.PORT, config.HOST, () => {

@@ -1,15 +1,19 @@
 import { Form, Link, redirect, useActionData, useLoaderData } from "react-router";
 import { Checkbox, CsrfInput, Field, FormMessage, buttonClass, dangerButtonClass, secondaryButtonClass } from "~/components/form";
+import { InvoiceLines } from "~/components/invoice-lines";
 import { StatusBadge, isOverdue } from "~/components/invoice-table";
 import { Card, PageHeader } from "~/components/page";
 import { computeTotals } from "~/domain/invoices/totals";
 import { deleteDraft, finaliseInvoice, getInvoice, partiesOf, voidInvoice, voidReasonField } from "~/domain/invoices/service";
 import { listConnections } from "~/domain/connections";
+import { currentLinkToken, regenerateLink } from "~/domain/consultation";
+import { emailsOfInvoice, sendInvoice } from "~/domain/sending";
+import { randomToken } from "~/lib/tokens.server";
 import { can } from "~/domain/permissions";
 import type { ProviderId } from "../../integrations/types";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
-import { formatQuantity, formatVatRate } from "~/lib/format";
+import { formatDateTime } from "~/lib/format";
 import { readForm } from "~/lib/forms.server";
 import { forbidden, notFound } from "~/lib/http.server";
 import { requireMember } from "~/lib/session.server";
@@ -32,6 +36,10 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     vat: computeTotals(lines).vat,
     payments: payments.map((p) => ({ id: p.id, provider: p.provider, method: p.method, amountMinor: p.amountMinor, status: p.status, createdAt: p.createdAt })),
     canEdit: can(role, "editInvoices"),
+    emails: await emailsOfInvoice(context.db, organisation.id, invoice.id),
+    sentAt: invoice.sentAt,
+    consultationUrl: invoice.sentAt ? `${context.config.APP_URL}/i/${await currentLinkToken(context.db, context.config.ENCRYPTION_KEY, organisation.id, invoice.id)}` : null,
+    sendKey: randomToken(),
     methods: (await listConnections(context.db, organisation.id)).filter((c) => !c.revokedAt).flatMap((c) => context.providers.get(c.provider as ProviderId).methods),
   };
 }
@@ -47,6 +55,18 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     if (!result.ok) return { error: result.error, vars: result.vars, done: null };
     context.log.info({ invoiceId: params.invoiceId, number: result.value.number }, "invoice finalised");
     return { error: null, done: { key: "invoices.finalised" as const, number: result.value.number } };
+  }
+  if (intent === "send" || intent === "remind") {
+    const deps = { db: context.db, encryptionKey: context.config.ENCRYPTION_KEY, appUrl: context.config.APP_URL };
+    const result = (await sendInvoice(deps, { organisationId: organisation.id, invoiceId: params.invoiceId, kind: intent === "send" ? "invoice" : "reminder", requestKey: values.sendKey || randomToken() }, now)) ?? notFound();
+    if (!result.ok) return { error: result.error, done: null };
+    context.kickOutbox();
+    context.log.info({ invoiceId: params.invoiceId, kind: intent }, "invoice email queued");
+    return { error: null, done: { key: "sending.queued" as const, number: "", email: result.to } };
+  }
+  if (intent === "regenerateLink") {
+    await regenerateLink(context.db, context.config.ENCRYPTION_KEY, organisation.id, params.invoiceId, now);
+    return { error: null, done: { key: "sending.regenerated" as const, number: "" } };
   }
   if (intent === "onlinePayment") {
     // A delivery setting, not invoice content: it may change after finalisation.
@@ -74,7 +94,8 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function InvoicePage() {
   const { t, money, date, locale } = useI18n();
-  const { invoice, buyer, lines, vat, payments, canEdit, customerId, methods } = useLoaderData<typeof loader>();
+  const { invoice, buyer, lines, vat, payments, canEdit, customerId, methods, emails, consultationUrl, sendKey, sentAt } = useLoaderData<typeof loader>();
+  const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
   const result = useActionData<typeof action>();
   const title = invoice.number ? `${t("pdf.invoice")} ${invoice.number}` : t("invoices.draftTitle");
   const isDraft = invoice.status === "draft";
@@ -94,7 +115,7 @@ export default function InvoicePage() {
       {result?.error ? (
         <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">{t(result.error as MessageKey, "vars" in result ? result.vars : undefined)}</p>
       ) : null}
-      {result?.done ? <FormMessage success={t(result.done.key, { number: result.done.number })} /> : null}
+      {result?.done ? <FormMessage success={t(result.done.key, { number: result.done.number, email: "email" in result.done ? String(result.done.email) : "" })} /> : null}
       {invoice.status === "void" && invoice.voidReason ? <FormMessage error={null} success={t("invoices.voidedBecause", { reason: invoice.voidReason })} /> : null}
 
       <div className="grid gap-6 md:grid-cols-3">
@@ -121,31 +142,7 @@ export default function InvoicePage() {
       </div>
 
       <Card title={t("invoices.lines")}>
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead className="text-slate-500">
-              <tr><th className="py-2">{t("invoices.description")}</th><th className="text-right">{t("invoices.quantity")}</th><th className="text-right">{t("invoices.unitPrice")}</th><th className="text-right">{t("invoices.vatRate")}</th><th className="text-right">{t("invoices.lineTotal")}</th></tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {lines.map((line) => (
-                <tr key={line.id}>
-                  <td className="py-2 whitespace-pre-line">{line.description}</td>
-                  <td className="text-right tabular-nums">{formatQuantity(line.quantityThousandths, locale)}</td>
-                  <td className="text-right tabular-nums">{money(line.unitPriceMinor, invoice.currency)}</td>
-                  <td className="text-right tabular-nums">{formatVatRate(line.vatRateBasisPoints, locale)}</td>
-                  <td className="text-right tabular-nums">{money(line.totalMinor, invoice.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <dl className="ml-auto mt-4 max-w-xs space-y-1 text-sm">
-          <div className="flex justify-between"><dt>{t("invoices.subtotal")}</dt><dd className="tabular-nums">{money(invoice.subtotalMinor, invoice.currency)}</dd></div>
-          {vat.map((rate) => (
-            <div key={rate.rateBasisPoints} className="flex justify-between"><dt>{t("invoices.vatAt", { rate: formatVatRate(rate.rateBasisPoints, locale) })}</dt><dd className="tabular-nums">{money(rate.vatMinor, invoice.currency)}</dd></div>
-          ))}
-          <div className="flex justify-between font-semibold"><dt>{t("invoices.total")}</dt><dd className="tabular-nums">{money(invoice.totalMinor, invoice.currency)}</dd></div>
-        </dl>
+        <InvoiceLines currency={invoice.currency} lines={lines} vat={vat} subtotalMinor={invoice.subtotalMinor} totalMinor={invoice.totalMinor} />
         {invoice.paymentTerms ? <p className="mt-4 text-sm"><strong>{t("invoices.paymentTerms")}</strong><br />{invoice.paymentTerms}</p> : null}
         {invoice.notes ? <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{invoice.notes}</p> : null}
       </Card>
@@ -158,6 +155,33 @@ export default function InvoicePage() {
         </Card>
       ) : null}
 
+      {!isDraft ? (
+        <Card title={t("sending.timeline")}>
+          {canEdit && unpaid ? (
+            <Form method="post" className="mb-4 flex flex-wrap gap-2">
+              <CsrfInput />
+              <input type="hidden" name="sendKey" value={sendKey} />
+              <button name="intent" value="send" className={buttonClass}>{sentAt ? t("sending.resend") : t("sending.send")}</button>
+              {sentAt ? <button name="intent" value="remind" className={secondaryButtonClass}>{t("sending.remind")}</button> : null}
+              {sentAt ? <button name="intent" value="regenerateLink" className={secondaryButtonClass}>{t("sending.regenerate")}</button> : null}
+            </Form>
+          ) : null}
+          {consultationUrl && invoice.status !== "void" ? (
+            <p className="mb-3 break-all text-sm">{t("sending.consultationLink")} : <a className="text-blue-700 underline" href={consultationUrl}>{consultationUrl}</a></p>
+          ) : null}
+          {emails.length === 0 ? <p className="text-sm text-slate-600">{t("sending.never")}</p> : (
+            <ul className="space-y-1 text-sm" data-testid="email-timeline">
+              {emails.map((email) => (
+                <li key={email.id}>
+                  {formatDateTime(email.createdAt, locale)} — {t(`sending.kind.${email.kind}` as MessageKey)} → {email.toAddress} :{" "}
+                  <strong>{t(`sending.status.${email.status}` as MessageKey)}</strong>
+                  {email.status === "pending" && email.attempts > 0 ? ` (${t("sending.retrying", { attempts: email.attempts })})` : ""}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      ) : null}
       {canEdit && invoice.status !== "void" && invoice.status !== "paid" ? (
         <Card title={t("providers.title")}>
           <Form method="post" className="space-y-3">

@@ -1,6 +1,9 @@
 import { Environments, gocardless, type GoCardlessClient } from "gocardless-nodejs";
 import type { ProviderSettings } from "../settings";
-import { ProviderError, withTimeout, type AuthorizeOptions, type ConnectedAccount, type PaymentProvider } from "../types";
+import { ProviderError, isProviderError, withTimeout, type AuthorizeOptions, type Checkout, type CheckoutRequest, type ConnectedAccount, type PaymentProvider } from "../types";
+
+/** Direct debit schemes by currency (SEPA Core for euros, Bacs for pounds, …). */
+export const GOCARDLESS_SCHEMES: Record<string, string> = { EUR: "sepa_core", GBP: "bacs", SEK: "autogiro", DKK: "betalingsservice", CAD: "pad", USD: "ach" };
 
 const TIMEOUT_MS = 10_000;
 
@@ -19,7 +22,82 @@ export class GoCardlessProvider implements PaymentProvider {
   }
 
   client(accessToken: string): GoCardlessClient {
-    return gocardless(accessToken, this.settings.environment === "live" ? Environments.Live : Environments.Sandbox);
+    // Idempotency conflicts are raised, not followed: we fetch the existing resource ourselves.
+    return gocardless(accessToken, this.settings.environment === "live" ? Environments.Live : Environments.Sandbox, { raiseOnIdempotencyConflict: true });
+  }
+
+  supportsCurrency(currency: string): boolean {
+    return currency in GOCARDLESS_SCHEMES;
+  }
+
+  /**
+   * A Billing Request for a direct-debit mandate, and its hosted flow. The payment itself is created
+   * against the mandate once the payer has completed the flow (see collectOnMandate).
+   */
+  async createCheckout(request: CheckoutRequest): Promise<Checkout> {
+    const client = this.client(request.accessToken);
+    try {
+      const billingRequest = await this.createOrFetch(
+        () => client.billingRequests.create(
+          { mandate_request: { currency: request.currency, scheme: GOCARDLESS_SCHEMES[request.currency] }, metadata: request.metadata } as never,
+          `${request.idempotencyKey}-brq`,
+        ),
+        (id) => client.billingRequests.find(id),
+      );
+      const [givenName, ...family] = request.customer.name.split(" ");
+      const flow = await this.createOrFetch(
+        () => client.billingRequestFlows.create(
+          {
+            redirect_uri: request.returnUrl,
+            exit_uri: request.cancelUrl,
+            links: { billing_request: billingRequest.id },
+            language: request.customer.locale,
+            prefilled_customer: { email: request.customer.email || undefined, given_name: givenName, family_name: family.join(" ") || undefined },
+          } as never,
+          `${request.idempotencyKey}-brf`,
+        ),
+        null,
+      );
+      if (!flow.authorisation_url) throw new ProviderError("gocardless", "rejected", "flow without an authorisation URL");
+      return { ref: billingRequest.id!, url: flow.authorisation_url, expiresAt: new Date(flow.expires_at ?? Date.now() + 7 * 86400_000) };
+    } catch (error) {
+      throw toGoCardlessError(error);
+    }
+  }
+
+  /** Charges an active mandate; the idempotency key makes a retried call return the same payment. */
+  async collectOnMandate(input: { accessToken: string; mandateId: string; amountMinor: number; currency: string; description: string; metadata: Record<string, string>; idempotencyKey: string }) {
+    const client = this.client(input.accessToken);
+    try {
+      return await this.createOrFetch(
+        () => client.payments.create(
+          { amount: input.amountMinor, currency: input.currency, links: { mandate: input.mandateId }, description: input.description, metadata: input.metadata } as never,
+          input.idempotencyKey,
+        ),
+        (id) => client.payments.find(id),
+      );
+    } catch (error) {
+      throw toGoCardlessError(error);
+    }
+  }
+
+  /**
+   * Creates with an idempotency key: a network failure is retried once with the same key, and a
+   * conflict (the first call did go through) returns the resource it created.
+   */
+  private async createOrFetch<T>(create: () => Promise<T>, fetchExisting: ((id: string) => Promise<T>) | null): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await withTimeout("gocardless", TIMEOUT_MS, create());
+      } catch (error) {
+        const conflicting =
+          (error as { conflictingResourceId?: string }).conflictingResourceId ??
+          (error as { errors?: { links?: { conflicting_resource_id?: string } }[] }).errors?.[0]?.links?.conflicting_resource_id;
+        if (fetchExisting && conflicting) return withTimeout("gocardless", TIMEOUT_MS, fetchExisting(conflicting));
+        if (attempt < 2 && toGoCardlessError(error).kind === "unavailable") continue;
+        throw error;
+      }
+    }
   }
 
   authorizeUrl(options: AuthorizeOptions): string {
@@ -84,4 +162,14 @@ export class GoCardlessProvider implements PaymentProvider {
       }
     }
   }
+}
+
+/** Classifies SDK errors: network failures and 5xx are "unavailable" (worth a retry), the rest "rejected". */
+export function toGoCardlessError(error: unknown): ProviderError {
+  if (isProviderError(error)) return error;
+  const status = (error as { response?: { statusCode?: number } }).response?.statusCode ?? (error as { code?: number }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof status === "number" && status >= 500) return new ProviderError("gocardless", "unavailable", message);
+  if (typeof status !== "number" || (error as { name?: string }).name === "RequestError") return new ProviderError("gocardless", "unavailable", message);
+  return new ProviderError("gocardless", "rejected", message);
 }

@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import type { ProviderSettings } from "../settings";
-import { ProviderError, isProviderError, type AuthorizeOptions, type ConnectedAccount, type PaymentProvider } from "../types";
+import { ProviderError, isProviderError, type AuthorizeOptions, type Checkout, type CheckoutRequest, type ConnectedAccount, type PaymentProvider } from "../types";
 
 export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
 
@@ -45,6 +45,39 @@ export class StripeProvider implements PaymentProvider {
     } catch (error) {
       throw toProviderError(error);
     }
+  }
+
+  supportsCurrency(): boolean {
+    return true;
+  }
+
+  /** A Checkout Session on the merchant's own account (a direct charge: the money never transits through us). */
+  async createCheckout(request: CheckoutRequest): Promise<Checkout> {
+    try {
+      const session = await this.client.checkout.sessions.create(
+        {
+          mode: "payment",
+          line_items: [{ quantity: 1, price_data: { currency: request.currency.toLowerCase(), unit_amount: request.amountMinor, product_data: { name: request.description } } }],
+          success_url: `${request.returnUrl}${request.returnUrl.includes("?") ? "&" : "?"}session_id={CHECKOUT_SESSION_ID}`,
+          cancel_url: request.cancelUrl,
+          client_reference_id: request.metadata.invoice_id,
+          customer_email: request.customer.email || undefined,
+          locale: request.customer.locale,
+          expires_at: Math.floor(Date.now() / 1000) + 60 * 60,
+          metadata: request.metadata,
+          payment_intent_data: { metadata: request.metadata, description: request.description },
+        },
+        { stripeAccount: request.accountId, idempotencyKey: request.idempotencyKey },
+      );
+      if (!session.url) throw new ProviderError("stripe", "rejected", "checkout session without a URL");
+      return { ref: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) };
+    } catch (error) {
+      throw toProviderError(error);
+    }
+  }
+
+  async expireCheckout(accountId: string, sessionId: string): Promise<void> {
+    await this.client.checkout.sessions.expire(sessionId, {}, { stripeAccount: accountId }).catch(() => {});
   }
 
   async revoke(account: { accountId: string }): Promise<void> {

@@ -40,3 +40,50 @@ export async function createDraftInvoice(browser: TestBrowser, customerId: strin
   expect(page.status, page.html.slice(0, 300)).toBe(302);
   return page.location!.split("/").pop()!;
 }
+
+const local = (url: string) => {
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
+};
+
+/** Clicks "Connect", answers the provider's (sandbox) consent page; returns the callback URL the provider redirects to. */
+export async function consent(app: TestApp, browser: TestBrowser, provider: "gocardless" | "stripe", answer: "approve" | "deny", accountId?: string) {
+  const start = await browser.post("/settings/payments", { intent: "connect", provider, mode: "login" });
+  expect(start.status).toBe(302);
+  const authorize = new URL(start.location!);
+  expect(authorize.origin).toBe(app.baseUrl);
+  expect(authorize.searchParams.get("redirect_uri")).toBe(`${app.baseUrl}/oauth/${provider}/callback`);
+  expect(authorize.searchParams.get("state")!.length).toBeGreaterThanOrEqual(43);
+  const page = await browser.get(local(start.location!));
+  expect(page.html).toContain("Autoriser");
+  const fields: Record<string, string> = { intent: answer, name: `Compte ${provider}`, email: "pay@example.fr" };
+  if (accountId) fields.accountId = accountId;
+  const answered = await browser.post(local(start.location!), fields);
+  expect(answered.status).toBe(302);
+  return local(answered.location!);
+}
+
+export async function followCallback(browser: TestBrowser, callback: string) {
+  const result = await browser.get(callback);
+  expect(result.status).toBe(302);
+  return { location: result.location!, page: await browser.get(result.location!) };
+}
+
+export async function connectProvider(app: TestApp, browser: TestBrowser, provider: "gocardless" | "stripe", accountId?: string) {
+  const { location } = await followCallback(browser, await consent(app, browser, provider, "approve", accountId));
+  expect(location).toContain(`connected=${provider}`);
+}
+
+/** A merchant with both providers connected and a finalised invoice (360,00 € due), sent to its customer. */
+export async function sentInvoice(app: TestApp, options: { customer?: Record<string, string>; invoice?: Record<string, string>; providers?: ("gocardless" | "stripe")[] } = {}) {
+  const merchant = await signUpMerchant(app, { organisationName: "Atelier Rivière" });
+  for (const provider of options.providers ?? ["gocardless", "stripe"]) await connectProvider(app, merchant.browser, provider);
+  const customerId = await createCustomer(merchant.browser, { name: "Lucie Moreau", email: "lucie@example.fr", ...options.customer });
+  const invoiceId = await createDraftInvoice(merchant.browser, customerId, { onlinePayment: "on", ...options.invoice });
+  await merchant.browser.post(`/invoices/${invoiceId}`, { intent: "finalise" });
+  const sent = await merchant.browser.post(`/invoices/${invoiceId}`, { intent: "send", sendKey: `key-${invoiceId}` });
+  expect(sent.status).toBe(200);
+  const email = await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId }, orderBy: { createdAt: "desc" } });
+  const link = /\/i\/[\w-]+/.exec(email.text)![0];
+  return { ...merchant, customerId, invoiceId, email, link };
+}

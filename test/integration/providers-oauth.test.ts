@@ -3,43 +3,16 @@ import { http, HttpResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptSecret } from "~/lib/crypto.server";
 import { startTestApp, textOf, type TestApp, type TestBrowser } from "../helpers/app";
-import { signUpMerchant } from "../helpers/merchant";
+import { consent as consentWith, followCallback, signUpMerchant } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
 
 const mocks = useProviderMocks();
+const consent = (browser: TestBrowser, provider: "gocardless" | "stripe", answer: "approve" | "deny", accountId?: string) => consentWith(app, browser, provider, answer, accountId);
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app.close());
-
-const local = (url: string) => {
-  const parsed = new URL(url);
-  return parsed.pathname + parsed.search;
-};
-
-/** Clicks "Connect", lands on the provider's (sandbox) consent page and answers it; returns the callback URL. */
-async function consent(browser: TestBrowser, provider: "gocardless" | "stripe", answer: "approve" | "deny", accountId?: string) {
-  const start = await browser.post("/settings/payments", { intent: "connect", provider, mode: "login" });
-  expect(start.status).toBe(302);
-  const authorize = new URL(start.location!);
-  expect(authorize.origin).toBe(app.baseUrl);
-  expect(authorize.searchParams.get("redirect_uri")).toBe(`${app.baseUrl}/oauth/${provider}/callback`);
-  expect(authorize.searchParams.get("state")!.length).toBeGreaterThanOrEqual(43);
-  const page = await browser.get(local(start.location!));
-  expect(textOf(page.html)).toContain("Autoriser");
-  const fields: Record<string, string> = { intent: answer, name: `Compte ${provider}`, email: "pay@example.fr" };
-  if (accountId) fields.accountId = accountId;
-  const answered = await browser.post(local(start.location!), fields);
-  expect(answered.status).toBe(302);
-  return local(answered.location!);
-}
-
-async function followCallback(browser: TestBrowser, callback: string) {
-  const result = await browser.get(callback);
-  expect(result.status).toBe(302);
-  return { location: result.location!, page: await browser.get(result.location!) };
-}
 
 describe("connecting Stripe by OAuth", () => {
   it("stores the account with its token encrypted, and shows who connected it", async () => {

@@ -8,7 +8,9 @@ import { resetSandbox, sandboxHandlersFor, sandboxState } from "../../integratio
  */
 export function useProviderMocks() {
   const server = setupServer(...sandboxHandlersFor({ gocardless: true, stripe: true }));
-  beforeAll(() => server.listen({ onUnhandledRequest: (request, print) => (new URL(request.url).hostname === "127.0.0.1" ? undefined : print.error()) }));
+  // Only the app under test (loopback) and in-memory data: URLs (react-pdf's WASM) may go unmocked.
+  const local = (url: string) => url.startsWith("data:") || new URL(url).hostname === "127.0.0.1";
+  beforeAll(() => server.listen({ onUnhandledRequest: (request, print) => (local(request.url) ? undefined : print.error()) }));
   afterEach(() => server.resetHandlers());
   afterAll(() => {
     server.close();

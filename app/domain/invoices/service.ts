@@ -1,19 +1,13 @@
 import type { Db } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
+import { revokeLinks } from "../consultation";
 import { optionalText } from "../validation";
 import type { DraftInput } from "./draft";
 import { formatInvoiceNumber } from "./numbering";
+import { UNPAID_STATUSES, type InvoiceStatus } from "./status";
 import { computeTotals } from "./totals";
 
-export const INVOICE_STATUSES = ["draft", "open", "partially_paid", "paid", "void"] as const;
-export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 export const INVOICES_PAGE_SIZE = 25;
-/** States in which money is still expected. */
-export const UNPAID_STATUSES: InvoiceStatus[] = ["open", "partially_paid"];
-
-export function isInvoiceStatus(value: unknown): value is InvoiceStatus {
-  return typeof value === "string" && (INVOICE_STATUSES as readonly string[]).includes(value);
-}
 
 export type ServiceResult<T> = { ok: true; value: T } | { ok: false; error: MessageKey; field?: string; vars?: Record<string, string> };
 
@@ -176,7 +170,11 @@ export async function voidInvoice(db: Db, organisationId: string, id: string, re
     where: { id, organisationId, status: "open", amountPaidMinor: 0 },
     data: { status: "void", voidReason: reason, voidedAt: now, amountDueMinor: 0 },
   });
-  return count === 1 ? { ok: true, value: null } : { ok: false, error: "invoices.errors.cannotVoid" };
+  if (count !== 1) return { ok: false, error: "invoices.errors.cannotVoid" };
+  // A void invoice has nothing to consult or pay: its links stop working and open checkouts are dropped.
+  await revokeLinks(db, organisationId, id, now);
+  await db.checkoutAttempt.updateMany({ where: { invoiceId: id, status: { in: ["creating", "open"] } }, data: { status: "expired" } });
+  return { ok: true, value: null };
 }
 
 export interface Parties {
@@ -191,7 +189,7 @@ export interface Parties {
 }
 
 /** The parties as printed: frozen at finalisation, live while the invoice is a draft. */
-export function partiesOf(invoice: InvoiceWithDetails): Parties {
+export function partiesOf(invoice: { partiesSnapshot: string | null; organisation: Parties["seller"]; customer: Parties["buyer"] }): Parties {
   if (invoice.partiesSnapshot) return JSON.parse(invoice.partiesSnapshot) as Parties;
   return { seller: invoice.organisation, buyer: invoice.customer };
 }

@@ -1,0 +1,54 @@
+import type { VatBreakdown } from "~/domain/invoices/totals";
+import { useI18n } from "~/i18n/react";
+import { formatQuantity, formatVatRate } from "~/lib/format";
+
+interface Props {
+  currency: string;
+  lines: { id: string; description: string; quantityThousandths: number; unitPriceMinor: number; vatRateBasisPoints: number; totalMinor: number }[];
+  vat: VatBreakdown[];
+  subtotalMinor: number;
+  totalMinor: number;
+}
+
+/** The lines and totals of an invoice, as the merchant and the customer both read them. */
+export function InvoiceLines({ currency, lines, vat, subtotalMinor, totalMinor }: Props) {
+  const { t, money, locale } = useI18n();
+  return (
+    <>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <thead className="text-slate-500">
+            <tr>
+              <th className="py-2">{t("invoices.description")}</th>
+              <th className="text-right">{t("invoices.quantity")}</th>
+              <th className="text-right">{t("invoices.unitPrice")}</th>
+              <th className="text-right">{t("invoices.vatRate")}</th>
+              <th className="text-right">{t("invoices.lineTotal")}</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {lines.map((line) => (
+              <tr key={line.id}>
+                <td className="py-2 whitespace-pre-line">{line.description}</td>
+                <td className="text-right tabular-nums">{formatQuantity(line.quantityThousandths, locale)}</td>
+                <td className="text-right tabular-nums">{money(line.unitPriceMinor, currency)}</td>
+                <td className="text-right tabular-nums">{formatVatRate(line.vatRateBasisPoints, locale)}</td>
+                <td className="text-right tabular-nums">{money(line.totalMinor, currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <dl className="ml-auto mt-4 max-w-xs space-y-1 text-sm">
+        <div className="flex justify-between"><dt>{t("invoices.subtotal")}</dt><dd className="tabular-nums">{money(subtotalMinor, currency)}</dd></div>
+        {vat.map((rate) => (
+          <div key={rate.rateBasisPoints} className="flex justify-between">
+            <dt>{t("invoices.vatAt", { rate: formatVatRate(rate.rateBasisPoints, locale) })}</dt>
+            <dd className="tabular-nums">{money(rate.vatMinor, currency)}</dd>
+          </div>
+        ))}
+        <div className="flex justify-between font-semibold"><dt>{t("invoices.total")}</dt><dd className="tabular-nums">{money(totalMinor, currency)}</dd></div>
+      </dl>
+    </>
+  );
+}

@@ -1,0 +1,128 @@
+import type { Db } from "~/lib/db.server";
+import { isUniqueViolation } from "~/lib/db.server";
+import { decryptSecret } from "~/lib/crypto.server";
+import type { Logger } from "~/lib/logger.server";
+import type { MessageKey } from "~/i18n";
+import { isProviderError, type PaymentMethod, type PaymentProvider, type ProviderId } from "../../integrations/types";
+import { parseAmountMinor } from "./money";
+import { UNPAID_STATUSES, type InvoiceStatus } from "./invoices/status";
+
+/** A checkout is reused by a new click only if it stays open at least this long. */
+const REUSE_MARGIN_MS = 5 * 60 * 1000;
+/** A checkout stuck "creating" this long was interrupted (crash, timeout): it no longer blocks a new one. */
+const STALE_CREATING_MS = 2 * 60 * 1000;
+
+export interface PaymentOption {
+  provider: ProviderId;
+  method: PaymentMethod;
+  available: boolean;
+  reason?: MessageKey;
+}
+
+interface PayableInvoice {
+  status: string;
+  sentAt: Date | null;
+  onlinePayment: boolean;
+  amountDueMinor: number;
+  currency: string;
+  allowPartialPayment: boolean;
+}
+
+/**
+ * What the payment tab offers: nothing unless something is due, the invoice went out with its link and
+ * online payment is on for it; then each connected provider, or why it cannot take this invoice.
+ */
+export function paymentOptions(invoice: PayableInvoice, connections: { provider: string; revokedAt: Date | null }[], providers: { get(id: ProviderId): PaymentProvider }): PaymentOption[] {
+  if (invoice.amountDueMinor <= 0 || !UNPAID_STATUSES.includes(invoice.status as InvoiceStatus)) return [];
+  if (!invoice.sentAt || !invoice.onlinePayment) return [];
+  return connections
+    .filter((c) => !c.revokedAt)
+    .map((c) => providers.get(c.provider as ProviderId))
+    .map((provider) => ({
+      provider: provider.id,
+      method: provider.methods[0],
+      available: provider.supportsCurrency(invoice.currency),
+      reason: provider.supportsCurrency(invoice.currency) ? undefined : ("checkout.errors.currencyUnsupported" as const),
+    }));
+}
+
+export type AmountResult = { ok: true; amountMinor: number } | { ok: false; error: MessageKey };
+
+/** Defaults to the amount due; less only where the merchant allows partial payment; never more, zero or negative. */
+export function payAmount(input: string | undefined, invoice: PayableInvoice): AmountResult {
+  if (!input?.trim()) return { ok: true, amountMinor: invoice.amountDueMinor };
+  const amountMinor = parseAmountMinor(input, invoice.currency);
+  if (amountMinor === null) return { ok: false, error: "errors.amount" };
+  if (amountMinor <= 0) return { ok: false, error: "checkout.errors.amountPositive" };
+  if (amountMinor > invoice.amountDueMinor) return { ok: false, error: "checkout.errors.amountAboveDue" };
+  if (amountMinor < invoice.amountDueMinor && !invoice.allowPartialPayment) return { ok: false, error: "checkout.errors.partialNotAllowed" };
+  return { ok: true, amountMinor };
+}
+
+export type CheckoutResult = { ok: true; url: string; reused: boolean } | { ok: false; error: MessageKey };
+
+/**
+ * Opens (or reuses) the provider's hosted page for this invoice and amount. The local attempt is written
+ * before the provider is called and names the idempotency key, so retries, double clicks and second tabs
+ * lead to one checkout.
+ */
+export async function openCheckout(
+  deps: { db: Db; providers: { get(id: ProviderId): PaymentProvider }; encryptionKey: string; log: Logger },
+  input: {
+    invoice: { id: string; organisationId: string; number: string | null; currency: string; customer: { email: string; name: string; locale: string } };
+    provider: ProviderId;
+    amountMinor: number;
+    returnUrl: string;
+    cancelUrl: string;
+  },
+  now: Date,
+): Promise<CheckoutResult> {
+  const { db, log } = deps;
+  const { invoice, amountMinor } = input;
+  const provider = deps.providers.get(input.provider);
+  const connection = await db.providerConnection.findFirst({ where: { organisationId: invoice.organisationId, provider: provider.id, revokedAt: null } });
+  if (!connection) return { ok: false, error: "checkout.errors.unavailableMethod" };
+
+  const live = await db.checkoutAttempt.findFirst({ where: { invoiceId: invoice.id, provider: provider.id, amountMinor, status: { in: ["creating", "open"] } } });
+  if (live?.status === "open" && live.url && live.expiresAt && live.expiresAt.getTime() > now.getTime() + REUSE_MARGIN_MS) {
+    return { ok: true, url: live.url, reused: true };
+  }
+  if (live && (live.status === "open" || now.getTime() - live.createdAt.getTime() > STALE_CREATING_MS)) {
+    await db.checkoutAttempt.update({ where: { id: live.id }, data: { status: "expired" } });
+  } else if (live) {
+    return { ok: false, error: "checkout.errors.inProgress" };
+  }
+
+  let attempt;
+  try {
+    attempt = await db.checkoutAttempt.create({
+      data: { organisationId: invoice.organisationId, invoiceId: invoice.id, provider: provider.id, method: provider.methods[0], amountMinor, currency: invoice.currency },
+    });
+  } catch (error) {
+    // Another tab got there first: its checkout is the one to use.
+    if (isUniqueViolation(error)) return { ok: false, error: "checkout.errors.inProgress" };
+    throw error;
+  }
+  try {
+    const checkout = await provider.createCheckout({
+      accountId: connection.accountId,
+      accessToken: decryptSecret(deps.encryptionKey, connection.encryptedToken),
+      amountMinor,
+      currency: invoice.currency,
+      description: invoice.number ?? invoice.id,
+      customer: { email: invoice.customer.email, name: invoice.customer.name, locale: invoice.customer.locale === "en" ? "en" : "fr" },
+      returnUrl: input.returnUrl,
+      cancelUrl: input.cancelUrl,
+      metadata: { invoice_id: invoice.id, attempt_id: attempt.id },
+      idempotencyKey: `checkout-${attempt.id}`,
+    });
+    await db.checkoutAttempt.update({ where: { id: attempt.id }, data: { status: "open", providerRef: checkout.ref, url: checkout.url, expiresAt: checkout.expiresAt } });
+    log.info({ invoiceId: invoice.id, provider: provider.id, attemptId: attempt.id, amountMinor }, "checkout opened");
+    return { ok: true, url: checkout.url, reused: false };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await db.checkoutAttempt.update({ where: { id: attempt.id }, data: { status: "failed", lastError: message.slice(0, 500) } });
+    log.warn({ invoiceId: invoice.id, provider: provider.id, attemptId: attempt.id, error: message }, "checkout creation failed");
+    return { ok: false, error: isProviderError(error) && error.kind === "unavailable" ? "checkout.errors.providerDown" : "checkout.errors.providerRefused" };
+  }
+}

@@ -1,0 +1,49 @@
+import type { Db } from "~/lib/db.server";
+import { decryptSecret, encryptSecret } from "~/lib/crypto.server";
+import { hashToken, randomToken } from "~/lib/tokens.server";
+
+/**
+ * The invoice's consultation link: 256 random bits, stable until revoked (so every email carries the
+ * same link), looked up by hash, kept encrypted so a re-send can include it.
+ */
+export async function currentLinkToken(db: Db, encryptionKey: string, organisationId: string, invoiceId: string): Promise<string> {
+  const existing = await db.invoiceLink.findFirst({ where: { organisationId, invoiceId, revokedAt: null }, orderBy: { createdAt: "desc" } });
+  if (existing) return decryptSecret(encryptionKey, existing.encryptedToken);
+  return createLink(db, encryptionKey, organisationId, invoiceId);
+}
+
+async function createLink(db: Db, encryptionKey: string, organisationId: string, invoiceId: string) {
+  const token = randomToken();
+  await db.invoiceLink.create({ data: { organisationId, invoiceId, tokenHash: hashToken(token), encryptedToken: encryptSecret(encryptionKey, token) } });
+  return token;
+}
+
+/** Revokes every link of the invoice (voiding, or "regenerate the link"). */
+export async function revokeLinks(db: Db, organisationId: string, invoiceId: string, now: Date) {
+  await db.invoiceLink.updateMany({ where: { organisationId, invoiceId, revokedAt: null }, data: { revokedAt: now } });
+}
+
+export async function regenerateLink(db: Db, encryptionKey: string, organisationId: string, invoiceId: string, now: Date) {
+  await revokeLinks(db, organisationId, invoiceId, now);
+  return createLink(db, encryptionKey, organisationId, invoiceId);
+}
+
+/** The invoice behind a consultation token, or null for a guessed, malformed or revoked one. */
+export async function invoiceForToken(db: Db, token: string) {
+  if (!/^[\w-]{20,100}$/.test(token)) return null;
+  const link = await db.invoiceLink.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: {
+      invoice: {
+        include: {
+          lines: { orderBy: { position: "asc" } }, customer: true, organisation: true,
+          payments: { orderBy: { createdAt: "asc" } },
+          checkouts: { where: { status: { in: ["open", "completed"] } }, orderBy: { createdAt: "desc" }, take: 5 },
+        },
+      },
+    },
+  });
+  if (!link || link.revokedAt || link.invoice.status === "draft") return null;
+  return link.invoice;
+}
+export type PublicInvoice = NonNullable<Awaited<ReturnType<typeof invoiceForToken>>>;

@@ -1,0 +1,167 @@
+import { Form, useActionData, useLoaderData, useParams } from "react-router";
+import { CsrfInput, FormMessage, buttonClass, inputClass } from "~/components/form";
+import { InvoiceLines } from "~/components/invoice-lines";
+import { LanguageSwitch } from "~/components/language-switch";
+import { openCheckout, payAmount, paymentOptions } from "~/domain/checkout";
+import { listConnections } from "~/domain/connections";
+import { invoiceForToken, type PublicInvoice } from "~/domain/consultation";
+import { displayIban } from "~/domain/identifiers";
+import { partiesOf } from "~/domain/invoices/service";
+import { computeTotals } from "~/domain/invoices/totals";
+import { isLocale, type Locale, type MessageKey } from "~/i18n";
+import { I18nProvider, useI18n } from "~/i18n/react";
+import { minorToInput } from "~/lib/format";
+import { readForm } from "~/lib/forms.server";
+import { notFound } from "~/lib/http.server";
+import { LOCALE_COOKIE, cookieValue } from "~/lib/session.server";
+import { isProviderId } from "../../integrations/types";
+import type { Route } from "./+types/public-invoice";
+
+/** The customer reads in their own language unless they picked another one here. */
+function readerLocale(request: Request, invoice: PublicInvoice): Locale {
+  const chosen = cookieValue(request, LOCALE_COOKIE);
+  if (isLocale(chosen)) return chosen;
+  return isLocale(invoice.customer.locale) ? invoice.customer.locale : "fr";
+}
+
+async function optionsFor(context: Route.LoaderArgs["context"], invoice: PublicInvoice) {
+  return paymentOptions(invoice, await listConnections(context.db, invoice.organisationId), context.providers);
+}
+
+export async function loader({ request, params, context }: Route.LoaderArgs) {
+  const invoice = (await invoiceForToken(context.db, params.token)) ?? notFound();
+  const { seller, buyer } = partiesOf(invoice);
+  const returned = new URL(request.url).searchParams.has("return");
+  const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
+  const pending = invoice.payments.some((p) => p.status === "pending" || p.status === "processing");
+  return {
+    locale: readerLocale(request, invoice),
+    invoice: {
+      number: invoice.number!, status: invoice.status, currency: invoice.currency, issueDate: invoice.issueDate, dueDate: invoice.dueDate,
+      subtotalMinor: invoice.subtotalMinor, totalMinor: invoice.totalMinor, amountPaidMinor: invoice.amountPaidMinor, amountDueMinor: invoice.amountDueMinor,
+      allowPartialPayment: invoice.allowPartialPayment, paymentTerms: invoice.paymentTerms, notes: invoice.notes,
+    },
+    seller: { legalName: seller.legalName, addressLine1: seller.addressLine1, postalCode: seller.postalCode, city: seller.city, siret: seller.siret, iban: seller.iban ? displayIban(seller.iban) : "", bic: seller.bic },
+    buyer: { name: buyer.name, company: buyer.company },
+    lines: invoice.lines,
+    vat: computeTotals(invoice.lines).vat,
+    payments: invoice.payments.map((p) => ({ id: p.id, amountMinor: p.amountMinor, method: p.method, status: p.status, createdAt: p.createdAt })),
+    processing: unpaid && (pending || returned),
+    options: await optionsFor(context, invoice),
+    defaultAmount: minorToInput(invoice.amountDueMinor, invoice.currency),
+  };
+}
+
+export async function action({ request, params, context }: Route.ActionArgs) {
+  const invoice = (await invoiceForToken(context.db, params.token)) ?? notFound();
+  const { values } = await readForm(request, context);
+  const option = (await optionsFor(context, invoice)).find((o) => o.provider === values.provider && o.available);
+  if (!isProviderId(values.provider) || !option) return { error: "checkout.errors.unavailableMethod" as MessageKey, amount: values.amount };
+  const amount = payAmount(values.amount, invoice);
+  if (!amount.ok) return { error: amount.error, amount: values.amount };
+  const pageUrl = `${context.config.APP_URL}/i/${params.token}`;
+  const result = await openCheckout(
+    { db: context.db, providers: context.providers, encryptionKey: context.config.ENCRYPTION_KEY, log: context.log },
+    { invoice, provider: values.provider, amountMinor: amount.amountMinor, returnUrl: `${pageUrl}?return=${values.provider}`, cancelUrl: pageUrl },
+    new Date(),
+  );
+  if (!result.ok) return { error: result.error, amount: values.amount };
+  // A full-page redirect to the provider's hosted page (another origin in production).
+  return new Response(null, { status: 303, headers: { Location: result.url } });
+}
+
+export default function PublicInvoicePage() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <I18nProvider locale={data.locale}>
+      <PublicInvoiceView />
+    </I18nProvider>
+  );
+}
+
+function PublicInvoiceView() {
+  const { t, money, date } = useI18n();
+  const { invoice, seller, buyer, lines, vat, payments, processing, options, defaultAmount } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { token } = useParams();
+  const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
+  return (
+    <main className="mx-auto max-w-2xl space-y-5 px-4 py-6">
+      <title>{`${t("public.title", { number: invoice.number })} — ${seller.legalName}`}</title>
+      <meta name="robots" content="noindex" />
+      <div className="flex items-center justify-between gap-3">
+        <p className="text-sm text-slate-600">{t("public.from", { merchant: seller.legalName })}</p>
+        <LanguageSwitch />
+      </div>
+      <header className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+        <h1 className="text-2xl font-bold">{t("public.title", { number: invoice.number })}</h1>
+        <p className="text-slate-600">{buyer.company || buyer.name}</p>
+        <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
+          <dt>{t("invoices.issueDate")}</dt><dd className="text-right">{date(invoice.issueDate)}</dd>
+          <dt>{t("invoices.dueDate")}</dt><dd className="text-right">{date(invoice.dueDate)}</dd>
+          <dt>{t("invoices.total")}</dt><dd className="text-right tabular-nums">{money(invoice.totalMinor, invoice.currency)}</dd>
+          {invoice.amountPaidMinor > 0 ? <><dt>{t("invoices.amountPaid")}</dt><dd className="text-right tabular-nums">{money(invoice.amountPaidMinor, invoice.currency)}</dd></> : null}
+          <dt className="font-semibold">{t("invoices.amountDue")}</dt><dd className="text-right text-lg font-bold tabular-nums" data-testid="amount-due">{money(invoice.amountDueMinor, invoice.currency)}</dd>
+        </dl>
+        <nav className="mt-4 flex gap-4 text-sm font-medium">
+          <a className="text-blue-700 underline" href="#invoice">{t("public.tabs.invoice")}</a>
+          {unpaid ? <a className="text-blue-700 underline" href="#pay">{t("public.tabs.pay")}</a> : null}
+          <a className="text-blue-700 underline" href={`/i/${token}/pdf`} download>{t("public.downloadPdf")}</a>
+        </nav>
+      </header>
+
+      {invoice.status === "paid" ? <FormMessage success={t("public.paid")} /> : null}
+      {invoice.status === "void" ? <FormMessage error="public.void" /> : null}
+      {processing ? <p className="rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900" role="status" data-testid="processing">{t("public.processing")}</p> : null}
+
+      {unpaid ? (
+        <section id="pay" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+          <h2 className="text-lg font-semibold">{t("public.payTitle")}</h2>
+          {result?.error ? <FormMessage error={result.error} /> : null}
+          {options.length === 0 ? <p className="text-sm text-slate-600">{t("public.noOnlinePayment")}</p> : (
+            <Form method="post" className="space-y-4" noValidate>
+              <CsrfInput />
+              <div>
+                <label htmlFor="amount" className="mb-1 block text-sm font-medium">{t("public.amount")} ({invoice.currency})</label>
+                <input id="amount" name="amount" inputMode="decimal" defaultValue={result?.amount ?? defaultAmount} readOnly={!invoice.allowPartialPayment} className={`${inputClass} max-w-48`} />
+                {invoice.allowPartialPayment ? <p className="mt-1 text-xs text-slate-500">{t("public.amountHint")}</p> : null}
+              </div>
+              <div className="flex flex-col gap-3">
+                {options.map((option) => (
+                  <div key={option.provider}>
+                    <button name="provider" value={option.provider} disabled={!option.available} className={`${buttonClass} w-full sm:w-auto`}>
+                      {t(`public.payWith.${option.method}`)}
+                    </button>
+                    <p className="mt-1 text-xs text-slate-500">{option.reason ? t(option.reason) : t(option.method === "card" ? "public.cardHint" : "public.directDebitHint")}</p>
+                  </div>
+                ))}
+              </div>
+            </Form>
+          )}
+          {seller.iban ? (
+            <div className="border-t border-slate-100 pt-4 text-sm">
+              <h3 className="font-semibold">{t("public.transferTitle")}</h3>
+              <p>{seller.legalName}</p>
+              <p>IBAN : <span className="font-mono">{seller.iban}</span>{seller.bic ? <> — BIC : <span className="font-mono">{seller.bic}</span></> : null}</p>
+              <p>{t("public.transferReference", { number: invoice.number })}</p>
+            </div>
+          ) : null}
+        </section>
+      ) : null}
+
+      <section id="invoice" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+        <InvoiceLines currency={invoice.currency} lines={lines} vat={vat} subtotalMinor={invoice.subtotalMinor} totalMinor={invoice.totalMinor} />
+        {invoice.paymentTerms ? <p className="mt-4 text-sm">{invoice.paymentTerms}</p> : null}
+        {invoice.notes ? <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{invoice.notes}</p> : null}
+      </section>
+
+      {payments.length ? (
+        <section className="rounded-lg border border-slate-200 bg-white p-5 text-sm shadow-sm">
+          <h2 className="mb-2 font-semibold">{t("public.payments")}</h2>
+          <ul>{payments.map((p) => <li key={p.id}>{date(p.createdAt)} — {money(p.amountMinor, invoice.currency)}</li>)}</ul>
+        </section>
+      ) : null}
+      <p className="text-center text-xs text-slate-500">{[seller.legalName, seller.addressLine1, `${seller.postalCode} ${seller.city}`.trim(), seller.siret ? `SIRET ${seller.siret}` : ""].filter(Boolean).join(" · ")}</p>
+    </main>
+  );
+}

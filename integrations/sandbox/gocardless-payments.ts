@@ -1,0 +1,151 @@
+import { http, HttpResponse } from "msw";
+import { authorisedAccount, gcError } from "./gocardless";
+import { sandboxId, sandboxState } from "./state";
+
+const API = "https://api-sandbox.gocardless.com";
+
+export interface SandboxBillingRequest {
+  id: string;
+  status: "pending" | "ready_to_fulfil" | "fulfilled" | "cancelled";
+  organisation: string;
+  mandate_request: { currency: string; scheme: string; links?: { mandate?: string } };
+  metadata: Record<string, string>;
+  links: { customer?: string; mandate_request_mandate?: string };
+  created_at: string;
+}
+export interface SandboxFlow {
+  id: string;
+  billing_request: string;
+  redirect_uri: string;
+  exit_uri: string;
+  authorisation_url: string;
+  expires_at: string;
+  prefilled_customer: Record<string, string>;
+}
+export interface SandboxMandate { id: string; organisation: string; status: string; scheme: string; reference: string; created_at: string; next_possible_charge_date: string }
+export interface SandboxPayment {
+  id: string; organisation: string; amount: number; currency: string; status: string; charge_date: string; description: string;
+  metadata: Record<string, string>; links: { mandate: string; creditor: string }; created_at: string;
+}
+
+function table<T>(name: string): Map<string, T> {
+  const state = sandboxState();
+  return (state[name] ??= new Map()) as Map<string, T>;
+}
+export const gcBillingRequests = () => table<SandboxBillingRequest>("gcBillingRequests");
+export const gcFlows = () => table<SandboxFlow>("gcFlows");
+export const gcMandates = () => table<SandboxMandate>("gcMandates");
+export const gcPayments = () => table<SandboxPayment>("gcPayments");
+const gcIdempotency = () => table<{ id: string }>("gcIdempotency");
+
+/** GoCardless answers a reused idempotency key with a 409 naming the resource the first call created. */
+function conflict(key: string | null) {
+  const previous = key ? gcIdempotency().get(key) : undefined;
+  if (!previous) return null;
+  return gcError(409, "invalid_state", "A resource has already been created with this idempotency key", [
+    { reason: "idempotent_creation_conflict", message: "A resource has already been created with this idempotency key", links: { conflicting_resource_id: previous.id } } as never,
+  ]);
+}
+
+const isoDate = (offsetDays: number) => new Date(Date.now() + offsetDays * 86400_000).toISOString().slice(0, 10);
+
+export const gocardlessPaymentHandlers = [
+  http.post(`${API}/billing_requests`, async ({ request }) => {
+    const account = authorisedAccount(request);
+    if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+    const key = request.headers.get("idempotency-key");
+    const replay = conflict(key);
+    if (replay) return replay;
+    const body = ((await request.json()) as { billing_requests?: Record<string, any> }).billing_requests ?? {};
+    sandboxState().calls.push({ method: "POST", url: request.url, body: JSON.stringify(body), headers: { "idempotency-key": key ?? "" } });
+    const mandate = body.mandate_request;
+    if (!mandate?.currency) return gcError(422, "validation_failed", "Validation failed", [{ field: "mandate_request.currency", message: "is required" }]);
+    const billingRequest: SandboxBillingRequest = {
+      id: sandboxId("BRQ", 10), status: "pending", organisation: account.accountId, mandate_request: { currency: mandate.currency, scheme: mandate.scheme ?? "sepa_core" },
+      metadata: body.metadata ?? {}, links: {}, created_at: new Date().toISOString(),
+    };
+    gcBillingRequests().set(billingRequest.id, billingRequest);
+    if (key) gcIdempotency().set(key, { id: billingRequest.id });
+    return HttpResponse.json({ billing_requests: billingRequest }, { status: 201 });
+  }),
+
+  http.get(`${API}/billing_requests/:id`, ({ request, params }) => {
+    const account = authorisedAccount(request);
+    const found = gcBillingRequests().get(String(params.id));
+    if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+    if (!found || found.organisation !== account.accountId) return gcError(404, "invalid_api_usage", "Resource not found", [{ reason: "resource_not_found", message: "Resource not found" }]);
+    return HttpResponse.json({ billing_requests: found });
+  }),
+
+  http.post(`${API}/billing_request_flows`, async ({ request }) => {
+    const account = authorisedAccount(request);
+    if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+    const body = ((await request.json()) as { billing_request_flows?: Record<string, any> }).billing_request_flows ?? {};
+    const billingRequest = gcBillingRequests().get(body.links?.billing_request ?? "");
+    if (!billingRequest || billingRequest.organisation !== account.accountId) return gcError(422, "validation_failed", "Validation failed", [{ field: "links.billing_request", message: "is invalid" }]);
+    const appUrl = (sandboxState().appUrl as string | undefined) ?? "http://localhost:3000";
+    const id = sandboxId("BRF", 10);
+    const flow: SandboxFlow = {
+      id, billing_request: billingRequest.id, redirect_uri: body.redirect_uri, exit_uri: body.exit_uri,
+      authorisation_url: `${appUrl}/sandbox/gocardless/flow/${id}`, expires_at: new Date(Date.now() + 7 * 86400_000).toISOString(),
+      prefilled_customer: body.prefilled_customer ?? {},
+    };
+    gcFlows().set(id, flow);
+    return HttpResponse.json({ billing_request_flows: { ...flow, links: { billing_request: billingRequest.id } } }, { status: 201 });
+  }),
+
+  http.get(`${API}/mandates/:id`, ({ request, params }) => {
+    const account = authorisedAccount(request);
+    const mandate = gcMandates().get(String(params.id));
+    if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+    if (!mandate || mandate.organisation !== account.accountId) return gcError(404, "invalid_api_usage", "Resource not found");
+    return HttpResponse.json({ mandates: mandate });
+  }),
+
+  http.post(`${API}/payments`, async ({ request }) => {
+    const account = authorisedAccount(request);
+    if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+    const key = request.headers.get("idempotency-key");
+    const replay = conflict(key);
+    if (replay) return replay;
+    const body = ((await request.json()) as { payments?: Record<string, any> }).payments ?? {};
+    sandboxState().calls.push({ method: "POST", url: request.url, body: JSON.stringify(body), headers: { "idempotency-key": key ?? "" } });
+    const mandate = gcMandates().get(body.links?.mandate ?? "");
+    if (!mandate || mandate.organisation !== account.accountId) return gcError(422, "validation_failed", "Validation failed", [{ field: "links.mandate", message: "is invalid" }]);
+    if (mandate.status === "cancelled" || mandate.status === "failed") return gcError(422, "invalid_state", "Mandate is not usable", [{ reason: "mandate_is_inactive", message: "The mandate is not active" }]);
+    if (!Number.isInteger(body.amount) || body.amount <= 0) return gcError(422, "validation_failed", "Validation failed", [{ field: "amount", message: "must be greater than 0" }]);
+    const payment: SandboxPayment = {
+      id: sandboxId("PM", 12), organisation: account.accountId, amount: body.amount, currency: body.currency, status: "pending_submission",
+      charge_date: body.charge_date ?? mandate.next_possible_charge_date, description: body.description ?? "", metadata: body.metadata ?? {},
+      links: { mandate: mandate.id, creditor: sandboxId("CR") }, created_at: new Date().toISOString(),
+    };
+    gcPayments().set(payment.id, payment);
+    if (key) gcIdempotency().set(key, { id: payment.id });
+    return HttpResponse.json({ payments: payment }, { status: 201 });
+  }),
+
+  http.get(`${API}/payments/:id`, ({ request, params }) => {
+    const account = authorisedAccount(request);
+    const payment = gcPayments().get(String(params.id));
+    if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+    if (!payment || payment.organisation !== account.accountId) return gcError(404, "invalid_api_usage", "Resource not found");
+    return HttpResponse.json({ payments: payment });
+  }),
+];
+
+/** What the sandbox's hosted flow page does when the payer confirms: the mandate exists and the request is fulfilled. */
+export function fulfilBillingRequest(flowId: string) {
+  const flow = gcFlows().get(flowId);
+  const billingRequest = flow ? gcBillingRequests().get(flow.billing_request) : undefined;
+  if (!flow || !billingRequest) return null;
+  if (!billingRequest.links.mandate_request_mandate) {
+    const mandate: SandboxMandate = {
+      id: sandboxId("MD", 12), organisation: billingRequest.organisation, status: "pending_submission", scheme: billingRequest.mandate_request.scheme,
+      reference: `SBX-${sandboxId("", 8)}`, created_at: new Date().toISOString(), next_possible_charge_date: isoDate(3),
+    };
+    gcMandates().set(mandate.id, mandate);
+    billingRequest.links.mandate_request_mandate = mandate.id;
+    billingRequest.status = "fulfilled";
+  }
+  return { flow, billingRequest, mandateId: billingRequest.links.mandate_request_mandate! };
+}
