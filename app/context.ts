@@ -14,6 +14,8 @@ export interface AppServices {
   csrfToken: string;
   /** Wakes the email outbox after something was queued. */
   kickOutbox: () => void;
+  /** Wakes the webhook processor after events were stored. */
+  kickWebhooks: () => void;
 }
 
 declare module "react-router" {

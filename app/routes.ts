@@ -13,6 +13,7 @@ export default [
   route("mailbox/:emailId", "routes/mailbox-email.tsx"),
   route("i/:token", "routes/public-invoice.tsx"),
   route("i/:token/pdf", "routes/public-invoice-pdf.tsx"),
+  route("webhooks/:provider", "routes/webhook.tsx"),
   route("oauth/:provider/callback", "routes/oauth-callback.tsx"),
   route("sandbox/:provider/oauth/authorize", "routes/sandbox-consent.tsx"),
   layout("routes/app-layout.tsx", [
@@ -22,6 +23,8 @@ export default [
     route("settings/organisation", "routes/settings-organisation.tsx"),
     route("settings/members", "routes/settings-members.tsx"),
     route("settings/payments", "routes/settings-payments.tsx"),
+    route("settings/webhooks", "routes/settings-webhooks.tsx"),
+    route("notifications", "routes/notifications.tsx"),
     route("customers", "routes/customers.tsx"),
     route("customers/new", "routes/customers-new.tsx"),
     route("customers/:customerId", "routes/customer.tsx"),

@@ -55,6 +55,8 @@ export interface PaymentProvider {
   /** Currencies this provider can collect, or the reason it cannot. */
   supportsCurrency(currency: string): boolean;
   createCheckout(request: CheckoutRequest): Promise<Checkout>;
+  /** Verifies the signature on the raw body and normalises the events; never throws. */
+  parseWebhook(rawBody: string, headers: Headers): WebhookParseResult;
   /** Best effort: the caller deletes its token whatever happens here. */
   revoke(account: { accountId: string; accessToken: string }): Promise<void>;
 }
@@ -93,3 +95,36 @@ export async function withTimeout<T>(provider: ProviderId, ms: number, work: Pro
     clearTimeout(timer);
   }
 }
+
+/** What a provider event means for us, whatever the provider. */
+export type NormalisedEvent =
+  | {
+      kind: "payment";
+      providerPaymentId: string;
+      status: "processing" | "confirmed" | "failed" | "charged_back";
+      amountMinor?: number;
+      currency?: string;
+      invoiceId?: string;
+      attemptId?: string;
+      reason?: string;
+    }
+  | { kind: "refund"; providerPaymentId: string; refundedMinor: number }
+  | { kind: "dispute"; providerPaymentId: string; reason: string }
+  | { kind: "mandate_ready"; billingRequestId: string; mandateId: string }
+  | { kind: "mandate"; mandateId: string; action: string }
+  | { kind: "deauthorized" }
+  | { kind: "ignored" };
+
+export interface ProviderEvent {
+  id: string;
+  type: string;
+  /** The connected account it belongs to (Stripe `account`, GoCardless `links.organisation`). */
+  accountId: string;
+  livemode: boolean | null;
+  createdAt: string;
+  event: NormalisedEvent;
+}
+
+export type WebhookParseResult =
+  | { ok: true; events: ProviderEvent[] }
+  | { ok: false; status: number; reason: string };

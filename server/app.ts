@@ -24,6 +24,7 @@ export interface ServerDeps {
   config: Config;
   logger: Logger;
   kickOutbox?: () => void;
+  kickWebhooks?: () => void;
   clientDir?: string;
 }
 
@@ -40,6 +41,7 @@ function refuse(req: Request, res: Response, status: number, key: "errors.crossS
 export function createServer(deps: ServerDeps) {
   const { build, db, config, logger, providers } = deps;
   const kickOutbox = deps.kickOutbox ?? (() => {});
+  const kickWebhooks = deps.kickWebhooks ?? (() => {});
   const clientDir = deps.clientDir ?? path.resolve("build/client");
   const appOrigin = new URL(config.APP_URL).origin;
   const app = express();
@@ -112,6 +114,7 @@ export function createServer(deps: ServerDeps) {
         requestId: res.locals.requestId,
         csrfToken: res.locals.csrfToken,
         kickOutbox,
+        kickWebhooks,
       }),
     }),
   );

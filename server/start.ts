@@ -10,7 +10,9 @@ import { createProviders } from "../integrations";
 import { sandboxHandlersFor } from "../integrations/sandbox";
 import { seedDemo } from "../prisma/seed";
 import { createServer } from "./app";
-import { startOutboxWorker } from "./outbox-worker";
+import { deliverDueEmails } from "~/domain/outbox";
+import { processDueEvents, reclaimInterruptedEvents } from "~/domain/webhooks";
+import { startPoller } from "./worker";
 import { loadOrCreateSecrets } from "./secrets";
 
 async function main() {
@@ -44,9 +46,20 @@ async function main() {
     logger.info({ gocardless: providers.settings.gocardless.sandbox, stripe: providers.settings.stripe.sandbox }, "provider sandbox active");
   }
 
-  const outbox = startOutboxWorker({ db, transport: config.RESEND_API_KEY ? resendTransport(config.RESEND_API_KEY) : localMailboxTransport, from: config.EMAIL_FROM, log: logger.child({ worker: "outbox" }) });
+  const outboxDeps = { db, transport: config.RESEND_API_KEY ? resendTransport(config.RESEND_API_KEY) : localMailboxTransport, from: config.EMAIL_FROM, log: logger.child({ worker: "outbox" }) };
+  const outbox = startPoller("outbox", () => deliverDueEmails(outboxDeps, new Date()), logger);
+  // The only instance on an embedded database: whatever was "processing" when it stopped was interrupted.
+  if (config.embeddedDatabase) {
+    const reclaimed = await reclaimInterruptedEvents(db);
+    if (reclaimed) logger.warn({ reclaimed }, "webhook events interrupted by the last stop are processed again");
+  }
+  const webhookDeps = { db, providers, encryptionKey: config.ENCRYPTION_KEY, appUrl: config.APP_URL, log: logger.child({ worker: "webhooks" }) };
+  const webhooks = startPoller("webhooks", async () => {
+    // Drain: a burst of deliveries is processed in consecutive passes, then the outbox sends the notices.
+    while ((await processDueEvents(webhookDeps, new Date())) > 0) outbox.kick();
+  }, logger, 2000);
   const build = (await import(path.resolve("build/server/index.js"))) as ServerBuild;
-  const app = createServer({ build, db, providers, config, logger, kickOutbox: outbox.kick });
+  const app = createServer({ build, db, providers, config, logger, kickOutbox: outbox.kick, kickWebhooks: webhooks.kick });
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ url: config.APP_URL }, "listening");
     console.log(`\n  App ready on ${config.APP_URL}`);
@@ -59,6 +72,7 @@ async function main() {
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     outbox.stop();
+    webhooks.stop();
     server.close(() => {
       void db.$disconnect().finally(() => process.exit(0));
     });

@@ -1,6 +1,7 @@
 import { Form, NavLink, Outlet, useLoaderData } from "react-router";
 import { CsrfInput } from "~/components/form";
 import { LanguageSwitch } from "~/components/language-switch";
+import { unreadCount } from "~/domain/notifications";
 import { membershipsOf } from "~/domain/organisations";
 import { can } from "~/domain/permissions";
 import type { MessageKey } from "~/i18n";
@@ -18,18 +19,20 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     organisation: current ? { id: current.organisationId, name: current.organisation.legalName, role: current.role } : null,
     organisationCount: memberships.length,
     mailboxEnabled: !context.config.RESEND_API_KEY,
+    unread: current ? await unreadCount(context.db, current.organisationId) : 0,
   };
 }
 
 export default function AppLayout() {
   const { t } = useI18n();
-  const { user, organisation, organisationCount, mailboxEnabled } = useLoaderData<typeof loader>();
+  const { user, organisation, organisationCount, mailboxEnabled, unread } = useLoaderData<typeof loader>();
   const links: { to: string; label: MessageKey; show: boolean }[] = [
     { to: "/invoices", label: "nav.invoices", show: Boolean(organisation) },
     { to: "/customers", label: "nav.customers", show: Boolean(organisation) },
     { to: "/settings/organisation", label: "nav.settings", show: Boolean(organisation && can(organisation.role, "manageOrganisation")) },
     { to: "/settings/members", label: "nav.members", show: Boolean(organisation) },
     { to: "/settings/payments", label: "nav.payments", show: Boolean(organisation) },
+    { to: "/settings/webhooks", label: "webhooks.title", show: Boolean(organisation && can(organisation.role, "manageOrganisation")) },
   ];
   return (
     <div className="min-h-screen">
@@ -54,6 +57,12 @@ export default function AppLayout() {
             {organisation ? (
               <NavLink to="/orgs" className="rounded border border-slate-200 px-2 py-1 text-slate-700 hover:bg-slate-50" title={t("nav.switchOrganisation")}>
                 {organisation.name}{organisationCount > 1 ? " ⇄" : ""}
+              </NavLink>
+            ) : null}
+            {organisation ? (
+              <NavLink to="/notifications" className="relative text-slate-600 hover:underline" data-testid="notifications-link">
+                {t("notifications.title")}
+                {unread ? <span className="ml-1 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white">{unread}</span> : null}
               </NavLink>
             ) : null}
             {mailboxEnabled ? <a className="text-slate-600 hover:underline" href="/mailbox">{t("nav.mailbox")}</a> : null}

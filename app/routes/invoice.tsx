@@ -34,7 +34,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     buyer: partiesOf(invoice).buyer,
     lines,
     vat: computeTotals(lines).vat,
-    payments: payments.map((p) => ({ id: p.id, provider: p.provider, method: p.method, amountMinor: p.amountMinor, status: p.status, createdAt: p.createdAt })),
+    payments: payments.map((p) => ({ id: p.id, provider: p.provider, method: p.method, amountMinor: p.amountMinor, refundedMinor: p.refundedMinor, status: p.status, flag: p.flag, createdAt: p.createdAt })),
     canEdit: can(role, "editInvoices"),
     emails: await emailsOfInvoice(context.db, organisation.id, invoice.id),
     sentAt: invoice.sentAt,
@@ -148,9 +148,16 @@ export default function InvoicePage() {
       </Card>
 
       {payments.length ? (
-        <Card>
-          <ul className="text-sm">
-            {payments.map((p) => <li key={p.id}>{date(p.createdAt)} — {money(p.amountMinor, invoice.currency)} ({p.provider}, {p.status})</li>)}
+        <Card title={t("payments.title")}>
+          <ul className="space-y-1 text-sm" data-testid="payments">
+            {payments.map((p) => (
+              <li key={p.id}>
+                {date(p.createdAt)} — {money(p.amountMinor, invoice.currency)} · {p.method === "card" ? t("providers.method.card") : p.method === "direct_debit" ? t("providers.method.direct_debit") : p.provider} ·{" "}
+                {t(`payments.status.${p.status}` as MessageKey)}
+                {p.refundedMinor ? ` (${t("payments.refunded", { amount: money(p.refundedMinor, invoice.currency) })})` : ""}
+                {p.flag ? <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800">{t(`payments.flag.${p.flag}` as MessageKey)}</span> : null}
+              </li>
+            ))}
           </ul>
         </Card>
       ) : null}

@@ -1,5 +1,5 @@
 import { Form, redirect, useLoaderData, useSearchParams } from "react-router";
-import { Checkbox, CsrfInput, FormMessage, buttonClass, dangerButtonClass, secondaryButtonClass } from "~/components/form";
+import { Checkbox, CsrfInput, FormMessage, buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
 import { disconnect, listConnections, setOnlinePaymentDefault, startConnection } from "~/domain/connections";
 import { can } from "~/domain/permissions";
@@ -15,7 +15,10 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const { organisation, role } = await requireMember(request, context);
   const connections = await listConnections(context.db, organisation.id);
   const users = await context.db.user.findMany({ where: { id: { in: connections.map((c) => c.connectedById) } }, select: { id: true, name: true } });
+  const members = await context.db.membership.findMany({ where: { organisationId: organisation.id }, include: { user: true }, orderBy: { createdAt: "asc" } });
   return {
+    members: members.map((m) => ({ id: m.userId, name: m.user.name, email: m.user.email })),
+    paymentsContactId: organisation.paymentsContactId ?? "",
     canManage: can(role, "connectProviders"),
     onlinePaymentDefault: organisation.onlinePaymentDefault,
     sandbox: { gocardless: context.providers.gocardless.sandbox, stripe: context.providers.stripe.sandbox },
@@ -50,6 +53,12 @@ export async function action({ request, context }: Route.ActionArgs) {
     const removed = (await disconnect(deps, organisation.id, values.connectionId ?? "")) ?? notFound();
     return redirect(`/settings/payments?disconnected=${removed.provider}`);
   }
+  if (intent === "paymentsContact") {
+    const member = values.paymentsContactId ? await context.db.membership.findFirst({ where: { organisationId: organisation.id, userId: values.paymentsContactId } }) : null;
+    if (values.paymentsContactId && !member) notFound();
+    await context.db.organisation.update({ where: { id: organisation.id }, data: { paymentsContactId: member?.userId ?? null } });
+    return redirect("/settings/payments?saved=1");
+  }
   if (intent === "onlineDefault") {
     await setOnlinePaymentDefault(context.db, organisation.id, values.onlinePaymentDefault === "on");
     return redirect("/settings/payments?saved=1");
@@ -59,7 +68,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 export default function PaymentSettings() {
   const { t, date } = useI18n();
-  const { canManage, connections, onlinePaymentDefault, sandbox } = useLoaderData<typeof loader>();
+  const { canManage, connections, onlinePaymentDefault, sandbox, members, paymentsContactId } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const error = params.get("error");
   const connected = params.get("connected");
@@ -115,6 +124,19 @@ export default function PaymentSettings() {
           <CsrfInput />
           <Checkbox name="onlinePaymentDefault" label={t("providers.onlineDefault")} defaultChecked={onlinePaymentDefault} />
           {canManage ? <button name="intent" value="onlineDefault" className={secondaryButtonClass}>{t("common.save")}</button> : null}
+        </Form>
+      </Card>
+      <Card title={t("notifications.paymentsContact")}>
+        <Form method="post" className="flex flex-wrap items-end gap-3">
+          <CsrfInput />
+          <label className="text-sm">
+            <span className="mb-1 block text-slate-600">{t("notifications.paymentsContactHint")}</span>
+            <select name="paymentsContactId" defaultValue={paymentsContactId} className={inputClass} disabled={!canManage}>
+              <option value="">{t("notifications.defaultOwner")}</option>
+              {members.map((m) => <option key={m.id} value={m.id}>{m.name} ({m.email})</option>)}
+            </select>
+          </label>
+          {canManage ? <button name="intent" value="paymentsContact" className={secondaryButtonClass}>{t("common.save")}</button> : null}
         </Form>
       </Card>
     </div>

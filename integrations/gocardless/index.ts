@@ -1,6 +1,6 @@
-import { Environments, gocardless, type GoCardlessClient } from "gocardless-nodejs";
+import { Environments, gocardless, parse as parseGoCardlessWebhook, type GoCardlessClient } from "gocardless-nodejs";
 import type { ProviderSettings } from "../settings";
-import { ProviderError, isProviderError, withTimeout, type AuthorizeOptions, type Checkout, type CheckoutRequest, type ConnectedAccount, type PaymentProvider } from "../types";
+import { ProviderError, isProviderError, withTimeout, type AuthorizeOptions, type Checkout, type CheckoutRequest, type ConnectedAccount, type NormalisedEvent, type PaymentProvider, type WebhookParseResult } from "../types";
 
 /** Direct debit schemes by currency (SEPA Core for euros, Bacs for pounds, …). */
 export const GOCARDLESS_SCHEMES: Record<string, string> = { EUR: "sepa_core", GBP: "bacs", SEK: "autogiro", DKK: "betalingsservice", CAD: "pad", USD: "ach" };
@@ -63,6 +63,35 @@ export class GoCardlessProvider implements PaymentProvider {
     } catch (error) {
       throw toGoCardlessError(error);
     }
+  }
+
+  parseWebhook(rawBody: string, headers: Headers): WebhookParseResult {
+    const signature = headers.get("webhook-signature");
+    // GoCardless expects 498 Token Invalid for a bad signature. The SDK throws a TypeError on a missing header.
+    if (!signature || !/^[0-9a-f]{64}$/i.test(signature)) return { ok: false, status: 498, reason: "missing or malformed Webhook-Signature" };
+    let events: GoCardlessEvent[];
+    try {
+      events = parseGoCardlessWebhook(rawBody, this.settings.webhookSecret, signature) as unknown as GoCardlessEvent[];
+    } catch (error) {
+      if ((error as { name?: string }).name === "InvalidSignatureError") return { ok: false, status: 498, reason: "invalid signature" };
+      return { ok: false, status: 400, reason: "malformed body" };
+    }
+    if (!Array.isArray(events) || events.some((e) => typeof e?.id !== "string" || typeof e.resource_type !== "string")) {
+      return { ok: false, status: 400, reason: "malformed events" };
+    }
+    return {
+      ok: true,
+      events: events.map((e) => ({
+        id: e.id, type: `${e.resource_type}.${e.action}`, accountId: e.links?.organisation ?? "", livemode: null,
+        createdAt: e.created_at ?? new Date().toISOString(), event: normaliseGoCardlessEvent(e),
+      })),
+    };
+  }
+
+  /** A payment's amount and metadata, for events that arrive before we recorded it. */
+  async fetchPayment(accessToken: string, paymentId: string) {
+    const payment = await withTimeout("gocardless", TIMEOUT_MS, this.client(accessToken).payments.find(paymentId));
+    return { amountMinor: Number(payment.amount), currency: payment.currency as string, metadata: (payment.metadata ?? {}) as Record<string, string>, mandateId: payment.links?.mandate ?? "" };
   }
 
   /** Charges an active mandate; the idempotency key makes a retried call return the same payment. */
@@ -172,4 +201,33 @@ export function toGoCardlessError(error: unknown): ProviderError {
   if (typeof status === "number" && status >= 500) return new ProviderError("gocardless", "unavailable", message);
   if (typeof status !== "number" || (error as { name?: string }).name === "RequestError") return new ProviderError("gocardless", "unavailable", message);
   return new ProviderError("gocardless", "rejected", message);
+}
+
+interface GoCardlessEvent {
+  id: string;
+  created_at?: string;
+  resource_type: string;
+  action: string;
+  details?: { cause?: string; description?: string };
+  links?: { organisation?: string; payment?: string; mandate?: string; billing_request?: string; mandate_request_mandate?: string };
+}
+
+/** GoCardless recommends reading `details.cause`; "collected" is `confirmed` (paid_out comes after it). */
+export function normaliseGoCardlessEvent(event: GoCardlessEvent): NormalisedEvent {
+  const links = event.links ?? {};
+  if (event.resource_type === "payments" && links.payment) {
+    const status = ({
+      created: "processing", customer_approval_granted: "processing", submitted: "processing", resubmission_requested: "processing",
+      confirmed: "confirmed", paid_out: "confirmed",
+      failed: "failed", cancelled: "failed", late_failure_settled: "failed", customer_approval_denied: "failed",
+      charged_back: "charged_back", chargeback_settled: "charged_back",
+    } as const)[event.action as "created"];
+    if (!status) return { kind: "ignored" };
+    return { kind: "payment", providerPaymentId: links.payment, status, reason: event.details?.cause };
+  }
+  if (event.resource_type === "billing_requests" && event.action === "fulfilled" && links.billing_request && links.mandate_request_mandate) {
+    return { kind: "mandate_ready", billingRequestId: links.billing_request, mandateId: links.mandate_request_mandate };
+  }
+  if (event.resource_type === "mandates" && links.mandate) return { kind: "mandate", mandateId: links.mandate, action: event.action };
+  return { kind: "ignored" };
 }

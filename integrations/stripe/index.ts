@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import type { ProviderSettings } from "../settings";
-import { ProviderError, isProviderError, type AuthorizeOptions, type Checkout, type CheckoutRequest, type ConnectedAccount, type PaymentProvider } from "../types";
+import { ProviderError, isProviderError, type AuthorizeOptions, type Checkout, type CheckoutRequest, type NormalisedEvent, type WebhookParseResult, type ConnectedAccount, type PaymentProvider } from "../types";
 
 export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
 
@@ -80,6 +80,20 @@ export class StripeProvider implements PaymentProvider {
     await this.client.checkout.sessions.expire(sessionId, {}, { stripeAccount: accountId }).catch(() => {});
   }
 
+  parseWebhook(rawBody: string, headers: Headers): WebhookParseResult {
+    const signature = headers.get("stripe-signature");
+    if (!signature) return { ok: false, status: 400, reason: "missing Stripe-Signature" };
+    let event: Stripe.Event;
+    try {
+      event = this.client.webhooks.constructEvent(rawBody, signature, this.settings.webhookSecret);
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      return { ok: false, status: 400, reason: type === "StripeSignatureVerificationError" ? "invalid signature" : "malformed event" };
+    }
+    if (!event.account) return { ok: false, status: 400, reason: "not a Connect event (no account)" };
+    return { ok: true, events: [{ id: event.id, type: event.type, accountId: event.account, livemode: event.livemode, createdAt: new Date(event.created * 1000).toISOString(), event: normaliseStripeEvent(event) }] };
+  }
+
   async revoke(account: { accountId: string }): Promise<void> {
     try {
       await this.client.oauth.deauthorize({ client_id: this.settings.clientId, stripe_user_id: account.accountId });
@@ -96,4 +110,38 @@ export function toProviderError(error: unknown): ProviderError {
     return new ProviderError("stripe", "unavailable", error.message);
   }
   return new ProviderError("stripe", "rejected", error instanceof Error ? error.message : String(error));
+}
+
+const paymentIntentId = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : value?.id ?? "");
+
+export function normaliseStripeEvent(event: Stripe.Event): NormalisedEvent {
+  switch (event.type) {
+    case "checkout.session.completed":
+    case "checkout.session.async_payment_succeeded":
+    case "checkout.session.async_payment_failed": {
+      const session = event.data.object as Stripe.Checkout.Session;
+      const providerPaymentId = paymentIntentId(session.payment_intent as never) || session.id;
+      const status =
+        event.type === "checkout.session.async_payment_failed" ? "failed"
+        : event.type === "checkout.session.async_payment_succeeded" || session.payment_status === "paid" ? "confirmed"
+        : "processing";
+      return {
+        kind: "payment", providerPaymentId, status, amountMinor: session.amount_total ?? undefined, currency: session.currency?.toUpperCase(),
+        invoiceId: session.metadata?.invoice_id ?? session.client_reference_id ?? undefined, attemptId: session.metadata?.attempt_id,
+        reason: status === "failed" ? "async_payment_failed" : undefined,
+      };
+    }
+    case "charge.refunded": {
+      const charge = event.data.object as Stripe.Charge;
+      return { kind: "refund", providerPaymentId: paymentIntentId(charge.payment_intent as never), refundedMinor: charge.amount_refunded };
+    }
+    case "charge.dispute.created": {
+      const dispute = event.data.object as Stripe.Dispute;
+      return { kind: "dispute", providerPaymentId: paymentIntentId(dispute.payment_intent as never), reason: dispute.reason };
+    }
+    case "account.application.deauthorized":
+      return { kind: "deauthorized" };
+    default:
+      return { kind: "ignored" };
+  }
 }

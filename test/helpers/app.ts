@@ -7,18 +7,22 @@ import { completeConfig, parseEnv, type Config } from "~/lib/config.server";
 import type { Db } from "~/lib/db.server";
 import { createLogger } from "~/lib/logger.server";
 import { deliverDueEmails, localMailboxTransport } from "~/domain/outbox";
+import { processDueEvents } from "~/domain/webhooks";
 import { createServer } from "../../server/app";
-import { createProviders } from "../../integrations";
+import { createProviders, type Providers } from "../../integrations";
 import { createTestDb } from "./db";
 
 export interface TestApp {
   baseUrl: string;
   db: Db;
   config: Config;
+  providers: Providers;
   /** Every JSON log line the app wrote, for assertions on what must never be logged. */
   logs: string[];
   browser: () => TestBrowser;
   deliverEmails: () => Promise<number>;
+  /** Processes the stored webhook events now (the server does it in the background). */
+  processWebhooks: (at?: Date) => Promise<number>;
   close: () => Promise<void>;
 }
 
@@ -39,15 +43,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   }));
   const logs: string[] = [];
   const logger = createLogger("debug", new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } }));
-  const app = createServer({ build: await loadBuild(), db, config, logger, providers: createProviders(config), clientDir: path.resolve(import.meta.dirname, "../../build/client") });
+  const providers = createProviders(config);
+  const app = createServer({ build: await loadBuild(), db, config, logger, providers, clientDir: path.resolve(import.meta.dirname, "../../build/client") });
   http.on("request", app);
   return {
     baseUrl,
     db,
     config,
+    providers,
     logs,
     browser: () => new TestBrowser(baseUrl),
     deliverEmails: () => deliverDueEmails({ db, transport: localMailboxTransport, from: config.EMAIL_FROM, log: logger }, new Date()),
+    processWebhooks: (at = new Date()) => processDueEvents({ db, providers, encryptionKey: config.ENCRYPTION_KEY, appUrl: baseUrl, log: logger }, at),
     close: async () => {
       http.closeAllConnections();
       await new Promise((resolve) => http.close(resolve));

@@ -83,7 +83,7 @@ export async function sentInvoice(app: TestApp, options: { customer?: Record<str
   await merchant.browser.post(`/invoices/${invoiceId}`, { intent: "finalise" });
   const sent = await merchant.browser.post(`/invoices/${invoiceId}`, { intent: "send", sendKey: `key-${invoiceId}` });
   expect(sent.status).toBe(200);
-  const email = await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId }, orderBy: { createdAt: "desc" } });
-  const link = /\/i\/[\w-]+/.exec(email.text)![0];
-  return { ...merchant, customerId, invoiceId, email, link };
+  const sentEmail = await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId }, orderBy: { createdAt: "desc" } });
+  const link = /\/i\/[\w-]+/.exec(sentEmail.text)![0];
+  return { ...merchant, customerId, invoiceId, sentEmail, link };
 }

@@ -17,7 +17,7 @@ const checkoutCalls = () => mocks.calls().filter((c) => c.url === "https://api.s
 
 describe("sending an invoice by email", () => {
   it("emails the customer in French with the amount, due date, merchant and consultation link", async () => {
-    const { email, link, invoiceId } = await sentInvoice(app);
+    const { sentEmail: email, link, invoiceId } = await sentInvoice(app);
     const invoice = await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } });
     expect(email.subject).toBe(`Facture ${invoice.number} de Atelier Rivière`);
     expect(email.toAddress).toBe("lucie@example.fr");
@@ -32,7 +32,7 @@ describe("sending an invoice by email", () => {
   });
 
   it("writes to an English-speaking customer in English", async () => {
-    const { email } = await sentInvoice(app, { customer: { locale: "en", name: "John Smith", email: "john@example.co.uk" } });
+    const { sentEmail: email } = await sentInvoice(app, { customer: { locale: "en", name: "John Smith", email: "john@example.co.uk" } });
     const text = email.text.replace(/\s+/g, " ");
     expect(email.subject).toMatch(/^Invoice .* from Atelier Rivière$/);
     expect(text).toContain("Amount due: €360.00");

@@ -1,0 +1,81 @@
+import { NoticeEmail } from "../../emails/notice";
+import { renderEmail } from "../../emails/render";
+import type { Db } from "~/lib/db.server";
+import { formatMoney } from "~/lib/format";
+import { isLocale, translator, type MessageKey } from "~/i18n";
+import { enqueueEmail } from "./outbox";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export const NOTIFICATION_KINDS = ["payment_received", "payment_failed", "payment_charged_back", "payment_disputed", "payment_refunded", "provider_deauthorized"] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+interface NoticeFacts {
+  organisationId: string;
+  kind: NotificationKind;
+  /** One notice per fact: replaying the event that caused it adds nothing. */
+  dedupeKey: string;
+  invoiceId?: string;
+  amountMinor?: number;
+  currency?: string;
+  provider?: string;
+  /** Also tell the customer (payment receipt, or failed debit). */
+  customer?: boolean;
+}
+
+/**
+ * Tells the merchant (in the app, and by email to the organisation's payments contact, the owner by
+ * default) and, where it concerns them, the customer. Runs inside the transaction that changed the
+ * payment, so the notice and the change are saved together; delivery goes through the outbox.
+ */
+export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
+  if (await tx.notification.findUnique({ where: { dedupeKey: facts.dedupeKey } })) return;
+  const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: facts.organisationId } });
+  const invoice = facts.invoiceId ? await tx.invoice.findUnique({ where: { id: facts.invoiceId }, include: { customer: true } }) : null;
+  const data = { invoiceId: invoice?.id, number: invoice?.number, customer: invoice?.customer.company || invoice?.customer.name, amountMinor: facts.amountMinor, currency: facts.currency, provider: facts.provider };
+  await tx.notification.create({ data: { organisationId: facts.organisationId, kind: facts.kind, data: JSON.stringify(data), dedupeKey: facts.dedupeKey } });
+
+  const contact =
+    (organisation.paymentsContactId && (await tx.user.findFirst({ where: { id: organisation.paymentsContactId, memberships: { some: { organisationId: organisation.id } } } }))) ||
+    (await tx.membership.findFirst({ where: { organisationId: organisation.id, role: "owner" }, include: { user: true }, orderBy: { createdAt: "asc" } }))?.user;
+  const render = async (localeValue: string, kind: "merchant" | "customer") => {
+    const locale = isLocale(localeValue) ? localeValue : "fr";
+    const t = translator(locale);
+    const vars = {
+      amount: facts.amountMinor !== undefined && facts.currency ? formatMoney(facts.amountMinor, facts.currency, locale) : "",
+      number: invoice?.number ?? "",
+      customer: data.customer ?? "",
+      merchant: organisation.legalName,
+      provider: facts.provider === "gocardless" ? "GoCardless" : facts.provider === "stripe" ? "Stripe" : "",
+    };
+    const key = `notify.${facts.kind}.${kind}` as const;
+    const subject = t(`${key}.subject` as MessageKey, vars);
+    const body = t(`${key}.body` as MessageKey, vars);
+    const action = kind === "merchant" && invoice ? { label: t("notify.openInvoice"), url: `${appUrl}/invoices/${invoice.id}` } : undefined;
+    return { subject, ...(await renderEmail(NoticeEmail({ locale, preview: subject, paragraphs: body.split("\n"), action, footer: organisation.legalName }))) };
+  };
+  if (contact?.email) {
+    const email = await render(contact.locale, "merchant");
+    await enqueueEmail(tx as unknown as Db, { kind: facts.kind, to: contact.email, ...email, idempotencyKey: `${facts.dedupeKey}/merchant`, organisationId: organisation.id, invoiceId: invoice?.id });
+  }
+  if (facts.customer && invoice?.customer.email) {
+    const email = await render(invoice.customer.locale, "customer");
+    await enqueueEmail(tx as unknown as Db, { kind: `${facts.kind}_customer`, to: invoice.customer.email, ...email, idempotencyKey: `${facts.dedupeKey}/customer`, organisationId: organisation.id, invoiceId: invoice.id });
+  }
+}
+
+export async function listNotifications(db: Db, organisationId: string, take = 50) {
+  const [items, unread] = await Promise.all([
+    db.notification.findMany({ where: { organisationId }, orderBy: { createdAt: "desc" }, take }),
+    db.notification.count({ where: { organisationId, readAt: null } }),
+  ]);
+  return { items: items.map((n) => ({ ...n, data: JSON.parse(n.data) as Record<string, string | number | undefined> })), unread };
+}
+
+export function unreadCount(db: Db, organisationId: string) {
+  return db.notification.count({ where: { organisationId, readAt: null } });
+}
+
+export async function markRead(db: Db, organisationId: string, id: string | null, now: Date) {
+  await db.notification.updateMany({ where: { organisationId, readAt: null, ...(id ? { id } : {}) }, data: { readAt: now } });
+}

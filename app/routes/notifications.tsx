@@ -1,0 +1,63 @@
+import { Form, Link, useLoaderData } from "react-router";
+import { CsrfInput, secondaryButtonClass } from "~/components/form";
+import { Card, PageHeader } from "~/components/page";
+import { listNotifications, markRead } from "~/domain/notifications";
+import type { MessageKey } from "~/i18n";
+import { useI18n } from "~/i18n/react";
+import { formatDateTime, formatMoney } from "~/lib/format";
+import { readForm } from "~/lib/forms.server";
+import { requireMember } from "~/lib/session.server";
+import type { Route } from "./+types/notifications";
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const { organisation } = await requireMember(request, context);
+  return listNotifications(context.db, organisation.id);
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const { organisation } = await requireMember(request, context);
+  const { values, intent } = await readForm(request, context);
+  await markRead(context.db, organisation.id, intent === "readAll" ? null : (values.id ?? "").slice(0, 40), new Date());
+  return null;
+}
+
+export default function Notifications() {
+  const { t, locale } = useI18n();
+  const { items, unread } = useLoaderData<typeof loader>();
+  return (
+    <div className="max-w-3xl">
+      <PageHeader
+        title={t("notifications.title")}
+        actions={unread ? <Form method="post"><CsrfInput /><button name="intent" value="readAll" className={secondaryButtonClass}>{t("notifications.markAllRead")}</button></Form> : null}
+      >
+        <p className="text-sm text-slate-600">{t("notifications.unread", { count: unread })}</p>
+      </PageHeader>
+      <Card>
+        {items.length === 0 ? <p>{t("notifications.empty")}</p> : (
+          <ul className="divide-y divide-slate-100">
+            {items.map((n) => {
+              const vars = {
+                amount: typeof n.data.amountMinor === "number" && n.data.currency ? formatMoney(n.data.amountMinor, String(n.data.currency), locale) : "",
+                number: String(n.data.number ?? ""),
+                provider: n.data.provider === "gocardless" ? "GoCardless" : n.data.provider === "stripe" ? "Stripe" : "",
+              };
+              return (
+                <li key={n.id} className={`flex items-start justify-between gap-4 py-3 ${n.readAt ? "text-slate-500" : ""}`}>
+                  <div>
+                    <p className={n.readAt ? "" : "font-semibold"}>
+                      {n.data.invoiceId ? <Link className="hover:underline" to={`/invoices/${n.data.invoiceId}`}>{t(`notify.${n.kind}.merchant.subject` as MessageKey, vars)}</Link> : t(`notify.${n.kind}.merchant.subject` as MessageKey, vars)}
+                    </p>
+                    <p className="text-xs">{formatDateTime(n.createdAt, locale)}</p>
+                  </div>
+                  {!n.readAt ? (
+                    <Form method="post"><CsrfInput /><input type="hidden" name="id" value={n.id} /><button name="intent" value="read" className="text-sm text-blue-700 hover:underline">{t("notifications.markRead")}</button></Form>
+                  ) : null}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}
