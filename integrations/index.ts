@@ -20,6 +20,9 @@ export function createProviders(config: Config): Providers {
   const gc = new GoCardlessProvider(settings.gocardless, settings.appUrl);
   const stripe = new StripeProvider(settings.stripe, settings.appUrl);
   // The sandbox's hosted pages live in this app: tell it where.
-  if (settings.gocardless.sandbox || settings.stripe.sandbox) sandboxState().appUrl = settings.appUrl;
+  if (settings.gocardless.sandbox || settings.stripe.sandbox) {
+    sandboxState().appUrl = settings.appUrl;
+    sandboxState().webhookTarget = { appUrl: settings.appUrl, stripeSecret: settings.stripe.webhookSecret, gocardlessSecret: settings.gocardless.webhookSecret };
+  }
   return { settings, gocardless: gc, stripe, get: (id) => (id === "gocardless" ? gc : stripe) };
 }

@@ -7,7 +7,7 @@ import { ConfigError, completeConfig, parseEnv } from "~/lib/config.server";
 import { createDb } from "~/lib/db.server";
 import { createLogger } from "~/lib/logger.server";
 import { createProviders } from "../integrations";
-import { sandboxHandlersFor } from "../integrations/sandbox";
+import { sandboxHandlersFor, sandboxState } from "../integrations/sandbox";
 import { seedDemo } from "../prisma/seed";
 import { createServer } from "./app";
 import { deliverDueEmails } from "~/domain/outbox";
@@ -42,6 +42,7 @@ async function main() {
   if (providers.settings.gocardless.sandbox || providers.settings.stripe.sandbox) {
     // No real credentials: the provider APIs are answered in-process by the same handlers the tests use.
     const { setupServer } = await import("msw/node");
+    sandboxState().autoAdvance = true; // direct debits move on to "confirmed" by themselves, as in GoCardless's sandbox
     setupServer(...sandboxHandlersFor({ gocardless: providers.settings.gocardless.sandbox, stripe: providers.settings.stripe.sandbox })).listen({ onUnhandledRequest: "bypass" });
     logger.info({ gocardless: providers.settings.gocardless.sandbox, stripe: providers.settings.stripe.sandbox }, "provider sandbox active");
   }

@@ -1,6 +1,7 @@
 import { http, HttpResponse } from "msw";
 import { authorisedAccount, gcError } from "./gocardless";
 import { sandboxId, sandboxState } from "./state";
+import { advanceSandboxPayment } from "./webhooks";
 
 const API = "https://api-sandbox.gocardless.com";
 
@@ -121,6 +122,7 @@ export const gocardlessPaymentHandlers = [
     };
     gcPayments().set(payment.id, payment);
     if (key) gcIdempotency().set(key, { id: payment.id });
+    advanceSandboxPayment(payment.id);
     return HttpResponse.json({ payments: payment }, { status: 201 });
   }),
 

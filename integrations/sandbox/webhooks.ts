@@ -1,0 +1,72 @@
+import { createHmac, randomUUID } from "node:crypto";
+import Stripe from "stripe";
+import { gcPayments } from "./gocardless-payments";
+import { sandboxId, sandboxState } from "./state";
+
+/** Where and how the sandbox delivers its webhooks: set by the app (createProviders) when a provider is sandboxed. */
+export interface SandboxWebhookTarget {
+  appUrl: string;
+  stripeSecret: string;
+  gocardlessSecret: string;
+}
+
+function target(): SandboxWebhookTarget | null {
+  return (sandboxState().webhookTarget as SandboxWebhookTarget | undefined) ?? null;
+}
+
+/** Delivers like the providers do: retried a few times until the app answers 2xx. */
+async function deliver(path: string, body: string, headers: Record<string, string>) {
+  const to = target();
+  if (!to) return false;
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    try {
+      const res = await fetch(`${to.appUrl}${path}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+      if (res.ok) return true;
+    } catch {
+      // The app may be restarting: try again shortly.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+  }
+  return false;
+}
+
+export function sendStripeEvent(type: string, object: Record<string, unknown>, account: string) {
+  const to = target();
+  if (!to) return Promise.resolve(false);
+  const payload = JSON.stringify({
+    id: `evt_${randomUUID().replace(/-/g, "").slice(0, 24)}`, object: "event", api_version: "2026-10-28.endive", created: Math.floor(Date.now() / 1000),
+    livemode: false, type, account, data: { object }, pending_webhooks: 1, request: { id: null, idempotency_key: null },
+  });
+  return deliver("/webhooks/stripe", payload, { "stripe-signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: to.stripeSecret }), "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)" });
+}
+
+export function sendGoCardlessEvents(events: { resource_type: string; action: string; links: Record<string, string>; cause?: string }[]) {
+  const to = target();
+  if (!to) return Promise.resolve(false);
+  const body = JSON.stringify({
+    events: events.map((e) => ({
+      id: sandboxId("EV", 12), created_at: new Date().toISOString(), resource_type: e.resource_type, action: e.action, links: e.links,
+      details: { origin: "gocardless", cause: e.cause ?? e.action, description: `${e.resource_type} ${e.action}` }, metadata: {},
+    })),
+    meta: { webhook_id: sandboxId("WB", 12) },
+  });
+  const signature = createHmac("sha256", to.gocardlessSecret).update(body).digest("hex");
+  return deliver("/webhooks/gocardless", body, { "webhook-signature": signature, "user-agent": "gocardless-webhook-service/1.1" });
+}
+
+/**
+ * In the running sandbox a direct debit moves on by itself, like in GoCardless's sandbox:
+ * created, then submitted, then confirmed (collected) a few seconds later.
+ */
+export function advanceSandboxPayment(paymentId: string, delaysMs = { submitted: 1500, confirmed: 3000 }) {
+  if (!sandboxState().autoAdvance) return;
+  const step = (action: "created" | "submitted" | "confirmed") => {
+    const payment = gcPayments().get(paymentId);
+    if (!payment) return;
+    payment.status = action === "created" ? "pending_submission" : action;
+    void sendGoCardlessEvents([{ resource_type: "payments", action, links: { payment: paymentId, mandate: payment.links.mandate, organisation: payment.organisation } }]);
+  };
+  setTimeout(() => step("created"), 200).unref();
+  setTimeout(() => step("submitted"), delaysMs.submitted).unref();
+  setTimeout(() => step("confirmed"), delaysMs.confirmed).unref();
+}
