@@ -29,11 +29,12 @@ export function formatVatRate(basisPoints: number, locale: Locale): string {
   return new Intl.NumberFormat(intlLocale[locale], { style: "percent", maximumFractionDigits: 2 }).format(basisPoints / 10000);
 }
 
-/** Minor units as a plain decimal for an input field ("1234.50"). */
-export function minorToInput(minor: number, currency: string): string {
+/** Minor units as a plain decimal for an input field ("1234.50", or "1234,50" for a French reader). */
+export function minorToInput(minor: number, currency: string, locale?: Locale): string {
   const exponent = currencyExponent(currency);
   if (exponent === 0) return String(minor);
   const sign = minor < 0 ? "-" : "";
   const abs = Math.abs(minor);
-  return `${sign}${Math.floor(abs / 10 ** exponent)}.${String(abs % 10 ** exponent).padStart(exponent, "0")}`;
+  const separator = locale === "fr" ? "," : ".";
+  return `${sign}${Math.floor(abs / 10 ** exponent)}${separator}${String(abs % 10 ** exponent).padStart(exponent, "0")}`;
 }

@@ -34,8 +34,9 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const returned = new URL(request.url).searchParams.has("return");
   const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
   const pending = invoice.payments.some((p) => p.status === "pending" || p.status === "processing");
+  const locale = readerLocale(request, invoice);
   return {
-    locale: readerLocale(request, invoice),
+    locale,
     invoice: {
       number: invoice.number!, status: invoice.status, currency: invoice.currency, issueDate: invoice.issueDate, dueDate: invoice.dueDate,
       subtotalMinor: invoice.subtotalMinor, totalMinor: invoice.totalMinor, amountPaidMinor: invoice.amountPaidMinor, amountDueMinor: invoice.amountDueMinor,
@@ -48,7 +49,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     payments: invoice.payments.map((p) => ({ id: p.id, amountMinor: p.amountMinor, method: p.method, status: p.status, createdAt: p.createdAt })),
     processing: unpaid && (pending || returned),
     options: await optionsFor(context, invoice),
-    defaultAmount: minorToInput(invoice.amountDueMinor, invoice.currency),
+    defaultAmount: minorToInput(invoice.amountDueMinor, invoice.currency, locale),
   };
 }
 
