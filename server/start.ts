@@ -36,6 +36,11 @@ async function main() {
   logger.info("database migrated");
 
   const db = createDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  if (config.embeddedDatabase) {
+    // Write-ahead logging: pages keep being read while a payment is written. Commits stay fully synced:
+    // an acknowledged webhook must survive a power cut, not only a crash.
+    await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  }
   const demo = await seedDemo(db, new Date());
 
   const providers = createProviders(config);

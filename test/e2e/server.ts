@@ -15,23 +15,25 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts the production server the way `npm start` does (after the build), on a throw-away database. */
-export async function startServer(): Promise<{ url: string; stop: () => Promise<void>; process: ChildProcess; output: string[] }> {
+export async function startServer(overrides: Record<string, string> = {}): Promise<{ url: string; env: Record<string, string>; stop: () => Promise<void>; process: ChildProcess; output: string[] }> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), "invoices-e2e-"));
   const url = `http://localhost:${port}`;
   const output: string[] = [];
+  const env = {
+    NODE_ENV: "production", // as `npm start`: React's production build
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    APP_URL: url,
+    DATABASE_URL: `file:${path.join(dir, "app.db")}`,
+    SESSION_SECRET: randomBytes(32).toString("hex"),
+    ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+    LOG_LEVEL: "warn",
+    RESEND_API_KEY: "",
+    ...overrides,
+  };
   const child = spawn(path.resolve("node_modules/.bin/tsx"), ["server/start.ts"], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      APP_URL: url,
-      DATABASE_URL: `file:${path.join(dir, "app.db")}`,
-      SESSION_SECRET: randomBytes(32).toString("hex"),
-      ENCRYPTION_KEY: randomBytes(32).toString("hex"),
-      LOG_LEVEL: "warn",
-      RESEND_API_KEY: "",
-    },
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (d) => output.push(String(d)));
@@ -48,6 +50,7 @@ export async function startServer(): Promise<{ url: string; stop: () => Promise<
   }
   return {
     url,
+    env,
     process: child,
     output,
     stop: () =>
