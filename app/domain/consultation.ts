@@ -38,7 +38,6 @@ export async function invoiceForToken(db: Db, token: string) {
         include: {
           lines: { orderBy: { position: "asc" } }, customer: true, organisation: true,
           payments: { orderBy: { createdAt: "asc" } },
-          checkouts: { where: { status: { in: ["open", "completed"] } }, orderBy: { createdAt: "desc" }, take: 5 },
         },
       },
     },
