@@ -5,7 +5,6 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import autocannon from "autocannon";
-import Stripe from "stripe";
 import { sendInvoice } from "~/domain/sending";
 import { completeConfig, parseEnv } from "~/lib/config.server";
 import { encryptSecret } from "~/lib/crypto.server";
@@ -16,6 +15,7 @@ import { partiesOf } from "~/domain/invoices/service";
 import { providerSettings } from "../integrations/settings";
 import { createTestDb } from "../test/helpers/db";
 import { startServer } from "../test/e2e/server";
+import { countPaidOnce, paidCheckoutDelivery, seedLoadMerchant } from "../test/helpers/load-seed";
 
 const INVOICES = 10_000;
 const WEBHOOK_PAYMENTS = 2_000;
@@ -28,28 +28,8 @@ const results: Record<string, Record<string, number | string | boolean>> = {};
 
 try {
   // ---- seed: one merchant, a connected Stripe account, 10,000 open invoices ----
-  const user = await db.user.create({ data: { email: `bench-${Date.now()}@example.fr`, name: "Bench", passwordHash: "x" } });
-  const org = await db.organisation.create({ data: { legalName: "Banc d'essai SAS", memberships: { create: { userId: user.id, role: "owner" } } } });
-  const customer = await db.customer.create({ data: { organisationId: org.id, name: "Client Banc", email: "client@example.fr" } });
-  const account = "acct_bench";
-  await db.providerConnection.create({ data: { organisationId: org.id, provider: "stripe", accountId: account, environment: "sandbox", encryptedToken: encryptSecret(config.ENCRYPTION_KEY, "sk_test_bench"), connectedById: user.id } });
   const now = new Date();
-  const ids = Array.from({ length: INVOICES }, (_, i) => `binv${String(i + 1).padStart(6, "0")}`);
-  const at = (i: number) => new Date(now.getTime() - (INVOICES - i) * 60_000);
-  for (let from = 0; from < INVOICES; from += 1000) {
-    const chunk = ids.slice(from, from + 1000);
-    await db.invoice.createMany({
-      data: chunk.map((id, k) => ({
-        id, organisationId: org.id, customerId: customer.id, status: "open", number: `B-${from + k + 1}`, sequence: from + k + 1, currency: "EUR",
-        issueDate: at(from + k), dueDate: at(from + k), subtotalMinor: 10000, taxMinor: 2000, totalMinor: 12000, amountDueMinor: 12000,
-        onlinePayment: true, createdAt: at(from + k), finalisedAt: at(from + k), sentAt: at(from + k),
-      })),
-    });
-    await db.invoiceLine.createMany({
-      data: chunk.map((id) => ({ invoiceId: id, position: 0, description: "Prestation", quantityThousandths: 1000, unitPriceMinor: 10000, vatRateBasisPoints: 2000, totalMinor: 10000 })),
-    });
-  }
-  await db.organisation.update({ where: { id: org.id }, data: { lastInvoiceSequence: INVOICES } });
+  const { user, org, account, ids } = await seedLoadMerchant(db, INVOICES, config.ENCRYPTION_KEY);
   const sessionToken = randomToken();
   await db.session.create({ data: { tokenHash: hashToken(sessionToken), userId: user.id, organisationId: org.id, expiresAt: new Date(Date.now() + 86400_000) } });
   const linkToken = randomToken();
@@ -71,14 +51,7 @@ try {
 
   // ---- webhook ingestion: validly signed, 10% duplicates, shuffled; then exactly-once check ----
   const secret = providerSettings(config).stripe.webhookSecret;
-  const unique = ids.slice(1, 1 + WEBHOOK_PAYMENTS).map((invoiceId, i) => {
-    const payload = JSON.stringify({
-      id: `evt_bench_${i}`, object: "event", api_version: "2026-10-28.endive", created: Math.floor(Date.now() / 1000), livemode: false,
-      type: "checkout.session.completed", account,
-      data: { object: { id: `cs_bench_${i}`, object: "checkout.session", amount_total: 12000, currency: "eur", payment_status: "paid", payment_intent: `pi_bench_${i}`, metadata: { invoice_id: invoiceId }, client_reference_id: invoiceId } },
-    });
-    return payload;
-  });
+  const unique = ids.slice(1, 1 + WEBHOOK_PAYMENTS).map((invoiceId, i) => paidCheckoutDelivery(invoiceId, i, account, secret));
   const deliveries = [...unique, ...unique.slice(0, Math.round(WEBHOOK_PAYMENTS * DUPLICATE_SHARE))].sort(() => Math.random() - 0.5);
   let next = 0;
   const started = Date.now();
@@ -89,8 +62,8 @@ try {
     requests: [{
       method: "POST",
       setupRequest: (req) => {
-        const body = deliveries[next++ % deliveries.length];
-        return { ...req, body, headers: { "content-type": "application/json", "stripe-signature": Stripe.webhooks.generateTestHeaderString({ payload: body, secret }) } };
+        const { body, headers } = deliveries[next++ % deliveries.length];
+        return { ...req, body, headers };
       },
     }],
   });
@@ -104,15 +77,11 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const processSeconds = (Date.now() - processStart) / 1000;
-  const [payments, paidInvoices, storedEvents, doubled] = await Promise.all([
-    db.payment.count({ where: { organisationId: org.id } }),
-    db.invoice.count({ where: { organisationId: org.id, status: "paid" } }),
-    db.webhookEvent.count({ where: { provider: "stripe" } }),
-    db.$queryRawUnsafe<{ n: number }[]>(`SELECT COUNT(*) AS n FROM (SELECT "invoiceId" FROM "Payment" GROUP BY "invoiceId" HAVING COUNT(*) > 1)`),
-  ]);
+  const storedEvents = await db.webhookEvent.count({ where: { provider: "stripe" } });
+  const { payments, paid: paidInvoices, paidTwice } = await countPaidOnce(db, org.id);
   results.webhookProcessing = {
-    storedEvents, payments, paidInvoices, invoicesPaidTwice: Number(doubled[0].n),
-    exactlyOnce: storedEvents === WEBHOOK_PAYMENTS && payments === WEBHOOK_PAYMENTS && paidInvoices === WEBHOOK_PAYMENTS && Number(doubled[0].n) === 0,
+    storedEvents, payments, paidInvoices, invoicesPaidTwice: paidTwice,
+    exactlyOnce: storedEvents === WEBHOOK_PAYMENTS && payments === WEBHOOK_PAYMENTS && paidInvoices === WEBHOOK_PAYMENTS && paidTwice === 0,
     eventsProcessedPerSecond: Math.round(WEBHOOK_PAYMENTS / processSeconds),
   };
 

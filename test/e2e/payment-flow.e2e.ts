@@ -48,8 +48,9 @@ async function invoiceAndSend(description: string, amount: string) {
   await merchant.getByRole("button", { name: "Enregistrer le brouillon" }).click();
   await merchant.waitForURL(/\/invoices\/c[a-z0-9]+$/);
   await merchant.getByRole("button", { name: "Finaliser" }).click();
-  await merchant.getByText(/Facture F\d{4}-\d{4} finalisée/).waitFor();
-  const number = (await merchant.locator("h1").innerText()).replace("Facture ", "");
+  const finalised = await merchant.getByText(/Facture F\d{4}-\d{4} finalisée/).innerText();
+  const number = /F\d{4}-\d{4}/.exec(finalised)![0];
+  await merchant.getByRole("heading", { name: `Facture ${number}` }).waitFor();
   await merchant.getByRole("button", { name: "Envoyer par e-mail" }).click();
   await merchant.getByText("E-mail en file d'envoi vers lucie@example.fr.").waitFor();
   await shot(merchant, `05-invoice-sent-${number}`);
