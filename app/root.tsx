@@ -11,7 +11,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     locale,
     csrfToken: context.csrfToken,
     user: session ? { name: session.user.name, email: session.user.email } : null,
-    mailboxEnabled: !context.config.RESEND_API_KEY,
+    mailboxEnabled: context.config.localMailbox,
   };
 }
 

@@ -71,7 +71,8 @@ async function main() {
     console.log(`\n  App ready on ${config.APP_URL}`);
     if (demo) console.log(`  Demo merchant: ${demo.email} / ${demo.password}  (database seeded just now)`);
     else console.log(`  Demo merchant (if this database was seeded by the app): demo@example.com / demo-password`);
-    if (!config.RESEND_API_KEY) console.log(`  Emails go to the local mailbox: ${config.APP_URL}/mailbox`);
+    if (config.localMailbox) console.log(`  Emails go to the local mailbox: ${config.APP_URL}/mailbox`);
+    else if (!config.RESEND_API_KEY) logger.warn("RESEND_API_KEY is not set and APP_URL is not local: emails are not delivered to anyone");
     console.log("");
   });
 

@@ -34,6 +34,8 @@ export type Config = Omit<Env, "APP_URL" | "SESSION_SECRET" | "ENCRYPTION_KEY"> 
   ENCRYPTION_KEY: string;
   embeddedDatabase: boolean;
   secureCookies: boolean;
+  /** The local mailbox page shows every organisation's emails: only ever on a loopback address, without Resend. */
+  localMailbox: boolean;
 };
 
 export class ConfigError extends Error {
@@ -74,5 +76,6 @@ export function completeConfig(env: Env, stored: () => { SESSION_SECRET: string;
     ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? secrets!.ENCRYPTION_KEY,
     embeddedDatabase,
     secureCookies: APP_URL.startsWith("https://"),
+    localMailbox: !env.RESEND_API_KEY && ["localhost", "127.0.0.1", "[::1]"].includes(new URL(APP_URL).hostname),
   };
 }

@@ -18,7 +18,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     user: { name: session.user.name, email: session.user.email, mustChangePassword: session.user.mustChangePassword },
     organisation: current ? { id: current.organisationId, name: current.organisation.legalName, role: current.role } : null,
     organisationCount: memberships.length,
-    mailboxEnabled: !context.config.RESEND_API_KEY,
+    mailboxEnabled: context.config.localMailbox,
     unread: current ? await unreadCount(context.db, current.organisationId) : 0,
   };
 }

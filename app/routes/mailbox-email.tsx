@@ -5,7 +5,7 @@ import { notFound } from "~/lib/http.server";
 import type { Route } from "./+types/mailbox-email";
 
 export async function loader({ params, context }: Route.LoaderArgs) {
-  if (context.config.RESEND_API_KEY) notFound();
+  if (!context.config.localMailbox) notFound();
   const email = (await context.db.outboxEmail.findUnique({ where: { id: params.emailId } })) ?? notFound();
   return { email };
 }

@@ -7,7 +7,7 @@ import type { Route } from "./+types/mailbox";
 
 /** The local mailbox only exists while no real email provider is configured (the offline sandbox). */
 export async function loader({ context }: Route.LoaderArgs) {
-  if (context.config.RESEND_API_KEY) notFound();
+  if (!context.config.localMailbox) notFound();
   const emails = await context.db.outboxEmail.findMany({
     orderBy: { createdAt: "desc" },
     take: 100,
