@@ -1,9 +1,8 @@
 import { NoticeEmail } from "../../emails/notice";
-import { renderEmail } from "../../emails/render";
 import type { Db } from "~/lib/db.server";
 import { formatMoney } from "~/lib/format";
 import { isLocale, translator, type MessageKey } from "~/i18n";
-import { enqueueEmail } from "./outbox";
+import { enqueueTemplate } from "./outbox";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -38,7 +37,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
   const contact =
     (organisation.paymentsContactId && (await tx.user.findFirst({ where: { id: organisation.paymentsContactId, memberships: { some: { organisationId: organisation.id } } } }))) ||
     (await tx.membership.findFirst({ where: { organisationId: organisation.id, role: "owner" }, include: { user: true }, orderBy: { createdAt: "asc" } }))?.user;
-  const render = async (localeValue: string, kind: "merchant" | "customer") => {
+  const render = (localeValue: string, kind: "merchant" | "customer") => {
     const locale = isLocale(localeValue) ? localeValue : "fr";
     const t = translator(locale);
     const vars = {
@@ -52,15 +51,14 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
     const subject = t(`${key}.subject` as MessageKey, vars);
     const body = t(`${key}.body` as MessageKey, vars);
     const action = kind === "merchant" && invoice ? { label: t("notify.openInvoice"), url: `${appUrl}/invoices/${invoice.id}` } : undefined;
-    return { subject, ...(await renderEmail(NoticeEmail({ locale, preview: subject, paragraphs: body.split("\n"), action, footer: organisation.legalName }))) };
+    return { subject, element: NoticeEmail({ locale, preview: subject, paragraphs: body.split("\n"), action, footer: organisation.legalName }) };
   };
+  const outbox = tx as unknown as Db;
   if (contact?.email) {
-    const email = await render(contact.locale, "merchant");
-    await enqueueEmail(tx as unknown as Db, { kind: facts.kind, to: contact.email, ...email, idempotencyKey: `${facts.dedupeKey}/merchant`, organisationId: organisation.id, invoiceId: invoice?.id });
+    await enqueueTemplate(outbox, { kind: facts.kind, to: contact.email, ...render(contact.locale, "merchant"), idempotencyKey: `${facts.dedupeKey}/merchant`, organisationId: organisation.id, invoiceId: invoice?.id });
   }
   if (facts.customer && invoice?.customer.email) {
-    const email = await render(invoice.customer.locale, "customer");
-    await enqueueEmail(tx as unknown as Db, { kind: `${facts.kind}_customer`, to: invoice.customer.email, ...email, idempotencyKey: `${facts.dedupeKey}/customer`, organisationId: organisation.id, invoiceId: invoice.id });
+    await enqueueTemplate(outbox, { kind: `${facts.kind}_customer`, to: invoice.customer.email, ...render(invoice.customer.locale, "customer"), idempotencyKey: `${facts.dedupeKey}/customer`, organisationId: organisation.id, invoiceId: invoice.id });
   }
 }
 

@@ -1,3 +1,5 @@
+import type { ReactElement } from "react";
+import { renderEmail } from "../../emails/render";
 import type { Db } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
@@ -46,6 +48,12 @@ export async function enqueueEmail(db: Db, email: OutgoingEmail) {
     if (isUniqueViolation(error)) return db.outboxEmail.findUniqueOrThrow({ where: { idempotencyKey: email.idempotencyKey } });
     throw error;
   }
+}
+
+/** Renders a react-email template (HTML and plain text) into the outbox. */
+export async function enqueueTemplate(db: Db, email: Omit<OutgoingEmail, "html" | "text"> & { element: ReactElement }) {
+  const { element, ...rest } = email;
+  return enqueueEmail(db, { ...rest, ...(await renderEmail(element)) });
 }
 
 /** Sends what is due. Each row is claimed before sending so two workers never send the same email. */

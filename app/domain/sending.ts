@@ -1,9 +1,8 @@
 import { InvoiceEmail } from "../../emails/invoice";
-import { renderEmail } from "../../emails/render";
 import type { Db } from "~/lib/db.server";
 import { isLocale, translator, type MessageKey } from "~/i18n";
 import { currentLinkToken } from "./consultation";
-import { enqueueEmail } from "./outbox";
+import { enqueueTemplate } from "./outbox";
 import { UNPAID_STATUSES, type InvoiceStatus } from "./invoices/status";
 
 export type SendKind = "invoice" | "reminder";
@@ -29,22 +28,18 @@ export async function sendInvoice(
   const t = translator(locale);
   const reminder = input.kind === "reminder";
   const vars = { merchant: invoice.organisation.legalName, number: invoice.number };
-  const { html, text } = await renderEmail(
-    InvoiceEmail({
+  await enqueueTemplate(db, {
+    kind: reminder ? "invoice_reminder" : "invoice_sent",
+    to: invoice.customer.email,
+    subject: t(reminder ? "email.invoice.reminderSubject" : "email.invoice.subject", vars),
+    idempotencyKey: `${input.kind}/${invoice.id}/${input.requestKey.slice(0, 64)}`,
+    organisationId: input.organisationId,
+    invoiceId: invoice.id,
+    element: InvoiceEmail({
       t, locale, reminder, customerName: invoice.customer.name, merchant: invoice.organisation,
       invoice: { number: invoice.number, totalMinor: invoice.totalMinor, amountDueMinor: invoice.amountDueMinor, currency: invoice.currency, dueDate: invoice.dueDate },
       url: `${deps.appUrl}/i/${token}`, onlinePayment: invoice.onlinePayment,
     }),
-  );
-  await enqueueEmail(db, {
-    kind: reminder ? "invoice_reminder" : "invoice_sent",
-    to: invoice.customer.email,
-    subject: t(reminder ? "email.invoice.reminderSubject" : "email.invoice.subject", vars),
-    html,
-    text,
-    idempotencyKey: `${input.kind}/${invoice.id}/${input.requestKey.slice(0, 64)}`,
-    organisationId: input.organisationId,
-    invoiceId: invoice.id,
   });
   if (!invoice.sentAt) await db.invoice.update({ where: { id: invoice.id }, data: { sentAt: now } });
   return { ok: true, to: invoice.customer.email };

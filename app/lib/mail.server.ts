@@ -1,15 +1,13 @@
 import type { ReactElement } from "react";
 import type { AppLoadContext } from "react-router";
-import { renderEmail } from "../../emails/render";
-import { enqueueEmail } from "~/domain/outbox";
+import { enqueueTemplate } from "~/domain/outbox";
 
-/** Renders a react-email template into the outbox; the delivery worker sends it (and retries) from there. */
+/** Queues a react-email template and wakes the outbox, which sends it (and retries) from there. */
 export async function queueEmail(
   context: Pick<AppLoadContext, "db" | "kickOutbox">,
   email: { kind: string; to: string; subject: string; element: ReactElement; idempotencyKey: string; organisationId?: string; invoiceId?: string },
 ) {
-  const { html, text } = await renderEmail(email.element);
-  const queued = await enqueueEmail(context.db, { ...email, html, text });
+  const queued = await enqueueTemplate(context.db, email);
   context.kickOutbox();
   return queued;
 }

@@ -20,6 +20,14 @@ async function merchantWithInvoice(invoice: Record<string, string> = {}) {
   return { ...merchant, stripeAccount: account("stripe"), gcAccount: account("gocardless") };
 }
 
+/** A debit GoCardless already collected for the invoice, which our app has not heard of yet. */
+function collectedInSandbox(id: string, m: { gcAccount: string; invoiceId: string }) {
+  gcPayments().set(id, {
+    id, organisation: m.gcAccount, amount: 36000, currency: "EUR", status: "confirmed", charge_date: "2026-11-25", description: "",
+    metadata: { invoice_id: m.invoiceId }, links: { mandate: "MD1", creditor: "CR1" }, created_at: new Date().toISOString(),
+  });
+}
+
 const invoiceOf = (id: string) => app.db.invoice.findUniqueOrThrow({ where: { id }, include: { payments: true } });
 
 describe("webhook signatures", () => {
@@ -167,10 +175,7 @@ describe("GoCardless direct debits", () => {
 
   it("handles confirmed delivered before created (asking GoCardless for the payment)", async () => {
     const m = await merchantWithInvoice();
-    gcPayments().set("PMEARLYBIRD", {
-      id: "PMEARLYBIRD", organisation: m.gcAccount, amount: 36000, currency: "EUR", status: "confirmed", charge_date: "2026-11-25", description: "",
-      metadata: { invoice_id: m.invoiceId }, links: { mandate: "MD1", creditor: "CR1" }, created_at: new Date().toISOString(),
-    });
+    collectedInSandbox("PMEARLYBIRD", m);
     const link = { payment: "PMEARLYBIRD", organisation: m.gcAccount };
     await postWebhook(app, "gocardless", gocardlessBody([gcEvent("payments", "confirmed", link)]));
     await app.processWebhooks();
@@ -183,10 +188,7 @@ describe("GoCardless direct debits", () => {
 
   it("reopens on a late failure and flags a chargeback, telling merchant and customer", async () => {
     const m = await merchantWithInvoice();
-    gcPayments().set("PMLATEFAIL", {
-      id: "PMLATEFAIL", organisation: m.gcAccount, amount: 36000, currency: "EUR", status: "confirmed", charge_date: "2026-11-25", description: "",
-      metadata: { invoice_id: m.invoiceId }, links: { mandate: "MD1", creditor: "CR1" }, created_at: new Date().toISOString(),
-    });
+    collectedInSandbox("PMLATEFAIL", m);
     const link = { payment: "PMLATEFAIL", organisation: m.gcAccount };
     await postWebhook(app, "gocardless", gocardlessBody([gcEvent("payments", "confirmed", link)]));
     await app.processWebhooks();
@@ -202,10 +204,7 @@ describe("GoCardless direct debits", () => {
 
   it("keeps an event whose processing failed, and processes it later", async () => {
     const m = await merchantWithInvoice();
-    gcPayments().set("PMRETRY", {
-      id: "PMRETRY", organisation: m.gcAccount, amount: 36000, currency: "EUR", status: "confirmed", charge_date: "2026-11-25", description: "",
-      metadata: { invoice_id: m.invoiceId }, links: { mandate: "MD1", creditor: "CR1" }, created_at: new Date().toISOString(),
-    });
+    collectedInSandbox("PMRETRY", m);
     mocks.server.use(http.get("https://api-sandbox.gocardless.com/payments/:id", () => HttpResponse.json({ error: { message: "down", type: "gocardless", code: 503, errors: [] } }, { status: 503 })));
     const event = gcEvent("payments", "confirmed", { payment: "PMRETRY", organisation: m.gcAccount });
     await postWebhook(app, "gocardless", gocardlessBody([event]));
