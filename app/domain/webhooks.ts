@@ -51,21 +51,19 @@ export async function processDueEvents(deps: WebhookDeps, now: Date, limit = 100
     },
     orderBy: { receivedAt: "asc" },
     take: limit,
-    select: { id: true, status: true, attempts: true },
   });
   let done = 0;
-  for (const row of due) {
+  for (const event of due) {
     const claim = await db.webhookEvent.updateMany({
-      where: { id: row.id, status: row.status, attempts: row.attempts },
+      where: { id: event.id, status: event.status, attempts: event.attempts },
       data: { status: "processing", attempts: { increment: 1 }, nextAttemptAt: now },
     });
     if (claim.count !== 1) continue;
-    const attempt = row.attempts + 1;
-    const event = await db.webhookEvent.findUniqueOrThrow({ where: { id: row.id } });
+    const attempt = event.attempts + 1;
     try {
       const outcome = await processEvent(deps, event.provider as ProviderId, JSON.parse(event.payload) as ProviderEvent, now);
       await db.webhookEvent.update({
-        where: { id: row.id },
+        where: { id: event.id },
         data: { status: outcome.status, organisationId: outcome.organisationId, lastError: outcome.note ?? null, processedAt: new Date() },
       });
       done++;
@@ -73,10 +71,10 @@ export async function processDueEvents(deps: WebhookDeps, now: Date, limit = 100
       const message = error instanceof Error ? error.message : String(error);
       const giveUp = attempt >= MAX_WEBHOOK_ATTEMPTS;
       await db.webhookEvent.update({
-        where: { id: row.id },
+        where: { id: event.id },
         data: { status: giveUp ? "failed" : "pending", lastError: message.slice(0, 500), nextAttemptAt: new Date(now.getTime() + webhookBackoffMs(attempt)) },
       });
-      log.warn({ webhookEventId: row.id, provider: event.provider, type: event.type, attempt, giveUp, error: message }, "webhook processing failed");
+      log.warn({ webhookEventId: event.id, provider: event.provider, type: event.type, attempt, giveUp, error: message }, "webhook processing failed");
     }
   }
   return done;
@@ -119,8 +117,9 @@ async function processEvent(deps: WebhookDeps, provider: ProviderId, event: Prov
   switch (e.kind) {
     case "payment": {
       let fact = { ...e, organisationId, provider, method: provider === "gocardless" ? "direct_debit" : "card" };
-      const known = await db.payment.findUnique({ where: { provider_providerPaymentId: { provider, providerPaymentId: e.providerPaymentId } } });
-      if (!known && provider === "gocardless") {
+      // Stripe events carry the amount and invoice; a GoCardless event names only the payment.
+      const known = provider === "gocardless" && (await db.payment.findUnique({ where: { provider_providerPaymentId: { provider, providerPaymentId: e.providerPaymentId } } }));
+      if (provider === "gocardless" && !known) {
         // An event about a payment we have not recorded yet (it overtook the others): ask GoCardless for it.
         const payment = await deps.providers.gocardless.fetchPayment(decryptSecret(deps.encryptionKey, connection.encryptedToken), e.providerPaymentId);
         fact = { ...fact, amountMinor: payment.amountMinor, currency: payment.currency, invoiceId: payment.metadata.invoice_id, attemptId: payment.metadata.attempt_id };
