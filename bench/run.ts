@@ -20,6 +20,9 @@ import { countPaidOnce, paidCheckoutDelivery, seedLoadMerchant } from "../test/h
 const INVOICES = 10_000;
 const WEBHOOK_PAYMENTS = 2_000;
 const DUPLICATE_SHARE = 0.1;
+/** BENCH_ONLY=consultation,webhooks runs a subset (consultation, list, webhooks, pdf, emails). */
+const only = process.env.BENCH_ONLY?.split(",");
+const runs = (part: string) => !only || only.includes(part);
 
 const server = await startServer({ LOG_LEVEL: "error" });
 const config = completeConfig(parseEnv(server.env), () => { throw new Error("secrets are set"); });
@@ -39,42 +42,49 @@ try {
   const load = (opts: autocannon.Options) => autocannon({ ...opts, url: server.url + (opts.url ?? "") }) as unknown as Promise<autocannon.Result>;
   const summary = (r: autocannon.Result) => ({ requestsPerSecond: Math.round(r.requests.average), p50ms: r.latency.p50, p99ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
 
-  // ---- consultation page ----
-  await load({ url: `/i/${linkToken}`, connections: 10, duration: 2 }); // warm-up
-  results.consultationPage = summary(await load({ url: `/i/${linkToken}`, connections: 100, duration: 10 }));
-  results.consultationPage10 = summary(await load({ url: `/i/${linkToken}`, connections: 10, duration: 5 }));
+  if (runs("consultation")) {
+    // ---- consultation page ----
+    await load({ url: `/i/${linkToken}`, connections: 10, duration: 2 }); // warm-up
+    results.consultationPage = summary(await load({ url: `/i/${linkToken}`, connections: 100, duration: 10 }));
+    results.consultationPage10 = summary(await load({ url: `/i/${linkToken}`, connections: 10, duration: 5 }));
 
-  // ---- invoice list over 10,000 invoices ----
-  // One connection: the server time of one request, with 10,000 invoices behind it.
-  results.invoiceList = summary(await load({ url: "/invoices", connections: 1, duration: 5, headers: { cookie } }));
-  results.invoiceListFilteredDeepPage = summary(await load({ url: "/invoices?status=open&page=300", connections: 1, duration: 5, headers: { cookie } }));
+  }
 
-  // ---- webhook ingestion: validly signed, 10% duplicates, shuffled; then exactly-once check ----
-  const secret = providerSettings(config).stripe.webhookSecret;
-  const unique = ids.slice(1, 1 + WEBHOOK_PAYMENTS).map((invoiceId, i) => paidCheckoutDelivery(invoiceId, i, account, secret));
-  const deliveries = [...unique, ...unique.slice(0, Math.round(WEBHOOK_PAYMENTS * DUPLICATE_SHARE))].sort(() => Math.random() - 0.5);
-  let next = 0;
-  const started = Date.now();
-  const ingest = await load({
-    url: "/webhooks/stripe",
-    connections: 20,
-    amount: deliveries.length,
-    requests: [{
-      method: "POST",
-      setupRequest: (req) => {
-        const { body, headers } = deliveries[next++ % deliveries.length];
-        return { ...req, body, headers };
-      },
-    }],
-  });
-  const ingestSeconds = (Date.now() - started) / 1000;
-  results.webhookIngestion = { ...summary(ingest), deliveries: deliveries.length, eventsPerSecond: Math.round(deliveries.length / ingestSeconds) };
+  if (runs("list")) {
+    // ---- invoice list over 10,000 invoices ----
+    // One connection: the server time of one request, with 10,000 invoices behind it.
+    results.invoiceList = summary(await load({ url: "/invoices", connections: 1, duration: 5, headers: { cookie } }));
+    results.invoiceListFilteredDeepPage = summary(await load({ url: "/invoices?status=open&page=300", connections: 1, duration: 5, headers: { cookie } }));
 
-  const processStart = Date.now();
-  for (;;) {
-    const left = await db.webhookEvent.count({ where: { status: { in: ["pending", "processing"] } } });
-    if (left === 0 || Date.now() - processStart > 300_000) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  if (runs("webhooks")) {
+    // ---- webhook ingestion: validly signed, 10% duplicates, shuffled; then exactly-once check ----
+    const secret = providerSettings(config).stripe.webhookSecret;
+    const unique = ids.slice(1, 1 + WEBHOOK_PAYMENTS).map((invoiceId, i) => paidCheckoutDelivery(invoiceId, i, account, secret));
+    const deliveries = [...unique, ...unique.slice(0, Math.round(WEBHOOK_PAYMENTS * DUPLICATE_SHARE))].sort(() => Math.random() - 0.5);
+    let next = 0;
+    const started = Date.now();
+    const ingest = await load({
+      url: "/webhooks/stripe",
+      connections: 20,
+      amount: deliveries.length,
+      requests: [{
+        method: "POST",
+        setupRequest: (req) => {
+          const { body, headers } = deliveries[next++ % deliveries.length];
+          return { ...req, body, headers };
+        },
+      }],
+    });
+    const ingestSeconds = (Date.now() - started) / 1000;
+    results.webhookIngestion = { ...summary(ingest), deliveries: deliveries.length, eventsPerSecond: Math.round(deliveries.length / ingestSeconds) };
+
+    const processStart = Date.now();
+    for (;;) {
+      const left = await db.webhookEvent.count({ where: { status: { in: ["pending", "processing"] } } });
+      if (left === 0 || Date.now() - processStart > 300_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const processSeconds = (Date.now() - processStart) / 1000;
   const storedEvents = await db.webhookEvent.count({ where: { provider: "stripe" } });
@@ -85,37 +95,45 @@ try {
     eventsProcessedPerSecond: Math.round(WEBHOOK_PAYMENTS / processSeconds),
   };
 
-  // ---- invoice PDF rendering ----
-  const invoice = await db.invoice.findUniqueOrThrow({ where: { id: ids[0] }, include: { lines: true, customer: true, organisation: true } });
-  const timings: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const t0 = performance.now();
-    await renderInvoicePdf(invoice, partiesOf(invoice), "fr");
-    timings.push(performance.now() - t0);
+  }
+
+  if (runs("pdf")) {
+    // ---- invoice PDF rendering ----
+    const invoice = await db.invoice.findUniqueOrThrow({ where: { id: ids[0] }, include: { lines: true, customer: true, organisation: true } });
+    const timings: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await renderInvoicePdf(invoice, partiesOf(invoice), "fr");
+      timings.push(performance.now() - t0);
   }
   timings.sort((a, b) => a - b);
   results.pdfRendering = { meanMs: Math.round(timings.reduce((a, b) => a + b, 0) / timings.length), p50Ms: Math.round(timings[10]), maxMs: Math.round(timings[19]) };
 
-  // ---- invoice emails rendered and queued (in this process, on its own copy: no contention with the server's workers) ----
-  const scratch = await createTestDb();
-  const sOrg = await scratch.db.organisation.create({ data: { legalName: "Banc d'essai SAS" } });
-  const sCustomer = await scratch.db.customer.create({ data: { organisationId: sOrg.id, name: "Client Banc", email: "client@example.fr" } });
-  const EMAILS = 300;
-  const emailInvoices = await Promise.all(Array.from({ length: EMAILS }, (_, i) => scratch.db.invoice.create({
-    data: { organisationId: sOrg.id, customerId: sCustomer.id, status: "open", number: `E-${i + 1}`, sequence: i + 1, currency: "EUR", issueDate: now, dueDate: now, totalMinor: 12000, amountDueMinor: 12000 },
-  })));
-  const emailStart = performance.now();
-  for (const invoice of emailInvoices) {
-    await sendInvoice({ db: scratch.db, encryptionKey: config.ENCRYPTION_KEY, appUrl: config.APP_URL }, { organisationId: sOrg.id, invoiceId: invoice.id, kind: "invoice", requestKey: randomUUID() }, new Date());
+  }
+
+  if (runs("emails")) {
+    // ---- invoice emails rendered and queued (in this process, on its own copy: no contention with the server's workers) ----
+    const scratch = await createTestDb();
+    const sOrg = await scratch.db.organisation.create({ data: { legalName: "Banc d'essai SAS" } });
+    const sCustomer = await scratch.db.customer.create({ data: { organisationId: sOrg.id, name: "Client Banc", email: "client@example.fr" } });
+    const EMAILS = 300;
+    const emailInvoices = await Promise.all(Array.from({ length: EMAILS }, (_, i) => scratch.db.invoice.create({
+      data: { organisationId: sOrg.id, customerId: sCustomer.id, status: "open", number: `E-${i + 1}`, sequence: i + 1, currency: "EUR", issueDate: now, dueDate: now, totalMinor: 12000, amountDueMinor: 12000 },
+    })));
+    const emailStart = performance.now();
+    for (const invoice of emailInvoices) {
+      await sendInvoice({ db: scratch.db, encryptionKey: config.ENCRYPTION_KEY, appUrl: config.APP_URL }, { organisationId: sOrg.id, invoiceId: invoice.id, kind: "invoice", requestKey: randomUUID() }, new Date());
   }
   results.emailsQueued = { emails: EMAILS, perSecond: Math.round(EMAILS / ((performance.now() - emailStart) / 1000)) };
   await scratch.cleanup();
+
+  }
 
   console.table(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v])));
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
   console.log("written bench/results/latest.json");
-  if (!results.webhookProcessing.exactlyOnce) process.exitCode = 1;
+  if (results.webhookProcessing && !results.webhookProcessing.exactlyOnce) process.exitCode = 1;
 } finally {
   await db.$disconnect();
   await server.stop();

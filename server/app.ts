@@ -1,21 +1,19 @@
-import { randomUUID } from "node:crypto";
+import { existsSync, readdirSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { createRequestHandler } from "@react-router/express";
-import { parse as parseCookies, serialize as serializeCookie } from "cookie";
+import { parse as parseCookies } from "cookie";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { ServerBuild } from "react-router";
 import { localeFromAcceptLanguage, translator } from "~/i18n";
 import type { Config } from "~/lib/config.server";
-import type { Db } from "~/lib/db.server";
+import { createRowReader, type Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
-import { hmac, randomToken } from "~/lib/tokens.server";
 import type { Providers } from "../integrations";
+import { consultationCache } from "./consultation-cache";
+import { csrfTokenFor, startRequest } from "./request-basics";
 
-export const CSRF_COOKIE = "csrf";
 const MAX_BODY_BYTES = 1024 * 1024;
-const REQUEST_ID = /^[\w.-]{1,64}$/;
-/** Paths whose segments after the prefix are secrets (reset links, invitations, consultation links). */
-const SECRET_PATHS = /^(\/(?:reset-password|invitation|i|pay)\/)[^/]+/;
 
 export interface ServerDeps {
   build: ServerBuild;
@@ -26,11 +24,6 @@ export interface ServerDeps {
   kickOutbox?: () => void;
   kickWebhooks?: () => void;
   clientDir?: string;
-}
-
-/** The path as it may appear in a log: no query string (OAuth codes) and no secret path segments. */
-export function loggablePath(url: string): string {
-  return url.split("?")[0].replace(SECRET_PATHS, "$1[redacted]");
 }
 
 function refuse(req: Request, res: Response, status: number, key: "errors.crossSite" | "errors.tooLarge") {
@@ -49,20 +42,9 @@ export function createServer(deps: ServerDeps) {
   app.set("trust proxy", "loopback");
 
   app.use((req, res, next) => {
-    const incoming = req.get("x-request-id");
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.locals.requestId = requestId;
-    res.locals.log = logger.child({ requestId });
-    res.setHeader("X-Request-Id", requestId);
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("X-Frame-Options", "DENY");
-    // Consultation and reset links carry secrets in their path: never leak them to other sites.
-    res.setHeader("Referrer-Policy", "same-origin");
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      res.locals.log.info({ method: req.method, path: loggablePath(req.originalUrl), status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, "request");
-    });
+    const basics = startRequest(req, res, logger);
+    res.locals.requestId = basics.requestId;
+    Object.defineProperty(res.locals, "log", { get: () => basics.log, enumerable: true });
     next();
   });
 
@@ -77,7 +59,10 @@ export function createServer(deps: ServerDeps) {
   });
 
   app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y", index: false }));
-  app.use(express.static(clientDir, { maxAge: "1h", index: false }));
+  // Top-level public files (favicon, robots.txt): looked up by name, so other paths cost no file-system call.
+  const publicFiles = new Set(existsSync(clientDir) ? readdirSync(clientDir, { withFileTypes: true }).filter((f) => f.isFile()).map((f) => `/${f.name}`) : []);
+  const serveStatic = express.static(clientDir, { maxAge: "1h", index: false });
+  app.use((req, res, next) => (publicFiles.has(req.path) ? serveStatic(req, res, next) : next()));
 
   app.use((req, res, next) => {
     const length = Number(req.get("content-length") ?? 0);
@@ -92,32 +77,24 @@ export function createServer(deps: ServerDeps) {
   });
 
   app.use((req, res, next) => {
-    const cookies = parseCookies(req.get("cookie") ?? "");
-    let secret = cookies[CSRF_COOKIE];
-    if (!secret || secret.length < 32) {
-      secret = randomToken();
-      res.append("Set-Cookie", serializeCookie(CSRF_COOKIE, secret, { httpOnly: true, sameSite: "lax", secure: config.secureCookies, path: "/" }));
-    }
-    res.locals.csrfToken = hmac(config.SESSION_SECRET, `csrf:${secret}`);
+    res.locals.csrfToken = csrfTokenFor(parseCookies(req.get("cookie") ?? ""), res, config);
     next();
   });
 
-  app.use(
-    createRequestHandler({
-      build,
-      mode: config.NODE_ENV === "development" ? "development" : "production",
-      getLoadContext: (_req, res) => ({
-        db,
-        providers,
-        config,
-        log: res.locals.log,
-        requestId: res.locals.requestId,
-        csrfToken: res.locals.csrfToken,
-        kickOutbox,
-        kickWebhooks,
-      }),
-    }),
-  );
+  const mode = config.NODE_ENV === "development" ? "development" : "production";
+  const loadContext = (res: Response, csrfToken: string) => ({
+    db,
+    providers,
+    config,
+    log: res.locals.log,
+    requestId: res.locals.requestId,
+    csrfToken,
+    kickOutbox,
+    kickWebhooks,
+  });
+  const consultation = consultationCache({ build, mode, readRow: createRowReader(db, config.DATABASE_URL), loadContext });
+  app.use(consultation.renderAndKeep);
+  app.use(createRequestHandler({ build, mode, getLoadContext: (_req, res) => loadContext(res, res.locals.csrfToken) }));
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     res.locals.log?.error({ err: error }, "unhandled error");
@@ -126,5 +103,11 @@ export function createServer(deps: ServerDeps) {
     res.status(500).type("text/plain; charset=utf-8").send(`${t("errors.unexpected")}\n${t("errors.reference", { id: res.locals.requestId })}`);
   });
 
-  return app;
+  // Cached consultation pages are answered before Express, whose own per-request work would be most of their cost.
+  return (req: IncomingMessage, res: ServerResponse) => {
+    void consultation.serveKept(req, res, (cookies) => {
+      startRequest(req, res, logger);
+      return csrfTokenFor(cookies, res, config);
+    }).then((served) => served || app(req, res));
+  };
 }

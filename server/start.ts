@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createServer as createHttpServer } from "node:http";
 import path from "node:path";
 import type { ServerBuild } from "react-router";
 import { localMailboxTransport } from "~/domain/outbox";
@@ -65,8 +66,8 @@ async function main() {
     while ((await processDueEvents(webhookDeps, new Date())) > 0) outbox.kick();
   }, logger, 2000);
   const build = (await import(path.resolve("build/server/index.js"))) as ServerBuild;
-  const app = createServer({ build, db, providers, config, logger, kickOutbox: outbox.kick, kickWebhooks: webhooks.kick });
-  const server = app.listen(config.PORT, config.HOST, () => {
+  const handler = createServer({ build, db, providers, config, logger, kickOutbox: outbox.kick, kickWebhooks: webhooks.kick });
+  const server = createHttpServer(handler).listen(config.PORT, config.HOST, () => {
     logger.info({ url: config.APP_URL }, "listening");
     console.log(`\n  App ready on ${config.APP_URL}`);
     if (demo) console.log(`  Demo merchant: ${demo.email} / ${demo.password}  (database seeded just now)`);

@@ -1,4 +1,4 @@
-import type { Db } from "~/lib/db.server";
+import type { Db, RowReader } from "~/lib/db.server";
 import { decryptSecret, encryptSecret } from "~/lib/crypto.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
 
@@ -46,3 +46,24 @@ export async function invoiceForToken(db: Db, token: string) {
   return link.invoice;
 }
 export type PublicInvoice = NonNullable<Awaited<ReturnType<typeof invoiceForToken>>>;
+
+const STAMP_SQL = `
+  SELECT i."status" || '|' || i."updatedAt" || '|' || i."amountPaidMinor" || '|' || i."amountDueMinor" || '|' || c."updatedAt" || '|' || o."updatedAt"
+    || '|' || (SELECT COUNT(*) || ':' || COALESCE(MAX(p."updatedAt"), '') || ':' || COALESCE(GROUP_CONCAT(p."status"), '') FROM "Payment" p WHERE p."invoiceId" = i."id")
+    || '|' || (SELECT COALESCE(GROUP_CONCAT(pc."provider" || ':' || COALESCE(pc."revokedAt", '')), '') FROM "ProviderConnection" pc WHERE pc."organisationId" = i."organisationId")
+    AS stamp
+  FROM "InvoiceLink" l
+  JOIN "Invoice" i ON i."id" = l."invoiceId"
+  JOIN "Customer" c ON c."id" = i."customerId"
+  JOIN "Organisation" o ON o."id" = i."organisationId"
+  WHERE l."tokenHash" = ? AND l."revokedAt" IS NULL AND i."status" <> 'draft'`;
+
+/**
+ * A value that changes whenever anything the consultation page shows changes (the invoice, its
+ * customer, the merchant, its payments, the connected payment methods), or null when the page is
+ * not to be shown. Lets the page be rendered once per state and served from memory in between.
+ */
+export async function consultationStamp(readRow: RowReader, tokenHash: string): Promise<string | null> {
+  const row = await readRow(STAMP_SQL, [tokenHash]);
+  return typeof row?.stamp === "string" ? row.stamp : null;
+}

@@ -32,7 +32,9 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     RESEND_API_KEY: "",
     ...overrides,
   };
-  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["server/start.ts"], {
+  // BENCH_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
+  const child = spawn(path.resolve("node_modules/.bin/tsx"), [...profile, "server/start.ts"], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

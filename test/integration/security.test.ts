@@ -76,10 +76,11 @@ describe("health check without a usable database", () => {
   it("answers 503", async () => {
     // A second server on the same build, pointed at a database file that cannot exist.
     const { createServer } = await import("../../server/app");
+    const { createServer: createHttpServer } = await import("node:http");
     const { createDb } = await import("~/lib/db.server");
     const { createLogger } = await import("~/lib/logger.server");
     const db = createDb("file:/nonexistent-dir/for/sure/app.db");
-    const server = createServer({ build: {} as never, db, providers: {} as never, config: app.config, logger: createLogger("silent") }).listen(0, "127.0.0.1");
+    const server = createHttpServer(createServer({ build: {} as never, db, providers: {} as never, config: app.config, logger: createLogger("silent") })).listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
     const { port } = server.address() as { port: number };
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { sentInvoice } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
+import { checkoutSession, postWebhook, stripeEvent } from "../mocks/webhooks";
 import { gcBillingRequests } from "../../integrations/sandbox/gocardless-payments";
 import { stripeSessions } from "../../integrations/sandbox/stripe-checkout";
 
@@ -95,6 +96,47 @@ describe("the consultation page", () => {
     expect((await app.browser().get(newLink)).status).toBe(200);
     await browser.post(`/invoices/${invoiceId}`, { intent: "void", reason: "Erreur" });
     expect((await app.browser().get(newLink)).status).toBe(404);
+  });
+
+  it("is kept between changes: each visitor gets their own form token, a signed-in merchant their own page, and a payment or a void shows at once", async () => {
+    const m = await sentInvoice(app);
+    const formToken = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1];
+    const alice = app.browser();
+    const bob = app.browser();
+    const aliceFirst = await alice.get(m.link);
+    const aliceAgain = await alice.get(m.link);
+    const bobFirst = await bob.get(m.link);
+    expect(aliceAgain.html).toBe(aliceFirst.html);
+    expect(formToken(bobFirst.html)).not.toBe(formToken(aliceFirst.html));
+    expect(aliceAgain.headers.get("x-request-id")).toMatch(/^[\w-]{36}$/);
+    expect(aliceAgain.headers.get("referrer-policy")).toBe("same-origin");
+
+    // Bob's token, served from the kept page, is accepted by the pay form.
+    const pay = await bob.post(m.link, { provider: "stripe", amount: "" });
+    expect(pay.status).toBe(303);
+
+    // The merchant signed in sees a page rendered for them, which is never handed to a customer.
+    expect((await m.browser.get(m.link)).html).toContain(m.email);
+    expect((await alice.get(m.link)).html).not.toContain(m.email);
+
+    // The reader's language is part of what is kept.
+    await alice.post("/locale", { locale: "en", redirectTo: m.link });
+    expect(textOf((await alice.get(m.link)).html)).toContain("Amount due");
+    expect(textOf((await bob.get(m.link)).html)).toContain("Reste à payer");
+
+    // Paid by card: the next visit shows it, without waiting for anything to expire.
+    const stripeAccount = (await app.db.providerConnection.findFirstOrThrow({ where: { organisationId: m.organisationId, provider: "stripe" } })).accountId;
+    await postWebhook(app, "stripe", JSON.stringify(stripeEvent("checkout.session.completed", checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_kept" }), stripeAccount)));
+    await app.processWebhooks();
+    expect(textOf((await bob.get(m.link)).html)).toContain("Cette facture est réglée. Merci !");
+  });
+
+  it("stops serving a kept page the moment its invoice is voided", async () => {
+    const { link, invoiceId, browser } = await sentInvoice(app);
+    expect((await app.browser().get(link)).status).toBe(200);
+    expect((await app.browser().get(link)).status).toBe(200);
+    await browser.post(`/invoices/${invoiceId}`, { intent: "void", reason: "Erreur" });
+    expect((await app.browser().get(link)).status).toBe(404);
   });
 
   it("offers online payment only when sent with the link, switched on, and the provider connected", async () => {

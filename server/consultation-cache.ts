@@ -1,0 +1,103 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parse as parseCookies } from "cookie";
+import type { NextFunction, Request, Response } from "express";
+import { createRequestHandler, type AppLoadContext, type ServerBuild } from "react-router";
+import { consultationStamp } from "~/domain/consultation";
+import { localeFromAcceptLanguage } from "~/i18n";
+import type { RowReader } from "~/lib/db.server";
+import { LOCALE_COOKIE, SESSION_COOKIE } from "~/lib/session.server";
+import { hashToken, randomToken } from "~/lib/tokens.server";
+
+const CONSULTATION_PATH = /^\/i\/([\w-]{20,100})$/;
+
+interface KeptPage {
+  stamp: string;
+  headers: [string, string][];
+  /** The page's bytes, cut where the visitor's CSRF token goes. */
+  parts: Buffer[];
+  length: number;
+}
+
+type Cookies = Record<string, string | undefined>;
+
+/**
+ * The consultation page is what customers open, many at once after a mailing or a reminder run. For a
+ * visitor without a session it is rendered once per invoice state and language, then served from memory.
+ * Every request still reads the page's stamp in the database, so a payment, a void or a revoked link
+ * shows at once. The visitor's CSRF token is put into the kept bytes on the way out.
+ */
+export function consultationCache(deps: {
+  build: ServerBuild;
+  mode: string;
+  readRow: RowReader;
+  loadContext: (res: Response, csrfToken: string) => AppLoadContext;
+  maxEntries?: number;
+}) {
+  const render = createRequestHandler(deps.build, deps.mode);
+  const maxEntries = deps.maxEntries ?? 500;
+  const pages = new Map<string, KeptPage>();
+  const csrfPlaceholder = `csrf${randomToken().replace(/[^A-Za-z0-9]/g, "")}`;
+
+  /** The cache key and current stamp of a cacheable request, or null (other page, query string, signed-in merchant, unknown link). */
+  async function lookup(req: IncomingMessage, url: string) {
+    const match = req.method === "GET" || req.method === "HEAD" ? CONSULTATION_PATH.exec(url) : null;
+    if (!match) return null;
+    const cookies: Cookies = parseCookies(req.headers.cookie ?? "");
+    if (cookies[SESSION_COOKIE]) return null; // a signed-in merchant's page carries their own header
+    const tokenHash = hashToken(match[1]);
+    const stamp = await consultationStamp(deps.readRow, tokenHash);
+    if (!stamp) return null; // unknown or revoked: the usual 404 page
+    const key = `${tokenHash}|${cookies[LOCALE_COOKIE] ?? ""}|${localeFromAcceptLanguage(req.headers["accept-language"] ?? null)}`;
+    return { key, stamp, cookies };
+  }
+
+  function send(req: IncomingMessage, res: ServerResponse, page: KeptPage, csrfToken: string) {
+    for (const [name, value] of page.headers) res.setHeader(name, value);
+    const token = Buffer.from(csrfToken);
+    res.statusCode = 200;
+    res.setHeader("Content-Length", page.length + token.length * (page.parts.length - 1));
+    if (req.method === "HEAD") return res.end();
+    res.cork();
+    page.parts.forEach((part, i) => {
+      if (i > 0) res.write(token);
+      res.write(part);
+    });
+    res.end();
+    res.uncork();
+  }
+
+  return {
+    /** Before Express: answers a request whose page is kept and current; false otherwise. */
+    async serveKept(req: IncomingMessage, res: ServerResponse, begin: (cookies: Cookies) => string): Promise<boolean> {
+      try {
+        const found = await lookup(req, req.url ?? "");
+        const page = found && pages.get(found.key);
+        if (!found || page?.stamp !== found.stamp) return false;
+        send(req, res, page, begin(found.cookies));
+        return true;
+      } catch {
+        return false; // Express answers, and reports the error if it happens again
+      }
+    },
+
+    /** In Express: renders the page once for its current state and keeps it. */
+    async renderAndKeep(req: Request, res: Response, next: NextFunction) {
+      const found = await lookup(req, req.originalUrl);
+      if (!found) return next();
+      const headers = new Headers();
+      for (const name of ["cookie", "accept-language", "user-agent"]) if (req.get(name)) headers.set(name, req.get(name)!);
+      const response = await render(new Request(`${req.protocol}://${req.get("host")}${req.originalUrl}`, { headers }), deps.loadContext(res, csrfPlaceholder));
+      const html = await response.text();
+      if (response.status !== 200) {
+        res.status(response.status).set(Object.fromEntries(response.headers)).send(html.replaceAll(csrfPlaceholder, res.locals.csrfToken));
+        return;
+      }
+      const parts = html.split(csrfPlaceholder).map((part) => Buffer.from(part));
+      const page: KeptPage = { stamp: found.stamp, headers: [...response.headers], parts, length: parts.reduce((sum, part) => sum + part.length, 0) };
+      pages.delete(found.key);
+      pages.set(found.key, page);
+      if (pages.size > maxEntries) pages.delete(pages.keys().next().value!);
+      send(req, res, page, res.locals.csrfToken);
+    },
+  };
+}
