@@ -13,7 +13,6 @@ export default [
   route("mailbox/:emailId", "routes/mailbox-email.tsx"),
   route("i/:token", "routes/public-invoice.tsx"),
   route("i/:token/pdf", "routes/public-invoice-pdf.tsx"),
-  route("webhooks/:provider", "routes/webhook.tsx"),
   route("oauth/:provider/callback", "routes/oauth-callback.tsx"),
   route("sandbox/:provider/oauth/authorize", "routes/sandbox-consent.tsx"),
   route("sandbox/stripe/checkout/:sessionId", "routes/sandbox-stripe-checkout.tsx"),

@@ -12,6 +12,7 @@ import type { Logger } from "~/lib/logger.server";
 import type { Providers } from "../integrations";
 import { consultationCache } from "./consultation-cache";
 import { csrfTokenFor, startRequest } from "./request-basics";
+import { isWebhookRequest, webhookEndpoint } from "./webhook-endpoint";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -67,7 +68,7 @@ export function createServer(deps: ServerDeps) {
   app.use((req, res, next) => {
     const length = Number(req.get("content-length") ?? 0);
     if (length > MAX_BODY_BYTES) return refuse(req, res, 413, "errors.tooLarge");
-    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || req.path.startsWith("/webhooks/")) return next();
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
     // Browsers say where a form post comes from: anything from another site is refused before any action runs.
     const fetchSite = req.get("sec-fetch-site");
     const origin = req.get("origin");
@@ -104,7 +105,9 @@ export function createServer(deps: ServerDeps) {
   });
 
   // Cached consultation pages are answered before Express, whose own per-request work would be most of their cost.
+  const webhooks = webhookEndpoint({ db, providers, logger, kickWebhooks });
   return (req: IncomingMessage, res: ServerResponse) => {
+    if (isWebhookRequest(req)) return void webhooks(req, res);
     void consultation.serveKept(req, res, (cookies) => {
       startRequest(req, res, logger);
       return csrfTokenFor(cookies, res, config);

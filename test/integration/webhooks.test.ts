@@ -49,6 +49,8 @@ describe("webhook signatures", () => {
     expect(await gcPost({ "webhook-signature": "zz" })).toBe(498);
     expect(await gcPost({ "webhook-signature": signGoCardless("[]", app.providers.settings.gocardless.webhookSecret) }, "[]")).toBe(400);
     expect((await fetch(gcUrl)).status).toBe(405);
+    expect(await post({ "stripe-signature": signStripe(body, app.providers.settings.stripe.webhookSecret) }, `${body}${" ".repeat(1024 * 1024)}`)).toBe(413);
+    expect((await fetch(`${app.baseUrl}/webhooks/paypal`, { method: "POST", body, headers: { "content-type": "application/json" } })).status).toBe(404);
     expect(await app.db.webhookEvent.count()).toBe(0);
   });
 });
