@@ -2,8 +2,6 @@ import { execFileSync } from "node:child_process";
 import { createServer as createHttpServer } from "node:http";
 import path from "node:path";
 import type { ServerBuild } from "react-router";
-import { localMailboxTransport } from "~/domain/outbox";
-import { resendTransport } from "../integrations/resend";
 import { ConfigError, completeConfig, parseEnv } from "~/lib/config.server";
 import { createDb } from "~/lib/db.server";
 import { createLogger } from "~/lib/logger.server";
@@ -11,9 +9,8 @@ import { createProviders } from "../integrations";
 import { sandboxHandlersFor, sandboxState } from "../integrations/sandbox";
 import { seedDemo } from "../prisma/seed";
 import { createServer } from "./app";
-import { deliverDueEmails } from "~/domain/outbox";
-import { processDueEvents, reclaimInterruptedEvents } from "~/domain/webhooks";
-import { startPoller } from "./worker";
+import { reclaimInterruptedEvents } from "~/domain/webhooks";
+import { startBackgroundThread } from "./background-thread";
 import { loadOrCreateSecrets } from "./secrets";
 
 async function main() {
@@ -45,28 +42,24 @@ async function main() {
   const demo = await seedDemo(db, new Date());
 
   const providers = createProviders(config);
-  if (providers.settings.gocardless.sandbox || providers.settings.stripe.sandbox) {
+  const sandboxed = { gocardless: providers.settings.gocardless.sandbox, stripe: providers.settings.stripe.sandbox };
+  const sandboxHandlers = sandboxHandlersFor(sandboxed);
+  if (sandboxHandlers.length) {
     // No real credentials: the provider APIs are answered in-process by the same handlers the tests use.
     const { setupServer } = await import("msw/node");
     sandboxState().autoAdvance = true; // direct debits move on to "confirmed" by themselves, as in GoCardless's sandbox
-    setupServer(...sandboxHandlersFor({ gocardless: providers.settings.gocardless.sandbox, stripe: providers.settings.stripe.sandbox })).listen({ onUnhandledRequest: "bypass" });
-    logger.info({ gocardless: providers.settings.gocardless.sandbox, stripe: providers.settings.stripe.sandbox }, "provider sandbox active");
+    setupServer(...sandboxHandlers).listen({ onUnhandledRequest: "bypass" });
+    logger.info(sandboxed, "provider sandbox active");
   }
 
-  const outboxDeps = { db, transport: config.RESEND_API_KEY ? resendTransport(config.RESEND_API_KEY) : localMailboxTransport, from: config.EMAIL_FROM, log: logger.child({ worker: "outbox" }) };
-  const outbox = startPoller("outbox", () => deliverDueEmails(outboxDeps, new Date()), logger);
   // The only instance on an embedded database: whatever was "processing" when it stopped was interrupted.
   if (config.embeddedDatabase) {
     const reclaimed = await reclaimInterruptedEvents(db);
     if (reclaimed) logger.warn({ reclaimed }, "webhook events interrupted by the last stop are processed again");
   }
-  const webhookDeps = { db, providers, encryptionKey: config.ENCRYPTION_KEY, appUrl: config.APP_URL, log: logger.child({ worker: "webhooks" }) };
-  const webhooks = startPoller("webhooks", async () => {
-    // Drain: a burst of deliveries is processed in consecutive passes, then the outbox sends the notices.
-    while ((await processDueEvents(webhookDeps, new Date())) > 0) outbox.kick();
-  }, logger, 2000);
+  const background = startBackgroundThread(config, logger, sandboxHandlers);
   const build = (await import(path.resolve("build/server/index.js"))) as ServerBuild;
-  const handler = createServer({ build, db, providers, config, logger, kickOutbox: outbox.kick, kickWebhooks: webhooks.kick });
+  const handler = createServer({ build, db, providers, config, logger, kickOutbox: background.kickOutbox, kickWebhooks: background.kickWebhooks, onRequest: background.track });
   const server = createHttpServer(handler).listen(config.PORT, config.HOST, () => {
     logger.info({ url: config.APP_URL }, "listening");
     console.log(`\n  App ready on ${config.APP_URL}`);
@@ -79,12 +72,9 @@ async function main() {
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
-    outbox.stop();
-    webhooks.stop();
-    server.close(() => {
-      void db.$disconnect().finally(() => process.exit(0));
-    });
     setTimeout(() => process.exit(0), 5000).unref();
+    server.close();
+    void background.stop().finally(() => db.$disconnect()).finally(() => process.exit(0));
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

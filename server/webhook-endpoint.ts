@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ingestEvents } from "~/domain/webhooks";
-import type { Db } from "~/lib/db.server";
+import { createEventInbox } from "~/domain/webhooks";
+import { createRowWriter, type Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import type { Providers } from "../integrations";
 import { isProviderId } from "../integrations/types";
@@ -30,7 +30,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | n
  * the signature is checked on the raw body, each event is stored once, and the delivery is
  * acknowledged at once; processing happens in the background.
  */
-export function webhookEndpoint(deps: { db: Db; providers: Providers; logger: Logger; kickWebhooks: () => void }) {
+export function webhookEndpoint(deps: { db: Db; databaseUrl: string; providers: Providers; logger: Logger; kickWebhooks: () => void }) {
+  const inbox = createEventInbox(createRowWriter(deps.db, deps.databaseUrl));
   return async (req: IncomingMessage, res: ServerResponse) => {
     const { log } = startRequest(req, res, deps.logger);
     const reply = (status: number, text?: string) => {
@@ -62,7 +63,7 @@ export function webhookEndpoint(deps: { db: Db; providers: Providers; logger: Lo
         log.warn({ provider, reason: result.reason }, "webhook refused");
         return reply(result.status, result.reason);
       }
-      const { stored, duplicates } = await ingestEvents(deps.db, provider, result.events, new Date());
+      const { stored, duplicates } = await inbox.store({ provider, events: result.events });
       log.info({ provider, events: result.events.length, stored, duplicates }, "webhook received");
       if (stored > 0) deps.kickWebhooks();
       reply(204);

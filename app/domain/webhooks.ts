@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "~/lib/db.server";
+import type { Db, RowWriter } from "~/lib/db.server";
 import { decryptSecret } from "~/lib/crypto.server";
 import type { Logger } from "~/lib/logger.server";
 import type { GoCardlessProvider } from "../../integrations/gocardless";
@@ -15,20 +15,65 @@ export function webhookBackoffMs(attempt: number) {
   return Math.min(15_000 * 2 ** (attempt - 1), 60 * 60 * 1000);
 }
 
+export interface Delivery {
+  provider: ProviderId;
+  events: ProviderEvent[];
+}
+
+const INSERT_EVENT = `INSERT OR IGNORE INTO "WebhookEvent" ("id", "provider", "eventId", "type", "accountId", "payload", "status", "attempts", "nextAttemptAt", "receivedAt")
+  VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`;
+
 /**
  * Stores each event once (unique by provider and event id) before anything else happens, so the
- * delivery can be acknowledged at once and nothing is lost if processing fails later.
+ * delivery can be acknowledged at once and nothing is lost if processing fails later. Several
+ * deliveries are written together; each learns how many of its events were new.
  */
-export async function ingestEvents(db: Db, provider: ProviderId, events: ProviderEvent[], now: Date) {
+export async function storeDeliveries(writeRows: RowWriter, deliveries: Delivery[], now: Date) {
   const at = now.toISOString();
-  const inserted = await db.$transaction(
-    events.map(
-      (event) => db.$executeRaw`INSERT OR IGNORE INTO "WebhookEvent" ("id", "provider", "eventId", "type", "accountId", "payload", "status", "attempts", "nextAttemptAt", "receivedAt")
-        VALUES (${randomUUID()}, ${provider}, ${event.id}, ${event.type.slice(0, 100)}, ${event.accountId.slice(0, 100)}, ${JSON.stringify(event)}, 'pending', 0, ${at}, ${at})`,
-    ),
+  const changes = await writeRows(
+    INSERT_EVENT,
+    deliveries.flatMap(({ provider, events }) => events.map((event) => [randomUUID(), provider, event.id, event.type.slice(0, 100), event.accountId.slice(0, 100), JSON.stringify(event), at, at])),
   );
-  const stored = inserted.reduce((sum, count) => sum + count, 0);
-  return { stored, duplicates: events.length - stored };
+  let row = 0;
+  return deliveries.map(({ events }) => {
+    const stored = events.filter(() => changes[row++] === 1).length;
+    return { stored, duplicates: events.length - stored };
+  });
+}
+
+/**
+ * Group commit: deliveries that arrive while a write is under way are stored together by the next
+ * one, so a burst costs one disk sync per batch instead of one per delivery.
+ */
+export function createEventInbox(writeRows: RowWriter, maxEventsPerWrite = 500) {
+  type Waiting = Delivery & { settle: (result: Promise<{ stored: number; duplicates: number }>) => void };
+  const queue: Waiting[] = [];
+  let writing = false;
+  const drain = async () => {
+    while (queue.length) {
+      let events = 0;
+      const size = queue.findIndex((waiting) => (events += waiting.events.length) > maxEventsPerWrite);
+      const batch = queue.splice(0, size <= 0 ? queue.length : size);
+      const results = storeDeliveries(writeRows, batch, new Date());
+      await results.then(
+        (each) => batch.forEach((waiting, i) => waiting.settle(Promise.resolve(each[i]))),
+        (error) => batch.forEach((waiting) => waiting.settle(Promise.reject(error))),
+      );
+    }
+    writing = false;
+  };
+  return {
+    store(delivery: Delivery) {
+      return new Promise<{ stored: number; duplicates: number }>((resolve) => {
+        queue.push({ ...delivery, settle: resolve });
+        // Started on the next turn: deliveries read in this one join the same write.
+        if (!writing) {
+          writing = true;
+          setImmediate(drain);
+        }
+      });
+    },
+  };
 }
 
 export interface WebhookDeps {
@@ -37,6 +82,8 @@ export interface WebhookDeps {
   encryptionKey: string;
   appUrl: string;
   log: Logger;
+  /** Awaited before each event: the background thread lets requests in flight go first. */
+  beforeEach?: () => Promise<void>;
 }
 
 /** Processes what is due; each event is claimed before processing so two workers never process it twice. */
@@ -54,6 +101,7 @@ export async function processDueEvents(deps: WebhookDeps, now: Date, limit = 100
   });
   let done = 0;
   for (const event of due) {
+    await deps.beforeEach?.();
     const claim = await db.webhookEvent.updateMany({
       where: { id: event.id, status: event.status, attempts: event.attempts },
       data: { status: "processing", attempts: { increment: 1 }, nextAttemptAt: now },
