@@ -24,8 +24,6 @@ export interface ServerDeps {
   logger: Logger;
   kickOutbox?: () => void;
   kickWebhooks?: () => void;
-  /** Told of every request as it starts (the background thread gives way while requests are in flight). */
-  onRequest?: (res: ServerResponse) => void;
   clientDir?: string;
 }
 
@@ -109,7 +107,6 @@ export function createServer(deps: ServerDeps) {
   // Cached consultation pages are answered before Express, whose own per-request work would be most of their cost.
   const webhooks = webhookEndpoint({ db, databaseUrl: config.DATABASE_URL, providers, logger, kickWebhooks });
   return (req: IncomingMessage, res: ServerResponse) => {
-    deps.onRequest?.(res);
     if (isWebhookRequest(req)) return void webhooks(req, res);
     void consultation.serveKept(req, res, (cookies) => {
       startRequest(req, res, logger);

@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
 import { Worker, type MessagePort } from "node:worker_threads";
 import type { RequestHandler } from "msw";
 import type { Config } from "~/lib/config.server";
@@ -17,17 +17,25 @@ export type BackgroundMessage =
 
 /**
  * Starts the background thread (server/background.ts) and keeps it running: it is started again if it
- * ever exits. While no real provider credentials are set, its provider calls are answered by the
+ * ever exits. It gives way while this thread is busy answering requests. While no real provider credentials are set, its provider calls are answered by the
  * sandbox on this thread, where the sandbox's state (accounts, checkouts, mandates) lives.
  */
 export function startBackgroundThread(config: Config, logger: Logger, sandboxHandlers: RequestHandler[]) {
-  const requestsInFlight = new SharedArrayBuffer(4);
-  const inFlight = new Int32Array(requestsInFlight);
+  // How busy this thread has been lately (percent of the last 50 ms), for the background thread to give way.
+  const requestThreadLoad = new SharedArrayBuffer(4);
+  const load = new Int32Array(requestThreadLoad);
+  let previous = performance.eventLoopUtilization();
+  const sampler = setInterval(() => {
+    const current = performance.eventLoopUtilization();
+    Atomics.store(load, 0, Math.round(performance.eventLoopUtilization(current, previous).utilization * 100));
+    previous = current;
+  }, 50);
+  sampler.unref();
   let worker: Worker;
   let stopping = false;
 
   const start = () => {
-    worker = new Worker(new URL("./background-entry.mjs", import.meta.url), { workerData: { config, requestsInFlight } satisfies BackgroundData });
+    worker = new Worker(new URL("./background-entry.mjs", import.meta.url), { workerData: { config, requestThreadLoad } satisfies BackgroundData });
     worker.on("message", async (message: BackgroundMessage) => {
       if (message.type !== "sandbox-request") return;
       const { method, url, headers, body } = message.request;
@@ -55,11 +63,6 @@ export function startBackgroundThread(config: Config, logger: Logger, sandboxHan
   return {
     kickOutbox: kick("outbox"),
     kickWebhooks: kick("webhooks"),
-    /** Counts the response while it is being written: the background thread gives way to it. */
-    track(res: ServerResponse) {
-      Atomics.add(inFlight, 0, 1);
-      res.once("close", () => Atomics.sub(inFlight, 0, 1));
-    },
     /** Lets the current webhook event or email finish (at most `timeoutMs`), then ends the thread. */
     async stop(timeoutMs = 4000) {
       stopping = true;

@@ -16,24 +16,33 @@ import { startPoller } from "./worker";
 
 export interface BackgroundData {
   config: Config;
-  /** One counter, kept by the request thread: requests being answered right now. */
-  requestsInFlight: SharedArrayBuffer;
+  /** One number, kept by the request thread: how busy it has been lately, in percent. */
+  requestThreadLoad: SharedArrayBuffer;
 }
 
-/** The longest a webhook event waits for requests in flight before it is processed anyway. */
-const MAX_YIELD_MS = 250;
+/**
+ * Acknowledging deliveries and answering people comes first. Each webhook event waits while the request
+ * thread is busier than BUSY_PERCENT or deliveries are still pouring in (one stored in the last
+ * BURST_GAP_MS): its transaction would hold the database's write lock that acknowledgements need. It
+ * waits at most MAX_YIELD_MS, so a long flood still sees progress.
+ */
+const BUSY_PERCENT = 50;
+const BURST_GAP_MS = 20;
+const MAX_YIELD_MS = 2000;
 
-const { config, requestsInFlight } = workerData as BackgroundData;
+const { config, requestThreadLoad } = workerData as BackgroundData;
 const port = parentPort!;
 const logger = createLogger(config.LOG_LEVEL).child({ thread: "background" });
 const db = createDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 const providers = createProviders(config);
 if (providers.settings.gocardless.sandbox || providers.settings.stripe.sandbox) await forwardSandboxRequests(port);
 
-const inFlight = new Int32Array(requestsInFlight);
+const load = new Int32Array(requestThreadLoad);
+let lastDeliveryAt = 0;
 async function yieldToRequests() {
   const until = Date.now() + MAX_YIELD_MS;
-  while (Atomics.load(inFlight, 0) > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
+  const busy = () => Atomics.load(load, 0) > BUSY_PERCENT || Date.now() - lastDeliveryAt < BURST_GAP_MS;
+  while (busy() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 const outboxDeps = { db, transport: config.RESEND_API_KEY ? resendTransport(config.RESEND_API_KEY) : localMailboxTransport, from: config.EMAIL_FROM, log: logger.child({ worker: "outbox" }) };
@@ -47,6 +56,7 @@ outbox.kick();
 webhooks.kick();
 
 port.on("message", async (message: BackgroundMessage) => {
+  if (message.type === "kick" && message.queue === "webhooks") lastDeliveryAt = Date.now();
   if (message.type === "kick") (message.queue === "outbox" ? outbox : webhooks).kick();
   if (message.type === "stop") {
     outbox.stop();

@@ -59,7 +59,7 @@ async function main() {
   }
   const background = startBackgroundThread(config, logger, sandboxHandlers);
   const build = (await import(path.resolve("build/server/index.js"))) as ServerBuild;
-  const handler = createServer({ build, db, providers, config, logger, kickOutbox: background.kickOutbox, kickWebhooks: background.kickWebhooks, onRequest: background.track });
+  const handler = createServer({ build, db, providers, config, logger, kickOutbox: background.kickOutbox, kickWebhooks: background.kickWebhooks });
   const server = createHttpServer(handler).listen(config.PORT, config.HOST, () => {
     logger.info({ url: config.APP_URL }, "listening");
     console.log(`\n  App ready on ${config.APP_URL}`);

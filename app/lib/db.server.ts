@@ -104,6 +104,8 @@ export function createRowWriter(db: Db, url: string): RowWriter {
     if (!connection) {
       connection = new Database(url.slice("file:".length).split("?")[0]);
       connection.prepare("PRAGMA busy_timeout = 0").get(); // waiting happens below, off the thread
+      // Copying the log back into the database is left to the other connections (the background thread's).
+      connection.prepare("PRAGMA wal_autocheckpoint = 0").get();
     }
     let statement = statements.get(sql);
     if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
