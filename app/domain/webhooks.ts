@@ -20,6 +20,8 @@ export interface Delivery {
   events: ProviderEvent[];
 }
 
+type StoreResult = { stored: number; duplicates: number };
+
 const INSERT_EVENT = `INSERT OR IGNORE INTO "WebhookEvent" ("id", "provider", "eventId", "type", "accountId", "payload", "status", "attempts", "nextAttemptAt", "receivedAt")
   VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`;
 
@@ -28,7 +30,7 @@ const INSERT_EVENT = `INSERT OR IGNORE INTO "WebhookEvent" ("id", "provider", "e
  * delivery can be acknowledged at once and nothing is lost if processing fails later. Several
  * deliveries are written together; each learns how many of its events were new.
  */
-export async function storeDeliveries(writeRows: RowWriter, deliveries: Delivery[], now: Date) {
+export async function storeDeliveries(writeRows: RowWriter, deliveries: Delivery[], now: Date): Promise<StoreResult[]> {
   const at = now.toISOString();
   const changes = await writeRows(
     INSERT_EVENT,
@@ -46,26 +48,24 @@ export async function storeDeliveries(writeRows: RowWriter, deliveries: Delivery
  * one, so a burst costs one disk sync per batch instead of one per delivery.
  */
 export function createEventInbox(writeRows: RowWriter, maxEventsPerWrite = 500) {
-  type Waiting = Delivery & { settle: (result: Promise<{ stored: number; duplicates: number }>) => void };
+  type Waiting = Delivery & { resolve: (result: Promise<StoreResult>) => void };
   const queue: Waiting[] = [];
   let writing = false;
   const drain = async () => {
     while (queue.length) {
       let events = 0;
-      const size = queue.findIndex((waiting) => (events += waiting.events.length) > maxEventsPerWrite);
-      const batch = queue.splice(0, size <= 0 ? queue.length : size);
+      const over = queue.findIndex((waiting) => (events += waiting.events.length) > maxEventsPerWrite);
+      const batch = queue.splice(0, over === -1 ? queue.length : Math.max(over, 1));
       const results = storeDeliveries(writeRows, batch, new Date());
-      await results.then(
-        (each) => batch.forEach((waiting, i) => waiting.settle(Promise.resolve(each[i]))),
-        (error) => batch.forEach((waiting) => waiting.settle(Promise.reject(error))),
-      );
+      batch.forEach((waiting, i) => waiting.resolve(results.then((each) => each[i])));
+      await results.catch(() => {}); // each delivery of the batch is answered with the error
     }
     writing = false;
   };
   return {
     store(delivery: Delivery) {
-      return new Promise<{ stored: number; duplicates: number }>((resolve) => {
-        queue.push({ ...delivery, settle: resolve });
+      return new Promise<StoreResult>((resolve) => {
+        queue.push({ ...delivery, resolve });
         // Started on the next turn: deliveries read in this one join the same write.
         if (!writing) {
           writing = true;
