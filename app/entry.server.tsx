@@ -2,6 +2,7 @@ import { PassThrough } from "node:stream";
 import { createReadableStreamFromReadable } from "@react-router/node";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { loggablePath } from "~/lib/logger.server";
 import { ServerRouter, isRouteErrorResponse, type EntryContext, type HandleErrorFunction } from "react-router";
 
 export const streamTimeout = 5_000;
@@ -32,6 +33,6 @@ export default function handleRequest(request: Request, status: number, headers:
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted || isRouteErrorResponse(error)) return;
   const log = (context as { log?: { error: (o: object, m: string) => void } } | undefined)?.log;
-  if (log) log.error({ err: error, path: new URL(request.url).pathname.replace(/^(\/(?:reset-password|invitation|i|pay)\/)[^/]+/, "$1[redacted]") }, "route error");
+  if (log) log.error({ err: error, path: loggablePath(new URL(request.url).pathname) }, "route error");
   else console.error(error);
 };

@@ -2,19 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { serialize as serializeCookie } from "cookie";
 import type { Config } from "~/lib/config.server";
-import type { Logger } from "~/lib/logger.server";
+import { loggablePath, type Logger } from "~/lib/logger.server";
 import { hmac, randomToken } from "~/lib/tokens.server";
 
 export const CSRF_COOKIE = "csrf";
 const REQUEST_ID = /^[\w.-]{1,64}$/;
-/** Paths whose segments after the prefix are secrets (reset links, invitations, consultation links). */
-const SECRET_PATHS = /^(\/(?:reset-password|invitation|i|pay)\/)[^/]+/;
-
-/** The path as it may appear in a log: no query string (OAuth codes) and no secret path segments. */
-export function loggablePath(url: string): string {
-  return url.split("?")[0].replace(SECRET_PATHS, "$1[redacted]");
-}
-
 /**
  * What every response gets, whether Express answers it or not: a request id (the caller's when it
  * looks like one), security headers, and one log line when it is finished.

@@ -39,6 +39,10 @@ export function webhookEndpoint(deps: { db: Db; databaseUrl: string; providers: 
       if (text) res.setHeader("Content-Type", "text/plain; charset=utf-8");
       res.end(text);
     };
+    const tooLarge = () => {
+      res.setHeader("Connection", "close"); // the rest of the body is not read
+      reply(413, "body too large");
+    };
     const provider = WEBHOOK_PATH.exec(req.url ?? "")?.[1];
     if (!isProviderId(provider)) return reply(404, "unknown provider");
     if (req.method !== "POST") {
@@ -46,16 +50,10 @@ export function webhookEndpoint(deps: { db: Db; databaseUrl: string; providers: 
       return reply(405, "POST only");
     }
     if (!(req.headers["content-type"] ?? "").includes("json")) return reply(415, "expected application/json");
-    if (Number(req.headers["content-length"] ?? 0) > MAX_WEBHOOK_BYTES) {
-      res.setHeader("Connection", "close");
-      return reply(413, "body too large");
-    }
+    if (Number(req.headers["content-length"] ?? 0) > MAX_WEBHOOK_BYTES) return tooLarge();
     try {
       const body = await readBody(req, MAX_WEBHOOK_BYTES);
-      if (body === null) {
-        res.setHeader("Connection", "close");
-        return reply(413, "body too large");
-      }
+      if (body === null) return tooLarge();
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
       const result = deps.providers.get(provider).parseWebhook(body, headers);

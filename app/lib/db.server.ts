@@ -57,30 +57,45 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
 }
 
+/**
+ * A connection of our own to the embedded SQLite file, opened on first use, with each statement prepared
+ * once. `libsql` is pinned to the version Prisma's adapter loads, so one SQLite library serves every
+ * connection in the process: two copies in a process do not see each other's locks.
+ */
+function fileStatements(url: string, pragmas: string[]) {
+  let connection: Database.Database | undefined;
+  const statements = new Map<string, Database.Statement>();
+  const open = () => {
+    if (!connection) {
+      connection = new Database(url.slice("file:".length).split("?")[0]);
+      for (const pragma of pragmas) connection.prepare(`PRAGMA ${pragma}`).all();
+    }
+    return connection;
+  };
+  return {
+    open,
+    statement(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) statements.set(sql, (statement = open().prepare(sql)));
+      return statement;
+    },
+  };
+}
+
 export type RowReader = (sql: string, args: (string | number)[]) => Promise<Record<string, unknown> | undefined>;
 
 /**
  * For the few reads on every public request (the consultation page's freshness check), where Prisma's
  * per-query work would be most of the request. On the embedded SQLite file each statement is prepared
  * once on a separate query-only connection (in WAL mode readers never wait for writers); on a libSQL
- * server the same SQL goes through Prisma. `libsql` is pinned to the version Prisma's adapter loads, so
- * one SQLite library serves both connections: two copies in a process do not see each other's locks.
+ * server the same SQL goes through Prisma.
  */
 export function createRowReader(db: Db, url: string): RowReader {
   if (!url.startsWith("file:")) {
     return async (sql, args) => (await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...args))[0];
   }
-  let connection: Database.Database | undefined;
-  const statements = new Map<string, Database.Statement>();
-  return async (sql, args) => {
-    if (!connection) {
-      connection = new Database(url.slice("file:".length).split("?")[0]);
-      connection.exec("PRAGMA query_only = ON");
-    }
-    let statement = statements.get(sql);
-    if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
-    return statement.get(...args) as Record<string, unknown> | undefined;
-  };
+  const file = fileStatements(url, ["query_only = ON"]);
+  return async (sql, args) => file.statement(sql).get(...args) as Record<string, unknown> | undefined;
 }
 
 /** Runs one statement for each row of arguments, all in one transaction; answers the rows each run changed. */
@@ -98,17 +113,12 @@ export function createRowWriter(db: Db, url: string): RowWriter {
   if (!url.startsWith("file:")) {
     return (sql, rows) => db.$transaction(rows.map((args) => db.$executeRawUnsafe(sql, ...args)));
   }
-  let connection: Database.Database | undefined;
-  const statements = new Map<string, Database.Statement>();
+  // Waiting for the lock happens below, off the thread; copying the log back into the database is left
+  // to the other connections (the background thread's).
+  const file = fileStatements(url, ["busy_timeout = 0", "wal_autocheckpoint = 0"]);
   return async (sql, rows) => {
-    if (!connection) {
-      connection = new Database(url.slice("file:".length).split("?")[0]);
-      connection.prepare("PRAGMA busy_timeout = 0").get(); // waiting happens below, off the thread
-      // Copying the log back into the database is left to the other connections (the background thread's).
-      connection.prepare("PRAGMA wal_autocheckpoint = 0").get();
-    }
-    let statement = statements.get(sql);
-    if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
+    const connection = file.open();
+    const statement = file.statement(sql);
     const giveUpAt = Date.now() + BUSY_TIMEOUT_MS;
     for (let waitMs = 1; ; waitMs = Math.min(waitMs * 2, 16)) {
       try {

@@ -10,6 +10,14 @@ export const REDACTED_PATHS = [
 
 export type Logger = pino.Logger;
 
+/** Paths whose segments after the prefix are secrets (reset links, invitations, consultation links). */
+const SECRET_PATHS = /^(\/(?:reset-password|invitation|i|pay)\/)[^/]+/;
+
+/** The path as it may appear in a log: no query string (OAuth codes) and no secret path segments. */
+export function loggablePath(url: string): string {
+  return url.split("?")[0].replace(SECRET_PATHS, "$1[redacted]");
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     { level, base: undefined, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, timestamp: pino.stdTimeFunctions.isoTime },
