@@ -57,7 +57,9 @@ export function ErrorBoundary() {
       <h1 className="mt-2 text-2xl font-bold">{message}</h1>
       {status === 404 ? <p className="mt-2 text-slate-600">{t("errors.notFoundHint")}</p> : null}
       <p className="mt-6">
-        <a className="text-blue-700 underline" href="/">{t("common.back")}</a>
+        <a className="text-blue-700 underline" href="/">
+          {t("common.back")}
+        </a>
       </p>
     </main>
   );

@@ -25,7 +25,9 @@ const only = process.env.BENCH_ONLY?.split(",");
 const runs = (part: string) => !only || only.includes(part);
 
 const server = await startServer({ LOG_LEVEL: "error" });
-const config = completeConfig(parseEnv(server.env), () => { throw new Error("secrets are set"); });
+const config = completeConfig(parseEnv(server.env), () => {
+  throw new Error("secrets are set");
+});
 const db = createDb(config.DATABASE_URL);
 const results: Record<string, Record<string, number | string | boolean>> = {};
 
@@ -36,13 +38,23 @@ try {
   // The bulk seeding is set-up, not load: fold its write-ahead log into the database before measuring.
   await db.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
   const sessionToken = randomToken();
-  await db.session.create({ data: { tokenHash: hashToken(sessionToken), userId: user.id, organisationId: org.id, expiresAt: new Date(Date.now() + 86400_000) } });
+  await db.session.create({
+    data: { tokenHash: hashToken(sessionToken), userId: user.id, organisationId: org.id, expiresAt: new Date(Date.now() + 86400_000) },
+  });
   const linkToken = randomToken();
-  await db.invoiceLink.create({ data: { organisationId: org.id, invoiceId: ids[0], tokenHash: hashToken(linkToken), encryptedToken: encryptSecret(config.ENCRYPTION_KEY, linkToken) } });
+  await db.invoiceLink.create({
+    data: { organisationId: org.id, invoiceId: ids[0], tokenHash: hashToken(linkToken), encryptedToken: encryptSecret(config.ENCRYPTION_KEY, linkToken) },
+  });
   const cookie = `sid=${sessionToken}`;
 
   const load = (opts: autocannon.Options) => autocannon({ ...opts, url: server.url + (opts.url ?? "") }) as unknown as Promise<autocannon.Result>;
-  const summary = (r: autocannon.Result) => ({ requestsPerSecond: Math.round(r.requests.average), p50ms: r.latency.p50, p99ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+  const summary = (r: autocannon.Result) => ({
+    requestsPerSecond: Math.round(r.requests.average),
+    p50ms: r.latency.p50,
+    p99ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  });
 
   if (runs("consultation")) {
     // ---- consultation page ----
@@ -50,14 +62,24 @@ try {
     results.consultationPage = summary(await load({ url: `/i/${linkToken}`, connections: 100, duration: 10 }));
     results.consultationPage10 = summary(await load({ url: `/i/${linkToken}`, connections: 10, duration: 5 }));
     // First views: 500 different invoices opened once each, so every page is rendered (nothing kept yet).
-    const firstViews = await Promise.all(ids.slice(-500).map(async (invoiceId) => {
-      const token = randomToken();
-      await db.invoiceLink.create({ data: { organisationId: org.id, invoiceId, tokenHash: hashToken(token), encryptedToken: encryptSecret(config.ENCRYPTION_KEY, token) } });
-      return `/i/${token}`;
-    }));
+    const firstViews = await Promise.all(
+      ids.slice(-500).map(async (invoiceId) => {
+        const token = randomToken();
+        await db.invoiceLink.create({
+          data: { organisationId: org.id, invoiceId, tokenHash: hashToken(token), encryptedToken: encryptSecret(config.ENCRYPTION_KEY, token) },
+        });
+        return `/i/${token}`;
+      }),
+    );
     let view = 0;
-    results.consultationFirstViews = summary(await load({ url: "/", connections: 10, amount: firstViews.length, requests: [{ setupRequest: (req) => ({ ...req, path: firstViews[view++ % firstViews.length] }) }] }));
-
+    results.consultationFirstViews = summary(
+      await load({
+        url: "/",
+        connections: 10,
+        amount: firstViews.length,
+        requests: [{ setupRequest: (req) => ({ ...req, path: firstViews[view++ % firstViews.length] }) }],
+      }),
+    );
   }
 
   if (runs("list")) {
@@ -65,7 +87,6 @@ try {
     // One connection: the server time of one request, with 10,000 invoices behind it.
     results.invoiceList = summary(await load({ url: "/invoices", connections: 1, duration: 5, headers: { cookie } }));
     results.invoiceListFilteredDeepPage = summary(await load({ url: "/invoices?status=open&page=300", connections: 1, duration: 5, headers: { cookie } }));
-
   }
 
   if (runs("webhooks")) {
@@ -81,20 +102,26 @@ try {
       url: "/webhooks/stripe",
       connections: 20,
       amount: deliveries.length,
-      requests: [{
-        method: "POST",
-        setupRequest: (req) => {
-          firstSentAt ||= performance.now();
-          const { body, headers } = deliveries[next++ % deliveries.length];
-          return { ...req, body, headers };
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (req) => {
+            firstSentAt ||= performance.now();
+            const { body, headers } = deliveries[next++ % deliveries.length];
+            return { ...req, body, headers };
+          },
+          onResponse: () => {
+            lastAnsweredAt = performance.now();
+          },
         },
-        onResponse: () => {
-          lastAnsweredAt = performance.now();
-        },
-      }],
+      ],
     });
     const { requestsPerSecond: _perWholeSecond, ...latency } = summary(ingest);
-    results.webhookIngestion = { ...latency, deliveries: deliveries.length, eventsPerSecond: Math.round(deliveries.length / ((lastAnsweredAt - firstSentAt) / 1000)) };
+    results.webhookIngestion = {
+      ...latency,
+      deliveries: deliveries.length,
+      eventsPerSecond: Math.round(deliveries.length / ((lastAnsweredAt - firstSentAt) / 1000)),
+    };
     console.log("webhook ingestion:", JSON.stringify(results.webhookIngestion));
 
     const processStart = Date.now();
@@ -102,16 +129,18 @@ try {
       const left = await db.webhookEvent.count({ where: { status: { in: ["pending", "processing"] } } });
       if (left === 0 || Date.now() - processStart > 300_000) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  const processSeconds = (Date.now() - processStart) / 1000;
-  const storedEvents = await db.webhookEvent.count({ where: { provider: "stripe" } });
-  const { payments, paid: paidInvoices, paidTwice } = await countPaidOnce(db, org.id);
-  results.webhookProcessing = {
-    storedEvents, payments, paidInvoices, invoicesPaidTwice: paidTwice,
-    exactlyOnce: storedEvents === WEBHOOK_PAYMENTS && payments === WEBHOOK_PAYMENTS && paidInvoices === WEBHOOK_PAYMENTS && paidTwice === 0,
-    eventsProcessedPerSecond: Math.round(WEBHOOK_PAYMENTS / processSeconds),
-  };
-
+    }
+    const processSeconds = (Date.now() - processStart) / 1000;
+    const storedEvents = await db.webhookEvent.count({ where: { provider: "stripe" } });
+    const { payments, paid: paidInvoices, paidTwice } = await countPaidOnce(db, org.id);
+    results.webhookProcessing = {
+      storedEvents,
+      payments,
+      paidInvoices,
+      invoicesPaidTwice: paidTwice,
+      exactlyOnce: storedEvents === WEBHOOK_PAYMENTS && payments === WEBHOOK_PAYMENTS && paidInvoices === WEBHOOK_PAYMENTS && paidTwice === 0,
+      eventsProcessedPerSecond: Math.round(WEBHOOK_PAYMENTS / processSeconds),
+    };
   }
 
   if (runs("pdf")) {
@@ -122,10 +151,13 @@ try {
       const t0 = performance.now();
       await renderInvoicePdf(invoice, partiesOf(invoice), "fr");
       timings.push(performance.now() - t0);
-  }
-  timings.sort((a, b) => a - b);
-  results.pdfRendering = { meanMs: Math.round(timings.reduce((a, b) => a + b, 0) / timings.length), p50Ms: Math.round(timings[10]), maxMs: Math.round(timings[19]) };
-
+    }
+    timings.sort((a, b) => a - b);
+    results.pdfRendering = {
+      meanMs: Math.round(timings.reduce((a, b) => a + b, 0) / timings.length),
+      p50Ms: Math.round(timings[10]),
+      maxMs: Math.round(timings[19]),
+    };
   }
 
   if (runs("emails")) {
@@ -134,16 +166,34 @@ try {
     const sOrg = await scratch.db.organisation.create({ data: { legalName: "Banc d'essai SAS" } });
     const sCustomer = await scratch.db.customer.create({ data: { organisationId: sOrg.id, name: "Client Banc", email: "client@example.fr" } });
     const EMAILS = 300;
-    const emailInvoices = await Promise.all(Array.from({ length: EMAILS }, (_, i) => scratch.db.invoice.create({
-      data: { organisationId: sOrg.id, customerId: sCustomer.id, status: "open", number: `E-${i + 1}`, sequence: i + 1, currency: "EUR", issueDate: now, dueDate: now, totalMinor: 12000, amountDueMinor: 12000 },
-    })));
+    const emailInvoices = await Promise.all(
+      Array.from({ length: EMAILS }, (_, i) =>
+        scratch.db.invoice.create({
+          data: {
+            organisationId: sOrg.id,
+            customerId: sCustomer.id,
+            status: "open",
+            number: `E-${i + 1}`,
+            sequence: i + 1,
+            currency: "EUR",
+            issueDate: now,
+            dueDate: now,
+            totalMinor: 12000,
+            amountDueMinor: 12000,
+          },
+        }),
+      ),
+    );
     const emailStart = performance.now();
     for (const invoice of emailInvoices) {
-      await sendInvoice({ db: scratch.db, encryptionKey: config.ENCRYPTION_KEY, appUrl: config.APP_URL }, { organisationId: sOrg.id, invoiceId: invoice.id, kind: "invoice", requestKey: randomUUID() }, new Date());
-  }
-  results.emailsQueued = { emails: EMAILS, perSecond: Math.round(EMAILS / ((performance.now() - emailStart) / 1000)) };
-  await scratch.cleanup();
-
+      await sendInvoice(
+        { db: scratch.db, encryptionKey: config.ENCRYPTION_KEY, appUrl: config.APP_URL },
+        { organisationId: sOrg.id, invoiceId: invoice.id, kind: "invoice", requestKey: randomUUID() },
+        new Date(),
+      );
+    }
+    results.emailsQueued = { emails: EMAILS, perSecond: Math.round(EMAILS / ((performance.now() - emailStart) / 1000)) };
+    await scratch.cleanup();
   }
 
   console.table(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v])));
@@ -152,7 +202,14 @@ try {
   console.log("written bench/results/latest.json");
   if (results.webhookProcessing && !results.webhookProcessing.exactlyOnce) {
     process.exitCode = 1;
-    console.error(server.output.join("").split("\n").filter((line) => /"level":(40|50|60)/.test(line)).slice(-20).join("\n"));
+    console.error(
+      server.output
+        .join("")
+        .split("\n")
+        .filter((line) => /"level":(40|50|60)/.test(line))
+        .slice(-20)
+        .join("\n"),
+    );
   }
 } finally {
   await db.$disconnect();

@@ -19,11 +19,11 @@ export function InvitationEmail(props: {
       footer={t("email.footer", { app: t("app.name"), org: organisation })}
     >
       <Text>{t("email.invite.intro", { inviter, org: organisation, role })}</Text>
-      <Button href={url} style={buttonStyle}>{existingAccount ? t("email.invite.open") : t("email.invite.action")}</Button>
+      <Button href={url} style={buttonStyle}>
+        {existingAccount ? t("email.invite.open") : t("email.invite.action")}
+      </Button>
       <Text>{url}</Text>
-      <Text style={{ color: "#6b7280" }}>
-        {existingAccount ? t("email.invite.existing", { org: organisation }) : t("email.invite.expiry")}
-      </Text>
+      <Text style={{ color: "#6b7280" }}>{existingAccount ? t("email.invite.existing", { org: organisation }) : t("email.invite.expiry")}</Text>
     </EmailLayout>
   );
 }

@@ -22,7 +22,9 @@ export function InvoiceEmail({ t, locale, reminder, customerName, merchant, invo
     <EmailLayout
       locale={locale}
       preview={t(reminder ? "email.invoice.reminderSubject" : "email.invoice.subject", vars)}
-      footer={[merchant.legalName, merchant.addressLine1, `${merchant.postalCode} ${merchant.city}`.trim(), merchant.siret ? `SIRET ${merchant.siret}` : ""].filter(Boolean).join(" · ")}
+      footer={[merchant.legalName, merchant.addressLine1, `${merchant.postalCode} ${merchant.city}`.trim(), merchant.siret ? `SIRET ${merchant.siret}` : ""]
+        .filter(Boolean)
+        .join(" · ")}
     >
       <Text>{t("email.invoice.greeting", vars)}</Text>
       <Text>{t(reminder ? "email.invoice.reminderIntro" : "email.invoice.intro", vars)}</Text>
@@ -32,7 +34,9 @@ export function InvoiceEmail({ t, locale, reminder, customerName, merchant, invo
         <Text style={{ margin: 0 }}>{t("email.invoice.dueDate", vars)}</Text>
       </Section>
       <Text />
-      <Button href={url} style={buttonStyle}>{t(onlinePayment ? "email.invoice.actionPay" : "email.invoice.action")}</Button>
+      <Button href={url} style={buttonStyle}>
+        {t(onlinePayment ? "email.invoice.actionPay" : "email.invoice.action")}
+      </Button>
       <Text style={{ color: "#6b7280", fontSize: "12px" }}>{url}</Text>
       <Text>{t("email.invoice.signature", vars)}</Text>
     </EmailLayout>

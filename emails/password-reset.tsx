@@ -6,7 +6,9 @@ export function PasswordResetEmail({ t, locale, name, url }: { t: Translate; loc
   return (
     <EmailLayout locale={locale} preview={t("email.reset.subject")} footer={t("app.name")}>
       <Text>{t("email.reset.intro", { name })}</Text>
-      <Button href={url} style={buttonStyle}>{t("email.reset.action")}</Button>
+      <Button href={url} style={buttonStyle}>
+        {t("email.reset.action")}
+      </Button>
       <Text>{url}</Text>
       <Text style={{ color: "#6b7280" }}>{t("email.reset.expiry")}</Text>
     </EmailLayout>

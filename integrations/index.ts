@@ -22,7 +22,11 @@ export function createProviders(config: Config): Providers {
   // The sandbox's hosted pages live in this app: tell it where.
   if (settings.gocardless.sandbox || settings.stripe.sandbox) {
     sandboxState().appUrl = settings.appUrl;
-    sandboxState().webhookTarget = { appUrl: settings.appUrl, stripeSecret: settings.stripe.webhookSecret, gocardlessSecret: settings.gocardless.webhookSecret };
+    sandboxState().webhookTarget = {
+      appUrl: settings.appUrl,
+      stripeSecret: settings.stripe.webhookSecret,
+      gocardlessSecret: settings.gocardless.webhookSecret,
+    };
   }
   return { settings, gocardless: gc, stripe, get: (id) => (id === "gocardless" ? gc : stripe) };
 }

@@ -25,7 +25,13 @@ export function providerSettings(config: Config): ProviderSettings {
           environment: config.GOCARDLESS_ENVIRONMENT,
           webhookSecret: config.GOCARDLESS_WEBHOOK_SECRET ?? "",
         }
-      : { sandbox: true, clientId: "sandbox-gocardless-client", clientSecret: derived("gc-client"), environment: "sandbox", webhookSecret: derived("gc-webhook") },
+      : {
+          sandbox: true,
+          clientId: "sandbox-gocardless-client",
+          clientSecret: derived("gc-client"),
+          environment: "sandbox",
+          webhookSecret: derived("gc-webhook"),
+        },
     stripe: stripeReal
       ? { sandbox: false, secretKey: config.STRIPE_SECRET_KEY!, clientId: config.STRIPE_CLIENT_ID!, webhookSecret: config.STRIPE_WEBHOOK_SECRET ?? "" }
       : { sandbox: true, secretKey: "sk_test_sandbox", clientId: "ca_sandbox", webhookSecret: `whsec_${derived("stripe-webhook")}` },

@@ -125,6 +125,4 @@ export interface ProviderEvent {
   event: NormalisedEvent;
 }
 
-export type WebhookParseResult =
-  | { ok: true; events: ProviderEvent[] }
-  | { ok: false; status: number; reason: string };
+export type WebhookParseResult = { ok: true; events: ProviderEvent[] } | { ok: false; status: number; reason: string };

@@ -30,10 +30,47 @@ export async function seedDemo(db: Db, now: Date) {
   });
   const customers = await Promise.all(
     [
-      { name: "Julie Bernard", company: "Cabinet Bernard Expertise", email: "julie.bernard@example.fr", locale: "fr", city: "Lyon", postalCode: "69002", addressLine1: "4 quai Saint-Antoine", reference: "CLI-001" },
-      { name: "Thomas Petit", company: "", email: "thomas.petit@example.fr", locale: "fr", city: "Nantes", postalCode: "44000", addressLine1: "18 rue Crébillon", reference: "CLI-002" },
-      { name: "Emily Clarke", company: "Clarke & Sons Ltd", email: "emily@example.co.uk", locale: "en", city: "London", postalCode: "EC1A 1BB", addressLine1: "1 King Street", country: "GB", reference: "CLI-003" },
-      { name: "Syndicat Les Tilleuls", company: "Copropriété Les Tilleuls", email: "syndic.tilleuls@example.fr", locale: "fr", city: "Montpellier", postalCode: "34070", addressLine1: "7 allée des Tilleuls", reference: "CLI-004" },
+      {
+        name: "Julie Bernard",
+        company: "Cabinet Bernard Expertise",
+        email: "julie.bernard@example.fr",
+        locale: "fr",
+        city: "Lyon",
+        postalCode: "69002",
+        addressLine1: "4 quai Saint-Antoine",
+        reference: "CLI-001",
+      },
+      {
+        name: "Thomas Petit",
+        company: "",
+        email: "thomas.petit@example.fr",
+        locale: "fr",
+        city: "Nantes",
+        postalCode: "44000",
+        addressLine1: "18 rue Crébillon",
+        reference: "CLI-002",
+      },
+      {
+        name: "Emily Clarke",
+        company: "Clarke & Sons Ltd",
+        email: "emily@example.co.uk",
+        locale: "en",
+        city: "London",
+        postalCode: "EC1A 1BB",
+        addressLine1: "1 King Street",
+        country: "GB",
+        reference: "CLI-003",
+      },
+      {
+        name: "Syndicat Les Tilleuls",
+        company: "Copropriété Les Tilleuls",
+        email: "syndic.tilleuls@example.fr",
+        locale: "fr",
+        city: "Montpellier",
+        postalCode: "34070",
+        addressLine1: "7 allée des Tilleuls",
+        reference: "CLI-004",
+      },
     ].map((c) => db.customer.create({ data: { ...c, organisationId: organisation.id } })),
   );
 
@@ -58,18 +95,37 @@ export async function seedDemo(db: Db, now: Date) {
     const paid = invoice.amountPaidMinor + amountMinor;
     await db.$transaction([
       db.payment.create({
-        data: { organisationId: organisation.id, invoiceId: id, provider: "manual", providerPaymentId: reference, method: "transfer", amountMinor, currency: invoice.currency, status: "confirmed", confirmedAt: now },
+        data: {
+          organisationId: organisation.id,
+          invoiceId: id,
+          provider: "manual",
+          providerPaymentId: reference,
+          method: "transfer",
+          amountMinor,
+          currency: invoice.currency,
+          status: "confirmed",
+          confirmedAt: now,
+        },
       }),
-      db.invoice.update({ where: { id }, data: { amountPaidMinor: paid, amountDueMinor: invoice.totalMinor - paid, status: paid >= invoice.totalMinor ? "paid" : "partially_paid" } }),
+      db.invoice.update({
+        where: { id },
+        data: { amountPaidMinor: paid, amountDueMinor: invoice.totalMinor - paid, status: paid >= invoice.totalMinor ? "paid" : "partially_paid" },
+      }),
     ]);
   };
 
   // Finalised in date order: numbering is chronological.
   const paid = await draft(0, -60, [{ description: "Tenue de comptabilité — septembre", quantity: 1, unitPrice: 45000, vat: 2000 }]);
-  const overdue = await draft(1, -45, [{ description: "Dépannage plomberie", quantity: 2, unitPrice: 6500, vat: 1000 }, { description: "Pièces", quantity: 1, unitPrice: 2390, vat: 2000 }]);
+  const overdue = await draft(1, -45, [
+    { description: "Dépannage plomberie", quantity: 2, unitPrice: 6500, vat: 1000 },
+    { description: "Pièces", quantity: 1, unitPrice: 2390, vat: 2000 },
+  ]);
   const voided = await draft(2, -20, [{ description: "Consulting day", quantity: 1, unitPrice: 80000, vat: 2000 }]);
   const partial = await draft(3, -10, [{ description: "Charges de copropriété — T4", quantity: 1, unitPrice: 120000, vat: 0 }]);
-  const open = await draft(0, -2, [{ description: "Tenue de comptabilité — octobre", quantity: 1, unitPrice: 45000, vat: 2000 }, { description: "Déclaration de TVA", quantity: 1, unitPrice: 9000, vat: 2000 }]);
+  const open = await draft(0, -2, [
+    { description: "Tenue de comptabilité — octobre", quantity: 1, unitPrice: 45000, vat: 2000 },
+    { description: "Déclaration de TVA", quantity: 1, unitPrice: 9000, vat: 2000 },
+  ]);
   await draft(2, 0, [{ description: "Workshop (half day)", quantity: 1.5, unitPrice: 40000, vat: 2000 }]);
   for (const invoice of [paid, overdue, voided, partial, open]) if (invoice.ok) await finalise(invoice.value.id);
   if (paid.ok) await pay(paid.value.id, 54000, "demo-transfer-1");

@@ -61,7 +61,13 @@ export function createServer(deps: ServerDeps) {
 
   app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y", index: false }));
   // Top-level public files (favicon, robots.txt): looked up by name, so other paths cost no file-system call.
-  const publicFiles = new Set(existsSync(clientDir) ? readdirSync(clientDir, { withFileTypes: true }).filter((f) => f.isFile()).map((f) => `/${f.name}`) : []);
+  const publicFiles = new Set(
+    existsSync(clientDir)
+      ? readdirSync(clientDir, { withFileTypes: true })
+          .filter((f) => f.isFile())
+          .map((f) => `/${f.name}`)
+      : [],
+  );
   const serveStatic = express.static(clientDir, { maxAge: "1h", index: false });
   app.use((req, res, next) => (publicFiles.has(req.path) ? serveStatic(req, res, next) : next()));
 
@@ -101,16 +107,21 @@ export function createServer(deps: ServerDeps) {
     res.locals.log?.error({ err: error }, "unhandled error");
     if (res.headersSent) return res.end();
     const t = translator(localeFromAcceptLanguage(req.get("accept-language") ?? null));
-    res.status(500).type("text/plain; charset=utf-8").send(`${t("errors.unexpected")}\n${t("errors.reference", { id: res.locals.requestId })}`);
+    res
+      .status(500)
+      .type("text/plain; charset=utf-8")
+      .send(`${t("errors.unexpected")}\n${t("errors.reference", { id: res.locals.requestId })}`);
   });
 
   // Cached consultation pages are answered before Express, whose own per-request work would be most of their cost.
   const webhooks = webhookEndpoint({ db, databaseUrl: config.DATABASE_URL, providers, logger, kickWebhooks });
   return (req: IncomingMessage, res: ServerResponse) => {
     if (isWebhookRequest(req)) return void webhooks(req, res);
-    void consultation.serveKept(req, res, (cookies) => {
-      startRequest(req, res, logger);
-      return csrfTokenFor(cookies, res, config);
-    }).then((served) => served || app(req, res));
+    void consultation
+      .serveKept(req, res, (cookies) => {
+        startRequest(req, res, logger);
+        return csrfTokenFor(cookies, res, config);
+      })
+      .then((served) => served || app(req, res));
   };
 }

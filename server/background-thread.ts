@@ -5,8 +5,17 @@ import type { Config } from "~/lib/config.server";
 import type { Logger } from "~/lib/logger.server";
 import type { BackgroundData } from "./background";
 
-interface WireRequest { method: string; url: string; headers: [string, string][]; body: Uint8Array | null }
-interface WireResponse { status: number; headers: [string, string][]; body: Uint8Array }
+interface WireRequest {
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body: Uint8Array | null;
+}
+interface WireResponse {
+  status: number;
+  headers: [string, string][];
+  body: Uint8Array;
+}
 
 export type BackgroundMessage =
   | { type: "kick"; queue: "outbox" | "webhooks" }
@@ -92,7 +101,11 @@ export async function forwardSandboxRequests(port: MessagePort) {
       const id = nextId++;
       const answer = await new Promise<WireResponse | null>((resolve) => {
         pending.set(id, resolve);
-        port.postMessage({ type: "sandbox-request", id, request: { method: request.method, url: request.url, headers: [...request.headers], body } } satisfies BackgroundMessage);
+        port.postMessage({
+          type: "sandbox-request",
+          id,
+          request: { method: request.method, url: request.url, headers: [...request.headers], body },
+        } satisfies BackgroundMessage);
       });
       return answer ? new HttpResponse(answer.body, { status: answer.status, headers: answer.headers }) : passthrough();
     }),

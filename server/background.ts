@@ -45,13 +45,30 @@ async function yieldToRequests() {
   while (busy() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-const outboxDeps = { db, transport: config.RESEND_API_KEY ? resendTransport(config.RESEND_API_KEY) : localMailboxTransport, from: config.EMAIL_FROM, log: logger.child({ worker: "outbox" }) };
+const outboxDeps = {
+  db,
+  transport: config.RESEND_API_KEY ? resendTransport(config.RESEND_API_KEY) : localMailboxTransport,
+  from: config.EMAIL_FROM,
+  log: logger.child({ worker: "outbox" }),
+};
 const outbox = startPoller("outbox", () => deliverDueEmails(outboxDeps, new Date()), logger);
-const webhookDeps = { db, providers, encryptionKey: config.ENCRYPTION_KEY, appUrl: config.APP_URL, log: logger.child({ worker: "webhooks" }), beforeEach: yieldToRequests };
-const webhooks = startPoller("webhooks", async () => {
-  // Drain: a burst of deliveries is processed in consecutive passes, then the outbox sends the notices.
-  while ((await processDueEvents(webhookDeps, new Date())) > 0) outbox.kick();
-}, logger, 2000);
+const webhookDeps = {
+  db,
+  providers,
+  encryptionKey: config.ENCRYPTION_KEY,
+  appUrl: config.APP_URL,
+  log: logger.child({ worker: "webhooks" }),
+  beforeEach: yieldToRequests,
+};
+const webhooks = startPoller(
+  "webhooks",
+  async () => {
+    // Drain: a burst of deliveries is processed in consecutive passes, then the outbox sends the notices.
+    while ((await processDueEvents(webhookDeps, new Date())) > 0) outbox.kick();
+  },
+  logger,
+  2000,
+);
 outbox.kick();
 webhooks.kick();
 

@@ -15,7 +15,12 @@ export function startRequest(req: IncomingMessage, res: ServerResponse, logger: 
   const incoming = req.headers["x-request-id"];
   const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
   let log: Logger | undefined; // created on first use: most requests log one line, at the end
-  const basics = { requestId, get log() { return (log ??= logger.child({ requestId })); } };
+  const basics = {
+    requestId,
+    get log() {
+      return (log ??= logger.child({ requestId }));
+    },
+  };
   res.setHeader("X-Request-Id", requestId);
   res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("X-Frame-Options", "DENY");

@@ -14,7 +14,7 @@ import { startBackgroundThread } from "./background-thread";
 import { loadOrCreateSecrets } from "./secrets";
 
 async function main() {
-  let config;
+  let config: ReturnType<typeof completeConfig>;
   try {
     config = completeConfig(parseEnv(process.env), () => loadOrCreateSecrets(path.resolve("data")));
   } catch (error) {
@@ -74,7 +74,10 @@ async function main() {
     logger.info({ signal }, "shutting down");
     setTimeout(() => process.exit(0), 5000).unref();
     server.close();
-    void background.stop().finally(() => db.$disconnect()).finally(() => process.exit(0));
+    void background
+      .stop()
+      .finally(() => db.$disconnect())
+      .finally(() => process.exit(0));
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

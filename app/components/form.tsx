@@ -41,8 +41,17 @@ export function Field({ name, label, errors, hint, className, ...input }: FieldP
   const error = errors?.[name];
   return (
     <div className={className}>
-      <label htmlFor={name} className="mb-1 block text-sm font-medium text-slate-700">{label}</label>
-      <input id={name} name={name} className={inputClass} aria-invalid={error ? true : undefined} aria-describedby={error ? `${name}-error` : undefined} {...input} />
+      <label htmlFor={name} className="mb-1 block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <input
+        id={name}
+        name={name}
+        className={inputClass}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${name}-error` : undefined}
+        {...input}
+      />
       {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
       <FieldError id={name} error={error} />
     </div>
@@ -53,8 +62,17 @@ export function SelectField({ name, label, errors, className, children, ...selec
   const error = errors?.[name];
   return (
     <div className={className}>
-      <label htmlFor={name} className="mb-1 block text-sm font-medium text-slate-700">{label}</label>
-      <select id={name} name={name} className={inputClass} aria-invalid={error ? true : undefined} aria-describedby={error ? `${name}-error` : undefined} {...select}>
+      <label htmlFor={name} className="mb-1 block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <select
+        id={name}
+        name={name}
+        className={inputClass}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${name}-error` : undefined}
+        {...select}
+      >
         {children}
       </select>
       <FieldError id={name} error={error} />
@@ -66,7 +84,9 @@ export function TextareaField({ name, label, errors, className, ...area }: Field
   const error = errors?.[name];
   return (
     <div className={className}>
-      <label htmlFor={name} className="mb-1 block text-sm font-medium text-slate-700">{label}</label>
+      <label htmlFor={name} className="mb-1 block text-sm font-medium text-slate-700">
+        {label}
+      </label>
       <textarea id={name} name={name} className={inputClass} rows={3} aria-invalid={error ? true : undefined} {...area} />
       <FieldError id={name} error={error} />
     </div>
@@ -84,7 +104,17 @@ export function Checkbox({ name, label, defaultChecked }: { name: string; label:
 
 export function FormMessage({ error, success }: { error?: MessageKey | null; success?: string | null }) {
   const { t } = useI18n();
-  if (error) return <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">{t(error)}</p>;
-  if (success) return <p className="rounded-md border border-green-200 bg-green-50 p-3 text-sm text-green-800" role="status">{success}</p>;
+  if (error)
+    return (
+      <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">
+        {t(error)}
+      </p>
+    );
+  if (success)
+    return (
+      <p className="rounded-md border border-green-200 bg-green-50 p-3 text-sm text-green-800" role="status">
+        {success}
+      </p>
+    );
   return null;
 }

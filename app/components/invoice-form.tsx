@@ -47,10 +47,18 @@ export function InvoiceForm(props: {
       <div className="grid gap-4 sm:grid-cols-3">
         <SelectField className="sm:col-span-2" name="customerId" label={t("invoices.customer")} defaultValue={values.customerId} errors={errors} required>
           <option value="">—</option>
-          {props.customers.map((c) => <option key={c.id} value={c.id}>{c.company ? `${c.company} (${c.name})` : c.name}</option>)}
+          {props.customers.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.company ? `${c.company} (${c.name})` : c.name}
+            </option>
+          ))}
         </SelectField>
         <SelectField name="currency" label={t("invoices.currency")} value={currency} onChange={(e) => setCurrency(e.target.value)} errors={errors}>
-          {CURRENCIES.map((code) => <option key={code} value={code}>{code}</option>)}
+          {CURRENCIES.map((code) => (
+            <option key={code} value={code}>
+              {code}
+            </option>
+          ))}
         </SelectField>
         <Field name="issueDate" type="date" label={t("invoices.issueDate")} defaultValue={values.issueDate} errors={errors} required />
         <Field name="dueDate" type="date" label={t("invoices.dueDate")} defaultValue={values.dueDate} errors={errors} required />
@@ -63,23 +71,63 @@ export function InvoiceForm(props: {
           {lines.map((line, index) => (
             <div key={index} className="grid gap-2 rounded-md border border-slate-200 p-3 sm:grid-cols-12 sm:items-start">
               <div className="sm:col-span-5">
-                <label className="text-xs text-slate-500" htmlFor={`lines.${index}.description`}>{t("invoices.description")}</label>
-                <input id={`lines.${index}.description`} name={`lines[${index}][description]`} className={inputClass} value={line.description ?? ""} onChange={(e) => update(index, "description", e.target.value)} aria-invalid={errors?.[`lines.${index}.description`] ? true : undefined} />
+                <label className="text-xs text-slate-500" htmlFor={`lines.${index}.description`}>
+                  {t("invoices.description")}
+                </label>
+                <input
+                  id={`lines.${index}.description`}
+                  name={`lines[${index}][description]`}
+                  className={inputClass}
+                  value={line.description ?? ""}
+                  onChange={(e) => update(index, "description", e.target.value)}
+                  aria-invalid={errors?.[`lines.${index}.description`] ? true : undefined}
+                />
                 <FieldError id={`lines.${index}.description`} error={errors?.[`lines.${index}.description`]} />
               </div>
               <div className="sm:col-span-1">
-                <label className="text-xs text-slate-500" htmlFor={`lines.${index}.quantity`}>{t("invoices.quantity")}</label>
-                <input id={`lines.${index}.quantity`} name={`lines[${index}][quantity]`} inputMode="decimal" className={inputClass} value={line.quantity ?? ""} onChange={(e) => update(index, "quantity", e.target.value)} aria-invalid={errors?.[`lines.${index}.quantity`] ? true : undefined} />
+                <label className="text-xs text-slate-500" htmlFor={`lines.${index}.quantity`}>
+                  {t("invoices.quantity")}
+                </label>
+                <input
+                  id={`lines.${index}.quantity`}
+                  name={`lines[${index}][quantity]`}
+                  inputMode="decimal"
+                  className={inputClass}
+                  value={line.quantity ?? ""}
+                  onChange={(e) => update(index, "quantity", e.target.value)}
+                  aria-invalid={errors?.[`lines.${index}.quantity`] ? true : undefined}
+                />
                 <FieldError id={`lines.${index}.quantity`} error={errors?.[`lines.${index}.quantity`]} />
               </div>
               <div className="sm:col-span-2">
-                <label className="text-xs text-slate-500" htmlFor={`lines.${index}.unitPrice`}>{t("invoices.unitPrice")}</label>
-                <input id={`lines.${index}.unitPrice`} name={`lines[${index}][unitPrice]`} inputMode="decimal" className={inputClass} value={line.unitPrice ?? ""} onChange={(e) => update(index, "unitPrice", e.target.value)} aria-invalid={errors?.[`lines.${index}.unitPrice`] ? true : undefined} />
+                <label className="text-xs text-slate-500" htmlFor={`lines.${index}.unitPrice`}>
+                  {t("invoices.unitPrice")}
+                </label>
+                <input
+                  id={`lines.${index}.unitPrice`}
+                  name={`lines[${index}][unitPrice]`}
+                  inputMode="decimal"
+                  className={inputClass}
+                  value={line.unitPrice ?? ""}
+                  onChange={(e) => update(index, "unitPrice", e.target.value)}
+                  aria-invalid={errors?.[`lines.${index}.unitPrice`] ? true : undefined}
+                />
                 <FieldError id={`lines.${index}.unitPrice`} error={errors?.[`lines.${index}.unitPrice`]} />
               </div>
               <div className="sm:col-span-1">
-                <label className="text-xs text-slate-500" htmlFor={`lines.${index}.vatRate`}>{t("invoices.vatRate")}</label>
-                <input id={`lines.${index}.vatRate`} name={`lines[${index}][vatRate]`} list="vat-rates" inputMode="decimal" className={inputClass} value={line.vatRate ?? ""} onChange={(e) => update(index, "vatRate", e.target.value)} aria-invalid={errors?.[`lines.${index}.vatRate`] ? true : undefined} />
+                <label className="text-xs text-slate-500" htmlFor={`lines.${index}.vatRate`}>
+                  {t("invoices.vatRate")}
+                </label>
+                <input
+                  id={`lines.${index}.vatRate`}
+                  name={`lines[${index}][vatRate]`}
+                  list="vat-rates"
+                  inputMode="decimal"
+                  className={inputClass}
+                  value={line.vatRate ?? ""}
+                  onChange={(e) => update(index, "vatRate", e.target.value)}
+                  aria-invalid={errors?.[`lines.${index}.vatRate`] ? true : undefined}
+                />
                 <FieldError id={`lines.${index}.vatRate`} error={errors?.[`lines.${index}.vatRate`]} />
               </div>
               <div className="text-right sm:col-span-2">
@@ -87,23 +135,41 @@ export function InvoiceForm(props: {
                 <p className="py-2 tabular-nums">{money(totals.lineTotalsMinor[index] ?? 0, safeCurrency)}</p>
               </div>
               <div className="sm:col-span-1 sm:pt-5">
-                <button type="button" className="text-sm text-red-700 hover:underline disabled:opacity-40" disabled={lines.length === 1} onClick={() => setLines((current) => current.filter((_, i) => i !== index))}>
+                <button
+                  type="button"
+                  className="text-sm text-red-700 hover:underline disabled:opacity-40"
+                  disabled={lines.length === 1}
+                  onClick={() => setLines((current) => current.filter((_, i) => i !== index))}
+                >
                   {t("invoices.removeLine")}
                 </button>
               </div>
             </div>
           ))}
         </div>
-        <datalist id="vat-rates">{VAT_RATES.map((rate) => <option key={rate} value={rate} />)}</datalist>
+        <datalist id="vat-rates">
+          {VAT_RATES.map((rate) => (
+            <option key={rate} value={rate} />
+          ))}
+        </datalist>
         <button type="button" className={`${secondaryButtonClass} mt-3`} onClick={() => setLines((current) => [...current, emptyLine])}>
           {t("invoices.addLine")}
         </button>
         <dl className="ml-auto mt-4 max-w-xs space-y-1 text-sm">
-          <div className="flex justify-between"><dt>{t("invoices.subtotal")}</dt><dd className="tabular-nums">{money(totals.subtotalMinor, safeCurrency)}</dd></div>
+          <div className="flex justify-between">
+            <dt>{t("invoices.subtotal")}</dt>
+            <dd className="tabular-nums">{money(totals.subtotalMinor, safeCurrency)}</dd>
+          </div>
           {totals.vat.map((rate) => (
-            <div key={rate.rateBasisPoints} className="flex justify-between"><dt>{t("invoices.vatAt", { rate: formatVatRate(rate.rateBasisPoints, locale) })}</dt><dd className="tabular-nums">{money(rate.vatMinor, safeCurrency)}</dd></div>
+            <div key={rate.rateBasisPoints} className="flex justify-between">
+              <dt>{t("invoices.vatAt", { rate: formatVatRate(rate.rateBasisPoints, locale) })}</dt>
+              <dd className="tabular-nums">{money(rate.vatMinor, safeCurrency)}</dd>
+            </div>
           ))}
-          <div className="flex justify-between font-semibold"><dt>{t("invoices.total")}</dt><dd className="tabular-nums">{money(totals.totalMinor, safeCurrency)}</dd></div>
+          <div className="flex justify-between font-semibold">
+            <dt>{t("invoices.total")}</dt>
+            <dd className="tabular-nums">{money(totals.totalMinor, safeCurrency)}</dd>
+          </div>
         </dl>
       </fieldset>
 
@@ -122,8 +188,14 @@ export function InvoiceForm(props: {
 
 /** A stored draft as the strings its form shows. */
 export function draftFormValues(invoice: {
-  customerId: string; currency: string; issueDate: Date | string; dueDate: Date | string; notes: string; paymentTerms: string;
-  onlinePayment: boolean; allowPartialPayment: boolean;
+  customerId: string;
+  currency: string;
+  issueDate: Date | string;
+  dueDate: Date | string;
+  notes: string;
+  paymentTerms: string;
+  onlinePayment: boolean;
+  allowPartialPayment: boolean;
   lines: { description: string; quantityThousandths: number; unitPriceMinor: number; vatRateBasisPoints: number }[];
 }): InvoiceFormValues {
   const values: InvoiceFormValues = {

@@ -40,14 +40,20 @@ export function InvoiceLines({ currency, lines, vat, subtotalMinor, totalMinor }
         </table>
       </div>
       <dl className="ml-auto mt-4 max-w-xs space-y-1 text-sm">
-        <div className="flex justify-between"><dt>{t("invoices.subtotal")}</dt><dd className="tabular-nums">{money(subtotalMinor, currency)}</dd></div>
+        <div className="flex justify-between">
+          <dt>{t("invoices.subtotal")}</dt>
+          <dd className="tabular-nums">{money(subtotalMinor, currency)}</dd>
+        </div>
         {vat.map((rate) => (
           <div key={rate.rateBasisPoints} className="flex justify-between">
             <dt>{t("invoices.vatAt", { rate: formatVatRate(rate.rateBasisPoints, locale) })}</dt>
             <dd className="tabular-nums">{money(rate.vatMinor, currency)}</dd>
           </div>
         ))}
-        <div className="flex justify-between font-semibold"><dt>{t("invoices.total")}</dt><dd className="tabular-nums">{money(totalMinor, currency)}</dd></div>
+        <div className="flex justify-between font-semibold">
+          <dt>{t("invoices.total")}</dt>
+          <dd className="tabular-nums">{money(totalMinor, currency)}</dd>
+        </div>
       </dl>
     </>
   );

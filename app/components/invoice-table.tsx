@@ -33,7 +33,10 @@ export interface InvoiceRow {
 }
 
 export function isOverdue(invoice: { status: string; dueDate: Date | string }, today = new Date()) {
-  return (invoice.status === "open" || invoice.status === "partially_paid") && new Date(invoice.dueDate).getTime() < Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  return (
+    (invoice.status === "open" || invoice.status === "partially_paid") &&
+    new Date(invoice.dueDate).getTime() < Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())
+  );
 }
 
 export function InvoiceTable({ invoices, showCustomer = true }: { invoices: InvoiceRow[]; showCustomer?: boolean }) {
@@ -57,12 +60,16 @@ export function InvoiceTable({ invoices, showCustomer = true }: { invoices: Invo
           {invoices.map((invoice) => (
             <tr key={invoice.id}>
               <td className="py-2">
-                <Link className="font-medium text-blue-700 hover:underline" to={`/invoices/${invoice.id}`}>{invoice.number ?? t("invoices.draftNoNumber")}</Link>
+                <Link className="font-medium text-blue-700 hover:underline" to={`/invoices/${invoice.id}`}>
+                  {invoice.number ?? t("invoices.draftNoNumber")}
+                </Link>
               </td>
               {showCustomer ? <td>{invoice.customer.company || invoice.customer.name}</td> : null}
               <td>{date(invoice.issueDate)}</td>
               <td>{date(invoice.dueDate)}</td>
-              <td><StatusBadge status={invoice.status} overdue={isOverdue(invoice)} /></td>
+              <td>
+                <StatusBadge status={invoice.status} overdue={isOverdue(invoice)} />
+              </td>
               <td className="text-right tabular-nums">{money(invoice.totalMinor, invoice.currency)}</td>
               <td className="text-right tabular-nums">{invoice.status === "draft" ? "—" : money(invoice.amountDueMinor, invoice.currency)}</td>
             </tr>

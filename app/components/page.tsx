@@ -29,9 +29,21 @@ export function Pagination({ page, pages, href }: { page: number; pages: number;
   if (pages <= 1) return null;
   return (
     <nav className="mt-4 flex items-center justify-between text-sm" aria-label="pagination">
-      {page > 1 ? <a className="text-blue-700 underline" href={href(page - 1)} rel="prev">{t("common.previous")}</a> : <span />}
+      {page > 1 ? (
+        <a className="text-blue-700 underline" href={href(page - 1)} rel="prev">
+          {t("common.previous")}
+        </a>
+      ) : (
+        <span />
+      )}
       <span className="text-slate-600">{t("common.pageOf", { page, pages })}</span>
-      {page < pages ? <a className="text-blue-700 underline" href={href(page + 1)} rel="next">{t("common.next")}</a> : <span />}
+      {page < pages ? (
+        <a className="text-blue-700 underline" href={href(page + 1)} rel="next">
+          {t("common.next")}
+        </a>
+      ) : (
+        <span />
+      )}
     </nav>
   );
 }

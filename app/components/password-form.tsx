@@ -8,8 +8,19 @@ export function NewPasswordForm({ errors, askCurrent }: { errors?: FieldErrors; 
   return (
     <Form method="post" className="space-y-4" noValidate>
       <CsrfInput />
-      {askCurrent ? <Field name="currentPassword" type="password" autoComplete="current-password" label={t("auth.currentPassword")} errors={errors} required /> : null}
-      <Field name="password" type="password" autoComplete="new-password" label={t("auth.newPassword")} hint={t("auth.passwordHint")} errors={errors} required minLength={10} />
+      {askCurrent ? (
+        <Field name="currentPassword" type="password" autoComplete="current-password" label={t("auth.currentPassword")} errors={errors} required />
+      ) : null}
+      <Field
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        label={t("auth.newPassword")}
+        hint={t("auth.passwordHint")}
+        errors={errors}
+        required
+        minLength={10}
+      />
       <Field name="confirm" type="password" autoComplete="new-password" label={t("auth.passwordConfirm")} errors={errors} required />
       <button className={`${buttonClass} w-full`}>{t("common.save")}</button>
     </Form>

@@ -17,10 +17,7 @@ export function hashPassword(password: string): Promise<string> {
 // Verified against when the email is unknown, so a failed login takes as long either way.
 let dummyHash: Promise<string> | undefined;
 
-export async function signUp(
-  db: Db,
-  input: { name: string; email: string; password: string; organisationName: string; locale: "fr" | "en" },
-) {
+export async function signUp(db: Db, input: { name: string; email: string; password: string; organisationName: string; locale: "fr" | "en" }) {
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.$transaction(async (tx) => {
@@ -47,9 +44,10 @@ export async function authenticate(db: Db, email: string, password: string, now:
     return { ok: false, reason: "throttled", retryAfterMinutes: Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 60000) };
   }
   const user = await db.user.findUnique({ where: { email } });
-  const valid = user?.passwordHash
-    ? await verify(user.passwordHash, password)
-    : (await verify(await (dummyHash ??= hashPassword(randomToken())), password), false);
+  // Without a password on record, a dummy hash is still checked so the answer takes as long.
+  let valid = false;
+  if (user?.passwordHash) valid = await verify(user.passwordHash, password);
+  else await verify(await (dummyHash ??= hashPassword(randomToken())), password);
   if (valid && user) {
     if (throttle) await db.loginThrottle.delete({ where: { key: email } }).catch(() => {});
     return { ok: true, user };
@@ -134,10 +132,7 @@ export async function resetPassword(db: Db, token: string, password: string, now
   });
 }
 
-export type InvitationResult =
-  | { kind: "alreadyMember" }
-  | { kind: "added"; userName: string }
-  | { kind: "invited"; token: string };
+export type InvitationResult = { kind: "alreadyMember" } | { kind: "added"; userName: string } | { kind: "invited"; token: string };
 
 export async function inviteMember(
   db: Db,

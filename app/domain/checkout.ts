@@ -32,7 +32,11 @@ interface PayableInvoice {
  * What the payment tab offers: nothing unless something is due, the invoice went out with its link and
  * online payment is on for it; then each connected provider, or why it cannot take this invoice.
  */
-export function paymentOptions(invoice: PayableInvoice, connections: { provider: string; revokedAt: Date | null }[], providers: { get(id: ProviderId): PaymentProvider }): PaymentOption[] {
+export function paymentOptions(
+  invoice: PayableInvoice,
+  connections: { provider: string; revokedAt: Date | null }[],
+  providers: { get(id: ProviderId): PaymentProvider },
+): PaymentOption[] {
   if (invoice.amountDueMinor <= 0 || !UNPAID_STATUSES.includes(invoice.status as InvoiceStatus)) return [];
   if (!invoice.sentAt || !invoice.onlinePayment) return [];
   return connections
@@ -83,7 +87,9 @@ export async function openCheckout(
   const connection = await db.providerConnection.findFirst({ where: { organisationId: invoice.organisationId, provider: provider.id, revokedAt: null } });
   if (!connection) return { ok: false, error: "checkout.errors.unavailableMethod" };
 
-  const live = await db.checkoutAttempt.findFirst({ where: { invoiceId: invoice.id, provider: provider.id, amountMinor, status: { in: ["creating", "open"] } } });
+  const live = await db.checkoutAttempt.findFirst({
+    where: { invoiceId: invoice.id, provider: provider.id, amountMinor, status: { in: ["creating", "open"] } },
+  });
   if (live?.status === "open" && live.url && live.expiresAt && live.expiresAt.getTime() > now.getTime() + REUSE_MARGIN_MS) {
     return { ok: true, url: live.url, reused: true };
   }
@@ -93,10 +99,17 @@ export async function openCheckout(
     return { ok: false, error: "checkout.errors.inProgress" };
   }
 
-  let attempt;
+  let attempt: Awaited<ReturnType<typeof db.checkoutAttempt.create>>;
   try {
     attempt = await db.checkoutAttempt.create({
-      data: { organisationId: invoice.organisationId, invoiceId: invoice.id, provider: provider.id, method: provider.methods[0], amountMinor, currency: invoice.currency },
+      data: {
+        organisationId: invoice.organisationId,
+        invoiceId: invoice.id,
+        provider: provider.id,
+        method: provider.methods[0],
+        amountMinor,
+        currency: invoice.currency,
+      },
     });
   } catch (error) {
     // Another tab got there first: its checkout is the one to use.
@@ -116,7 +129,10 @@ export async function openCheckout(
       metadata: { invoice_id: invoice.id, attempt_id: attempt.id },
       idempotencyKey: `checkout-${attempt.id}`,
     });
-    await db.checkoutAttempt.update({ where: { id: attempt.id }, data: { status: "open", providerRef: checkout.ref, url: checkout.url, expiresAt: checkout.expiresAt } });
+    await db.checkoutAttempt.update({
+      where: { id: attempt.id },
+      data: { status: "open", providerRef: checkout.ref, url: checkout.url, expiresAt: checkout.expiresAt },
+    });
     log.info({ invoiceId: invoice.id, provider: provider.id, attemptId: attempt.id, amountMinor }, "checkout opened");
     return { ok: true, url: checkout.url, reused: false };
   } catch (error) {

@@ -39,8 +39,12 @@ export async function completeConnection(
   if (!input.state) return { ok: false, error: "providers.errors.state" };
   const claimed = await db.oAuthState.updateMany({
     where: {
-      stateHash: hashToken(input.state), provider: provider.id, sessionId: input.sessionId, organisationId: input.organisationId,
-      usedAt: null, expiresAt: { gt: now },
+      stateHash: hashToken(input.state),
+      provider: provider.id,
+      sessionId: input.sessionId,
+      organisationId: input.organisationId,
+      usedAt: null,
+      expiresAt: { gt: now },
     },
     data: { usedAt: now },
   });
@@ -48,7 +52,7 @@ export async function completeConnection(
   if (input.error) return { ok: false, error: input.error === "access_denied" ? "providers.errors.denied" : "providers.errors.rejected" };
   if (!input.code || input.code.length > 2000) return { ok: false, error: "providers.errors.rejected" };
 
-  let account;
+  let account: Awaited<ReturnType<typeof provider.exchangeCode>>;
   try {
     account = await provider.exchangeCode(input.code, input.redirectUri);
   } catch (error) {
@@ -80,14 +84,21 @@ export async function completeConnection(
 }
 
 /** Revokes at the provider where it can (best effort) and always deletes the token. Null when not this organisation's. */
-export async function disconnect(deps: { db: Db; providers: { get(id: ProviderId): PaymentProvider }; encryptionKey: string; log: Logger }, organisationId: string, connectionId: string) {
+export async function disconnect(
+  deps: { db: Db; providers: { get(id: ProviderId): PaymentProvider }; encryptionKey: string; log: Logger },
+  organisationId: string,
+  connectionId: string,
+) {
   const connection = await deps.db.providerConnection.findFirst({ where: { id: connectionId, organisationId } });
   if (!connection) return null;
   const provider = deps.providers.get(connection.provider as ProviderId);
   try {
     await provider.revoke({ accountId: connection.accountId, accessToken: decryptSecret(deps.encryptionKey, connection.encryptedToken) });
   } catch (error) {
-    deps.log.warn({ provider: connection.provider, accountId: connection.accountId, error: error instanceof Error ? error.message : String(error) }, "provider revoke failed; token deleted anyway");
+    deps.log.warn(
+      { provider: connection.provider, accountId: connection.accountId, error: error instanceof Error ? error.message : String(error) },
+      "provider revoke failed; token deleted anyway",
+    );
   }
   await deps.db.providerConnection.delete({ where: { id: connection.id } });
   deps.log.info({ provider: connection.provider, accountId: connection.accountId }, "provider disconnected");

@@ -36,7 +36,9 @@ export async function invoiceForToken(db: Db, token: string) {
     include: {
       invoice: {
         include: {
-          lines: { orderBy: { position: "asc" } }, customer: true, organisation: true,
+          lines: { orderBy: { position: "asc" } },
+          customer: true,
+          organisation: true,
           payments: { orderBy: { createdAt: "asc" } },
         },
       },

@@ -24,7 +24,14 @@ export async function listCustomers(db: Db, organisationId: string, options: { q
     organisationId,
     archivedAt: options.archived ? { not: null } : null,
     ...(query
-      ? { OR: [{ name: { contains: query } }, { company: { contains: query } }, { email: { contains: query.toLowerCase() } }, { reference: { contains: query } }] }
+      ? {
+          OR: [
+            { name: { contains: query } },
+            { company: { contains: query } },
+            { email: { contains: query.toLowerCase() } },
+            { reference: { contains: query } },
+          ],
+        }
       : {}),
   };
   const page = Math.max(1, options.page ?? 1);

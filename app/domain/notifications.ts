@@ -6,7 +6,14 @@ import { enqueueTemplate } from "./outbox";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-export const NOTIFICATION_KINDS = ["payment_received", "payment_failed", "payment_charged_back", "payment_disputed", "payment_refunded", "provider_deauthorized"] as const;
+export const NOTIFICATION_KINDS = [
+  "payment_received",
+  "payment_failed",
+  "payment_charged_back",
+  "payment_disputed",
+  "payment_refunded",
+  "provider_deauthorized",
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 interface NoticeFacts {
@@ -31,12 +38,21 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
   if (await tx.notification.findUnique({ where: { dedupeKey: facts.dedupeKey } })) return;
   const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: facts.organisationId } });
   const invoice = facts.invoiceId ? await tx.invoice.findUnique({ where: { id: facts.invoiceId }, include: { customer: true } }) : null;
-  const data = { invoiceId: invoice?.id, number: invoice?.number, customer: invoice?.customer.company || invoice?.customer.name, amountMinor: facts.amountMinor, currency: facts.currency, provider: facts.provider };
+  const data = {
+    invoiceId: invoice?.id,
+    number: invoice?.number,
+    customer: invoice?.customer.company || invoice?.customer.name,
+    amountMinor: facts.amountMinor,
+    currency: facts.currency,
+    provider: facts.provider,
+  };
   await tx.notification.create({ data: { organisationId: facts.organisationId, kind: facts.kind, data: JSON.stringify(data), dedupeKey: facts.dedupeKey } });
 
   const contact =
-    (organisation.paymentsContactId && (await tx.user.findFirst({ where: { id: organisation.paymentsContactId, memberships: { some: { organisationId: organisation.id } } } }))) ||
-    (await tx.membership.findFirst({ where: { organisationId: organisation.id, role: "owner" }, include: { user: true }, orderBy: { createdAt: "asc" } }))?.user;
+    (organisation.paymentsContactId &&
+      (await tx.user.findFirst({ where: { id: organisation.paymentsContactId, memberships: { some: { organisationId: organisation.id } } } }))) ||
+    (await tx.membership.findFirst({ where: { organisationId: organisation.id, role: "owner" }, include: { user: true }, orderBy: { createdAt: "asc" } }))
+      ?.user;
   const render = (localeValue: string, kind: "merchant" | "customer") => {
     const locale = isLocale(localeValue) ? localeValue : "fr";
     const t = translator(locale);
@@ -55,10 +71,24 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
   };
   const outbox = tx as unknown as Db;
   if (contact?.email) {
-    await enqueueTemplate(outbox, { kind: facts.kind, to: contact.email, ...render(contact.locale, "merchant"), idempotencyKey: `${facts.dedupeKey}/merchant`, organisationId: organisation.id, invoiceId: invoice?.id });
+    await enqueueTemplate(outbox, {
+      kind: facts.kind,
+      to: contact.email,
+      ...render(contact.locale, "merchant"),
+      idempotencyKey: `${facts.dedupeKey}/merchant`,
+      organisationId: organisation.id,
+      invoiceId: invoice?.id,
+    });
   }
   if (facts.customer && invoice?.customer.email) {
-    await enqueueTemplate(outbox, { kind: `${facts.kind}_customer`, to: invoice.customer.email, ...render(invoice.customer.locale, "customer"), idempotencyKey: `${facts.dedupeKey}/customer`, organisationId: organisation.id, invoiceId: invoice.id });
+    await enqueueTemplate(outbox, {
+      kind: `${facts.kind}_customer`,
+      to: invoice.customer.email,
+      ...render(invoice.customer.locale, "customer"),
+      idempotencyKey: `${facts.dedupeKey}/customer`,
+      organisationId: organisation.id,
+      invoiceId: invoice.id,
+    });
   }
 }
 

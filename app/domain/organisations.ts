@@ -5,7 +5,10 @@ import { isValidNumberFormat } from "./invoices/numbering";
 import { CURRENCIES } from "./money";
 import { localeField, optionalText, requiredText } from "./validation";
 
-const optionalIdentifier = (normalise: (value: string) => string | null, message: "errors.ibanFormat" | "errors.bicFormat" | "errors.siret" | "errors.vatNumber") =>
+const optionalIdentifier = (
+  normalise: (value: string) => string | null,
+  message: "errors.ibanFormat" | "errors.bicFormat" | "errors.siret" | "errors.vatNumber",
+) =>
   optionalText(64).transform((value, ctx) => {
     if (!value) return "";
     const normalised = normalise(value);
@@ -25,7 +28,10 @@ export const organisationProfileSchema = z.object({
   legalMentions: optionalText(300),
   defaultCurrency: z.enum(CURRENCIES, { error: "errors.currency" }),
   locale: localeField,
-  paymentTermsDays: z.preprocess((v) => (v === "" || v === undefined ? undefined : Number(v)), z.number({ error: "errors.invalid" }).int("errors.invalid").min(0, "errors.invalid").max(365, "errors.invalid")),
+  paymentTermsDays: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : Number(v)),
+    z.number({ error: "errors.invalid" }).int("errors.invalid").min(0, "errors.invalid").max(365, "errors.invalid"),
+  ),
   iban: optionalIdentifier(normaliseIban, "errors.ibanFormat"),
   bic: optionalIdentifier(normaliseBic, "errors.bicFormat"),
   invoiceNumberFormat: requiredText(40).refine(isValidNumberFormat, "errors.numberFormat"),

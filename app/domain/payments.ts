@@ -34,7 +34,11 @@ export interface PaymentFact {
   reason?: string;
 }
 
-export type PaymentChange = { payment: { id: string; invoiceId: string; amountMinor: number; currency: string; status: string }; from: PaymentStatus | null; to: PaymentStatus } | null;
+export type PaymentChange = {
+  payment: { id: string; invoiceId: string; amountMinor: number; currency: string; status: string };
+  from: PaymentStatus | null;
+  to: PaymentStatus;
+} | null;
 
 /**
  * Records what a provider says about one payment, inside the caller's transaction. One row per
@@ -45,17 +49,27 @@ export async function applyPaymentFact(tx: Tx, fact: PaymentFact, now: Date): Pr
   let existing = await tx.payment.findUnique({ where: key });
   if (existing && existing.organisationId !== fact.organisationId) throw new Error("payment belongs to another organisation");
   if (!existing) {
-    if (!fact.invoiceId || fact.amountMinor === undefined || !fact.currency) throw new Error(`payment ${fact.providerPaymentId} unknown and event lacks its invoice or amount`);
+    if (!fact.invoiceId || fact.amountMinor === undefined || !fact.currency)
+      throw new Error(`payment ${fact.providerPaymentId} unknown and event lacks its invoice or amount`);
     const invoice = await tx.invoice.findFirst({ where: { id: fact.invoiceId, organisationId: fact.organisationId } });
     if (!invoice) throw new Error(`invoice ${fact.invoiceId} not found in organisation`);
     if (invoice.currency !== fact.currency.toUpperCase()) throw new Error(`currency ${fact.currency} does not match invoice ${invoice.currency}`);
     try {
       existing = await tx.payment.create({
         data: {
-          organisationId: fact.organisationId, invoiceId: invoice.id, provider: fact.provider, providerPaymentId: fact.providerPaymentId,
-          method: fact.method, amountMinor: fact.amountMinor, currency: invoice.currency, status: fact.status,
-          checkoutAttemptId: fact.attemptId ?? null, mandateId: fact.mandateId ?? null, failureReason: fact.status === "failed" ? fact.reason ?? null : null,
-          flag: fact.status === "charged_back" ? "chargeback" : null, confirmedAt: fact.status === "confirmed" ? now : null,
+          organisationId: fact.organisationId,
+          invoiceId: invoice.id,
+          provider: fact.provider,
+          providerPaymentId: fact.providerPaymentId,
+          method: fact.method,
+          amountMinor: fact.amountMinor,
+          currency: invoice.currency,
+          status: fact.status,
+          checkoutAttemptId: fact.attemptId ?? null,
+          mandateId: fact.mandateId ?? null,
+          failureReason: fact.status === "failed" ? (fact.reason ?? null) : null,
+          flag: fact.status === "charged_back" ? "chargeback" : null,
+          confirmedAt: fact.status === "confirmed" ? now : null,
         },
       });
     } catch (error) {
@@ -73,7 +87,7 @@ export async function applyPaymentFact(tx: Tx, fact: PaymentFact, now: Date): Pr
     data: {
       status: fact.status,
       confirmedAt: fact.status === "confirmed" ? now : existing.confirmedAt,
-      failureReason: fact.status === "failed" ? fact.reason ?? existing.failureReason : existing.failureReason,
+      failureReason: fact.status === "failed" ? (fact.reason ?? existing.failureReason) : existing.failureReason,
       flag: fact.status === "charged_back" ? "chargeback" : existing.flag,
     },
   });
@@ -105,7 +119,14 @@ export async function flagPayment(tx: Tx, organisationId: string, provider: stri
 export async function recomputeInvoice(tx: Tx, invoiceId: string) {
   const invoice = await tx.invoice.findUniqueOrThrow({ where: { id: invoiceId }, include: { payments: true } });
   const paid = invoice.payments.filter((p) => p.status === "confirmed").reduce((sum, p) => sum + p.amountMinor - p.refundedMinor, 0);
-  const status = invoice.status === "void" || invoice.status === "draft" ? invoice.status : paid >= invoice.totalMinor && invoice.totalMinor > 0 ? "paid" : paid > 0 ? "partially_paid" : "open";
+  const status =
+    invoice.status === "void" || invoice.status === "draft"
+      ? invoice.status
+      : paid >= invoice.totalMinor && invoice.totalMinor > 0
+        ? "paid"
+        : paid > 0
+          ? "partially_paid"
+          : "open";
   await tx.invoice.update({ where: { id: invoiceId }, data: { amountPaidMinor: paid, amountDueMinor: Math.max(0, invoice.totalMinor - paid), status } });
   if (status === "paid") {
     // Nothing is due any more: pending checkouts must not take a second payment.

@@ -19,7 +19,10 @@ export async function sendInvoice(
   now: Date,
 ): Promise<SendResult | null> {
   const { db } = deps;
-  const invoice = await db.invoice.findFirst({ where: { id: input.invoiceId, organisationId: input.organisationId }, include: { customer: true, organisation: true } });
+  const invoice = await db.invoice.findFirst({
+    where: { id: input.invoiceId, organisationId: input.organisationId },
+    include: { customer: true, organisation: true },
+  });
   if (!invoice) return null;
   if (!UNPAID_STATUSES.includes(invoice.status as InvoiceStatus) || !invoice.number) return { ok: false, error: "sending.errors.notSendable" };
   if (!invoice.customer.email) return { ok: false, error: "sending.errors.noEmail" };
@@ -36,9 +39,20 @@ export async function sendInvoice(
     organisationId: input.organisationId,
     invoiceId: invoice.id,
     element: InvoiceEmail({
-      t, locale, reminder, customerName: invoice.customer.name, merchant: invoice.organisation,
-      invoice: { number: invoice.number, totalMinor: invoice.totalMinor, amountDueMinor: invoice.amountDueMinor, currency: invoice.currency, dueDate: invoice.dueDate },
-      url: `${deps.appUrl}/i/${token}`, onlinePayment: invoice.onlinePayment,
+      t,
+      locale,
+      reminder,
+      customerName: invoice.customer.name,
+      merchant: invoice.organisation,
+      invoice: {
+        number: invoice.number,
+        totalMinor: invoice.totalMinor,
+        amountDueMinor: invoice.amountDueMinor,
+        currency: invoice.currency,
+        dueDate: invoice.dueDate,
+      },
+      url: `${deps.appUrl}/i/${token}`,
+      onlinePayment: invoice.onlinePayment,
     }),
   });
   if (!invoice.sentAt) await db.invoice.update({ where: { id: invoice.id }, data: { sentAt: now } });

@@ -5,8 +5,7 @@ import { isMessageKey, type MessageKey } from "~/i18n";
 export type FieldErrors = Record<string, MessageKey>;
 export type Validated<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
-export const requiredText = (max = 200) =>
-  z.preprocess((v) => v ?? "", z.string().trim().min(1, "errors.required").max(max, "errors.tooLong"));
+export const requiredText = (max = 200) => z.preprocess((v) => v ?? "", z.string().trim().min(1, "errors.required").max(max, "errors.tooLong"));
 export const optionalText = (max = 200) => z.preprocess((v) => v ?? "", z.string().trim().max(max, "errors.tooLong"));
 export const emailAddress = z.preprocess(
   (v) => (typeof v === "string" ? v.trim().toLowerCase() : ""),
@@ -18,10 +17,7 @@ export const optionalEmail = z.preprocess(
 );
 export const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
 export const localeField = z.enum(["fr", "en"], { error: "errors.locale" });
-export const newPassword = z
-  .string({ error: "errors.required" })
-  .min(10, "errors.passwordTooShort")
-  .max(256, "errors.passwordTooLong");
+export const newPassword = z.string({ error: "errors.required" }).min(10, "errors.passwordTooShort").max(256, "errors.passwordTooLong");
 /** ISO date from an <input type="date">, as a calendar day at UTC midnight. */
 export const calendarDay = z.preprocess(
   (v) => v ?? "",

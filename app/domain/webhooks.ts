@@ -34,7 +34,9 @@ export async function storeDeliveries(writeRows: RowWriter, deliveries: Delivery
   const at = now.toISOString();
   const changes = await writeRows(
     INSERT_EVENT,
-    deliveries.flatMap(({ provider, events }) => events.map((event) => [randomUUID(), provider, event.id, event.type.slice(0, 100), event.accountId.slice(0, 100), JSON.stringify(event), at, at])),
+    deliveries.flatMap(({ provider, events }) =>
+      events.map((event) => [randomUUID(), provider, event.id, event.type.slice(0, 100), event.accountId.slice(0, 100), JSON.stringify(event), at, at]),
+    ),
   );
   let row = 0;
   return deliveries.map(({ events }) => {
@@ -57,7 +59,9 @@ export function createEventInbox(writeRows: RowWriter, maxEventsPerWrite = 500) 
       const over = queue.findIndex((waiting) => (events += waiting.events.length) > maxEventsPerWrite);
       const batch = queue.splice(0, over === -1 ? queue.length : Math.max(over, 1));
       const results = storeDeliveries(writeRows, batch, new Date());
-      batch.forEach((waiting, i) => waiting.resolve(results.then((each) => each[i])));
+      batch.forEach((waiting, i) => {
+        waiting.resolve(results.then((each) => each[i]));
+      });
       await results.catch(() => {}); // each delivery of the batch is answered with the error
     }
     writing = false;
@@ -157,20 +161,30 @@ async function processEvent(deps: WebhookDeps, provider: ProviderId, event: Prov
   const { db } = deps;
   const connection = await db.providerConnection.findUnique({ where: { provider_accountId: { provider, accountId: event.accountId } } });
   // Events for an account we do not know (or no longer hold) are kept in the log and change nothing.
-  if (!connection || connection.revokedAt) return { status: "ignored", organisationId: connection?.organisationId ?? null, note: "unknown or disconnected account" };
+  if (!connection || connection.revokedAt)
+    return { status: "ignored", organisationId: connection?.organisationId ?? null, note: "unknown or disconnected account" };
   const organisationId = connection.organisationId;
-  if (event.livemode !== null && event.livemode !== (connection.environment === "live")) return { status: "ignored", organisationId, note: "live/test mode does not match the connection" };
+  if (event.livemode !== null && event.livemode !== (connection.environment === "live"))
+    return { status: "ignored", organisationId, note: "live/test mode does not match the connection" };
 
   const e: NormalisedEvent = event.event;
   switch (e.kind) {
     case "payment": {
       let fact = { ...e, organisationId, provider, method: provider === "gocardless" ? "direct_debit" : "card" };
       // Stripe events carry the amount and invoice; a GoCardless event names only the payment.
-      const known = provider === "gocardless" && (await db.payment.findUnique({ where: { provider_providerPaymentId: { provider, providerPaymentId: e.providerPaymentId } } }));
+      const known =
+        provider === "gocardless" &&
+        (await db.payment.findUnique({ where: { provider_providerPaymentId: { provider, providerPaymentId: e.providerPaymentId } } }));
       if (provider === "gocardless" && !known) {
         // An event about a payment we have not recorded yet (it overtook the others): ask GoCardless for it.
         const payment = await deps.providers.gocardless.fetchPayment(decryptSecret(deps.encryptionKey, connection.encryptedToken), e.providerPaymentId);
-        fact = { ...fact, amountMinor: payment.amountMinor, currency: payment.currency, invoiceId: payment.metadata.invoice_id, attemptId: payment.metadata.attempt_id };
+        fact = {
+          ...fact,
+          amountMinor: payment.amountMinor,
+          currency: payment.currency,
+          invoiceId: payment.metadata.invoice_id,
+          attemptId: payment.metadata.attempt_id,
+        };
       }
       await db.$transaction(async (tx) => {
         const change = await applyPaymentFact(tx, fact, now);
@@ -182,10 +196,19 @@ async function processEvent(deps: WebhookDeps, provider: ProviderId, event: Prov
       await db.$transaction(async (tx) => {
         const refund = await applyRefund(tx, organisationId, provider, e.providerPaymentId, e.refundedMinor);
         if (refund) {
-          await notify(tx, {
-            organisationId, kind: "payment_refunded", dedupeKey: `refund/${refund.payment.id}/${refund.payment.refundedMinor}`, invoiceId: refund.payment.invoiceId,
-            amountMinor: refund.newlyRefundedMinor, currency: refund.payment.currency, provider,
-          }, deps.appUrl);
+          await notify(
+            tx,
+            {
+              organisationId,
+              kind: "payment_refunded",
+              dedupeKey: `refund/${refund.payment.id}/${refund.payment.refundedMinor}`,
+              invoiceId: refund.payment.invoiceId,
+              amountMinor: refund.newlyRefundedMinor,
+              currency: refund.payment.currency,
+              provider,
+            },
+            deps.appUrl,
+          );
         }
       });
       return { status: "processed", organisationId };
@@ -193,7 +216,19 @@ async function processEvent(deps: WebhookDeps, provider: ProviderId, event: Prov
       await db.$transaction(async (tx) => {
         const payment = await flagPayment(tx, organisationId, provider, e.providerPaymentId, "dispute");
         if (payment) {
-          await notify(tx, { organisationId, kind: "payment_disputed", dedupeKey: `dispute/${payment.id}`, invoiceId: payment.invoiceId, amountMinor: payment.amountMinor, currency: payment.currency, provider }, deps.appUrl);
+          await notify(
+            tx,
+            {
+              organisationId,
+              kind: "payment_disputed",
+              dedupeKey: `dispute/${payment.id}`,
+              invoiceId: payment.invoiceId,
+              amountMinor: payment.amountMinor,
+              currency: payment.currency,
+              provider,
+            },
+            deps.appUrl,
+          );
         }
       });
       return { status: "processed", organisationId };
@@ -215,13 +250,24 @@ async function processEvent(deps: WebhookDeps, provider: ProviderId, event: Prov
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 async function notifyPaymentChangeTx(tx: Tx, appUrl: string, organisationId: string, provider: string, change: NonNullable<PaymentChange>) {
-  const kind = change.to === "confirmed" ? "payment_received" : change.to === "failed" ? "payment_failed" : change.to === "charged_back" ? "payment_charged_back" : null;
+  const kind =
+    change.to === "confirmed" ? "payment_received" : change.to === "failed" ? "payment_failed" : change.to === "charged_back" ? "payment_charged_back" : null;
   if (!kind) return;
   const { payment } = change;
-  await notify(tx, {
-    organisationId, kind, dedupeKey: `${kind}/${payment.id}`, invoiceId: payment.invoiceId, amountMinor: payment.amountMinor, currency: payment.currency, provider,
-    customer: kind !== "payment_charged_back",
-  }, appUrl);
+  await notify(
+    tx,
+    {
+      organisationId,
+      kind,
+      dedupeKey: `${kind}/${payment.id}`,
+      invoiceId: payment.invoiceId,
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      provider,
+      customer: kind !== "payment_charged_back",
+    },
+    appUrl,
+  );
 }
 
 /**
@@ -256,10 +302,22 @@ async function collectAfterMandate(
     idempotencyKey: `payment-${attempt.id}`,
   });
   await db.$transaction((tx) =>
-    applyPaymentFact(tx, {
-      organisationId, provider: "gocardless", providerPaymentId: payment.id!, status: "processing", method: "direct_debit",
-      invoiceId: invoice.id, amountMinor, currency: invoice.currency, attemptId: attempt.id, mandateId: e.mandateId,
-    }, now),
+    applyPaymentFact(
+      tx,
+      {
+        organisationId,
+        provider: "gocardless",
+        providerPaymentId: payment.id!,
+        status: "processing",
+        method: "direct_debit",
+        invoiceId: invoice.id,
+        amountMinor,
+        currency: invoice.currency,
+        attemptId: attempt.id,
+        mandateId: e.mandateId,
+      },
+      now,
+    ),
   );
   return { status: "processed", organisationId };
 }

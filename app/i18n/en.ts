@@ -220,7 +220,8 @@ export const en: Record<MessageKey, string> = {
   "pdf.dueDate": "Due date: {date}",
   "pdf.bankTransfer": "Payment by bank transfer",
   "pdf.reference": "Reference to quote: {number}",
-  "pdf.latePenalties": "Late payment incurs penalties at three times the French statutory interest rate and a fixed recovery fee of €40 (French Commercial Code, art. L441-10 and D441-5). No discount for early payment.",
+  "pdf.latePenalties":
+    "Late payment incurs penalties at three times the French statutory interest rate and a fixed recovery fee of €40 (French Commercial Code, art. L441-10 and D441-5). No discount for early payment.",
   "pdf.vatExempt": "VAT not applicable, art. 293 B of the French General Tax Code.",
   "pdf.draft": "DRAFT — not a valid invoice",
   "pdf.void": "VOID",
@@ -342,15 +343,18 @@ export const en: Record<MessageKey, string> = {
   "checkout.errors.providerRefused": "The payment service refused the request. Try again or pay by bank transfer.",
   "notify.openInvoice": "View the invoice",
   "notify.payment_received.merchant.subject": "Payment received: {amount} — invoice {number}",
-  "notify.payment_received.merchant.body": "{customer} paid {amount} on invoice {number} via {provider}.\nThe payment has been applied to the invoice automatically.",
+  "notify.payment_received.merchant.body":
+    "{customer} paid {amount} on invoice {number} via {provider}.\nThe payment has been applied to the invoice automatically.",
   "notify.payment_received.customer.subject": "Your payment is confirmed — invoice {number}",
   "notify.payment_received.customer.body": "We confirm we received your payment of {amount} for invoice {number} from {merchant}.\nThank you!",
   "notify.payment_failed.merchant.subject": "Payment failed: {amount} — invoice {number}",
   "notify.payment_failed.merchant.body": "The payment of {amount} from {customer} on invoice {number} ({provider}) failed. The invoice is due again.",
   "notify.payment_failed.customer.subject": "Your payment did not go through — invoice {number}",
-  "notify.payment_failed.customer.body": "Your payment of {amount} for invoice {number} from {merchant} did not go through. You can try again from the invoice link.",
+  "notify.payment_failed.customer.body":
+    "Your payment of {amount} for invoice {number} from {merchant} did not go through. You can try again from the invoice link.",
   "notify.payment_charged_back.merchant.subject": "Chargeback: {amount} — invoice {number}",
-  "notify.payment_charged_back.merchant.body": "The direct debit of {amount} from {customer} on invoice {number} was disputed with their bank. The invoice is reopened and flagged.",
+  "notify.payment_charged_back.merchant.body":
+    "The direct debit of {amount} from {customer} on invoice {number} was disputed with their bank. The invoice is reopened and flagged.",
   "notify.payment_charged_back.customer.subject": "",
   "notify.payment_charged_back.customer.body": "",
   "notify.payment_disputed.merchant.subject": "Dispute opened: {amount} — invoice {number}",
@@ -362,7 +366,8 @@ export const en: Record<MessageKey, string> = {
   "notify.payment_refunded.customer.subject": "",
   "notify.payment_refunded.customer.body": "",
   "notify.provider_deauthorized.merchant.subject": "{provider} account disconnected",
-  "notify.provider_deauthorized.merchant.body": "Your {provider} account withdrew its authorisation. Online payment by this method is no longer offered until you reconnect it.",
+  "notify.provider_deauthorized.merchant.body":
+    "Your {provider} account withdrew its authorisation. Online payment by this method is no longer offered until you reconnect it.",
   "notify.provider_deauthorized.customer.subject": "",
   "notify.provider_deauthorized.customer.body": "",
   "notifications.title": "Notifications",

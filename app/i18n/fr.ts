@@ -199,7 +199,8 @@ export const fr = {
   "invoices.noCustomers": "Créez d'abord un client.",
   "invoices.errors.notDraft": "Seul un brouillon peut être modifié ou finalisé.",
   "invoices.errors.negativeTotal": "Le total d'une facture ne peut pas être négatif.",
-  "invoices.errors.issueDateBeforeLast": "La date d'émission ne peut pas précéder celle de la dernière facture finalisée ({date}) : la numérotation doit rester chronologique.",
+  "invoices.errors.issueDateBeforeLast":
+    "La date d'émission ne peut pas précéder celle de la dernière facture finalisée ({date}) : la numérotation doit rester chronologique.",
   "invoices.errors.cannotVoid": "Seule une facture ouverte sans paiement peut être annulée.",
   "invoices.errors.customerArchived": "Ce client est archivé.",
   "invoices.voidedBecause": "Annulée : {reason}",
@@ -219,7 +220,8 @@ export const fr = {
   "pdf.dueDate": "Date d'échéance : {date}",
   "pdf.bankTransfer": "Paiement par virement",
   "pdf.reference": "Référence à indiquer : {number}",
-  "pdf.latePenalties": "En cas de retard de paiement, des pénalités sont exigibles au taux de trois fois le taux d'intérêt légal, ainsi qu'une indemnité forfaitaire pour frais de recouvrement de 40 € (art. L441-10 et D441-5 du Code de commerce). Pas d'escompte pour paiement anticipé.",
+  "pdf.latePenalties":
+    "En cas de retard de paiement, des pénalités sont exigibles au taux de trois fois le taux d'intérêt légal, ainsi qu'une indemnité forfaitaire pour frais de recouvrement de 40 € (art. L441-10 et D441-5 du Code de commerce). Pas d'escompte pour paiement anticipé.",
   "pdf.vatExempt": "TVA non applicable, art. 293 B du CGI.",
   "pdf.draft": "BROUILLON — sans valeur de facture",
   "pdf.void": "ANNULÉE",
@@ -341,19 +343,24 @@ export const fr = {
   "checkout.errors.providerRefused": "Le service de paiement a refusé la demande. Réessayez ou payez par virement.",
   "notify.openInvoice": "Voir la facture",
   "notify.payment_received.merchant.subject": "Paiement reçu : {amount} — facture {number}",
-  "notify.payment_received.merchant.body": "{customer} a payé {amount} sur la facture {number} via {provider}.\nLe paiement est affecté à la facture automatiquement.",
+  "notify.payment_received.merchant.body":
+    "{customer} a payé {amount} sur la facture {number} via {provider}.\nLe paiement est affecté à la facture automatiquement.",
   "notify.payment_received.customer.subject": "Confirmation de votre paiement — facture {number}",
   "notify.payment_received.customer.body": "Nous confirmons la bonne réception de votre paiement de {amount} pour la facture {number} de {merchant}.\nMerci !",
   "notify.payment_failed.merchant.subject": "Paiement échoué : {amount} — facture {number}",
-  "notify.payment_failed.merchant.body": "Le paiement de {amount} de {customer} sur la facture {number} ({provider}) a échoué. La facture est de nouveau à payer.",
+  "notify.payment_failed.merchant.body":
+    "Le paiement de {amount} de {customer} sur la facture {number} ({provider}) a échoué. La facture est de nouveau à payer.",
   "notify.payment_failed.customer.subject": "Votre paiement n'a pas abouti — facture {number}",
-  "notify.payment_failed.customer.body": "Votre paiement de {amount} pour la facture {number} de {merchant} n'a pas abouti. Vous pouvez réessayer depuis le lien de la facture.",
+  "notify.payment_failed.customer.body":
+    "Votre paiement de {amount} pour la facture {number} de {merchant} n'a pas abouti. Vous pouvez réessayer depuis le lien de la facture.",
   "notify.payment_charged_back.merchant.subject": "Impayé (rejet de prélèvement) : {amount} — facture {number}",
-  "notify.payment_charged_back.merchant.body": "Le prélèvement de {amount} de {customer} sur la facture {number} a été contesté auprès de sa banque. La facture est rouverte et signalée.",
+  "notify.payment_charged_back.merchant.body":
+    "Le prélèvement de {amount} de {customer} sur la facture {number} a été contesté auprès de sa banque. La facture est rouverte et signalée.",
   "notify.payment_charged_back.customer.subject": "",
   "notify.payment_charged_back.customer.body": "",
   "notify.payment_disputed.merchant.subject": "Litige ouvert : {amount} — facture {number}",
-  "notify.payment_disputed.merchant.body": "{customer} a ouvert un litige sur le paiement par carte de la facture {number}. Répondez-y depuis votre tableau de bord Stripe.",
+  "notify.payment_disputed.merchant.body":
+    "{customer} a ouvert un litige sur le paiement par carte de la facture {number}. Répondez-y depuis votre tableau de bord Stripe.",
   "notify.payment_disputed.customer.subject": "",
   "notify.payment_disputed.customer.body": "",
   "notify.payment_refunded.merchant.subject": "Remboursement : {amount} — facture {number}",
@@ -361,7 +368,8 @@ export const fr = {
   "notify.payment_refunded.customer.subject": "",
   "notify.payment_refunded.customer.body": "",
   "notify.provider_deauthorized.merchant.subject": "Compte {provider} déconnecté",
-  "notify.provider_deauthorized.merchant.body": "Votre compte {provider} a retiré son autorisation. Le paiement en ligne par ce moyen n'est plus proposé tant que vous ne le reconnectez pas.",
+  "notify.provider_deauthorized.merchant.body":
+    "Votre compte {provider} a retiré son autorisation. Le paiement en ligne par ce moyen n'est plus proposé tant que vous ne le reconnectez pas.",
   "notify.provider_deauthorized.customer.subject": "",
   "notify.provider_deauthorized.customer.body": "",
   "notifications.title": "Notifications",

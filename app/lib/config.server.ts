@@ -1,16 +1,15 @@
 import { z } from "zod";
 
-const optional = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
 const envSchema = z.object({
   NODE_ENV: optional(z.enum(["development", "production", "test"])).default("production"),
   PORT: optional(z.coerce.number().int().min(1).max(65535)).default(3000),
   HOST: optional(z.string()).default("0.0.0.0"),
   APP_URL: optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://factures.example.com" })),
-  DATABASE_URL: optional(
-    z.string().regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/, "must start with file:, libsql://, http(s):// or ws(s)://"),
-  ).default("file:./data/app.db"),
+  DATABASE_URL: optional(z.string().regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/, "must start with file:, libsql://, http(s):// or ws(s)://")).default(
+    "file:./data/app.db",
+  ),
   DATABASE_AUTH_TOKEN: optional(z.string()),
   SESSION_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
   ENCRYPTION_KEY: optional(z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)")),

@@ -15,7 +15,11 @@ export function cookieValue(request: Request, name: string): string | undefined 
 
 export function sessionCookie(context: AppLoadContext, token: string) {
   return serialize(SESSION_COOKIE, token, {
-    httpOnly: true, sameSite: "lax", secure: context.config.secureCookies, path: "/", maxAge: SESSION_DAYS * 86400,
+    httpOnly: true,
+    sameSite: "lax",
+    secure: context.config.secureCookies,
+    path: "/",
+    maxAge: SESSION_DAYS * 86400,
   });
 }
 

@@ -76,7 +76,9 @@ export function InvoiceDocument({ invoice, parties, locale }: { invoice: PdfInvo
           <View style={styles.box}>
             <Text style={styles.label}>{t("pdf.seller")}</Text>
             <Text style={styles.bold}>{seller.legalName}</Text>
-            {address(seller).map((line) => <Text key={line}>{line}</Text>)}
+            {address(seller).map((line) => (
+              <Text key={line}>{line}</Text>
+            ))}
             {seller.siret ? <Text>{t("pdf.siret", { siret: seller.siret })}</Text> : null}
             {seller.vatNumber ? <Text>{t("pdf.vatNumber", { vat: seller.vatNumber })}</Text> : null}
             {seller.legalMentions ? <Text style={styles.muted}>{seller.legalMentions}</Text> : null}
@@ -85,7 +87,9 @@ export function InvoiceDocument({ invoice, parties, locale }: { invoice: PdfInvo
             <Text style={styles.label}>{t("pdf.buyer")}</Text>
             <Text style={styles.bold}>{buyer.company || buyer.name}</Text>
             {buyer.company ? <Text>{buyer.name}</Text> : null}
-            {address(buyer).map((line) => <Text key={line}>{line}</Text>)}
+            {address(buyer).map((line) => (
+              <Text key={line}>{line}</Text>
+            ))}
           </View>
         </View>
 
@@ -109,16 +113,32 @@ export function InvoiceDocument({ invoice, parties, locale }: { invoice: PdfInvo
         </View>
 
         <View style={styles.totals} wrap={false}>
-          <View style={styles.totalRow}><Text>{t("invoices.subtotal")}</Text><Text>{money(invoice.subtotalMinor)}</Text></View>
+          <View style={styles.totalRow}>
+            <Text>{t("invoices.subtotal")}</Text>
+            <Text>{money(invoice.subtotalMinor)}</Text>
+          </View>
           {vat.map((rate) => (
             <View key={rate.rateBasisPoints} style={styles.totalRow}>
               <Text>{t("invoices.vatAt", { rate: pdfText(formatVatRate(rate.rateBasisPoints, locale)) })}</Text>
               <Text>{money(rate.vatMinor)}</Text>
             </View>
           ))}
-          <View style={[styles.totalRow, styles.bold]}><Text>{t("invoices.total")}</Text><Text>{money(invoice.totalMinor)}</Text></View>
-          {invoice.amountPaidMinor > 0 ? <View style={styles.totalRow}><Text>{t("invoices.amountPaid")}</Text><Text>{money(invoice.amountPaidMinor)}</Text></View> : null}
-          {invoice.status !== "draft" ? <View style={[styles.totalRow, styles.bold]}><Text>{t("invoices.amountDue")}</Text><Text>{money(invoice.amountDueMinor)}</Text></View> : null}
+          <View style={[styles.totalRow, styles.bold]}>
+            <Text>{t("invoices.total")}</Text>
+            <Text>{money(invoice.totalMinor)}</Text>
+          </View>
+          {invoice.amountPaidMinor > 0 ? (
+            <View style={styles.totalRow}>
+              <Text>{t("invoices.amountPaid")}</Text>
+              <Text>{money(invoice.amountPaidMinor)}</Text>
+            </View>
+          ) : null}
+          {invoice.status !== "draft" ? (
+            <View style={[styles.totalRow, styles.bold]}>
+              <Text>{t("invoices.amountDue")}</Text>
+              <Text>{money(invoice.amountDueMinor)}</Text>
+            </View>
+          ) : null}
         </View>
 
         {vatExempt ? <Text style={{ marginTop: 12 }}>{t("pdf.vatExempt")}</Text> : null}
@@ -128,7 +148,10 @@ export function InvoiceDocument({ invoice, parties, locale }: { invoice: PdfInvo
         {seller.iban ? (
           <View style={{ marginTop: 16 }} wrap={false}>
             <Text style={styles.label}>{t("pdf.bankTransfer")}</Text>
-            <Text>IBAN : {displayIban(seller.iban)}{seller.bic ? `   BIC : ${seller.bic}` : ""}</Text>
+            <Text>
+              IBAN : {displayIban(seller.iban)}
+              {seller.bic ? `   BIC : ${seller.bic}` : ""}
+            </Text>
             {invoice.number ? <Text>{t("pdf.reference", { number: invoice.number })}</Text> : null}
           </View>
         ) : null}

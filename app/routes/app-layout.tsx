@@ -36,27 +36,34 @@ export default function AppLayout() {
   ];
   return (
     <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only">{t("nav.skip")}</a>
+      <a href="#main" className="sr-only focus:not-sr-only">
+        {t("nav.skip")}
+      </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
           <span className="font-bold text-blue-800">{t("app.name")}</span>
           {!user.mustChangePassword ? (
             <nav className="flex flex-wrap gap-1 text-sm">
-              {links.filter((link) => link.show).map((link) => (
-                <NavLink
-                  key={link.to}
-                  to={link.to}
-                  className={({ isActive }) => `rounded px-3 py-1.5 ${isActive ? "bg-blue-50 font-semibold text-blue-800" : "text-slate-700 hover:bg-slate-100"}`}
-                >
-                  {t(link.label)}
-                </NavLink>
-              ))}
+              {links
+                .filter((link) => link.show)
+                .map((link) => (
+                  <NavLink
+                    key={link.to}
+                    to={link.to}
+                    className={({ isActive }) =>
+                      `rounded px-3 py-1.5 ${isActive ? "bg-blue-50 font-semibold text-blue-800" : "text-slate-700 hover:bg-slate-100"}`
+                    }
+                  >
+                    {t(link.label)}
+                  </NavLink>
+                ))}
             </nav>
           ) : null}
           <div className="ml-auto flex flex-wrap items-center gap-3 text-sm">
             {organisation ? (
               <NavLink to="/orgs" className="rounded border border-slate-200 px-2 py-1 text-slate-700 hover:bg-slate-50" title={t("nav.switchOrganisation")}>
-                {organisation.name}{organisationCount > 1 ? " ⇄" : ""}
+                {organisation.name}
+                {organisationCount > 1 ? " ⇄" : ""}
               </NavLink>
             ) : null}
             {organisation ? (
@@ -65,8 +72,14 @@ export default function AppLayout() {
                 {unread ? <span className="ml-1 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white">{unread}</span> : null}
               </NavLink>
             ) : null}
-            {mailboxEnabled ? <a className="text-slate-600 hover:underline" href="/mailbox">{t("nav.mailbox")}</a> : null}
-            <NavLink to="/account/password" className="text-slate-600 hover:underline">{user.name}</NavLink>
+            {mailboxEnabled ? (
+              <a className="text-slate-600 hover:underline" href="/mailbox">
+                {t("nav.mailbox")}
+              </a>
+            ) : null}
+            <NavLink to="/account/password" className="text-slate-600 hover:underline">
+              {user.name}
+            </NavLink>
             <LanguageSwitch />
             <Form method="post" action="/logout">
               <CsrfInput />

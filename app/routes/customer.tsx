@@ -46,7 +46,11 @@ export default function CustomerPage() {
         title={customer.name}
         actions={
           <>
-            {canEdit && !customer.archivedAt ? <Link className={buttonClass} to={`/invoices/new?customerId=${customer.id}`}>{t("invoices.new")}</Link> : null}
+            {canEdit && !customer.archivedAt ? (
+              <Link className={buttonClass} to={`/invoices/new?customerId=${customer.id}`}>
+                {t("invoices.new")}
+              </Link>
+            ) : null}
             {canEdit ? (
               <Form method="post">
                 <CsrfInput />

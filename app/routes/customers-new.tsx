@@ -28,7 +28,9 @@ export default function NewCustomer() {
   return (
     <div className="max-w-3xl">
       <PageHeader title={t("customers.new")} />
-      <Card><CustomerForm values={result?.values ?? {}} errors={result?.errors} submitLabel={t("common.save")} /></Card>
+      <Card>
+        <CustomerForm values={result?.values ?? {}} errors={result?.errors} submitLabel={t("common.save")} />
+      </Card>
     </div>
   );
 }

@@ -23,10 +23,28 @@ export default function Customers() {
   const href = (p: number) => `?${new URLSearchParams({ q: query, ...(archived ? { archived: "1" } : {}), page: String(p) })}`;
   return (
     <>
-      <PageHeader title={t("customers.title")} actions={canEdit ? <Link className={buttonClass} to="/customers/new">{t("customers.new")}</Link> : null} />
+      <PageHeader
+        title={t("customers.title")}
+        actions={
+          canEdit ? (
+            <Link className={buttonClass} to="/customers/new">
+              {t("customers.new")}
+            </Link>
+          ) : null
+        }
+      />
       <Form method="get" className="mb-4 flex flex-wrap items-center gap-3">
-        <input type="search" name="q" defaultValue={query} placeholder={t("customers.searchPlaceholder")} aria-label={t("common.search")} className={`${inputClass} max-w-sm`} />
-        <label className="flex items-center gap-2 text-sm"><input type="checkbox" name="archived" value="1" defaultChecked={archived} /> {t("customers.showArchived")}</label>
+        <input
+          type="search"
+          name="q"
+          defaultValue={query}
+          placeholder={t("customers.searchPlaceholder")}
+          aria-label={t("common.search")}
+          className={`${inputClass} max-w-sm`}
+        />
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="archived" value="1" defaultChecked={archived} /> {t("customers.showArchived")}
+        </label>
         <button className={secondaryButtonClass}>{t("common.search")}</button>
       </Form>
       <Card>
@@ -36,12 +54,21 @@ export default function Customers() {
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">
               <thead className="text-slate-500">
-                <tr><th className="py-2">{t("customers.name")}</th><th>{t("customers.company")}</th><th>{t("customers.email")}</th><th>{t("customers.reference")}</th></tr>
+                <tr>
+                  <th className="py-2">{t("customers.name")}</th>
+                  <th>{t("customers.company")}</th>
+                  <th>{t("customers.email")}</th>
+                  <th>{t("customers.reference")}</th>
+                </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {customers.map((c) => (
                   <tr key={c.id}>
-                    <td className="py-2"><Link className="font-medium text-blue-700 hover:underline" to={`/customers/${c.id}`}>{c.name}</Link></td>
+                    <td className="py-2">
+                      <Link className="font-medium text-blue-700 hover:underline" to={`/customers/${c.id}`}>
+                        {c.name}
+                      </Link>
+                    </td>
                     <td>{c.company}</td>
                     <td>{c.email}</td>
                     <td>{c.reference}</td>

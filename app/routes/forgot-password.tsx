@@ -35,7 +35,14 @@ export default function ForgotPassword() {
   const { t } = useI18n();
   const result = useActionData<typeof action>();
   return (
-    <AuthCard title={t("auth.forgotTitle")} footer={<Link className="text-blue-700 underline" to="/login">{t("auth.login")}</Link>}>
+    <AuthCard
+      title={t("auth.forgotTitle")}
+      footer={
+        <Link className="text-blue-700 underline" to="/login">
+          {t("auth.login")}
+        </Link>
+      }
+    >
       {result?.sent ? (
         <FormMessage success={t("auth.forgotSent")} />
       ) : (

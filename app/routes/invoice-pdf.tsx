@@ -6,7 +6,10 @@ import { renderInvoicePdf } from "~/pdf/invoice-document";
 import type { Route } from "./+types/invoice-pdf";
 
 export function loader({ request, params, context }: Route.LoaderArgs) {
-  return asResource(() => resolveLocale(request, context), () => renderPdf({ request, params, context }));
+  return asResource(
+    () => resolveLocale(request, context),
+    () => renderPdf({ request, params, context }),
+  );
 }
 
 async function renderPdf({ request, params, context }: Pick<Route.LoaderArgs, "request" | "params" | "context">) {

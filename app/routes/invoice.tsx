@@ -25,22 +25,47 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { lines, payments, customer } = invoice;
   return {
     invoice: {
-      id: invoice.id, number: invoice.number, status: invoice.status, currency: invoice.currency, issueDate: invoice.issueDate,
-      dueDate: invoice.dueDate, notes: invoice.notes, paymentTerms: invoice.paymentTerms, subtotalMinor: invoice.subtotalMinor,
-      taxMinor: invoice.taxMinor, totalMinor: invoice.totalMinor, amountPaidMinor: invoice.amountPaidMinor, amountDueMinor: invoice.amountDueMinor,
-      voidReason: invoice.voidReason, onlinePayment: invoice.onlinePayment, allowPartialPayment: invoice.allowPartialPayment,
+      id: invoice.id,
+      number: invoice.number,
+      status: invoice.status,
+      currency: invoice.currency,
+      issueDate: invoice.issueDate,
+      dueDate: invoice.dueDate,
+      notes: invoice.notes,
+      paymentTerms: invoice.paymentTerms,
+      subtotalMinor: invoice.subtotalMinor,
+      taxMinor: invoice.taxMinor,
+      totalMinor: invoice.totalMinor,
+      amountPaidMinor: invoice.amountPaidMinor,
+      amountDueMinor: invoice.amountDueMinor,
+      voidReason: invoice.voidReason,
+      onlinePayment: invoice.onlinePayment,
+      allowPartialPayment: invoice.allowPartialPayment,
     },
     customerId: customer.id,
     buyer: partiesOf(invoice).buyer,
     lines,
     vat: computeTotals(lines).vat,
-    payments: payments.map((p) => ({ id: p.id, provider: p.provider, method: p.method, amountMinor: p.amountMinor, refundedMinor: p.refundedMinor, status: p.status, flag: p.flag, createdAt: p.createdAt })),
+    payments: payments.map((p) => ({
+      id: p.id,
+      provider: p.provider,
+      method: p.method,
+      amountMinor: p.amountMinor,
+      refundedMinor: p.refundedMinor,
+      status: p.status,
+      flag: p.flag,
+      createdAt: p.createdAt,
+    })),
     canEdit: can(role, "editInvoices"),
     emails: await emailsOfInvoice(context.db, organisation.id, invoice.id),
     sentAt: invoice.sentAt,
-    consultationUrl: invoice.sentAt ? `${context.config.APP_URL}/i/${await currentLinkToken(context.db, context.config.ENCRYPTION_KEY, organisation.id, invoice.id)}` : null,
+    consultationUrl: invoice.sentAt
+      ? `${context.config.APP_URL}/i/${await currentLinkToken(context.db, context.config.ENCRYPTION_KEY, organisation.id, invoice.id)}`
+      : null,
     sendKey: randomToken(),
-    methods: (await listConnections(context.db, organisation.id)).filter((c) => !c.revokedAt).flatMap((c) => context.providers.get(c.provider as ProviderId).methods),
+    methods: (await listConnections(context.db, organisation.id))
+      .filter((c) => !c.revokedAt)
+      .flatMap((c) => context.providers.get(c.provider as ProviderId).methods),
   };
 }
 
@@ -58,7 +83,17 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   }
   if (intent === "send" || intent === "remind") {
     const deps = { db: context.db, encryptionKey: context.config.ENCRYPTION_KEY, appUrl: context.config.APP_URL };
-    const result = (await sendInvoice(deps, { organisationId: organisation.id, invoiceId: params.invoiceId, kind: intent === "send" ? "invoice" : "reminder", requestKey: values.sendKey || randomToken() }, now)) ?? notFound();
+    const result =
+      (await sendInvoice(
+        deps,
+        {
+          organisationId: organisation.id,
+          invoiceId: params.invoiceId,
+          kind: intent === "send" ? "invoice" : "reminder",
+          requestKey: values.sendKey || randomToken(),
+        },
+        now,
+      )) ?? notFound();
     if (!result.ok) return { error: result.error, done: null };
     context.kickOutbox();
     context.log.info({ invoiceId: params.invoiceId, kind: intent }, "invoice email queued");
@@ -105,45 +140,89 @@ export default function InvoicePage() {
         title={title}
         actions={
           <>
-            <a className={secondaryButtonClass} href={`/invoices/${invoice.id}/pdf`}>{t("invoices.downloadPdf")}</a>
-            {isDraft && canEdit ? <Link className={secondaryButtonClass} to={`/invoices/${invoice.id}/edit`}>{t("common.edit")}</Link> : null}
+            <a className={secondaryButtonClass} href={`/invoices/${invoice.id}/pdf`}>
+              {t("invoices.downloadPdf")}
+            </a>
+            {isDraft && canEdit ? (
+              <Link className={secondaryButtonClass} to={`/invoices/${invoice.id}/edit`}>
+                {t("common.edit")}
+              </Link>
+            ) : null}
           </>
         }
       >
-        <div className="mt-1"><StatusBadge status={invoice.status} overdue={isOverdue(invoice)} /></div>
+        <div className="mt-1">
+          <StatusBadge status={invoice.status} overdue={isOverdue(invoice)} />
+        </div>
       </PageHeader>
       {result?.error ? (
-        <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">{t(result.error as MessageKey, "vars" in result ? result.vars : undefined)}</p>
+        <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">
+          {t(result.error as MessageKey, "vars" in result ? result.vars : undefined)}
+        </p>
       ) : null}
-      {result?.done ? <FormMessage success={t(result.done.key, { number: result.done.number, email: "email" in result.done ? String(result.done.email) : "" })} /> : null}
-      {invoice.status === "void" && invoice.voidReason ? <FormMessage error={null} success={t("invoices.voidedBecause", { reason: invoice.voidReason })} /> : null}
+      {result?.done ? (
+        <FormMessage success={t(result.done.key, { number: result.done.number, email: "email" in result.done ? String(result.done.email) : "" })} />
+      ) : null}
+      {invoice.status === "void" && invoice.voidReason ? (
+        <FormMessage error={null} success={t("invoices.voidedBecause", { reason: invoice.voidReason })} />
+      ) : null}
 
       <div className="grid gap-6 md:grid-cols-3">
         <Card title={t("pdf.buyer")}>
-          <p className="font-medium"><Link className="text-blue-700 hover:underline" to={`/customers/${customerId}`}>{buyer.company || buyer.name}</Link></p>
+          <p className="font-medium">
+            <Link className="text-blue-700 hover:underline" to={`/customers/${customerId}`}>
+              {buyer.company || buyer.name}
+            </Link>
+          </p>
           {buyer.company ? <p>{buyer.name}</p> : null}
-          <p className="text-sm text-slate-600">{[buyer.addressLine1, buyer.addressLine2, `${buyer.postalCode} ${buyer.city}`.trim()].filter(Boolean).join(", ")}</p>
+          <p className="text-sm text-slate-600">
+            {[buyer.addressLine1, buyer.addressLine2, `${buyer.postalCode} ${buyer.city}`.trim()].filter(Boolean).join(", ")}
+          </p>
           <p className="text-sm text-slate-600">{buyer.email}</p>
         </Card>
         <Card>
           <dl className="space-y-1 text-sm">
-            <div className="flex justify-between"><dt>{t("invoices.issueDate")}</dt><dd>{date(invoice.issueDate)}</dd></div>
-            <div className="flex justify-between"><dt>{t("invoices.dueDate")}</dt><dd>{date(invoice.dueDate)}</dd></div>
-            <div className="flex justify-between"><dt>{t("invoices.currency")}</dt><dd>{invoice.currency}</dd></div>
+            <div className="flex justify-between">
+              <dt>{t("invoices.issueDate")}</dt>
+              <dd>{date(invoice.issueDate)}</dd>
+            </div>
+            <div className="flex justify-between">
+              <dt>{t("invoices.dueDate")}</dt>
+              <dd>{date(invoice.dueDate)}</dd>
+            </div>
+            <div className="flex justify-between">
+              <dt>{t("invoices.currency")}</dt>
+              <dd>{invoice.currency}</dd>
+            </div>
           </dl>
         </Card>
         <Card>
           <dl className="space-y-1 text-sm">
-            <div className="flex justify-between"><dt>{t("invoices.total")}</dt><dd className="tabular-nums">{money(invoice.totalMinor, invoice.currency)}</dd></div>
-            <div className="flex justify-between"><dt>{t("invoices.amountPaid")}</dt><dd className="tabular-nums">{money(invoice.amountPaidMinor, invoice.currency)}</dd></div>
-            <div className="flex justify-between font-semibold"><dt>{t("invoices.amountDue")}</dt><dd className="tabular-nums">{isDraft ? "—" : money(invoice.amountDueMinor, invoice.currency)}</dd></div>
+            <div className="flex justify-between">
+              <dt>{t("invoices.total")}</dt>
+              <dd className="tabular-nums">{money(invoice.totalMinor, invoice.currency)}</dd>
+            </div>
+            <div className="flex justify-between">
+              <dt>{t("invoices.amountPaid")}</dt>
+              <dd className="tabular-nums">{money(invoice.amountPaidMinor, invoice.currency)}</dd>
+            </div>
+            <div className="flex justify-between font-semibold">
+              <dt>{t("invoices.amountDue")}</dt>
+              <dd className="tabular-nums">{isDraft ? "—" : money(invoice.amountDueMinor, invoice.currency)}</dd>
+            </div>
           </dl>
         </Card>
       </div>
 
       <Card title={t("invoices.lines")}>
         <InvoiceLines currency={invoice.currency} lines={lines} vat={vat} subtotalMinor={invoice.subtotalMinor} totalMinor={invoice.totalMinor} />
-        {invoice.paymentTerms ? <p className="mt-4 text-sm"><strong>{t("invoices.paymentTerms")}</strong><br />{invoice.paymentTerms}</p> : null}
+        {invoice.paymentTerms ? (
+          <p className="mt-4 text-sm">
+            <strong>{t("invoices.paymentTerms")}</strong>
+            <br />
+            {invoice.paymentTerms}
+          </p>
+        ) : null}
         {invoice.notes ? <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{invoice.notes}</p> : null}
       </Card>
 
@@ -152,10 +231,15 @@ export default function InvoicePage() {
           <ul className="space-y-1 text-sm" data-testid="payments">
             {payments.map((p) => (
               <li key={p.id}>
-                {date(p.createdAt)} — {money(p.amountMinor, invoice.currency)} · {p.method === "card" ? t("providers.method.card") : p.method === "direct_debit" ? t("providers.method.direct_debit") : p.provider} ·{" "}
+                {date(p.createdAt)} — {money(p.amountMinor, invoice.currency)} ·{" "}
+                {p.method === "card" ? t("providers.method.card") : p.method === "direct_debit" ? t("providers.method.direct_debit") : p.provider} ·{" "}
                 {t(`payments.status.${p.status}` as MessageKey)}
                 {p.refundedMinor ? ` (${t("payments.refunded", { amount: money(p.refundedMinor, invoice.currency) })})` : ""}
-                {p.flag ? <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800">{t(`payments.flag.${p.flag}` as MessageKey)}</span> : null}
+                {p.flag ? (
+                  <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800">
+                    {t(`payments.flag.${p.flag}` as MessageKey)}
+                  </span>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -168,15 +252,32 @@ export default function InvoicePage() {
             <Form method="post" className="mb-4 flex flex-wrap gap-2">
               <CsrfInput />
               <input type="hidden" name="sendKey" value={sendKey} />
-              <button name="intent" value="send" className={buttonClass}>{sentAt ? t("sending.resend") : t("sending.send")}</button>
-              {sentAt ? <button name="intent" value="remind" className={secondaryButtonClass}>{t("sending.remind")}</button> : null}
-              {sentAt ? <button name="intent" value="regenerateLink" className={secondaryButtonClass}>{t("sending.regenerate")}</button> : null}
+              <button name="intent" value="send" className={buttonClass}>
+                {sentAt ? t("sending.resend") : t("sending.send")}
+              </button>
+              {sentAt ? (
+                <button name="intent" value="remind" className={secondaryButtonClass}>
+                  {t("sending.remind")}
+                </button>
+              ) : null}
+              {sentAt ? (
+                <button name="intent" value="regenerateLink" className={secondaryButtonClass}>
+                  {t("sending.regenerate")}
+                </button>
+              ) : null}
             </Form>
           ) : null}
           {consultationUrl && invoice.status !== "void" ? (
-            <p className="mb-3 break-all text-sm">{t("sending.consultationLink")} : <a className="text-blue-700 underline" href={consultationUrl}>{consultationUrl}</a></p>
+            <p className="mb-3 break-all text-sm">
+              {t("sending.consultationLink")} :{" "}
+              <a className="text-blue-700 underline" href={consultationUrl}>
+                {consultationUrl}
+              </a>
+            </p>
           ) : null}
-          {emails.length === 0 ? <p className="text-sm text-slate-600">{t("sending.never")}</p> : (
+          {emails.length === 0 ? (
+            <p className="text-sm text-slate-600">{t("sending.never")}</p>
+          ) : (
             <ul className="space-y-1 text-sm" data-testid="email-timeline">
               {emails.map((email) => (
                 <li key={email.id}>
@@ -196,9 +297,13 @@ export default function InvoicePage() {
             <Checkbox name="onlinePayment" label={t("invoices.onlinePayment")} defaultChecked={invoice.onlinePayment} />
             <Checkbox name="allowPartialPayment" label={t("invoices.allowPartial")} defaultChecked={invoice.allowPartialPayment} />
             <p className="text-sm text-slate-600">
-              {methods.length ? t("invoices.paymentMethods", { methods: methods.map((m) => t(`providers.method.${m}`)).join(", ") }) : t("invoices.noProviderConnected")}
+              {methods.length
+                ? t("invoices.paymentMethods", { methods: methods.map((m) => t(`providers.method.${m}`)).join(", ") })
+                : t("invoices.noProviderConnected")}
             </p>
-            <button name="intent" value="onlinePayment" className={secondaryButtonClass}>{t("common.save")}</button>
+            <button name="intent" value="onlinePayment" className={secondaryButtonClass}>
+              {t("common.save")}
+            </button>
           </Form>
         </Card>
       ) : null}
@@ -206,8 +311,18 @@ export default function InvoicePage() {
         <Card>
           <p className="mb-3 text-sm text-slate-600">{t("invoices.finaliseConfirm")}</p>
           <div className="flex flex-wrap gap-3">
-            <Form method="post"><CsrfInput /><button name="intent" value="finalise" className={buttonClass}>{t("invoices.finalise")}</button></Form>
-            <Form method="post"><CsrfInput /><button name="intent" value="delete" className={dangerButtonClass}>{t("invoices.deleteDraft")}</button></Form>
+            <Form method="post">
+              <CsrfInput />
+              <button name="intent" value="finalise" className={buttonClass}>
+                {t("invoices.finalise")}
+              </button>
+            </Form>
+            <Form method="post">
+              <CsrfInput />
+              <button name="intent" value="delete" className={dangerButtonClass}>
+                {t("invoices.deleteDraft")}
+              </button>
+            </Form>
           </div>
         </Card>
       ) : null}
@@ -215,8 +330,17 @@ export default function InvoicePage() {
         <Card title={t("invoices.void")}>
           <Form method="post" className="flex flex-wrap items-end gap-3" noValidate>
             <CsrfInput />
-            <Field className="min-w-64 flex-1" name="reason" label={t("invoices.voidReason")} errors={result && "fieldErrors" in result ? result.fieldErrors : undefined} required maxLength={500} />
-            <button name="intent" value="void" className={dangerButtonClass}>{t("invoices.void")}</button>
+            <Field
+              className="min-w-64 flex-1"
+              name="reason"
+              label={t("invoices.voidReason")}
+              errors={result && "fieldErrors" in result ? result.fieldErrors : undefined}
+              required
+              maxLength={500}
+            />
+            <button name="intent" value="void" className={dangerButtonClass}>
+              {t("invoices.void")}
+            </button>
           </Form>
         </Card>
       ) : null}

@@ -48,7 +48,12 @@ export default function NewInvoice() {
       <PageHeader title={t("invoices.new")} />
       <Card>
         {customers.length === 0 ? (
-          <p>{t("invoices.noCustomers")} <Link className="text-blue-700 underline" to="/customers/new">{t("customers.new")}</Link></p>
+          <p>
+            {t("invoices.noCustomers")}{" "}
+            <Link className="text-blue-700 underline" to="/customers/new">
+              {t("customers.new")}
+            </Link>
+          </p>
         ) : (
           <InvoiceForm values={result?.values ?? values} errors={result?.errors} customers={customers} submitLabel={t("invoices.saveDraft")} />
         )}

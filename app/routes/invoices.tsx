@@ -44,7 +44,13 @@ export default function Invoices() {
     <>
       <PageHeader
         title={t("invoices.title")}
-        actions={canEdit ? <Link className={buttonClass} to="/invoices/new">{t("invoices.new")}</Link> : null}
+        actions={
+          canEdit ? (
+            <Link className={buttonClass} to="/invoices/new">
+              {t("invoices.new")}
+            </Link>
+          ) : null
+        }
       >
         <p className="text-sm text-slate-500">{t("invoices.count", { count: total })}</p>
       </PageHeader>
@@ -53,17 +59,27 @@ export default function Invoices() {
           <span className="mb-1 block text-slate-600">{t("invoices.filterStatus")}</span>
           <select name="status" defaultValue={filters.status ?? ""} className={inputClass}>
             <option value="">{t("common.all")}</option>
-            {INVOICE_STATUSES.map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
+            {INVOICE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`status.${s}`)}
+              </option>
+            ))}
           </select>
         </label>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">{t("invoices.filterCustomer")}</span>
           <select name="customerId" defaultValue={filters.customerId ?? ""} className={inputClass}>
             <option value="">{t("common.all")}</option>
-            {customers.map((c) => <option key={c.id} value={c.id}>{c.company || c.name}</option>)}
+            {customers.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.company || c.name}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="flex items-center gap-2 pb-2 text-sm"><input type="checkbox" name="overdue" value="1" defaultChecked={filters.overdue} /> {t("invoices.filterOverdue")}</label>
+        <label className="flex items-center gap-2 pb-2 text-sm">
+          <input type="checkbox" name="overdue" value="1" defaultChecked={filters.overdue} /> {t("invoices.filterOverdue")}
+        </label>
         <button className={secondaryButtonClass}>{t("invoices.filter")}</button>
       </Form>
       <Card>

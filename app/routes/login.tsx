@@ -9,7 +9,10 @@ import { readForm } from "~/lib/forms.server";
 import { getSession, safeRedirectTarget, startSession } from "~/lib/session.server";
 import type { Route } from "./+types/login";
 
-const loginSchema = z.object({ email: emailAddress, password: z.string({ error: "errors.required" }).min(1, "errors.required").max(256, "errors.passwordTooLong") });
+const loginSchema = z.object({
+  email: emailAddress,
+  password: z.string({ error: "errors.required" }).min(1, "errors.required").max(256, "errors.passwordTooLong"),
+});
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   if (await getSession(request, context)) throw redirect("/invoices");
@@ -40,20 +43,33 @@ export default function Login() {
   return (
     <AuthCard
       title={t("auth.loginTitle")}
-      footer={<>{t("auth.noAccount")} <Link className="text-blue-700 underline" to="/signup">{t("auth.signup")}</Link></>}
+      footer={
+        <>
+          {t("auth.noAccount")}{" "}
+          <Link className="text-blue-700 underline" to="/signup">
+            {t("auth.signup")}
+          </Link>
+        </>
+      }
     >
       <Form method="post" className="space-y-4" noValidate>
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         {formError === "auth.throttled" && result && "minutes" in result ? (
-          <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">{t("auth.throttled", { minutes: result.minutes ?? 15 })}</p>
+          <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">
+            {t("auth.throttled", { minutes: result.minutes ?? 15 })}
+          </p>
         ) : (
           <FormMessage error={formError} />
         )}
         <Field name="email" type="email" autoComplete="email" label={t("auth.email")} defaultValue={result?.email} errors={result?.errors} required />
         <Field name="password" type="password" autoComplete="current-password" label={t("auth.password")} errors={result?.errors} required />
         <button className={`${buttonClass} w-full`}>{t("auth.login")}</button>
-        <p className="text-center text-sm"><Link className="text-blue-700 underline" to="/forgot-password">{t("auth.forgot")}</Link></p>
+        <p className="text-center text-sm">
+          <Link className="text-blue-700 underline" to="/forgot-password">
+            {t("auth.forgot")}
+          </Link>
+        </p>
       </Form>
     </AuthCard>
   );

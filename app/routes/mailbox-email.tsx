@@ -16,15 +16,28 @@ export default function MailboxEmail() {
   return (
     <main className="mx-auto max-w-4xl space-y-4 p-6">
       <PageHeader title={email.subject}>
-        <p className="text-sm text-slate-600">{t("mailbox.to")} : {email.toAddress}</p>
+        <p className="text-sm text-slate-600">
+          {t("mailbox.to")} : {email.toAddress}
+        </p>
       </PageHeader>
-      <p><Link className="text-blue-700 underline" to="/mailbox">{t("common.back")}</Link></p>
+      <p>
+        <Link className="text-blue-700 underline" to="/mailbox">
+          {t("common.back")}
+        </Link>
+      </p>
       <Card>
         {/* The HTML part, isolated from the app; links open in the top window so they can be followed. */}
-        <iframe title={email.subject} srcDoc={email.html.replace("<head>", '<head><base target="_top">')} sandbox="allow-top-navigation-by-user-activation allow-popups" className="h-[32rem] w-full rounded border border-slate-200" />
+        <iframe
+          title={email.subject}
+          srcDoc={email.html.replace("<head>", '<head><base target="_top">')}
+          sandbox="allow-top-navigation-by-user-activation allow-popups"
+          className="h-[32rem] w-full rounded border border-slate-200"
+        />
       </Card>
       <Card>
-        <pre className="whitespace-pre-wrap text-sm" data-testid="email-text">{email.text}</pre>
+        <pre className="whitespace-pre-wrap text-sm" data-testid="email-text">
+          {email.text}
+        </pre>
       </Card>
     </main>
   );

@@ -21,17 +21,32 @@ export default function Mailbox() {
   const { emails } = useLoaderData<typeof loader>();
   return (
     <main className="mx-auto max-w-4xl p-6">
-      <PageHeader title={t("mailbox.title")}><p className="text-sm text-slate-600">{t("mailbox.intro")}</p></PageHeader>
+      <PageHeader title={t("mailbox.title")}>
+        <p className="text-sm text-slate-600">{t("mailbox.intro")}</p>
+      </PageHeader>
       <Card>
-        {emails.length === 0 ? <p>{t("mailbox.empty")}</p> : (
+        {emails.length === 0 ? (
+          <p>{t("mailbox.empty")}</p>
+        ) : (
           <table className="w-full text-left text-sm">
-            <thead className="text-slate-500"><tr><th className="py-2">{t("mailbox.date")}</th><th>{t("mailbox.to")}</th><th>{t("mailbox.subject")}</th><th /></tr></thead>
+            <thead className="text-slate-500">
+              <tr>
+                <th className="py-2">{t("mailbox.date")}</th>
+                <th>{t("mailbox.to")}</th>
+                <th>{t("mailbox.subject")}</th>
+                <th />
+              </tr>
+            </thead>
             <tbody className="divide-y divide-slate-100">
               {emails.map((email) => (
                 <tr key={email.id}>
                   <td className="py-2">{formatDateTime(email.createdAt, locale)}</td>
                   <td>{email.toAddress}</td>
-                  <td><Link className="text-blue-700 hover:underline" to={`/mailbox/${email.id}`}>{email.subject}</Link></td>
+                  <td>
+                    <Link className="text-blue-700 hover:underline" to={`/mailbox/${email.id}`}>
+                      {email.subject}
+                    </Link>
+                  </td>
                   <td className="text-xs text-slate-500">{email.status}</td>
                 </tr>
               ))}

@@ -28,12 +28,23 @@ export default function Notifications() {
     <div className="max-w-3xl">
       <PageHeader
         title={t("notifications.title")}
-        actions={unread ? <Form method="post"><CsrfInput /><button name="intent" value="readAll" className={secondaryButtonClass}>{t("notifications.markAllRead")}</button></Form> : null}
+        actions={
+          unread ? (
+            <Form method="post">
+              <CsrfInput />
+              <button name="intent" value="readAll" className={secondaryButtonClass}>
+                {t("notifications.markAllRead")}
+              </button>
+            </Form>
+          ) : null
+        }
       >
         <p className="text-sm text-slate-600">{t("notifications.unread", { count: unread })}</p>
       </PageHeader>
       <Card>
-        {items.length === 0 ? <p>{t("notifications.empty")}</p> : (
+        {items.length === 0 ? (
+          <p>{t("notifications.empty")}</p>
+        ) : (
           <ul className="divide-y divide-slate-100">
             {items.map((n) => {
               const vars = {
@@ -45,12 +56,24 @@ export default function Notifications() {
                 <li key={n.id} className={`flex items-start justify-between gap-4 py-3 ${n.readAt ? "text-slate-500" : ""}`}>
                   <div>
                     <p className={n.readAt ? "" : "font-semibold"}>
-                      {n.data.invoiceId ? <Link className="hover:underline" to={`/invoices/${n.data.invoiceId}`}>{t(`notify.${n.kind}.merchant.subject` as MessageKey, vars)}</Link> : t(`notify.${n.kind}.merchant.subject` as MessageKey, vars)}
+                      {n.data.invoiceId ? (
+                        <Link className="hover:underline" to={`/invoices/${n.data.invoiceId}`}>
+                          {t(`notify.${n.kind}.merchant.subject` as MessageKey, vars)}
+                        </Link>
+                      ) : (
+                        t(`notify.${n.kind}.merchant.subject` as MessageKey, vars)
+                      )}
                     </p>
                     <p className="text-xs">{formatDateTime(n.createdAt, locale)}</p>
                   </div>
                   {!n.readAt ? (
-                    <Form method="post"><CsrfInput /><input type="hidden" name="id" value={n.id} /><button name="intent" value="read" className="text-sm text-blue-700 hover:underline">{t("notifications.markRead")}</button></Form>
+                    <Form method="post">
+                      <CsrfInput />
+                      <input type="hidden" name="id" value={n.id} />
+                      <button name="intent" value="read" className="text-sm text-blue-700 hover:underline">
+                        {t("notifications.markRead")}
+                      </button>
+                    </Form>
                   ) : null}
                 </li>
               );

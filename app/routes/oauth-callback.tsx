@@ -14,8 +14,12 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const result = await completeConnection(
     { db: context.db, provider, encryptionKey: context.config.ENCRYPTION_KEY, log: context.log },
     {
-      sessionId: session.id, organisationId: organisation.id, userId: user.id,
-      state: query.get("state"), code: query.get("code"), error: query.get("error"),
+      sessionId: session.id,
+      organisationId: organisation.id,
+      userId: user.id,
+      state: query.get("state"),
+      code: query.get("code"),
+      error: query.get("error"),
       redirectUri: `${context.config.APP_URL}/oauth/${provider.id}/callback`,
     },
     new Date(),

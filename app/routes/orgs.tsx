@@ -31,14 +31,23 @@ export default function Organisations() {
   const { current, organisations } = useLoaderData<typeof loader>();
   return (
     <div className="max-w-2xl">
-      <PageHeader title={t("orgs.title")} actions={<Link className={secondaryButtonClass} to="/orgs/new">{t("nav.newOrganisation")}</Link>} />
+      <PageHeader
+        title={t("orgs.title")}
+        actions={
+          <Link className={secondaryButtonClass} to="/orgs/new">
+            {t("nav.newOrganisation")}
+          </Link>
+        }
+      />
       <Card>
         {organisations.length === 0 ? <p>{t("orgs.none")}</p> : null}
         <ul className="divide-y divide-slate-100">
           {organisations.map((org) => (
             <li key={org.id} className="flex items-center justify-between gap-4 py-3">
               <div>
-                <p className="font-medium">{org.name} {org.id === current ? <span className="text-xs text-slate-500">({t("orgs.current")})</span> : null}</p>
+                <p className="font-medium">
+                  {org.name} {org.id === current ? <span className="text-xs text-slate-500">({t("orgs.current")})</span> : null}
+                </p>
                 <p className="text-sm text-slate-500">{t(`role.${org.role}` as "role.owner")}</p>
               </div>
               {org.id !== current ? (

@@ -38,11 +38,28 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   return {
     locale,
     invoice: {
-      number: invoice.number!, status: invoice.status, currency: invoice.currency, issueDate: invoice.issueDate, dueDate: invoice.dueDate,
-      subtotalMinor: invoice.subtotalMinor, totalMinor: invoice.totalMinor, amountPaidMinor: invoice.amountPaidMinor, amountDueMinor: invoice.amountDueMinor,
-      allowPartialPayment: invoice.allowPartialPayment, paymentTerms: invoice.paymentTerms, notes: invoice.notes,
+      number: invoice.number!,
+      status: invoice.status,
+      currency: invoice.currency,
+      issueDate: invoice.issueDate,
+      dueDate: invoice.dueDate,
+      subtotalMinor: invoice.subtotalMinor,
+      totalMinor: invoice.totalMinor,
+      amountPaidMinor: invoice.amountPaidMinor,
+      amountDueMinor: invoice.amountDueMinor,
+      allowPartialPayment: invoice.allowPartialPayment,
+      paymentTerms: invoice.paymentTerms,
+      notes: invoice.notes,
     },
-    seller: { legalName: seller.legalName, addressLine1: seller.addressLine1, postalCode: seller.postalCode, city: seller.city, siret: seller.siret, iban: seller.iban ? displayIban(seller.iban) : "", bic: seller.bic },
+    seller: {
+      legalName: seller.legalName,
+      addressLine1: seller.addressLine1,
+      postalCode: seller.postalCode,
+      city: seller.city,
+      siret: seller.siret,
+      iban: seller.iban ? displayIban(seller.iban) : "",
+      bic: seller.bic,
+    },
     buyer: { name: buyer.name, company: buyer.company },
     lines: invoice.lines,
     vat: computeTotals(invoice.lines).vat,
@@ -98,33 +115,67 @@ function PublicInvoiceView() {
         <h1 className="text-2xl font-bold">{t("public.title", { number: invoice.number })}</h1>
         <p className="text-slate-600">{buyer.company || buyer.name}</p>
         <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
-          <dt>{t("invoices.issueDate")}</dt><dd className="text-right">{date(invoice.issueDate)}</dd>
-          <dt>{t("invoices.dueDate")}</dt><dd className="text-right">{date(invoice.dueDate)}</dd>
-          <dt>{t("invoices.total")}</dt><dd className="text-right tabular-nums">{money(invoice.totalMinor, invoice.currency)}</dd>
-          {invoice.amountPaidMinor > 0 ? <><dt>{t("invoices.amountPaid")}</dt><dd className="text-right tabular-nums">{money(invoice.amountPaidMinor, invoice.currency)}</dd></> : null}
-          <dt className="font-semibold">{t("invoices.amountDue")}</dt><dd className="text-right text-lg font-bold tabular-nums" data-testid="amount-due">{money(invoice.amountDueMinor, invoice.currency)}</dd>
+          <dt>{t("invoices.issueDate")}</dt>
+          <dd className="text-right">{date(invoice.issueDate)}</dd>
+          <dt>{t("invoices.dueDate")}</dt>
+          <dd className="text-right">{date(invoice.dueDate)}</dd>
+          <dt>{t("invoices.total")}</dt>
+          <dd className="text-right tabular-nums">{money(invoice.totalMinor, invoice.currency)}</dd>
+          {invoice.amountPaidMinor > 0 ? (
+            <>
+              <dt>{t("invoices.amountPaid")}</dt>
+              <dd className="text-right tabular-nums">{money(invoice.amountPaidMinor, invoice.currency)}</dd>
+            </>
+          ) : null}
+          <dt className="font-semibold">{t("invoices.amountDue")}</dt>
+          <dd className="text-right text-lg font-bold tabular-nums" data-testid="amount-due">
+            {money(invoice.amountDueMinor, invoice.currency)}
+          </dd>
         </dl>
         <nav className="mt-4 flex gap-4 text-sm font-medium">
-          <a className="text-blue-700 underline" href="#invoice">{t("public.tabs.invoice")}</a>
-          {unpaid ? <a className="text-blue-700 underline" href="#pay">{t("public.tabs.pay")}</a> : null}
-          <a className="text-blue-700 underline" href={`/i/${token}/pdf`} download>{t("public.downloadPdf")}</a>
+          <a className="text-blue-700 underline" href="#invoice">
+            {t("public.tabs.invoice")}
+          </a>
+          {unpaid ? (
+            <a className="text-blue-700 underline" href="#pay">
+              {t("public.tabs.pay")}
+            </a>
+          ) : null}
+          <a className="text-blue-700 underline" href={`/i/${token}/pdf`} download>
+            {t("public.downloadPdf")}
+          </a>
         </nav>
       </header>
 
       {invoice.status === "paid" ? <FormMessage success={t("public.paid")} /> : null}
       {invoice.status === "void" ? <FormMessage error="public.void" /> : null}
-      {processing ? <p className="rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900" role="status" data-testid="processing">{t("public.processing")}</p> : null}
+      {processing ? (
+        <p className="rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900" role="status" data-testid="processing">
+          {t("public.processing")}
+        </p>
+      ) : null}
 
       {unpaid ? (
         <section id="pay" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
           <h2 className="text-lg font-semibold">{t("public.payTitle")}</h2>
           {result?.error ? <FormMessage error={result.error} /> : null}
-          {options.length === 0 ? <p className="text-sm text-slate-600">{t("public.noOnlinePayment")}</p> : (
+          {options.length === 0 ? (
+            <p className="text-sm text-slate-600">{t("public.noOnlinePayment")}</p>
+          ) : (
             <Form method="post" className="space-y-4" noValidate>
               <CsrfInput />
               <div>
-                <label htmlFor="amount" className="mb-1 block text-sm font-medium">{t("public.amount")} ({invoice.currency})</label>
-                <input id="amount" name="amount" inputMode="decimal" defaultValue={result?.amount ?? defaultAmount} readOnly={!invoice.allowPartialPayment} className={`${inputClass} max-w-48`} />
+                <label htmlFor="amount" className="mb-1 block text-sm font-medium">
+                  {t("public.amount")} ({invoice.currency})
+                </label>
+                <input
+                  id="amount"
+                  name="amount"
+                  inputMode="decimal"
+                  defaultValue={result?.amount ?? defaultAmount}
+                  readOnly={!invoice.allowPartialPayment}
+                  className={`${inputClass} max-w-48`}
+                />
                 {invoice.allowPartialPayment ? <p className="mt-1 text-xs text-slate-500">{t("public.amountHint")}</p> : null}
               </div>
               <div className="flex flex-col gap-3">
@@ -133,7 +184,9 @@ function PublicInvoiceView() {
                     <button name="provider" value={option.provider} disabled={!option.available} className={`${buttonClass} w-full sm:w-auto`}>
                       {t(`public.payWith.${option.method}`)}
                     </button>
-                    <p className="mt-1 text-xs text-slate-500">{option.reason ? t(option.reason) : t(option.method === "card" ? "public.cardHint" : "public.directDebitHint")}</p>
+                    <p className="mt-1 text-xs text-slate-500">
+                      {option.reason ? t(option.reason) : t(option.method === "card" ? "public.cardHint" : "public.directDebitHint")}
+                    </p>
                   </div>
                 ))}
               </div>
@@ -143,7 +196,15 @@ function PublicInvoiceView() {
             <div className="border-t border-slate-100 pt-4 text-sm">
               <h3 className="font-semibold">{t("public.transferTitle")}</h3>
               <p>{seller.legalName}</p>
-              <p>IBAN : <span className="font-mono">{seller.iban}</span>{seller.bic ? <> — BIC : <span className="font-mono">{seller.bic}</span></> : null}</p>
+              <p>
+                IBAN : <span className="font-mono">{seller.iban}</span>
+                {seller.bic ? (
+                  <>
+                    {" "}
+                    — BIC : <span className="font-mono">{seller.bic}</span>
+                  </>
+                ) : null}
+              </p>
               <p>{t("public.transferReference", { number: invoice.number })}</p>
             </div>
           ) : null}
@@ -159,10 +220,20 @@ function PublicInvoiceView() {
       {payments.length ? (
         <section className="rounded-lg border border-slate-200 bg-white p-5 text-sm shadow-sm">
           <h2 className="mb-2 font-semibold">{t("public.payments")}</h2>
-          <ul>{payments.map((p) => <li key={p.id}>{date(p.createdAt)} — {money(p.amountMinor, invoice.currency)}</li>)}</ul>
+          <ul>
+            {payments.map((p) => (
+              <li key={p.id}>
+                {date(p.createdAt)} — {money(p.amountMinor, invoice.currency)}
+              </li>
+            ))}
+          </ul>
         </section>
       ) : null}
-      <p className="text-center text-xs text-slate-500">{[seller.legalName, seller.addressLine1, `${seller.postalCode} ${seller.city}`.trim(), seller.siret ? `SIRET ${seller.siret}` : ""].filter(Boolean).join(" · ")}</p>
+      <p className="text-center text-xs text-slate-500">
+        {[seller.legalName, seller.addressLine1, `${seller.postalCode} ${seller.city}`.trim(), seller.siret ? `SIRET ${seller.siret}` : ""]
+          .filter(Boolean)
+          .join(" · ")}
+      </p>
     </main>
   );
 }

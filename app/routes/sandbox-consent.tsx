@@ -45,7 +45,10 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   back.searchParams.set("state", query.get("state")!);
   if (intent === "approve") {
     const accountId = (values.accountId ?? "").trim().slice(0, 40) || sandboxId("OR", 12);
-    back.searchParams.set("code", encodeSandboxCode({ provider, accountId, name: (values.name ?? "").trim().slice(0, 80), email: (values.email ?? "").trim().slice(0, 120) }));
+    back.searchParams.set(
+      "code",
+      encodeSandboxCode({ provider, accountId, name: (values.name ?? "").trim().slice(0, 80), email: (values.email ?? "").trim().slice(0, 120) }),
+    );
   } else {
     back.searchParams.set("error", "access_denied");
     back.searchParams.set("error_description", "The user denied your request");
@@ -71,8 +74,12 @@ export default function SandboxConsent() {
           <Field name="accountId" label={t("sandbox.accountId")} defaultValue={suggested.accountId} />
           <Field name="email" type="email" label={t("sandbox.email")} defaultValue={suggested.email} />
           <div className="flex gap-3">
-            <button name="intent" value="approve" className={buttonClass}>{t("sandbox.approve")}</button>
-            <button name="intent" value="deny" className={secondaryButtonClass}>{t("sandbox.deny")}</button>
+            <button name="intent" value="approve" className={buttonClass}>
+              {t("sandbox.approve")}
+            </button>
+            <button name="intent" value="deny" className={secondaryButtonClass}>
+              {t("sandbox.deny")}
+            </button>
           </div>
         </Form>
       )}

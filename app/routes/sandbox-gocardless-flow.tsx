@@ -42,7 +42,11 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   const organisation = billingRequest.organisation;
   await sendGoCardlessEvents([
     { resource_type: "mandates", action: "created", links: { mandate: done!.mandateId, organisation } },
-    { resource_type: "billing_requests", action: "fulfilled", links: { billing_request: billingRequest.id, mandate_request_mandate: done!.mandateId, organisation } },
+    {
+      resource_type: "billing_requests",
+      action: "fulfilled",
+      links: { billing_request: billingRequest.id, mandate_request_mandate: done!.mandateId, organisation },
+    },
   ]);
   return redirect(flow.redirect_uri);
 }
@@ -53,19 +57,29 @@ export default function SandboxFlow() {
   const result = useActionData<typeof action>();
   return (
     <AuthCard title={t("sandbox.flowTitle")}>
-      {!open ? <FormMessage error="sandbox.flowClosed" /> : (
+      {!open ? (
+        <FormMessage error="sandbox.flowClosed" />
+      ) : (
         <Form method="post" className="space-y-4" noValidate>
           <CsrfInput />
           <p className="text-sm text-amber-700">{t("providers.sandboxNotice")}</p>
           <p className="text-sm">{t("sandbox.flowIntro", { merchant })}</p>
-          <p className="text-sm">{t("sandbox.creditor", { merchant })}<br />{t("sandbox.scheme", { scheme })}</p>
+          <p className="text-sm">
+            {t("sandbox.creditor", { merchant })}
+            <br />
+            {t("sandbox.scheme", { scheme })}
+          </p>
           <Field name="holder" label={t("sandbox.holder")} defaultValue={result?.values.holder ?? holder} errors={result?.errors} />
           <Field name="iban" label={t("sandbox.iban")} defaultValue={result?.values.iban ?? "FR76 3000 6000 0112 3456 7890 189"} errors={result?.errors} />
           <Checkbox name="consent" label={t("sandbox.consentLabel")} />
           {result?.errors.consent ? <FormMessage error={result.errors.consent} /> : null}
           <div className="flex flex-wrap gap-3">
-            <button name="intent" value="confirm" className={buttonClass}>{t("sandbox.confirmMandate")}</button>
-            <button name="intent" value="exit" className={secondaryButtonClass}>{t("sandbox.cancel")}</button>
+            <button name="intent" value="confirm" className={buttonClass}>
+              {t("sandbox.confirmMandate")}
+            </button>
+            <button name="intent" value="exit" className={secondaryButtonClass}>
+              {t("sandbox.cancel")}
+            </button>
           </div>
         </Form>
       )}

@@ -49,18 +49,26 @@ export default function SandboxCheckout() {
   const result = useActionData<typeof action>();
   return (
     <AuthCard title={t("sandbox.checkoutTitle")}>
-      {!open || result?.closed ? <FormMessage error="sandbox.sessionClosed" /> : (
+      {!open || result?.closed ? (
+        <FormMessage error="sandbox.sessionClosed" />
+      ) : (
         <Form method="post" className="space-y-4">
           <CsrfInput />
           <p className="text-sm text-amber-700">{t("providers.sandboxNotice")}</p>
           <p>{t("sandbox.payTo", { merchant })}</p>
           <p className="text-sm text-slate-600">{description}</p>
-          <p className="text-2xl font-bold" data-testid="checkout-amount">{amount}</p>
+          <p className="text-2xl font-bold" data-testid="checkout-amount">
+            {amount}
+          </p>
           {result?.declined ? <FormMessage error="sandbox.declined" /> : null}
           <Field name="card" label={t("sandbox.cardNumber")} defaultValue="4242 4242 4242 4242" inputMode="numeric" autoComplete="cc-number" />
           <div className="flex flex-wrap gap-3">
-            <button name="intent" value="pay" className={buttonClass}>{t("sandbox.pay", { amount })}</button>
-            <button name="intent" value="cancel" className={secondaryButtonClass}>{t("sandbox.cancel")}</button>
+            <button name="intent" value="pay" className={buttonClass}>
+              {t("sandbox.pay", { amount })}
+            </button>
+            <button name="intent" value="cancel" className={secondaryButtonClass}>
+              {t("sandbox.cancel")}
+            </button>
           </div>
         </Form>
       )}

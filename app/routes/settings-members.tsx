@@ -46,7 +46,15 @@ export async function action({ request, context }: Route.ActionArgs) {
     subject: t("email.invite.subject", { inviter: user.name, org: organisation.legalName }),
     idempotencyKey: `invitation/${organisation.id}/${parsed.data.email}/${Date.now()}`,
     element: (
-      <InvitationEmail t={t} locale={locale} inviter={user.name} organisation={organisation.legalName} role={t(`role.${parsed.data.role}`)} url={url} existingAccount={result.kind === "added"} />
+      <InvitationEmail
+        t={t}
+        locale={locale}
+        inviter={user.name}
+        organisation={organisation.legalName}
+        role={t(`role.${parsed.data.role}`)}
+        url={url}
+        existingAccount={result.kind === "added"}
+      />
     ),
   });
   context.log.info({ organisationId: organisation.id, role: parsed.data.role, kind: result.kind }, "member invited");
@@ -63,11 +71,21 @@ export default function Members() {
       <Card>
         <table className="w-full text-left text-sm">
           <thead className="text-slate-500">
-            <tr><th className="py-2">{t("customers.name")}</th><th>{t("auth.email")}</th><th>{t("members.role")}</th><th>{t("members.since")}</th></tr>
+            <tr>
+              <th className="py-2">{t("customers.name")}</th>
+              <th>{t("auth.email")}</th>
+              <th>{t("members.role")}</th>
+              <th>{t("members.since")}</th>
+            </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {members.map((m) => (
-              <tr key={m.id}><td className="py-2">{m.name}</td><td>{m.email}</td><td>{t(`role.${m.role}` as "role.owner")}</td><td>{date(m.since)}</td></tr>
+              <tr key={m.id}>
+                <td className="py-2">{m.name}</td>
+                <td>{m.email}</td>
+                <td>{t(`role.${m.role}` as "role.owner")}</td>
+                <td>{date(m.since)}</td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -75,7 +93,11 @@ export default function Members() {
       {invitations.length ? (
         <Card title={t("members.pending")}>
           <ul className="text-sm">
-            {invitations.map((i) => <li key={i.id}>{i.email} — {t(`role.${i.role}` as "role.owner")}</li>)}
+            {invitations.map((i) => (
+              <li key={i.id}>
+                {i.email} — {t(`role.${i.role}` as "role.owner")}
+              </li>
+            ))}
           </ul>
         </Card>
       ) : null}
@@ -83,10 +105,18 @@ export default function Members() {
         <Card title={t("members.invite")}>
           <Form method="post" className="grid gap-4 sm:grid-cols-3 sm:items-end" noValidate>
             <CsrfInput />
-            {result?.invited ? <div className="sm:col-span-3"><FormMessage success={t("members.invited", { email: result.invited })} /></div> : null}
+            {result?.invited ? (
+              <div className="sm:col-span-3">
+                <FormMessage success={t("members.invited", { email: result.invited })} />
+              </div>
+            ) : null}
             <Field className="sm:col-span-2" name="email" type="email" label={t("auth.email")} errors={result?.errors} required />
             <SelectField name="role" label={t("members.role")} defaultValue="member" errors={result?.errors}>
-              {grantable.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
+              {grantable.map((r) => (
+                <option key={r} value={r}>
+                  {t(`role.${r}`)}
+                </option>
+              ))}
             </SelectField>
             <button className={`${buttonClass} sm:col-span-3 sm:w-fit`}>{t("members.inviteSend")}</button>
           </Form>

@@ -41,8 +41,22 @@ export default function OrganisationSettings() {
         <Card title={t("org.identity")}>
           <div className="grid gap-4 sm:grid-cols-2">
             <Field className="sm:col-span-2" name="legalName" label={t("org.legalName")} defaultValue={v("legalName")} errors={errors} required />
-            <Field className="sm:col-span-2" name="addressLine1" label={t("org.addressLine1")} defaultValue={v("addressLine1")} errors={errors} autoComplete="address-line1" />
-            <Field className="sm:col-span-2" name="addressLine2" label={t("org.addressLine2")} defaultValue={v("addressLine2")} errors={errors} autoComplete="address-line2" />
+            <Field
+              className="sm:col-span-2"
+              name="addressLine1"
+              label={t("org.addressLine1")}
+              defaultValue={v("addressLine1")}
+              errors={errors}
+              autoComplete="address-line1"
+            />
+            <Field
+              className="sm:col-span-2"
+              name="addressLine2"
+              label={t("org.addressLine2")}
+              defaultValue={v("addressLine2")}
+              errors={errors}
+              autoComplete="address-line2"
+            />
             <Field name="postalCode" label={t("org.postalCode")} defaultValue={v("postalCode")} errors={errors} autoComplete="postal-code" />
             <Field name="city" label={t("org.city")} defaultValue={v("city")} errors={errors} autoComplete="address-level2" />
             <Field name="country" label={t("org.country")} defaultValue={v("country")} errors={errors} maxLength={2} />
@@ -54,14 +68,32 @@ export default function OrganisationSettings() {
         <Card title={t("org.invoicing")}>
           <div className="grid gap-4 sm:grid-cols-2">
             <SelectField name="defaultCurrency" label={t("org.defaultCurrency")} defaultValue={v("defaultCurrency")} errors={errors}>
-              {CURRENCIES.map((code) => <option key={code} value={code}>{code}</option>)}
+              {CURRENCIES.map((code) => (
+                <option key={code} value={code}>
+                  {code}
+                </option>
+              ))}
             </SelectField>
             <SelectField name="locale" label={t("org.locale")} defaultValue={v("locale")} errors={errors}>
               <option value="fr">{t("lang.fr")}</option>
               <option value="en">{t("lang.en")}</option>
             </SelectField>
-            <Field name="paymentTermsDays" type="number" min={0} max={365} label={t("org.paymentTermsDays")} defaultValue={v("paymentTermsDays")} errors={errors} />
-            <Field name="invoiceNumberFormat" label={t("org.numberFormat")} hint={t("org.numberFormatHint")} defaultValue={v("invoiceNumberFormat")} errors={errors} />
+            <Field
+              name="paymentTermsDays"
+              type="number"
+              min={0}
+              max={365}
+              label={t("org.paymentTermsDays")}
+              defaultValue={v("paymentTermsDays")}
+              errors={errors}
+            />
+            <Field
+              name="invoiceNumberFormat"
+              label={t("org.numberFormat")}
+              hint={t("org.numberFormatHint")}
+              defaultValue={v("invoiceNumberFormat")}
+              errors={errors}
+            />
           </div>
         </Card>
         <Card title={t("org.bank")}>

@@ -23,8 +23,14 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     onlinePaymentDefault: organisation.onlinePaymentDefault,
     sandbox: { gocardless: context.providers.gocardless.sandbox, stripe: context.providers.stripe.sandbox },
     connections: connections.map((c) => ({
-      id: c.id, provider: c.provider, accountId: c.accountId, accountName: c.accountName, environment: c.environment,
-      connectedAt: c.connectedAt, connectedBy: users.find((u) => u.id === c.connectedById)?.name ?? "—", revoked: Boolean(c.revokedAt),
+      id: c.id,
+      provider: c.provider,
+      accountId: c.accountId,
+      accountName: c.accountName,
+      environment: c.environment,
+      connectedAt: c.connectedAt,
+      connectedBy: users.find((u) => u.id === c.connectedById)?.name ?? "—",
+      revoked: Boolean(c.revokedAt),
     })),
   };
 }
@@ -36,7 +42,11 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (intent === "connect") {
     if (!isProviderId(values.provider)) httpError(400, "errors.invalid");
     const provider = context.providers.get(values.provider);
-    const state = await startConnection(context.db, { provider: provider.id, sessionId: session.id, organisationId: organisation.id, userId: user.id }, new Date());
+    const state = await startConnection(
+      context.db,
+      { provider: provider.id, sessionId: session.id, organisationId: organisation.id, userId: user.id },
+      new Date(),
+    );
     return redirect(
       provider.authorizeUrl({
         state,
@@ -54,7 +64,9 @@ export async function action({ request, context }: Route.ActionArgs) {
     return redirect(`/settings/payments?disconnected=${removed.provider}`);
   }
   if (intent === "paymentsContact") {
-    const member = values.paymentsContactId ? await context.db.membership.findFirst({ where: { organisationId: organisation.id, userId: values.paymentsContactId } }) : null;
+    const member = values.paymentsContactId
+      ? await context.db.membership.findFirst({ where: { organisationId: organisation.id, userId: values.paymentsContactId } })
+      : null;
     if (values.paymentsContactId && !member) notFound();
     await context.db.organisation.update({ where: { id: organisation.id }, data: { paymentsContactId: member?.userId ?? null } });
     return redirect("/settings/payments?saved=1");
@@ -76,7 +88,9 @@ export default function PaymentSettings() {
   const providerName = (id: string | null) => (id === "gocardless" || id === "stripe" ? t(`providers.${id}`) : "");
   return (
     <div className="max-w-3xl space-y-6">
-      <PageHeader title={t("providers.title")}><p className="text-sm text-slate-600">{t("providers.intro")}</p></PageHeader>
+      <PageHeader title={t("providers.title")}>
+        <p className="text-sm text-slate-600">{t("providers.intro")}</p>
+      </PageHeader>
       {error && isMessageKey(error) && error.startsWith("providers.errors.") ? <FormMessage error={error as MessageKey} /> : null}
       {connected ? <FormMessage success={t("providers.connected", { provider: providerName(connected), name: params.get("name") ?? "" })} /> : null}
       {disconnected ? <FormMessage success={t("providers.disconnected", { provider: providerName(disconnected) })} /> : null}
@@ -91,14 +105,20 @@ export default function PaymentSettings() {
             {connection ? (
               <div className="space-y-2 text-sm" data-testid={`connection-${provider}`}>
                 <p className="font-medium">{t("providers.connectedAs", { name: connection.accountName || connection.accountId })}</p>
-                <p>{t("providers.accountId")} : <code>{connection.accountId}</code></p>
-                <p>{t("providers.environment")} : {t(`providers.env.${connection.environment === "live" ? "live" : "sandbox"}`)}</p>
+                <p>
+                  {t("providers.accountId")} : <code>{connection.accountId}</code>
+                </p>
+                <p>
+                  {t("providers.environment")} : {t(`providers.env.${connection.environment === "live" ? "live" : "sandbox"}`)}
+                </p>
                 <p className="text-slate-600">{t("providers.connectedBy", { name: connection.connectedBy, date: date(connection.connectedAt) })}</p>
                 {canManage ? (
                   <Form method="post">
                     <CsrfInput />
                     <input type="hidden" name="connectionId" value={connection.id} />
-                    <button name="intent" value="disconnect" className={dangerButtonClass}>{t("providers.disconnect")}</button>
+                    <button name="intent" value="disconnect" className={dangerButtonClass}>
+                      {t("providers.disconnect")}
+                    </button>
                   </Form>
                 ) : null}
               </div>
@@ -110,8 +130,12 @@ export default function PaymentSettings() {
                     <CsrfInput />
                     <input type="hidden" name="intent" value="connect" />
                     <input type="hidden" name="provider" value={provider} />
-                    <button name="mode" value="login" className={buttonClass}>{t("providers.connectExisting")}</button>
-                    <button name="mode" value="signup" className={secondaryButtonClass}>{t("providers.createAccount")}</button>
+                    <button name="mode" value="login" className={buttonClass}>
+                      {t("providers.connectExisting")}
+                    </button>
+                    <button name="mode" value="signup" className={secondaryButtonClass}>
+                      {t("providers.createAccount")}
+                    </button>
                   </Form>
                 ) : null}
               </div>
@@ -123,7 +147,11 @@ export default function PaymentSettings() {
         <Form method="post" className="flex flex-wrap items-center gap-4">
           <CsrfInput />
           <Checkbox name="onlinePaymentDefault" label={t("providers.onlineDefault")} defaultChecked={onlinePaymentDefault} />
-          {canManage ? <button name="intent" value="onlineDefault" className={secondaryButtonClass}>{t("common.save")}</button> : null}
+          {canManage ? (
+            <button name="intent" value="onlineDefault" className={secondaryButtonClass}>
+              {t("common.save")}
+            </button>
+          ) : null}
         </Form>
       </Card>
       <Card title={t("notifications.paymentsContact")}>
@@ -133,10 +161,18 @@ export default function PaymentSettings() {
             <span className="mb-1 block text-slate-600">{t("notifications.paymentsContactHint")}</span>
             <select name="paymentsContactId" defaultValue={paymentsContactId} className={inputClass} disabled={!canManage}>
               <option value="">{t("notifications.defaultOwner")}</option>
-              {members.map((m) => <option key={m.id} value={m.id}>{m.name} ({m.email})</option>)}
+              {members.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name} ({m.email})
+                </option>
+              ))}
             </select>
           </label>
-          {canManage ? <button name="intent" value="paymentsContact" className={secondaryButtonClass}>{t("common.save")}</button> : null}
+          {canManage ? (
+            <button name="intent" value="paymentsContact" className={secondaryButtonClass}>
+              {t("common.save")}
+            </button>
+          ) : null}
         </Form>
       </Card>
     </div>

@@ -29,23 +29,52 @@ export default function WebhookLog() {
   const result = useActionData<typeof action>();
   return (
     <div className="max-w-5xl">
-      <PageHeader title={t("webhooks.title")}><p className="text-sm text-slate-600">{t("webhooks.intro")}</p></PageHeader>
-      {result?.done ? <div className="mb-4"><FormMessage success={t("webhooks.reprocessed")} /></div> : null}
+      <PageHeader title={t("webhooks.title")}>
+        <p className="text-sm text-slate-600">{t("webhooks.intro")}</p>
+      </PageHeader>
+      {result?.done ? (
+        <div className="mb-4">
+          <FormMessage success={t("webhooks.reprocessed")} />
+        </div>
+      ) : null}
       <Card>
-        {events.length === 0 ? <p>{t("webhooks.empty")}</p> : (
+        {events.length === 0 ? (
+          <p>{t("webhooks.empty")}</p>
+        ) : (
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">
-              <thead className="text-slate-500"><tr><th className="py-2">{t("webhooks.received")}</th><th>{t("webhooks.event")}</th><th>{t("invoices.status")}</th><th>{t("webhooks.error")}</th><th /></tr></thead>
+              <thead className="text-slate-500">
+                <tr>
+                  <th className="py-2">{t("webhooks.received")}</th>
+                  <th>{t("webhooks.event")}</th>
+                  <th>{t("invoices.status")}</th>
+                  <th>{t("webhooks.error")}</th>
+                  <th />
+                </tr>
+              </thead>
               <tbody className="divide-y divide-slate-100">
                 {events.map((e) => (
                   <tr key={e.id}>
                     <td className="py-2 whitespace-nowrap">{formatDateTime(e.receivedAt, locale)}</td>
-                    <td><span className="text-slate-500">{e.provider}</span> {e.type}<br /><code className="text-xs text-slate-500">{e.eventId}</code></td>
-                    <td>{t(`webhooks.status.${e.status}` as MessageKey)}{e.attempts > 1 ? ` (${e.attempts})` : ""}</td>
+                    <td>
+                      <span className="text-slate-500">{e.provider}</span> {e.type}
+                      <br />
+                      <code className="text-xs text-slate-500">{e.eventId}</code>
+                    </td>
+                    <td>
+                      {t(`webhooks.status.${e.status}` as MessageKey)}
+                      {e.attempts > 1 ? ` (${e.attempts})` : ""}
+                    </td>
                     <td className="max-w-xs break-words text-xs text-slate-600">{e.lastError}</td>
                     <td>
                       {e.status !== "pending" && e.status !== "processing" ? (
-                        <Form method="post"><CsrfInput /><input type="hidden" name="eventId" value={e.id} /><button name="intent" value="reprocess" className="text-blue-700 hover:underline">{t("webhooks.reprocess")}</button></Form>
+                        <Form method="post">
+                          <CsrfInput />
+                          <input type="hidden" name="eventId" value={e.id} />
+                          <button name="intent" value="reprocess" className="text-blue-700 hover:underline">
+                            {t("webhooks.reprocess")}
+                          </button>
+                        </Form>
                       ) : null}
                     </td>
                   </tr>

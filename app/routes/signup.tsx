@@ -41,15 +41,38 @@ export default function SignUp() {
   return (
     <AuthCard
       title={t("auth.signupTitle")}
-      footer={<>{t("auth.haveAccount")} <Link className="text-blue-700 underline" to="/login">{t("auth.login")}</Link></>}
+      footer={
+        <>
+          {t("auth.haveAccount")}{" "}
+          <Link className="text-blue-700 underline" to="/login">
+            {t("auth.login")}
+          </Link>
+        </>
+      }
     >
       <Form method="post" className="space-y-4" noValidate>
         <CsrfInput />
         {result?.errors && Object.keys(result.errors).length ? <FormMessage error="common.fixErrors" /> : null}
         <Field name="name" autoComplete="name" label={t("auth.name")} defaultValue={values.name} errors={result?.errors} required />
         <Field name="email" type="email" autoComplete="email" label={t("auth.email")} defaultValue={values.email} errors={result?.errors} required />
-        <Field name="password" type="password" autoComplete="new-password" label={t("auth.password")} hint={t("auth.passwordHint")} errors={result?.errors} required minLength={10} />
-        <Field name="organisationName" autoComplete="organization" label={t("auth.organisationName")} defaultValue={values.organisationName} errors={result?.errors} required />
+        <Field
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          label={t("auth.password")}
+          hint={t("auth.passwordHint")}
+          errors={result?.errors}
+          required
+          minLength={10}
+        />
+        <Field
+          name="organisationName"
+          autoComplete="organization"
+          label={t("auth.organisationName")}
+          defaultValue={values.organisationName}
+          errors={result?.errors}
+          required
+        />
         <button className={`${buttonClass} w-full`}>{t("auth.signup")}</button>
       </Form>
     </AuthCard>

@@ -1,6 +1,17 @@
 import { Environments, gocardless, parse as parseGoCardlessWebhook, type GoCardlessClient } from "gocardless-nodejs";
 import type { ProviderSettings } from "../settings";
-import { ProviderError, isProviderError, withTimeout, type AuthorizeOptions, type Checkout, type CheckoutRequest, type ConnectedAccount, type NormalisedEvent, type PaymentProvider, type WebhookParseResult } from "../types";
+import {
+  ProviderError,
+  isProviderError,
+  withTimeout,
+  type AuthorizeOptions,
+  type Checkout,
+  type CheckoutRequest,
+  type ConnectedAccount,
+  type NormalisedEvent,
+  type PaymentProvider,
+  type WebhookParseResult,
+} from "../types";
 
 /** Direct debit schemes by currency (SEPA Core for euros, Bacs for pounds, …). */
 export const GOCARDLESS_SCHEMES: Record<string, string> = { EUR: "sepa_core", GBP: "bacs", SEK: "autogiro", DKK: "betalingsservice", CAD: "pad", USD: "ach" };
@@ -17,7 +28,10 @@ export class GoCardlessProvider implements PaymentProvider {
   readonly methods = ["direct_debit"] as const;
   readonly sandbox: boolean;
 
-  constructor(private readonly settings: ProviderSettings["gocardless"], private readonly appUrl: string) {
+  constructor(
+    private readonly settings: ProviderSettings["gocardless"],
+    private readonly appUrl: string,
+  ) {
     this.sandbox = settings.sandbox;
   }
 
@@ -38,24 +52,26 @@ export class GoCardlessProvider implements PaymentProvider {
     const client = this.client(request.accessToken);
     try {
       const billingRequest = await this.createOrFetch(
-        () => client.billingRequests.create(
-          { mandate_request: { currency: request.currency, scheme: GOCARDLESS_SCHEMES[request.currency] }, metadata: request.metadata } as never,
-          `${request.idempotencyKey}-brq`,
-        ),
+        () =>
+          client.billingRequests.create(
+            { mandate_request: { currency: request.currency, scheme: GOCARDLESS_SCHEMES[request.currency] }, metadata: request.metadata } as never,
+            `${request.idempotencyKey}-brq`,
+          ),
         (id) => client.billingRequests.find(id),
       );
       const [givenName, ...family] = request.customer.name.split(" ");
       const flow = await this.createOrFetch(
-        () => client.billingRequestFlows.create(
-          {
-            redirect_uri: request.returnUrl,
-            exit_uri: request.cancelUrl,
-            links: { billing_request: billingRequest.id },
-            language: request.customer.locale,
-            prefilled_customer: { email: request.customer.email || undefined, given_name: givenName, family_name: family.join(" ") || undefined },
-          } as never,
-          `${request.idempotencyKey}-brf`,
-        ),
+        () =>
+          client.billingRequestFlows.create(
+            {
+              redirect_uri: request.returnUrl,
+              exit_uri: request.cancelUrl,
+              links: { billing_request: billingRequest.id },
+              language: request.customer.locale,
+              prefilled_customer: { email: request.customer.email || undefined, given_name: givenName, family_name: family.join(" ") || undefined },
+            } as never,
+            `${request.idempotencyKey}-brf`,
+          ),
         null,
       );
       if (!flow.authorisation_url) throw new ProviderError("gocardless", "rejected", "flow without an authorisation URL");
@@ -82,8 +98,12 @@ export class GoCardlessProvider implements PaymentProvider {
     return {
       ok: true,
       events: events.map((e) => ({
-        id: e.id, type: `${e.resource_type}.${e.action}`, accountId: e.links?.organisation ?? "", livemode: null,
-        createdAt: e.created_at ?? new Date().toISOString(), event: normaliseGoCardlessEvent(e),
+        id: e.id,
+        type: `${e.resource_type}.${e.action}`,
+        accountId: e.links?.organisation ?? "",
+        livemode: null,
+        createdAt: e.created_at ?? new Date().toISOString(),
+        event: normaliseGoCardlessEvent(e),
       })),
     };
   }
@@ -91,18 +111,38 @@ export class GoCardlessProvider implements PaymentProvider {
   /** A payment's amount and metadata, for events that arrive before we recorded it. */
   async fetchPayment(accessToken: string, paymentId: string) {
     const payment = await withTimeout("gocardless", TIMEOUT_MS, this.client(accessToken).payments.find(paymentId));
-    return { amountMinor: Number(payment.amount), currency: payment.currency as string, metadata: (payment.metadata ?? {}) as Record<string, string>, mandateId: payment.links?.mandate ?? "" };
+    return {
+      amountMinor: Number(payment.amount),
+      currency: payment.currency as string,
+      metadata: (payment.metadata ?? {}) as Record<string, string>,
+      mandateId: payment.links?.mandate ?? "",
+    };
   }
 
   /** Charges an active mandate; the idempotency key makes a retried call return the same payment. */
-  async collectOnMandate(input: { accessToken: string; mandateId: string; amountMinor: number; currency: string; description: string; metadata: Record<string, string>; idempotencyKey: string }) {
+  async collectOnMandate(input: {
+    accessToken: string;
+    mandateId: string;
+    amountMinor: number;
+    currency: string;
+    description: string;
+    metadata: Record<string, string>;
+    idempotencyKey: string;
+  }) {
     const client = this.client(input.accessToken);
     try {
       return await this.createOrFetch(
-        () => client.payments.create(
-          { amount: input.amountMinor, currency: input.currency, links: { mandate: input.mandateId }, description: input.description, metadata: input.metadata } as never,
-          input.idempotencyKey,
-        ),
+        () =>
+          client.payments.create(
+            {
+              amount: input.amountMinor,
+              currency: input.currency,
+              links: { mandate: input.mandateId },
+              description: input.description,
+              metadata: input.metadata,
+            } as never,
+            input.idempotencyKey,
+          ),
         (id) => client.payments.find(id),
       );
     } catch (error) {
@@ -157,7 +197,11 @@ export class GoCardlessProvider implements PaymentProvider {
     const token = (await response.json().catch(() => null)) as { access_token?: string; organisation_id?: string; error?: string } | null;
     if (!response.ok || !token?.access_token || !token.organisation_id) {
       if (response.status >= 500) throw new ProviderError("gocardless", "unavailable", `token exchange answered ${response.status}`);
-      throw new ProviderError("gocardless", token?.error === "invalid_grant" ? "invalid_grant" : "rejected", `token exchange refused: ${token?.error ?? response.status}`);
+      throw new ProviderError(
+        "gocardless",
+        token?.error === "invalid_grant" ? "invalid_grant" : "rejected",
+        `token exchange refused: ${token?.error ?? response.status}`,
+      );
     }
     let accountName = "";
     try {
@@ -216,12 +260,22 @@ interface GoCardlessEvent {
 export function normaliseGoCardlessEvent(event: GoCardlessEvent): NormalisedEvent {
   const links = event.links ?? {};
   if (event.resource_type === "payments" && links.payment) {
-    const status = ({
-      created: "processing", customer_approval_granted: "processing", submitted: "processing", resubmission_requested: "processing",
-      confirmed: "confirmed", paid_out: "confirmed",
-      failed: "failed", cancelled: "failed", late_failure_settled: "failed", customer_approval_denied: "failed",
-      charged_back: "charged_back", chargeback_settled: "charged_back",
-    } as const)[event.action as "created"];
+    const status = (
+      {
+        created: "processing",
+        customer_approval_granted: "processing",
+        submitted: "processing",
+        resubmission_requested: "processing",
+        confirmed: "confirmed",
+        paid_out: "confirmed",
+        failed: "failed",
+        cancelled: "failed",
+        late_failure_settled: "failed",
+        customer_approval_denied: "failed",
+        charged_back: "charged_back",
+        chargeback_settled: "charged_back",
+      } as const
+    )[event.action as "created"];
     if (!status) return { kind: "ignored" };
     return { kind: "payment", providerPaymentId: links.payment, status, reason: event.details?.cause };
   }

@@ -23,10 +23,26 @@ export interface SandboxFlow {
   expires_at: string;
   prefilled_customer: Record<string, string>;
 }
-export interface SandboxMandate { id: string; organisation: string; status: string; scheme: string; reference: string; created_at: string; next_possible_charge_date: string }
+export interface SandboxMandate {
+  id: string;
+  organisation: string;
+  status: string;
+  scheme: string;
+  reference: string;
+  created_at: string;
+  next_possible_charge_date: string;
+}
 export interface SandboxPayment {
-  id: string; organisation: string; amount: number; currency: string; status: string; charge_date: string; description: string;
-  metadata: Record<string, string>; links: { mandate: string; creditor: string }; created_at: string;
+  id: string;
+  organisation: string;
+  amount: number;
+  currency: string;
+  status: string;
+  charge_date: string;
+  description: string;
+  metadata: Record<string, string>;
+  links: { mandate: string; creditor: string };
+  created_at: string;
 }
 
 function table<T>(name: string): Map<string, T> {
@@ -44,7 +60,11 @@ function conflict(key: string | null) {
   const previous = key ? gcIdempotency().get(key) : undefined;
   if (!previous) return null;
   return gcError(409, "invalid_state", "A resource has already been created with this idempotency key", [
-    { reason: "idempotent_creation_conflict", message: "A resource has already been created with this idempotency key", links: { conflicting_resource_id: previous.id } } as never,
+    {
+      reason: "idempotent_creation_conflict",
+      message: "A resource has already been created with this idempotency key",
+      links: { conflicting_resource_id: previous.id },
+    } as never,
   ]);
 }
 
@@ -62,8 +82,13 @@ export const gocardlessPaymentHandlers = [
     const mandate = body.mandate_request;
     if (!mandate?.currency) return gcError(422, "validation_failed", "Validation failed", [{ field: "mandate_request.currency", message: "is required" }]);
     const billingRequest: SandboxBillingRequest = {
-      id: sandboxId("BRQ", 10), status: "pending", organisation: account.accountId, mandate_request: { currency: mandate.currency, scheme: mandate.scheme ?? "sepa_core" },
-      metadata: body.metadata ?? {}, links: {}, created_at: new Date().toISOString(),
+      id: sandboxId("BRQ", 10),
+      status: "pending",
+      organisation: account.accountId,
+      mandate_request: { currency: mandate.currency, scheme: mandate.scheme ?? "sepa_core" },
+      metadata: body.metadata ?? {},
+      links: {},
+      created_at: new Date().toISOString(),
     };
     gcBillingRequests().set(billingRequest.id, billingRequest);
     if (key) gcIdempotency().set(key, { id: billingRequest.id });
@@ -74,7 +99,8 @@ export const gocardlessPaymentHandlers = [
     const account = authorisedAccount(request);
     const found = gcBillingRequests().get(String(params.id));
     if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
-    if (!found || found.organisation !== account.accountId) return gcError(404, "invalid_api_usage", "Resource not found", [{ reason: "resource_not_found", message: "Resource not found" }]);
+    if (!found || found.organisation !== account.accountId)
+      return gcError(404, "invalid_api_usage", "Resource not found", [{ reason: "resource_not_found", message: "Resource not found" }]);
     return HttpResponse.json({ billing_requests: found });
   }),
 
@@ -83,12 +109,17 @@ export const gocardlessPaymentHandlers = [
     if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
     const body = ((await request.json()) as { billing_request_flows?: Record<string, any> }).billing_request_flows ?? {};
     const billingRequest = gcBillingRequests().get(body.links?.billing_request ?? "");
-    if (!billingRequest || billingRequest.organisation !== account.accountId) return gcError(422, "validation_failed", "Validation failed", [{ field: "links.billing_request", message: "is invalid" }]);
+    if (!billingRequest || billingRequest.organisation !== account.accountId)
+      return gcError(422, "validation_failed", "Validation failed", [{ field: "links.billing_request", message: "is invalid" }]);
     const appUrl = (sandboxState().appUrl as string | undefined) ?? "http://localhost:3000";
     const id = sandboxId("BRF", 10);
     const flow: SandboxFlow = {
-      id, billing_request: billingRequest.id, redirect_uri: body.redirect_uri, exit_uri: body.exit_uri,
-      authorisation_url: `${appUrl}/sandbox/gocardless/flow/${id}`, expires_at: new Date(Date.now() + 7 * 86400_000).toISOString(),
+      id,
+      billing_request: billingRequest.id,
+      redirect_uri: body.redirect_uri,
+      exit_uri: body.exit_uri,
+      authorisation_url: `${appUrl}/sandbox/gocardless/flow/${id}`,
+      expires_at: new Date(Date.now() + 7 * 86400_000).toISOString(),
       prefilled_customer: body.prefilled_customer ?? {},
     };
     gcFlows().set(id, flow);
@@ -112,13 +143,23 @@ export const gocardlessPaymentHandlers = [
     const body = ((await request.json()) as { payments?: Record<string, any> }).payments ?? {};
     sandboxState().calls.push({ method: "POST", url: request.url, body: JSON.stringify(body), headers: { "idempotency-key": key ?? "" } });
     const mandate = gcMandates().get(body.links?.mandate ?? "");
-    if (!mandate || mandate.organisation !== account.accountId) return gcError(422, "validation_failed", "Validation failed", [{ field: "links.mandate", message: "is invalid" }]);
-    if (mandate.status === "cancelled" || mandate.status === "failed") return gcError(422, "invalid_state", "Mandate is not usable", [{ reason: "mandate_is_inactive", message: "The mandate is not active" }]);
-    if (!Number.isInteger(body.amount) || body.amount <= 0) return gcError(422, "validation_failed", "Validation failed", [{ field: "amount", message: "must be greater than 0" }]);
+    if (!mandate || mandate.organisation !== account.accountId)
+      return gcError(422, "validation_failed", "Validation failed", [{ field: "links.mandate", message: "is invalid" }]);
+    if (mandate.status === "cancelled" || mandate.status === "failed")
+      return gcError(422, "invalid_state", "Mandate is not usable", [{ reason: "mandate_is_inactive", message: "The mandate is not active" }]);
+    if (!Number.isInteger(body.amount) || body.amount <= 0)
+      return gcError(422, "validation_failed", "Validation failed", [{ field: "amount", message: "must be greater than 0" }]);
     const payment: SandboxPayment = {
-      id: sandboxId("PM", 12), organisation: account.accountId, amount: body.amount, currency: body.currency, status: "pending_submission",
-      charge_date: body.charge_date ?? mandate.next_possible_charge_date, description: body.description ?? "", metadata: body.metadata ?? {},
-      links: { mandate: mandate.id, creditor: sandboxId("CR") }, created_at: new Date().toISOString(),
+      id: sandboxId("PM", 12),
+      organisation: account.accountId,
+      amount: body.amount,
+      currency: body.currency,
+      status: "pending_submission",
+      charge_date: body.charge_date ?? mandate.next_possible_charge_date,
+      description: body.description ?? "",
+      metadata: body.metadata ?? {},
+      links: { mandate: mandate.id, creditor: sandboxId("CR") },
+      created_at: new Date().toISOString(),
     };
     gcPayments().set(payment.id, payment);
     if (key) gcIdempotency().set(key, { id: payment.id });
@@ -142,8 +183,13 @@ export function fulfilBillingRequest(flowId: string) {
   if (!flow || !billingRequest) return null;
   if (!billingRequest.links.mandate_request_mandate) {
     const mandate: SandboxMandate = {
-      id: sandboxId("MD", 12), organisation: billingRequest.organisation, status: "pending_submission", scheme: billingRequest.mandate_request.scheme,
-      reference: `SBX-${sandboxId("", 8)}`, created_at: new Date().toISOString(), next_possible_charge_date: isoDate(3),
+      id: sandboxId("MD", 12),
+      organisation: billingRequest.organisation,
+      status: "pending_submission",
+      scheme: billingRequest.mandate_request.scheme,
+      reference: `SBX-${sandboxId("", 8)}`,
+      created_at: new Date().toISOString(),
+      next_possible_charge_date: isoDate(3),
     };
     gcMandates().set(mandate.id, mandate);
     billingRequest.links.mandate_request_mandate = mandate.id;

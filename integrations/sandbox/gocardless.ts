@@ -30,11 +30,18 @@ export const gocardlessOAuthHandlers = [
     if (body.grant_type !== "authorization_code") return HttpResponse.json({ error: "unsupported_grant_type" }, { status: 400 });
     if (!body.client_id || !body.client_secret) return HttpResponse.json({ error: "invalid_client" }, { status: 401 });
     const account = decodeSandboxCode(body.code ?? "");
-    if (!account || account.provider !== "gocardless") return HttpResponse.json({ error: "invalid_grant", error_description: "The authorization code is invalid or has expired" }, { status: 400 });
+    if (account?.provider !== "gocardless")
+      return HttpResponse.json({ error: "invalid_grant", error_description: "The authorization code is invalid or has expired" }, { status: 400 });
     const accessToken = `sandbox_live_${sandboxId("", 32)}`;
     sandboxState().tokens.set(accessToken, account);
     sandboxState().accounts.set(account.accountId, account);
-    return HttpResponse.json({ access_token: accessToken, scope: "read_write", token_type: "bearer", organisation_id: account.accountId, email: account.email });
+    return HttpResponse.json({
+      access_token: accessToken,
+      scope: "read_write",
+      token_type: "bearer",
+      organisation_id: account.accountId,
+      email: account.email,
+    });
   }),
 
   http.post(`${CONNECT}/oauth/revoke`, async ({ request }) => {

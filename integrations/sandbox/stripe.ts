@@ -44,7 +44,10 @@ export const stripeOAuthHandlers = [
     sandboxState().calls.push({ method: "POST", url: request.url, body: JSON.stringify(body), headers: {} });
     if (!platformKeyValid(request)) return HttpResponse.json({ error: "invalid_client" }, { status: 401 });
     if (!sandboxState().accounts.has(body.stripe_user_id ?? "")) {
-      return HttpResponse.json({ error: "invalid_client", error_description: `Stripe account ${body.stripe_user_id} is not connected to your application.` }, { status: 401 });
+      return HttpResponse.json(
+        { error: "invalid_client", error_description: `Stripe account ${body.stripe_user_id} is not connected to your application.` },
+        { status: 401 },
+      );
     }
     sandboxState().accounts.delete(body.stripe_user_id);
     return HttpResponse.json({ stripe_user_id: body.stripe_user_id });
@@ -55,8 +58,13 @@ export const stripeOAuthHandlers = [
     const account = sandboxState().accounts.get(String(params.id));
     if (!account) return stripeError(404, "invalid_request_error", `No such account: '${params.id}'`, { code: "resource_missing" });
     return HttpResponse.json({
-      id: account.accountId, object: "account", email: account.email, country: "FR", type: "standard",
-      business_profile: { name: account.name }, settings: { dashboard: { display_name: account.name } },
+      id: account.accountId,
+      object: "account",
+      email: account.email,
+      country: "FR",
+      type: "standard",
+      business_profile: { name: account.name },
+      settings: { dashboard: { display_name: account.name } },
     });
   }),
 ];

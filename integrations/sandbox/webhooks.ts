@@ -34,10 +34,21 @@ export function sendStripeEvent(type: string, object: Record<string, unknown>, a
   const to = target();
   if (!to) return Promise.resolve(false);
   const payload = JSON.stringify({
-    id: `evt_${randomUUID().replace(/-/g, "").slice(0, 24)}`, object: "event", api_version: "2026-10-28.endive", created: Math.floor(Date.now() / 1000),
-    livemode: false, type, account, data: { object }, pending_webhooks: 1, request: { id: null, idempotency_key: null },
+    id: `evt_${randomUUID().replace(/-/g, "").slice(0, 24)}`,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    type,
+    account,
+    data: { object },
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
   });
-  return deliver("/webhooks/stripe", payload, { "stripe-signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: to.stripeSecret }), "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)" });
+  return deliver("/webhooks/stripe", payload, {
+    "stripe-signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: to.stripeSecret }),
+    "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+  });
 }
 
 export function sendGoCardlessEvents(events: { resource_type: string; action: string; links: Record<string, string>; cause?: string }[]) {
@@ -45,8 +56,13 @@ export function sendGoCardlessEvents(events: { resource_type: string; action: st
   if (!to) return Promise.resolve(false);
   const body = JSON.stringify({
     events: events.map((e) => ({
-      id: sandboxId("EV", 12), created_at: new Date().toISOString(), resource_type: e.resource_type, action: e.action, links: e.links,
-      details: { origin: "gocardless", cause: e.cause ?? e.action, description: `${e.resource_type} ${e.action}` }, metadata: {},
+      id: sandboxId("EV", 12),
+      created_at: new Date().toISOString(),
+      resource_type: e.resource_type,
+      action: e.action,
+      links: e.links,
+      details: { origin: "gocardless", cause: e.cause ?? e.action, description: `${e.resource_type} ${e.action}` },
+      metadata: {},
     })),
     meta: { webhook_id: sandboxId("WB", 12) },
   });
@@ -64,7 +80,9 @@ export function advanceSandboxPayment(paymentId: string, delaysMs = { submitted:
     const payment = gcPayments().get(paymentId);
     if (!payment) return;
     payment.status = action === "created" ? "pending_submission" : action;
-    void sendGoCardlessEvents([{ resource_type: "payments", action, links: { payment: paymentId, mandate: payment.links.mandate, organisation: payment.organisation } }]);
+    void sendGoCardlessEvents([
+      { resource_type: "payments", action, links: { payment: paymentId, mandate: payment.links.mandate, organisation: payment.organisation } },
+    ]);
   };
   setTimeout(() => step("created"), 200).unref();
   setTimeout(() => step("submitted"), delaysMs.submitted).unref();

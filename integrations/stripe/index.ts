@@ -1,6 +1,16 @@
 import Stripe from "stripe";
 import type { ProviderSettings } from "../settings";
-import { ProviderError, isProviderError, type AuthorizeOptions, type Checkout, type CheckoutRequest, type NormalisedEvent, type WebhookParseResult, type ConnectedAccount, type PaymentProvider } from "../types";
+import {
+  ProviderError,
+  isProviderError,
+  type AuthorizeOptions,
+  type Checkout,
+  type CheckoutRequest,
+  type NormalisedEvent,
+  type WebhookParseResult,
+  type ConnectedAccount,
+  type PaymentProvider,
+} from "../types";
 
 export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
 
@@ -10,7 +20,10 @@ export class StripeProvider implements PaymentProvider {
   readonly sandbox: boolean;
   readonly client: Stripe;
 
-  constructor(private readonly settings: ProviderSettings["stripe"], private readonly appUrl: string) {
+  constructor(
+    private readonly settings: ProviderSettings["stripe"],
+    private readonly appUrl: string,
+  ) {
     this.sandbox = settings.sandbox;
     this.client = new Stripe(settings.secretKey, { apiVersion: STRIPE_API_VERSION, maxNetworkRetries: 2, timeout: 10_000, telemetry: false });
   }
@@ -57,7 +70,12 @@ export class StripeProvider implements PaymentProvider {
       const session = await this.client.checkout.sessions.create(
         {
           mode: "payment",
-          line_items: [{ quantity: 1, price_data: { currency: request.currency.toLowerCase(), unit_amount: request.amountMinor, product_data: { name: request.description } } }],
+          line_items: [
+            {
+              quantity: 1,
+              price_data: { currency: request.currency.toLowerCase(), unit_amount: request.amountMinor, product_data: { name: request.description } },
+            },
+          ],
           success_url: `${request.returnUrl}${request.returnUrl.includes("?") ? "&" : "?"}session_id={CHECKOUT_SESSION_ID}`,
           cancel_url: request.cancelUrl,
           client_reference_id: request.metadata.invoice_id,
@@ -91,7 +109,19 @@ export class StripeProvider implements PaymentProvider {
       return { ok: false, status: 400, reason: type === "StripeSignatureVerificationError" ? "invalid signature" : "malformed event" };
     }
     if (!event.account) return { ok: false, status: 400, reason: "not a Connect event (no account)" };
-    return { ok: true, events: [{ id: event.id, type: event.type, accountId: event.account, livemode: event.livemode, createdAt: new Date(event.created * 1000).toISOString(), event: normaliseStripeEvent(event) }] };
+    return {
+      ok: true,
+      events: [
+        {
+          id: event.id,
+          type: event.type,
+          accountId: event.account,
+          livemode: event.livemode,
+          createdAt: new Date(event.created * 1000).toISOString(),
+          event: normaliseStripeEvent(event),
+        },
+      ],
+    };
   }
 
   async revoke(account: { accountId: string }): Promise<void> {
@@ -106,13 +136,17 @@ export class StripeProvider implements PaymentProvider {
 export function toProviderError(error: unknown): ProviderError {
   if (isProviderError(error)) return error;
   if (error instanceof Stripe.errors.StripeInvalidGrantError) return new ProviderError("stripe", "invalid_grant", error.message);
-  if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError || error instanceof Stripe.errors.StripeRateLimitError) {
+  if (
+    error instanceof Stripe.errors.StripeConnectionError ||
+    error instanceof Stripe.errors.StripeAPIError ||
+    error instanceof Stripe.errors.StripeRateLimitError
+  ) {
     return new ProviderError("stripe", "unavailable", error.message);
   }
   return new ProviderError("stripe", "rejected", error instanceof Error ? error.message : String(error));
 }
 
-const paymentIntentId = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : value?.id ?? "");
+const paymentIntentId = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? ""));
 
 export function normaliseStripeEvent(event: Stripe.Event): NormalisedEvent {
   switch (event.type) {
@@ -122,12 +156,19 @@ export function normaliseStripeEvent(event: Stripe.Event): NormalisedEvent {
       const session = event.data.object as Stripe.Checkout.Session;
       const providerPaymentId = paymentIntentId(session.payment_intent as never) || session.id;
       const status =
-        event.type === "checkout.session.async_payment_failed" ? "failed"
-        : event.type === "checkout.session.async_payment_succeeded" || session.payment_status === "paid" ? "confirmed"
-        : "processing";
+        event.type === "checkout.session.async_payment_failed"
+          ? "failed"
+          : event.type === "checkout.session.async_payment_succeeded" || session.payment_status === "paid"
+            ? "confirmed"
+            : "processing";
       return {
-        kind: "payment", providerPaymentId, status, amountMinor: session.amount_total ?? undefined, currency: session.currency?.toUpperCase(),
-        invoiceId: session.metadata?.invoice_id ?? session.client_reference_id ?? undefined, attemptId: session.metadata?.attempt_id,
+        kind: "payment",
+        providerPaymentId,
+        status,
+        amountMinor: session.amount_total ?? undefined,
+        currency: session.currency?.toUpperCase(),
+        invoiceId: session.metadata?.invoice_id ?? session.client_reference_id ?? undefined,
+        attemptId: session.metadata?.attempt_id,
         reason: status === "failed" ? "async_payment_failed" : undefined,
       };
     }

@@ -15,7 +15,9 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts the production server the way `npm start` does (after the build), on a throw-away database. */
-export async function startServer(overrides: Record<string, string> = {}): Promise<{ url: string; env: Record<string, string>; stop: () => Promise<void>; process: ChildProcess; output: string[] }> {
+export async function startServer(
+  overrides: Record<string, string> = {},
+): Promise<{ url: string; env: Record<string, string>; stop: () => Promise<void>; process: ChildProcess; output: string[] }> {
   const port = overrides.PORT ? Number(overrides.PORT) : await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), "invoices-e2e-"));
   const url = `http://localhost:${port}`;

@@ -42,7 +42,15 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ENCRYPTION_KEY: "0123456789abcdef".repeat(4),
   }));
   const logs: string[] = [];
-  const logger = createLogger("debug", new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } }));
+  const logger = createLogger(
+    "debug",
+    new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
+  );
   const providers = createProviders(config);
   const app = createServer({ build: await loadBuild(), db, config, logger, providers, clientDir: path.resolve(import.meta.dirname, "../../build/client") });
   http.on("request", app);
@@ -99,7 +107,8 @@ export class TestBrowser {
   /** Follows redirects like a browser would, returning the final page. */
   async visit(pathname: string): Promise<Page> {
     let page = await this.get(pathname);
-    for (let hops = 0; page.location && hops < 5; hops++) page = await this.get(new URL(page.location, this.baseUrl).pathname + new URL(page.location, this.baseUrl).search);
+    for (let hops = 0; page.location && hops < 5; hops++)
+      page = await this.get(new URL(page.location, this.baseUrl).pathname + new URL(page.location, this.baseUrl).search);
     return page;
   }
 

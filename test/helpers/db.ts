@@ -13,7 +13,10 @@ export async function createTestDb(): Promise<{ db: Db; url: string; cleanup: ()
   const url = `file:${file}`;
   const client = createClient({ url });
   await client.execute("PRAGMA journal_mode = WAL");
-  for (const dir of readdirSync(migrationsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  for (const dir of readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()) {
     await client.executeMultiple(readFileSync(path.join(migrationsDir, dir, "migration.sql"), "utf8"));
   }
   client.close();

@@ -75,7 +75,10 @@ export async function connectProvider(app: TestApp, browser: TestBrowser, provid
 }
 
 /** A merchant with both providers connected and a finalised invoice (360,00 € due), sent to its customer. */
-export async function sentInvoice(app: TestApp, options: { customer?: Record<string, string>; invoice?: Record<string, string>; providers?: ("gocardless" | "stripe")[] } = {}) {
+export async function sentInvoice(
+  app: TestApp,
+  options: { customer?: Record<string, string>; invoice?: Record<string, string>; providers?: ("gocardless" | "stripe")[] } = {},
+) {
   const merchant = await signUpMerchant(app, { organisationName: "Atelier Rivière" });
   for (const provider of options.providers ?? ["gocardless", "stripe"]) await connectProvider(app, merchant.browser, provider);
   const customerId = await createCustomer(merchant.browser, { name: "Lucie Moreau", email: "lucie@example.fr", ...options.customer });

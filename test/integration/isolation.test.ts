@@ -21,8 +21,15 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const invoiceEdit = (id: string) => ({
-  customerId, currency: "EUR", issueDate: "2026-11-01", dueDate: "2026-12-01",
-  "lines[0][description]": "Piraté", "lines[0][quantity]": "1", "lines[0][unitPrice]": "1", "lines[0][vatRate]": "0", id,
+  customerId,
+  currency: "EUR",
+  issueDate: "2026-11-01",
+  dueDate: "2026-12-01",
+  "lines[0][description]": "Piraté",
+  "lines[0][quantity]": "1",
+  "lines[0][unitPrice]": "1",
+  "lines[0][vatRate]": "0",
+  id,
 });
 
 describe("one organisation never sees or touches another's data", () => {

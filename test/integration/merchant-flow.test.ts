@@ -14,18 +14,38 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
 
     // The organisation profile refuses a bad IBAN with the message people know, and keeps what was typed.
     let page = await browser.post("/settings/organisation", {
-      legalName: "Plomberie Durand SARL", addressLine1: "3 rue Basse", postalCode: "34000", city: "Montpellier", country: "FR",
-      siret: "73282932000074", vatNumber: "FR44732829320", defaultCurrency: "EUR", locale: "fr", paymentTermsDays: "30",
-      iban: "FR76 3000 6000 0112 3456 7890 188", bic: "AGRIFRPP", invoiceNumberFormat: "PD-{YYYY}-{SEQ:3}",
+      legalName: "Plomberie Durand SARL",
+      addressLine1: "3 rue Basse",
+      postalCode: "34000",
+      city: "Montpellier",
+      country: "FR",
+      siret: "73282932000074",
+      vatNumber: "FR44732829320",
+      defaultCurrency: "EUR",
+      locale: "fr",
+      paymentTermsDays: "30",
+      iban: "FR76 3000 6000 0112 3456 7890 188",
+      bic: "AGRIFRPP",
+      invoiceNumberFormat: "PD-{YYYY}-{SEQ:3}",
     });
     expect(page.status).toBe(200);
     expect(textOf(page.html)).toContain("Format de l'IBAN incorrect.");
     expect(page.html).toContain('value="Plomberie Durand SARL"');
 
     page = await browser.post("/settings/organisation", {
-      legalName: "Plomberie Durand SARL", addressLine1: "3 rue Basse", postalCode: "34000", city: "Montpellier", country: "FR",
-      siret: "73282932000074", vatNumber: "FR44732829320", defaultCurrency: "EUR", locale: "fr", paymentTermsDays: "30",
-      iban: "fr76 3000 6000 0112 3456 7890 189", bic: "agrifrpp", invoiceNumberFormat: "PD-{YYYY}-{SEQ:3}",
+      legalName: "Plomberie Durand SARL",
+      addressLine1: "3 rue Basse",
+      postalCode: "34000",
+      city: "Montpellier",
+      country: "FR",
+      siret: "73282932000074",
+      vatNumber: "FR44732829320",
+      defaultCurrency: "EUR",
+      locale: "fr",
+      paymentTermsDays: "30",
+      iban: "fr76 3000 6000 0112 3456 7890 189",
+      bic: "agrifrpp",
+      invoiceNumberFormat: "PD-{YYYY}-{SEQ:3}",
     });
     expect(textOf(page.html)).toContain("Modifications enregistrées.");
     const organisation = await app.db.organisation.findUniqueOrThrow({ where: { id: organisationId } });
@@ -62,8 +82,14 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
     page = await browser.get(`/invoices/${invoiceId}/edit`);
     expect(page.status).toBe(302);
     page = await browser.post(`/invoices/${invoiceId}/edit`, {
-      customerId, currency: "EUR", issueDate: "2026-11-01", dueDate: "2026-12-01",
-      "lines[0][description]": "Autre", "lines[0][quantity]": "1", "lines[0][unitPrice]": "1", "lines[0][vatRate]": "20",
+      customerId,
+      currency: "EUR",
+      issueDate: "2026-11-01",
+      dueDate: "2026-12-01",
+      "lines[0][description]": "Autre",
+      "lines[0][quantity]": "1",
+      "lines[0][unitPrice]": "1",
+      "lines[0][vatRate]": "20",
     });
     expect(page.location).toBe(`/invoices/${invoiceId}`);
     expect((await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).totalMinor).toBe(141795);
@@ -90,7 +116,11 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
     expect(textOf(page.html)).toContain("Ce champ est obligatoire.");
     page = await browser.post(`/invoices/${invoiceId}`, { intent: "void", reason: "Erreur de client" });
     expect(textOf(page.html)).toContain("Facture annulée.");
-    expect(await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).toMatchObject({ status: "void", voidReason: "Erreur de client", amountDueMinor: 0 });
+    expect(await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).toMatchObject({
+      status: "void",
+      voidReason: "Erreur de client",
+      amountDueMinor: 0,
+    });
     page = await browser.post(`/invoices/${invoiceId}`, { intent: "void", reason: "Encore" });
     expect(textOf(page.html)).toContain("Seule une facture ouverte sans paiement peut être annulée.");
   });
@@ -123,8 +153,14 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
     expect(textOf(page.html)).toContain("Alice Martin");
 
     page = await browser.post("/invoices/new", {
-      customerId: alice, currency: "EUR", issueDate: "2026-11-01", dueDate: "2026-12-01",
-      "lines[0][description]": "X", "lines[0][quantity]": "1", "lines[0][unitPrice]": "10", "lines[0][vatRate]": "20",
+      customerId: alice,
+      currency: "EUR",
+      issueDate: "2026-11-01",
+      dueDate: "2026-12-01",
+      "lines[0][description]": "X",
+      "lines[0][quantity]": "1",
+      "lines[0][unitPrice]": "10",
+      "lines[0][vatRate]": "20",
     });
     expect(textOf(page.html)).toContain("Client introuvable.");
   });

@@ -7,7 +7,8 @@ import { consent as consentWith, followCallback, signUpMerchant } from "../helpe
 import { useProviderMocks } from "../mocks/providers";
 
 const mocks = useProviderMocks();
-const consent = (browser: TestBrowser, provider: "gocardless" | "stripe", answer: "approve" | "deny", accountId?: string) => consentWith(app, browser, provider, answer, accountId);
+const consent = (browser: TestBrowser, provider: "gocardless" | "stripe", answer: "approve" | "deny", accountId?: string) =>
+  consentWith(app, browser, provider, answer, accountId);
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
@@ -76,7 +77,11 @@ describe("connecting Stripe by OAuth", () => {
   it("explains a failed code exchange and stores nothing", async () => {
     const { browser, organisationId } = await signUpMerchant(app);
     const callback = await consent(browser, "stripe", "approve");
-    mocks.server.use(http.post("https://connect.stripe.com/oauth/token", () => HttpResponse.json({ error: "invalid_grant", error_description: "Authorization code expired" }, { status: 400 })));
+    mocks.server.use(
+      http.post("https://connect.stripe.com/oauth/token", () =>
+        HttpResponse.json({ error: "invalid_grant", error_description: "Authorization code expired" }, { status: 400 }),
+      ),
+    );
     const { page } = await followCallback(browser, callback);
     expect(textOf(page.html)).toContain("Le code d'autorisation a expiré ou a déjà servi.");
     expect(await app.db.providerConnection.count({ where: { organisationId } })).toBe(0);
@@ -132,7 +137,9 @@ describe("connecting GoCardless by OAuth", () => {
   it("tells the merchant when GoCardless is down, storing nothing", async () => {
     const { browser, organisationId } = await signUpMerchant(app);
     const callback = await consent(browser, "gocardless", "approve");
-    mocks.server.use(http.post("https://connect-sandbox.gocardless.com/oauth/access_token", () => HttpResponse.json({ error: "internal_error" }, { status: 503 })));
+    mocks.server.use(
+      http.post("https://connect-sandbox.gocardless.com/oauth/access_token", () => HttpResponse.json({ error: "internal_error" }, { status: 503 })),
+    );
     const { page } = await followCallback(browser, callback);
     expect(textOf(page.html)).toContain("Le prestataire ne répond pas pour le moment.");
     expect(await app.db.providerConnection.count({ where: { organisationId } })).toBe(0);
@@ -155,8 +162,14 @@ describe("connecting GoCardless by OAuth", () => {
     const customer = await browser.post("/customers/new", { name: "Client", locale: "fr" });
     const customerId = customer.location!.split("/").pop()!;
     const created = await browser.post("/invoices/new", {
-      customerId, currency: "EUR", issueDate: "2026-11-01", dueDate: "2026-12-01",
-      "lines[0][description]": "X", "lines[0][quantity]": "1", "lines[0][unitPrice]": "10", "lines[0][vatRate]": "20",
+      customerId,
+      currency: "EUR",
+      issueDate: "2026-11-01",
+      dueDate: "2026-12-01",
+      "lines[0][description]": "X",
+      "lines[0][quantity]": "1",
+      "lines[0][unitPrice]": "10",
+      "lines[0][vatRate]": "20",
     });
     const invoiceId = created.location!.split("/").pop()!;
     const page = await browser.post(`/invoices/${invoiceId}`, { intent: "onlinePayment", onlinePayment: "on" });

@@ -54,7 +54,9 @@ describe("the offline sandbox's hosted pages", () => {
     expect(page.location).toBe(`${app.baseUrl}${m.link}?return=gocardless`);
 
     await app.processWebhooks();
-    expect((await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId }, include: { payments: true } })).payments).toMatchObject([{ status: "processing" }]);
+    expect((await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId }, include: { payments: true } })).payments).toMatchObject([
+      { status: "processing" },
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 3500)); // the sandbox moves the debit on by itself
     await app.processWebhooks();
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } })).toMatchObject({ status: "paid", amountDueMinor: 0 });

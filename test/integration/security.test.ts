@@ -37,7 +37,11 @@ describe("forms are protected against cross-site requests", () => {
     const { browser } = await signUpMerchant(app);
     const big = await browser.post("/customers/new", { name: "x".repeat(1_100_000), locale: "fr" });
     expect(big.status).toBe(413);
-    const json = await fetch(`${app.baseUrl}/login`, { method: "POST", body: "{\"email\":1", headers: { "content-type": "application/json", origin: app.baseUrl } });
+    const json = await fetch(`${app.baseUrl}/login`, {
+      method: "POST",
+      body: '{"email":1',
+      headers: { "content-type": "application/json", origin: app.baseUrl },
+    });
     expect(json.status).toBe(415);
   });
 });
@@ -54,8 +58,13 @@ describe("operability", () => {
     const { browser, email } = await signUpMerchant(app, { password });
     await createCustomer(browser, { name: "Client IBAN" });
     await browser.post("/settings/organisation", {
-      legalName: "Org", country: "FR", defaultCurrency: "EUR", locale: "fr", paymentTermsDays: "30",
-      iban: "FR7630006000011234567890189", invoiceNumberFormat: "F{SEQ:4}",
+      legalName: "Org",
+      country: "FR",
+      defaultCurrency: "EUR",
+      locale: "fr",
+      paymentTermsDays: "30",
+      iban: "FR7630006000011234567890189",
+      invoiceNumberFormat: "F{SEQ:4}",
     });
     await app.browser().post("/forgot-password", { email });
     const reset = await app.db.outboxEmail.findFirstOrThrow({ where: { toAddress: email, kind: "password_reset" } });
@@ -80,7 +89,9 @@ describe("health check without a usable database", () => {
     const { createDb } = await import("~/lib/db.server");
     const { createLogger } = await import("~/lib/logger.server");
     const db = createDb("file:/nonexistent-dir/for/sure/app.db");
-    const server = createHttpServer(createServer({ build: {} as never, db, providers: {} as never, config: app.config, logger: createLogger("silent") })).listen(0, "127.0.0.1");
+    const server = createHttpServer(
+      createServer({ build: {} as never, db, providers: {} as never, config: app.config, logger: createLogger("silent") }),
+    ).listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
     const { port } = server.address() as { port: number };
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);

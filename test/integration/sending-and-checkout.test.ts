@@ -66,8 +66,14 @@ describe("the consultation page", () => {
   it("shows the invoice without JavaScript, its PDF and the bank transfer details", async () => {
     const { link, invoiceId, browser } = await sentInvoice(app);
     await browser.post("/settings/organisation", {
-      legalName: "Atelier Rivière", country: "FR", defaultCurrency: "EUR", locale: "fr", paymentTermsDays: "30",
-      iban: "FR7630006000011234567890189", bic: "AGRIFRPP", invoiceNumberFormat: "F{YYYY}-{SEQ:4}",
+      legalName: "Atelier Rivière",
+      country: "FR",
+      defaultCurrency: "EUR",
+      locale: "fr",
+      paymentTermsDays: "30",
+      iban: "FR7630006000011234567890189",
+      bic: "AGRIFRPP",
+      invoiceNumberFormat: "F{YYYY}-{SEQ:4}",
     });
     const invoice = await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } });
     const customer = app.browser();
@@ -126,7 +132,13 @@ describe("the consultation page", () => {
 
     // Paid by card: the next visit shows it, without waiting for anything to expire.
     const stripeAccount = (await app.db.providerConnection.findFirstOrThrow({ where: { organisationId: m.organisationId, provider: "stripe" } })).accountId;
-    await postWebhook(app, "stripe", JSON.stringify(stripeEvent("checkout.session.completed", checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_kept" }), stripeAccount)));
+    await postWebhook(
+      app,
+      "stripe",
+      JSON.stringify(
+        stripeEvent("checkout.session.completed", checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_kept" }), stripeAccount),
+      ),
+    );
     await app.processWebhooks();
     expect(textOf((await bob.get(m.link)).html)).toContain("Cette facture est réglée. Merci !");
   });
@@ -162,8 +174,16 @@ describe("paying from the consultation page", () => {
     expect(first.status).toBe(303);
     expect(first.location).toMatch(new RegExp(`^${app.baseUrl}/sandbox/stripe/checkout/cs_test_`));
     const session = stripeSessions().get(first.location!.split("/").pop()!)!;
-    const connection = await app.db.providerConnection.findFirstOrThrow({ where: { organisation: { invoices: { some: { id: invoiceId } } }, provider: "stripe" } });
-    expect(session).toMatchObject({ amount_total: 36000, currency: "eur", account: connection.accountId, client_reference_id: invoiceId, customer_email: "lucie@example.fr" });
+    const connection = await app.db.providerConnection.findFirstOrThrow({
+      where: { organisation: { invoices: { some: { id: invoiceId } } }, provider: "stripe" },
+    });
+    expect(session).toMatchObject({
+      amount_total: 36000,
+      currency: "eur",
+      account: connection.accountId,
+      client_reference_id: invoiceId,
+      customer_email: "lucie@example.fr",
+    });
     expect(session.success_url).toBe(`${app.baseUrl}${link}?return=stripe&session_id={CHECKOUT_SESSION_ID}`);
     const call = checkoutCalls().at(-1)!;
     expect(call.headers["idempotency-key"]).toMatch(/^checkout-/);
@@ -180,7 +200,10 @@ describe("paying from the consultation page", () => {
     expect(page.location).toMatch(new RegExp(`^${app.baseUrl}/sandbox/gocardless/flow/BRF`));
     const attempt = await app.db.checkoutAttempt.findFirstOrThrow({ where: { invoiceId, provider: "gocardless" } });
     expect(attempt).toMatchObject({ status: "open", amountMinor: 36000, method: "direct_debit" });
-    expect(gcBillingRequests().get(attempt.providerRef!)).toMatchObject({ mandate_request: { currency: "EUR", scheme: "sepa_core" }, metadata: { invoice_id: invoiceId, attempt_id: attempt.id } });
+    expect(gcBillingRequests().get(attempt.providerRef!)).toMatchObject({
+      mandate_request: { currency: "EUR", scheme: "sepa_core" },
+      metadata: { invoice_id: invoiceId, attempt_id: attempt.id },
+    });
   });
 
   it("refuses an amount above the balance, zero, negative, or partial when not allowed", async () => {
@@ -209,7 +232,9 @@ describe("paying from the consultation page", () => {
 
   it("tells the customer when Stripe is down, and a retry works once it is back", async () => {
     const { link, invoiceId } = await sentInvoice(app);
-    mocks.server.use(http.post("https://api.stripe.com/v1/checkout/sessions", () => HttpResponse.json({ error: { type: "api_error", message: "boom" } }, { status: 500 })));
+    mocks.server.use(
+      http.post("https://api.stripe.com/v1/checkout/sessions", () => HttpResponse.json({ error: { type: "api_error", message: "boom" } }, { status: 500 })),
+    );
     const customer = app.browser();
     let page = await customer.post(link, { provider: "stripe", amount: "" });
     expect(page.status).toBe(200);

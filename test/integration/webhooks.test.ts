@@ -23,8 +23,16 @@ async function merchantWithInvoice(invoice: Record<string, string> = {}) {
 /** A debit GoCardless already collected for the invoice, which our app has not heard of yet. */
 function collectedInSandbox(id: string, m: { gcAccount: string; invoiceId: string }) {
   gcPayments().set(id, {
-    id, organisation: m.gcAccount, amount: 36000, currency: "EUR", status: "confirmed", charge_date: "2026-11-25", description: "",
-    metadata: { invoice_id: m.invoiceId }, links: { mandate: "MD1", creditor: "CR1" }, created_at: new Date().toISOString(),
+    id,
+    organisation: m.gcAccount,
+    amount: 36000,
+    currency: "EUR",
+    status: "confirmed",
+    charge_date: "2026-11-25",
+    description: "",
+    metadata: { invoice_id: m.invoiceId },
+    links: { mandate: "MD1", creditor: "CR1" },
+    created_at: new Date().toISOString(),
   });
 }
 
@@ -34,7 +42,8 @@ describe("webhook signatures", () => {
   it("refuses forged, stale or malformed deliveries with a 4xx and stores nothing", async () => {
     const body = JSON.stringify(stripeEvent("checkout.session.completed", {}, "acct_x"));
     const url = `${app.baseUrl}/webhooks/stripe`;
-    const post = (headers: Record<string, string>, payload = body) => fetch(url, { method: "POST", body: payload, headers: { "content-type": "application/json", ...headers } }).then((r) => r.status);
+    const post = (headers: Record<string, string>, payload = body) =>
+      fetch(url, { method: "POST", body: payload, headers: { "content-type": "application/json", ...headers } }).then((r) => r.status);
     expect(await post({})).toBe(400);
     expect(await post({ "stripe-signature": signStripe(body, "whsec_wrong") })).toBe(400);
     expect(await post({ "stripe-signature": signStripe(body, app.providers.settings.stripe.webhookSecret, Math.floor(Date.now() / 1000) - 600) })).toBe(400);
@@ -43,7 +52,8 @@ describe("webhook signatures", () => {
 
     const gcBody = gocardlessBody([gcEvent("payments", "confirmed", { payment: "PM1", organisation: "OR1" })]);
     const gcUrl = `${app.baseUrl}/webhooks/gocardless`;
-    const gcPost = (headers: Record<string, string>, payload = gcBody) => fetch(gcUrl, { method: "POST", body: payload, headers: { "content-type": "application/json", ...headers } }).then((r) => r.status);
+    const gcPost = (headers: Record<string, string>, payload = gcBody) =>
+      fetch(gcUrl, { method: "POST", body: payload, headers: { "content-type": "application/json", ...headers } }).then((r) => r.status);
     expect(await gcPost({})).toBe(498);
     expect(await gcPost({ "webhook-signature": signGoCardless(gcBody, "wrong-secret") })).toBe(498);
     expect(await gcPost({ "webhook-signature": "zz" })).toBe(498);
@@ -58,7 +68,11 @@ describe("webhook signatures", () => {
 describe("Stripe card payments", () => {
   it("marks the invoice paid exactly once, however many times and however concurrently the event arrives", async () => {
     const m = await merchantWithInvoice();
-    const event = stripeEvent("checkout.session.completed", checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_once" }), m.stripeAccount);
+    const event = stripeEvent(
+      "checkout.session.completed",
+      checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_once" }),
+      m.stripeAccount,
+    );
     const body = JSON.stringify(event);
     const answers = await Promise.all(Array.from({ length: 5 }, () => postWebhook(app, "stripe", body)));
     expect(answers.map((a) => a.status)).toEqual([204, 204, 204, 204, 204]);
@@ -89,7 +103,11 @@ describe("Stripe card payments", () => {
   it("adds partial payments up to paid, and a refund reopens the balance", async () => {
     const m = await merchantWithInvoice({ allowPartialPayment: "on" });
     const pay = (pi: string, amount: number) =>
-      postWebhook(app, "stripe", JSON.stringify(stripeEvent("checkout.session.completed", checkoutSession({ invoiceId: m.invoiceId, amount, paymentIntent: pi }), m.stripeAccount)));
+      postWebhook(
+        app,
+        "stripe",
+        JSON.stringify(stripeEvent("checkout.session.completed", checkoutSession({ invoiceId: m.invoiceId, amount, paymentIntent: pi }), m.stripeAccount)),
+      );
     await pay("pi_part1", 10000);
     await app.processWebhooks();
     expect(await invoiceOf(m.invoiceId)).toMatchObject({ status: "partially_paid", amountPaidMinor: 10000, amountDueMinor: 26000 });
@@ -97,7 +115,13 @@ describe("Stripe card payments", () => {
     await app.processWebhooks();
     expect(await invoiceOf(m.invoiceId)).toMatchObject({ status: "paid", amountPaidMinor: 36000, amountDueMinor: 0 });
 
-    const refund = JSON.stringify(stripeEvent("charge.refunded", { id: "ch_1", object: "charge", payment_intent: "pi_part2", amount: 26000, amount_refunded: 6000, refunded: false }, m.stripeAccount));
+    const refund = JSON.stringify(
+      stripeEvent(
+        "charge.refunded",
+        { id: "ch_1", object: "charge", payment_intent: "pi_part2", amount: 26000, amount_refunded: 6000, refunded: false },
+        m.stripeAccount,
+      ),
+    );
     await postWebhook(app, "stripe", refund);
     await postWebhook(app, "stripe", JSON.stringify({ ...JSON.parse(refund), id: "evt_refund_replayed_with_other_id" }));
     await app.processWebhooks();
@@ -122,12 +146,32 @@ describe("Stripe card payments", () => {
 
   it("flags a dispute and marks a deauthorised connection as revoked", async () => {
     const m = await merchantWithInvoice();
-    await postWebhook(app, "stripe", JSON.stringify(stripeEvent("checkout.session.completed", checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_disp" }), m.stripeAccount)));
-    await postWebhook(app, "stripe", JSON.stringify(stripeEvent("charge.dispute.created", { id: "dp_1", object: "dispute", payment_intent: "pi_disp", reason: "fraudulent", amount: 36000 }, m.stripeAccount)));
+    await postWebhook(
+      app,
+      "stripe",
+      JSON.stringify(
+        stripeEvent("checkout.session.completed", checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_disp" }), m.stripeAccount),
+      ),
+    );
+    await postWebhook(
+      app,
+      "stripe",
+      JSON.stringify(
+        stripeEvent(
+          "charge.dispute.created",
+          { id: "dp_1", object: "dispute", payment_intent: "pi_disp", reason: "fraudulent", amount: 36000 },
+          m.stripeAccount,
+        ),
+      ),
+    );
     await app.processWebhooks();
     expect((await invoiceOf(m.invoiceId)).payments[0].flag).toBe("dispute");
 
-    await postWebhook(app, "stripe", JSON.stringify(stripeEvent("account.application.deauthorized", { id: "ca_sandbox", object: "application" }, m.stripeAccount)));
+    await postWebhook(
+      app,
+      "stripe",
+      JSON.stringify(stripeEvent("account.application.deauthorized", { id: "ca_sandbox", object: "application" }, m.stripeAccount)),
+    );
     await app.processWebhooks();
     expect((await app.db.providerConnection.findFirstOrThrow({ where: { accountId: m.stripeAccount } })).revokedAt).not.toBeNull();
     expect(await app.db.notification.count({ where: { organisationId: m.organisationId, kind: "provider_deauthorized" } })).toBe(1);
@@ -135,7 +179,11 @@ describe("Stripe card payments", () => {
 
   it("records events for an unknown account without any effect", async () => {
     const m = await merchantWithInvoice();
-    const event = stripeEvent("checkout.session.completed", checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_stranger" }), "acct_unknown");
+    const event = stripeEvent(
+      "checkout.session.completed",
+      checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_stranger" }),
+      "acct_unknown",
+    );
     expect((await postWebhook(app, "stripe", JSON.stringify(event))).status).toBe(204);
     await app.processWebhooks();
     expect(await app.db.webhookEvent.findFirstOrThrow({ where: { eventId: event.id } })).toMatchObject({ status: "ignored", organisationId: null });
@@ -154,7 +202,11 @@ describe("GoCardless direct debits", () => {
   it("creates the payment on the new mandate, shows it in progress, then paid on confirmation", async () => {
     const m = await merchantWithInvoice();
     const { billingRequestId, mandateId } = await completeFlow(m);
-    const fulfilled = gcEvent("billing_requests", "fulfilled", { billing_request: billingRequestId, mandate_request_mandate: mandateId, organisation: m.gcAccount });
+    const fulfilled = gcEvent("billing_requests", "fulfilled", {
+      billing_request: billingRequestId,
+      mandate_request_mandate: mandateId,
+      organisation: m.gcAccount,
+    });
     await postWebhook(app, "gocardless", gocardlessBody([fulfilled, gcEvent("mandates", "created", { mandate: mandateId, organisation: m.gcAccount })]));
     await postWebhook(app, "gocardless", gocardlessBody([fulfilled]));
     await app.processWebhooks();
@@ -168,7 +220,14 @@ describe("GoCardless direct debits", () => {
     expect(textOf((await app.browser().get(m.link)).html)).toContain("Votre paiement est en cours de traitement.");
 
     const pm = invoice.payments[0].providerPaymentId;
-    await postWebhook(app, "gocardless", gocardlessBody([gcEvent("payments", "submitted", { payment: pm, organisation: m.gcAccount }), gcEvent("payments", "confirmed", { payment: pm, organisation: m.gcAccount })]));
+    await postWebhook(
+      app,
+      "gocardless",
+      gocardlessBody([
+        gcEvent("payments", "submitted", { payment: pm, organisation: m.gcAccount }),
+        gcEvent("payments", "confirmed", { payment: pm, organisation: m.gcAccount }),
+      ]),
+    );
     await app.processWebhooks();
     invoice = await invoiceOf(m.invoiceId);
     expect(invoice).toMatchObject({ status: "paid", amountDueMinor: 0 });
@@ -207,7 +266,11 @@ describe("GoCardless direct debits", () => {
   it("keeps an event whose processing failed, and processes it later", async () => {
     const m = await merchantWithInvoice();
     collectedInSandbox("PMRETRY", m);
-    mocks.server.use(http.get("https://api-sandbox.gocardless.com/payments/:id", () => HttpResponse.json({ error: { message: "down", type: "gocardless", code: 503, errors: [] } }, { status: 503 })));
+    mocks.server.use(
+      http.get("https://api-sandbox.gocardless.com/payments/:id", () =>
+        HttpResponse.json({ error: { message: "down", type: "gocardless", code: 503, errors: [] } }, { status: 503 }),
+      ),
+    );
     const event = gcEvent("payments", "confirmed", { payment: "PMRETRY", organisation: m.gcAccount });
     await postWebhook(app, "gocardless", gocardlessBody([event]));
     const now = new Date();
@@ -223,7 +286,11 @@ describe("GoCardless direct debits", () => {
 
   it("takes up an event interrupted mid-processing (a crash) and processes it once", async () => {
     const m = await merchantWithInvoice();
-    const event = stripeEvent("checkout.session.completed", checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_crash" }), m.stripeAccount);
+    const event = stripeEvent(
+      "checkout.session.completed",
+      checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_crash" }),
+      m.stripeAccount,
+    );
     await postWebhook(app, "stripe", JSON.stringify(event));
     const crashedAt = new Date();
     await app.db.webhookEvent.updateMany({ where: { eventId: event.id }, data: { status: "processing", attempts: 1, nextAttemptAt: crashedAt } });
@@ -237,7 +304,11 @@ describe("GoCardless direct debits", () => {
 describe("the merchant's view of it", () => {
   it("shows notifications with an unread count, marks them read, and lists events in the webhook log", async () => {
     const m = await merchantWithInvoice();
-    const event = stripeEvent("checkout.session.completed", checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_seen" }), m.stripeAccount);
+    const event = stripeEvent(
+      "checkout.session.completed",
+      checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: "pi_seen" }),
+      m.stripeAccount,
+    );
     await postWebhook(app, "stripe", JSON.stringify(event));
     await app.processWebhooks();
     let page = textOf((await m.browser.get("/notifications")).html);

@@ -4,14 +4,32 @@ import type { TestApp } from "../helpers/app";
 
 /** A Stripe Connect event as Stripe sends it (API version of the endpoint, `account` at the top). */
 export function stripeEvent(type: string, object: Record<string, unknown>, account: string, id = `evt_${randomUUID().replace(/-/g, "").slice(0, 24)}`) {
-  return { id, object: "event", api_version: "2026-10-28.endive", created: Math.floor(Date.now() / 1000), livemode: false, type, account, data: { object }, pending_webhooks: 1, request: { id: null, idempotency_key: null } };
+  return {
+    id,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    type,
+    account,
+    data: { object },
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+  };
 }
 
 export function checkoutSession(input: { invoiceId: string; amount: number; paymentIntent: string; paid?: boolean; attemptId?: string }) {
   return {
-    id: `cs_test_${input.paymentIntent}`, object: "checkout.session", mode: "payment", amount_total: input.amount, currency: "eur",
-    payment_status: input.paid === false ? "unpaid" : "paid", status: "complete", payment_intent: input.paymentIntent,
-    client_reference_id: input.invoiceId, metadata: { invoice_id: input.invoiceId, ...(input.attemptId ? { attempt_id: input.attemptId } : {}) },
+    id: `cs_test_${input.paymentIntent}`,
+    object: "checkout.session",
+    mode: "payment",
+    amount_total: input.amount,
+    currency: "eur",
+    payment_status: input.paid === false ? "unpaid" : "paid",
+    status: "complete",
+    payment_intent: input.paymentIntent,
+    client_reference_id: input.invoiceId,
+    metadata: { invoice_id: input.invoiceId, ...(input.attemptId ? { attempt_id: input.attemptId } : {}) },
   };
 }
 
@@ -24,8 +42,21 @@ export function gocardlessBody(events: Record<string, unknown>[]) {
   return JSON.stringify({ events, meta: { webhook_id: `WB${randomUUID().slice(0, 10)}` } });
 }
 
-export function gcEvent(resourceType: string, action: string, links: Record<string, string>, id = `EV${randomUUID().replace(/-/g, "").slice(0, 12).toUpperCase()}`) {
-  return { id, created_at: new Date().toISOString(), resource_type: resourceType, action, links, details: { origin: "gocardless", cause: action, description: `${resourceType} ${action}` }, metadata: {} };
+export function gcEvent(
+  resourceType: string,
+  action: string,
+  links: Record<string, string>,
+  id = `EV${randomUUID().replace(/-/g, "").slice(0, 12).toUpperCase()}`,
+) {
+  return {
+    id,
+    created_at: new Date().toISOString(),
+    resource_type: resourceType,
+    action,
+    links,
+    details: { origin: "gocardless", cause: action, description: `${resourceType} ${action}` },
+    metadata: {},
+  };
 }
 
 export function signGoCardless(body: string, secret: string) {
@@ -37,6 +68,10 @@ export async function postWebhook(app: TestApp, provider: "stripe" | "gocardless
     provider === "stripe"
       ? { "stripe-signature": signStripe(body, app.providers.settings.stripe.webhookSecret) }
       : { "webhook-signature": signGoCardless(body, app.providers.settings.gocardless.webhookSecret) };
-  const res = await fetch(`${app.baseUrl}/webhooks/${provider}`, { method: "POST", body, headers: { "content-type": "application/json", ...signature, ...headers } });
+  const res = await fetch(`${app.baseUrl}/webhooks/${provider}`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...signature, ...headers },
+  });
   return { status: res.status, text: await res.text() };
 }

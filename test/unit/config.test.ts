@@ -6,7 +6,14 @@ const stored = () => ({ SESSION_SECRET: "s".repeat(32), ENCRYPTION_KEY: "a".repe
 describe("configuration from the environment", () => {
   it("runs on the embedded default with nothing set", () => {
     const config = completeConfig(parseEnv({}), stored);
-    expect(config).toMatchObject({ PORT: 3000, DATABASE_URL: "file:./data/app.db", APP_URL: "http://localhost:3000", embeddedDatabase: true, secureCookies: false, localMailbox: true });
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATABASE_URL: "file:./data/app.db",
+      APP_URL: "http://localhost:3000",
+      embeddedDatabase: true,
+      secureCookies: false,
+      localMailbox: true,
+    });
   });
 
   it("names every invalid variable in one message", () => {
@@ -27,10 +34,19 @@ describe("configuration from the environment", () => {
   });
 
   it("requires shared secrets when the database is a libSQL server", () => {
-    expect(() => completeConfig(parseEnv({ DATABASE_URL: "libsql://db.example.com" }), stored)).toThrow(/SESSION_SECRET: required.*\n.*ENCRYPTION_KEY: required/);
+    expect(() => completeConfig(parseEnv({ DATABASE_URL: "libsql://db.example.com" }), stored)).toThrow(
+      /SESSION_SECRET: required.*\n.*ENCRYPTION_KEY: required/,
+    );
     const config = completeConfig(
-      parseEnv({ DATABASE_URL: "libsql://db.example.com", SESSION_SECRET: "x".repeat(40), ENCRYPTION_KEY: "b".repeat(64), APP_URL: "https://factures.example.com/" }),
-      () => { throw new Error("must not generate secrets for a shared database"); },
+      parseEnv({
+        DATABASE_URL: "libsql://db.example.com",
+        SESSION_SECRET: "x".repeat(40),
+        ENCRYPTION_KEY: "b".repeat(64),
+        APP_URL: "https://factures.example.com/",
+      }),
+      () => {
+        throw new Error("must not generate secrets for a shared database");
+      },
     );
     expect(config).toMatchObject({ embeddedDatabase: false, secureCookies: true, APP_URL: "https://factures.example.com", localMailbox: false });
   });

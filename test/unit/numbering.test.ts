@@ -36,8 +36,14 @@ describe("gapless numbering on a real database", () => {
 
   const draft = async (issueDate = new Date("2026-11-01T00:00:00Z")) => {
     const result = await createDraft(db, organisationId, {
-      customerId, currency: "EUR", issueDate, dueDate: new Date("2026-12-01T00:00:00Z"), notes: "", paymentTerms: "",
-      onlinePayment: false, allowPartialPayment: false,
+      customerId,
+      currency: "EUR",
+      issueDate,
+      dueDate: new Date("2026-12-01T00:00:00Z"),
+      notes: "",
+      paymentTerms: "",
+      onlinePayment: false,
+      allowPartialPayment: false,
       lines: [{ description: "Ligne", quantityThousandths: 1000, unitPriceMinor: 1000, vatRateBasisPoints: 2000 }],
     });
     if (!result.ok) throw new Error(result.error);

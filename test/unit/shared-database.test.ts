@@ -21,7 +21,14 @@ afterAll(async () => {
   await cleanup();
 });
 
-const event = (id: string): ProviderEvent => ({ id, type: "checkout.session.completed", accountId: "acct_1", livemode: false, createdAt: new Date().toISOString(), event: { kind: "ignored" } as never });
+const event = (id: string): ProviderEvent => ({
+  id,
+  type: "checkout.session.completed",
+  accountId: "acct_1",
+  livemode: false,
+  createdAt: new Date().toISOString(),
+  event: { kind: "ignored" } as never,
+});
 
 /**
  * Another process holding the write lock for `holdMs` (as the background thread or a second instance
@@ -72,11 +79,14 @@ describe("connections writing to the same file", () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
     const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = other.$transaction(async (tx) => {
-      await tx.organisation.create({ data: { legalName: "Bloqueur SA" } });
-      locked();
-      await held;
-    }, { timeout: 10_000 });
+    const holder = other.$transaction(
+      async (tx) => {
+        await tx.organisation.create({ data: { legalName: "Bloqueur SA" } });
+        locked();
+        await held;
+      },
+      { timeout: 10_000 },
+    );
     await isLocked;
     const inbox = createEventInbox(writeRows);
     const storing = inbox.store({ provider: "stripe", events: [event("evt_wait")] });
@@ -92,13 +102,22 @@ describe("the webhook inbox", () => {
   it("stores each event once across concurrent deliveries written together, and tells each delivery what was new", async () => {
     const inbox = createEventInbox(createRowWriter(db, url), 7);
     const deliveries = [
-      ["evt_a", "evt_b"], ["evt_a"], ["evt_c"], ["evt_b", "evt_c", "evt_d"], ["evt_d"], ["evt_e", "evt_e"],
+      ["evt_a", "evt_b"],
+      ["evt_a"],
+      ["evt_c"],
+      ["evt_b", "evt_c", "evt_d"],
+      ["evt_d"],
+      ["evt_e", "evt_e"],
       ...Array.from({ length: 20 }, (_, i) => [`evt_many_${i % 10}`]),
     ];
     const results = await Promise.all(deliveries.map((ids) => inbox.store({ provider: "stripe", events: ids.map(event) })));
     expect(results.slice(0, 6)).toEqual([
-      { stored: 2, duplicates: 0 }, { stored: 0, duplicates: 1 }, { stored: 1, duplicates: 0 },
-      { stored: 1, duplicates: 2 }, { stored: 0, duplicates: 1 }, { stored: 1, duplicates: 1 },
+      { stored: 2, duplicates: 0 },
+      { stored: 0, duplicates: 1 },
+      { stored: 1, duplicates: 0 },
+      { stored: 1, duplicates: 2 },
+      { stored: 0, duplicates: 1 },
+      { stored: 1, duplicates: 1 },
     ]);
     expect(results.slice(6).reduce((sum, r) => sum + r.stored, 0)).toBe(10);
     expect(await db.webhookEvent.count({ where: { eventId: { in: deliveries.flat() } } })).toBe(5 + 10);

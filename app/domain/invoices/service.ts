@@ -36,7 +36,14 @@ export async function listInvoices(db: Db, organisationId: string, filters: Invo
       skip: (Math.max(1, filters.page ?? 1) - 1) * INVOICES_PAGE_SIZE,
       take: INVOICES_PAGE_SIZE,
       select: {
-        id: true, number: true, status: true, currency: true, issueDate: true, dueDate: true, totalMinor: true, amountDueMinor: true,
+        id: true,
+        number: true,
+        status: true,
+        currency: true,
+        issueDate: true,
+        dueDate: true,
+        totalMinor: true,
+        amountDueMinor: true,
         customer: { select: { id: true, name: true, company: true } },
       },
     }),
@@ -111,52 +118,73 @@ export async function deleteDraft(db: Db, organisationId: string, id: string): P
  * writer orders concurrent finalisations (no duplicate). A unique index on (organisation, number) backs it up.
  */
 export async function finaliseInvoice(db: Db, organisationId: string, id: string, now: Date): Promise<ServiceResult<{ number: string }> | null> {
-  return db.$transaction(async (tx): Promise<ServiceResult<{ number: string }> | null> => {
-    const invoice = await tx.invoice.findFirst({ where: { id, organisationId }, include: { customer: true, organisation: true, lines: true } });
-    if (!invoice) return null;
-    if (invoice.status !== "draft") return { ok: false, error: "invoices.errors.notDraft" };
-    if (invoice.lines.length === 0) return { ok: false, error: "errors.noLines" };
-    if (invoice.customer.archivedAt) return { ok: false, error: "invoices.errors.customerArchived" };
-    const latest = await tx.invoice.findFirst({
-      where: { organisationId, sequence: { not: null } },
-      orderBy: { sequence: "desc" },
-      select: { issueDate: true },
+  return db
+    .$transaction(async (tx): Promise<ServiceResult<{ number: string }> | null> => {
+      const invoice = await tx.invoice.findFirst({ where: { id, organisationId }, include: { customer: true, organisation: true, lines: true } });
+      if (!invoice) return null;
+      if (invoice.status !== "draft") return { ok: false, error: "invoices.errors.notDraft" };
+      if (invoice.lines.length === 0) return { ok: false, error: "errors.noLines" };
+      if (invoice.customer.archivedAt) return { ok: false, error: "invoices.errors.customerArchived" };
+      const latest = await tx.invoice.findFirst({
+        where: { organisationId, sequence: { not: null } },
+        orderBy: { sequence: "desc" },
+        select: { issueDate: true },
+      });
+      if (latest && invoice.issueDate < latest.issueDate) {
+        return { ok: false, error: "invoices.errors.issueDateBeforeLast", vars: { date: latest.issueDate.toISOString().slice(0, 10) } };
+      }
+      const { lastInvoiceSequence: sequence, invoiceNumberFormat } = await tx.organisation.update({
+        where: { id: organisationId },
+        data: { lastInvoiceSequence: { increment: 1 } },
+        select: { lastInvoiceSequence: true, invoiceNumberFormat: true },
+      });
+      const number = formatInvoiceNumber(invoiceNumberFormat, sequence, invoice.issueDate);
+      const { organisation: seller, customer: buyer } = invoice;
+      const parties = {
+        seller: {
+          legalName: seller.legalName,
+          addressLine1: seller.addressLine1,
+          addressLine2: seller.addressLine2,
+          postalCode: seller.postalCode,
+          city: seller.city,
+          country: seller.country,
+          siret: seller.siret,
+          vatNumber: seller.vatNumber,
+          legalMentions: seller.legalMentions,
+          iban: seller.iban,
+          bic: seller.bic,
+        },
+        buyer: {
+          name: buyer.name,
+          company: buyer.company,
+          email: buyer.email,
+          addressLine1: buyer.addressLine1,
+          addressLine2: buyer.addressLine2,
+          postalCode: buyer.postalCode,
+          city: buyer.city,
+          country: buyer.country,
+          reference: buyer.reference,
+        },
+      };
+      const claimed = await tx.invoice.updateMany({
+        where: { id, organisationId, status: "draft" },
+        data: {
+          status: "open",
+          number,
+          sequence,
+          finalisedAt: now,
+          partiesSnapshot: JSON.stringify(parties),
+          amountDueMinor: invoice.totalMinor - invoice.amountPaidMinor,
+        },
+      });
+      // Another request finalised it meanwhile: roll back our increment so the sequence has no gap.
+      if (claimed.count !== 1) throw new ConcurrentFinalisation();
+      return { ok: true, value: { number } };
+    })
+    .catch((error) => {
+      if (error instanceof ConcurrentFinalisation) return { ok: false as const, error: "invoices.errors.notDraft" as const };
+      throw error;
     });
-    if (latest && invoice.issueDate < latest.issueDate) {
-      return { ok: false, error: "invoices.errors.issueDateBeforeLast", vars: { date: latest.issueDate.toISOString().slice(0, 10) } };
-    }
-    const { lastInvoiceSequence: sequence, invoiceNumberFormat } = await tx.organisation.update({
-      where: { id: organisationId },
-      data: { lastInvoiceSequence: { increment: 1 } },
-      select: { lastInvoiceSequence: true, invoiceNumberFormat: true },
-    });
-    const number = formatInvoiceNumber(invoiceNumberFormat, sequence, invoice.issueDate);
-    const { organisation: seller, customer: buyer } = invoice;
-    const parties = {
-      seller: {
-        legalName: seller.legalName, addressLine1: seller.addressLine1, addressLine2: seller.addressLine2, postalCode: seller.postalCode,
-        city: seller.city, country: seller.country, siret: seller.siret, vatNumber: seller.vatNumber, legalMentions: seller.legalMentions,
-        iban: seller.iban, bic: seller.bic,
-      },
-      buyer: {
-        name: buyer.name, company: buyer.company, email: buyer.email, addressLine1: buyer.addressLine1, addressLine2: buyer.addressLine2,
-        postalCode: buyer.postalCode, city: buyer.city, country: buyer.country, reference: buyer.reference,
-      },
-    };
-    const claimed = await tx.invoice.updateMany({
-      where: { id, organisationId, status: "draft" },
-      data: {
-        status: "open", number, sequence, finalisedAt: now, partiesSnapshot: JSON.stringify(parties),
-        amountDueMinor: invoice.totalMinor - invoice.amountPaidMinor,
-      },
-    });
-    // Another request finalised it meanwhile: roll back our increment so the sequence has no gap.
-    if (claimed.count !== 1) throw new ConcurrentFinalisation();
-    return { ok: true, value: { number } };
-  }).catch((error) => {
-    if (error instanceof ConcurrentFinalisation) return { ok: false as const, error: "invoices.errors.notDraft" as const };
-    throw error;
-  });
 }
 
 class ConcurrentFinalisation extends Error {}
@@ -179,12 +207,28 @@ export async function voidInvoice(db: Db, organisationId: string, id: string, re
 
 export interface Parties {
   seller: {
-    legalName: string; addressLine1: string; addressLine2: string; postalCode: string; city: string; country: string;
-    siret: string; vatNumber: string; legalMentions: string; iban: string; bic: string;
+    legalName: string;
+    addressLine1: string;
+    addressLine2: string;
+    postalCode: string;
+    city: string;
+    country: string;
+    siret: string;
+    vatNumber: string;
+    legalMentions: string;
+    iban: string;
+    bic: string;
   };
   buyer: {
-    name: string; company: string; email: string; addressLine1: string; addressLine2: string; postalCode: string; city: string;
-    country: string; reference: string;
+    name: string;
+    company: string;
+    email: string;
+    addressLine1: string;
+    addressLine2: string;
+    postalCode: string;
+    city: string;
+    country: string;
+    reference: string;
   };
 }
 
