@@ -12,10 +12,6 @@ export interface AppServices {
   requestId: string;
   /** The token every mutating form must carry (bound to this browser's CSRF cookie). */
   csrfToken: string;
-  /** Wakes the email outbox after something was queued. */
-  kickOutbox: () => void;
-  /** Wakes the webhook processor after events were stored. */
-  kickWebhooks: () => void;
 }
 
 declare module "react-router" {

@@ -14,9 +14,6 @@ export default [
   route("i/:token", "routes/public-invoice.tsx"),
   route("i/:token/pdf", "routes/public-invoice-pdf.tsx"),
   route("oauth/:provider/callback", "routes/oauth-callback.tsx"),
-  route("sandbox/:provider/oauth/authorize", "routes/sandbox-consent.tsx"),
-  route("sandbox/stripe/checkout/:sessionId", "routes/sandbox-stripe-checkout.tsx"),
-  route("sandbox/gocardless/flow/:flowId", "routes/sandbox-gocardless-flow.tsx"),
   layout("routes/app-layout.tsx", [
     route("account/password", "routes/account-password.tsx"),
     route("orgs", "routes/orgs.tsx"),

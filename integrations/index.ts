@@ -1,7 +1,6 @@
 import type { Config } from "~/lib/config.server";
 import { GoCardlessProvider } from "./gocardless";
 import { providerSettings, type ProviderSettings } from "./settings";
-import { sandboxState } from "./sandbox/state";
 import { StripeProvider } from "./stripe";
 import type { ProviderId } from "./types";
 
@@ -17,16 +16,7 @@ export interface Providers {
 
 export function createProviders(config: Config): Providers {
   const settings = providerSettings(config);
-  const gc = new GoCardlessProvider(settings.gocardless, settings.appUrl);
-  const stripe = new StripeProvider(settings.stripe, settings.appUrl);
-  // The sandbox's hosted pages live in this app: tell it where.
-  if (settings.gocardless.sandbox || settings.stripe.sandbox) {
-    sandboxState().appUrl = settings.appUrl;
-    sandboxState().webhookTarget = {
-      appUrl: settings.appUrl,
-      stripeSecret: settings.stripe.webhookSecret,
-      gocardlessSecret: settings.gocardless.webhookSecret,
-    };
-  }
+  const gc = new GoCardlessProvider(settings);
+  const stripe = new StripeProvider(settings);
   return { settings, gocardless: gc, stripe, get: (id) => (id === "gocardless" ? gc : stripe) };
 }

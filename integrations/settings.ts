@@ -1,8 +1,18 @@
 import type { Config } from "~/lib/config.server";
 import { hmac } from "~/lib/tokens.server";
 
+/** Where the hosted sandbox pages answer inside a test process (msw serves them there). */
+export const SANDBOX_PAGES_ORIGIN = "https://sandbox.invalid";
+
 export interface ProviderSettings {
   appUrl: string;
+  /**
+   * The provider sandbox service (server/sandbox.ts) the SDKs are pointed at while a provider has no real
+   * credentials; null in tests, where msw answers the providers' own URLs.
+   */
+  sandboxUrl: string | null;
+  /** Where a browser finds the sandbox's hosted pages (consent, checkout, mandate flow). */
+  sandboxPagesUrl: string;
   gocardless: { sandbox: boolean; clientId: string; clientSecret: string; environment: "sandbox" | "live"; webhookSecret: string };
   stripe: { sandbox: boolean; secretKey: string; clientId: string; webhookSecret: string };
 }
@@ -17,6 +27,8 @@ export function providerSettings(config: Config): ProviderSettings {
   const stripeReal = Boolean(config.STRIPE_SECRET_KEY && config.STRIPE_CLIENT_ID);
   return {
     appUrl: config.APP_URL,
+    sandboxUrl: config.SANDBOX_URL ?? null,
+    sandboxPagesUrl: config.SANDBOX_URL ?? SANDBOX_PAGES_ORIGIN,
     gocardless: gcReal
       ? {
           sandbox: false,

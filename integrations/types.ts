@@ -44,6 +44,29 @@ export interface Checkout {
   expiresAt: Date;
 }
 
+/** A connected account as the provider knows it. */
+export interface ProviderAccount {
+  accountId: string;
+  accessToken: string;
+}
+
+export interface ProviderPayment {
+  amountMinor: number;
+  currency: string;
+  invoiceId?: string;
+  attemptId?: string;
+  mandateId?: string;
+}
+
+export interface MandateCharge {
+  mandateId: string;
+  amountMinor: number;
+  currency: string;
+  description: string;
+  metadata: { invoice_id: string; attempt_id: string };
+  idempotencyKey: string;
+}
+
 /** The one small interface the app uses for a payment provider. */
 export interface PaymentProvider {
   readonly id: ProviderId;
@@ -57,6 +80,10 @@ export interface PaymentProvider {
   createCheckout(request: CheckoutRequest): Promise<Checkout>;
   /** Verifies the signature on the raw body and normalises the events; never throws. */
   parseWebhook(rawBody: string, headers: Headers): WebhookParseResult;
+  /** One of the provider's payments, for an event that names only the payment. */
+  fetchPayment(account: ProviderAccount, providerPaymentId: string): Promise<ProviderPayment>;
+  /** Charges a mandate the payer has just set up; the idempotency key makes a retried call return the same payment. */
+  collectOnMandate(account: ProviderAccount, input: MandateCharge): Promise<{ providerPaymentId: string }>;
   /** Best effort: the caller deletes its token whatever happens here. */
   revoke(account: { accountId: string; accessToken: string }): Promise<void>;
 }

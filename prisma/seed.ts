@@ -1,5 +1,6 @@
 import { hashPassword } from "~/domain/auth";
 import { createDraft, finaliseInvoice, voidInvoice } from "~/domain/invoices/service";
+import { encryptSecret } from "~/lib/crypto.server";
 import type { Db } from "~/lib/db.server";
 
 export const DEMO_EMAIL = "demo@example.com";
@@ -8,8 +9,19 @@ export const DEMO_PASSWORD = "demo-password";
 const DAY = 86400_000;
 const day = (base: Date, offset: number) => new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate()) + offset * DAY);
 
-/** Seeds a demo organisation when the database has no user at all; returns its login, or null if it did nothing. */
-export async function seedDemo(db: Db, now: Date) {
+export interface DemoConnection {
+  provider: "gocardless" | "stripe";
+  accountId: string;
+  name: string;
+  accessToken: string;
+}
+
+/**
+ * Seeds a demo organisation when the database has no user at all; returns its login, or null if it did
+ * nothing. `connections` are provider accounts to connect it to (the offline sandbox's demo accounts), so
+ * its invoices can be paid online at once.
+ */
+export async function seedDemo(db: Db, now: Date, options: { encryptionKey?: string; connections?: DemoConnection[] } = {}) {
   if ((await db.user.count()) > 0) return null;
   const user = await db.user.create({
     data: { email: DEMO_EMAIL, name: "Camille Martin", passwordHash: await hashPassword(DEMO_PASSWORD), locale: "fr" },
@@ -26,8 +38,22 @@ export async function seedDemo(db: Db, now: Date) {
       iban: "FR7630006000011234567890189",
       bic: "AGRIFRPP",
       memberships: { create: { userId: user.id, role: "owner" } },
+      onlinePaymentDefault: Boolean(options.connections?.length),
     },
   });
+  for (const connection of options.connections ?? []) {
+    await db.providerConnection.create({
+      data: {
+        organisationId: organisation.id,
+        provider: connection.provider,
+        accountId: connection.accountId,
+        accountName: connection.name,
+        environment: "sandbox",
+        encryptedToken: encryptSecret(options.encryptionKey!, connection.accessToken),
+        connectedById: user.id,
+      },
+    });
+  }
   const customers = await Promise.all(
     [
       {

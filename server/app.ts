@@ -1,5 +1,4 @@
 import { existsSync, readdirSync } from "node:fs";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { createRequestHandler } from "@react-router/express";
 import { parse as parseCookies } from "cookie";
@@ -12,7 +11,7 @@ import type { Logger } from "~/lib/logger.server";
 import type { Providers } from "../integrations";
 import { consultationCache } from "./consultation-cache";
 import { csrfTokenFor, startRequest } from "./request-basics";
-import { isWebhookRequest, webhookEndpoint } from "./webhook-endpoint";
+import { webhookRoutes } from "./webhook-route";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -22,8 +21,6 @@ export interface ServerDeps {
   providers: Providers;
   config: Config;
   logger: Logger;
-  kickOutbox?: () => void;
-  kickWebhooks?: () => void;
   clientDir?: string;
 }
 
@@ -34,8 +31,6 @@ function refuse(req: Request, res: Response, status: number, key: "errors.crossS
 
 export function createServer(deps: ServerDeps) {
   const { build, db, config, logger, providers } = deps;
-  const kickOutbox = deps.kickOutbox ?? (() => {});
-  const kickWebhooks = deps.kickWebhooks ?? (() => {});
   const clientDir = deps.clientDir ?? path.resolve("build/client");
   const appOrigin = new URL(config.APP_URL).origin;
   const app = express();
@@ -58,6 +53,8 @@ export function createServer(deps: ServerDeps) {
       res.status(503).json({ status: "unavailable" });
     }
   });
+
+  app.use(webhookRoutes({ db, databaseUrl: config.DATABASE_URL, providers }));
 
   app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y", index: false }));
   // Top-level public files (favicon, robots.txt): looked up by name, so other paths cost no file-system call.
@@ -96,11 +93,9 @@ export function createServer(deps: ServerDeps) {
     log: res.locals.log,
     requestId: res.locals.requestId,
     csrfToken,
-    kickOutbox,
-    kickWebhooks,
   });
   const consultation = consultationCache({ build, mode, readRow: createRowReader(db, config.DATABASE_URL), loadContext });
-  app.use(consultation.renderAndKeep);
+  app.use(consultation);
   app.use(createRequestHandler({ build, mode, getLoadContext: (_req, res) => loadContext(res, res.locals.csrfToken) }));
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -113,15 +108,5 @@ export function createServer(deps: ServerDeps) {
       .send(`${t("errors.unexpected")}\n${t("errors.reference", { id: res.locals.requestId })}`);
   });
 
-  // Cached consultation pages are answered before Express, whose own per-request work would be most of their cost.
-  const webhooks = webhookEndpoint({ db, databaseUrl: config.DATABASE_URL, providers, logger, kickWebhooks });
-  return (req: IncomingMessage, res: ServerResponse) => {
-    if (isWebhookRequest(req)) return void webhooks(req, res);
-    void consultation
-      .serveKept(req, res, (cookies) => {
-        startRequest(req, res, logger);
-        return csrfTokenFor(cookies, res, config);
-      })
-      .then((served) => served || app(req, res));
-  };
+  return app;
 }

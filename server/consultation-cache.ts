@@ -66,24 +66,13 @@ export function consultationCache(deps: {
     res.uncork();
   }
 
-  return {
-    /** Before Express: answers a request whose page is kept and current; false otherwise. */
-    async serveKept(req: IncomingMessage, res: ServerResponse, begin: (cookies: Cookies) => string): Promise<boolean> {
-      try {
-        const found = await lookup(req, req.url ?? "");
-        const page = found && pages.get(found.key);
-        if (!found || page?.stamp !== found.stamp) return false;
-        send(req, res, page, begin(found.cookies));
-        return true;
-      } catch {
-        return false; // Express answers, and reports the error if it happens again
-      }
-    },
-
-    /** In Express: renders the page once for its current state and keeps it. */
-    async renderAndKeep(req: Request, res: Response, next: NextFunction) {
+  /** Serves the kept page when it is current; otherwise renders it once for its current state and keeps it. */
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
       const found = await lookup(req, req.originalUrl);
       if (!found) return next();
+      const kept = pages.get(found.key);
+      if (kept?.stamp === found.stamp) return send(req, res, kept, res.locals.csrfToken);
       const headers = new Headers();
       for (const name of ["cookie", "accept-language", "user-agent"]) if (req.get(name)) headers.set(name, req.get(name)!);
       const response = await render(new Request(`${req.protocol}://${req.get("host")}${req.originalUrl}`, { headers }), deps.loadContext(res, csrfPlaceholder));
@@ -98,6 +87,8 @@ export function consultationCache(deps: {
       pages.set(found.key, page);
       if (pages.size > maxEntries) pages.delete(pages.keys().next().value!);
       send(req, res, page, res.locals.csrfToken);
-    },
+    } catch (error) {
+      next(error);
+    }
   };
 }

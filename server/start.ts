@@ -1,86 +1,98 @@
-import { execFileSync } from "node:child_process";
-import { createServer as createHttpServer } from "node:http";
+/**
+ * npm start: one command for a laptop or a single server. Builds the app if the build is missing or
+ * older than the code, migrates the database, seeds the demo merchant into an empty one, then runs the
+ * web process, the worker process and (while a provider has no credentials) the provider sandbox,
+ * each started again if it ever exits. Deployments that scale out run `npm run web` and
+ * `npm run worker` themselves, as many of each as they need (and `npm run migrate` once per release).
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import type { ServerBuild } from "react-router";
-import { ConfigError, completeConfig, parseEnv } from "~/lib/config.server";
 import { createDb } from "~/lib/db.server";
-import { createLogger } from "~/lib/logger.server";
-import { createProviders } from "../integrations";
-import { sandboxHandlersFor, sandboxState } from "../integrations/sandbox";
 import { seedDemo } from "../prisma/seed";
-import { createServer } from "./app";
-import { reclaimInterruptedEvents } from "~/domain/webhooks";
-import { startBackgroundThread } from "./background-thread";
-import { loadOrCreateSecrets } from "./secrets";
+import { demoSandboxAccounts } from "../integrations/sandbox/demo";
+import { providerSettings } from "../integrations/settings";
+import { loadRuntime } from "./runtime";
 
-async function main() {
-  let config: ReturnType<typeof completeConfig>;
-  try {
-    config = completeConfig(parseEnv(process.env), () => loadOrCreateSecrets(path.resolve("data")));
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const logger = createLogger(config.LOG_LEVEL);
+const SOURCES = ["app", "emails", "integrations", "react-router.config.ts", "vite.config.ts", "package-lock.json"];
 
-  // Migrations run before the app serves anything; Prisma's CLI reads the same DATABASE_URL.
-  execFileSync(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, DATABASE_URL: config.DATABASE_URL },
-  });
-  logger.info("database migrated");
-
-  const db = createDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-  if (config.embeddedDatabase) {
-    // Write-ahead logging: pages keep being read while a payment is written. Commits stay fully synced:
-    // an acknowledged webhook must survive a power cut, not only a crash.
-    await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  }
-  const demo = await seedDemo(db, new Date());
-
-  const providers = createProviders(config);
-  const sandboxed = { gocardless: providers.settings.gocardless.sandbox, stripe: providers.settings.stripe.sandbox };
-  const sandboxHandlers = sandboxHandlersFor(sandboxed);
-  if (sandboxHandlers.length) {
-    // No real credentials: the provider APIs are answered in-process by the same handlers the tests use.
-    const { setupServer } = await import("msw/node");
-    sandboxState().autoAdvance = true; // direct debits move on to "confirmed" by themselves, as in GoCardless's sandbox
-    setupServer(...sandboxHandlers).listen({ onUnhandledRequest: "bypass" });
-    logger.info(sandboxed, "provider sandbox active");
-  }
-
-  // The only instance on an embedded database: whatever was "processing" when it stopped was interrupted.
-  if (config.embeddedDatabase) {
-    const reclaimed = await reclaimInterruptedEvents(db);
-    if (reclaimed) logger.warn({ reclaimed }, "webhook events interrupted by the last stop are processed again");
-  }
-  const background = startBackgroundThread(config, logger, sandboxHandlers);
-  const build = (await import(path.resolve("build/server/index.js"))) as ServerBuild;
-  const handler = createServer({ build, db, providers, config, logger, kickOutbox: background.kickOutbox, kickWebhooks: background.kickWebhooks });
-  const server = createHttpServer(handler).listen(config.PORT, config.HOST, () => {
-    logger.info({ url: config.APP_URL }, "listening");
-    console.log(`\n  App ready on ${config.APP_URL}`);
-    if (demo) console.log(`  Demo merchant: ${demo.email} / ${demo.password}  (database seeded just now)`);
-    else console.log(`  Demo merchant (if this database was seeded by the app): demo@example.com / demo-password`);
-    if (config.localMailbox) console.log(`  Emails go to the local mailbox: ${config.APP_URL}/mailbox`);
-    else if (!config.RESEND_API_KEY) logger.warn("RESEND_API_KEY is not set and APP_URL is not local: emails are not delivered to anyone");
-    console.log("");
-  });
-
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    setTimeout(() => process.exit(0), 5000).unref();
-    server.close();
-    void background
-      .stop()
-      .finally(() => db.$disconnect())
-      .finally(() => process.exit(0));
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+function newestChange(entry: string): number {
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => (name === "generated" ? 0 : newestChange(path.join(entry, name)))));
 }
 
-void main();
+function buildIfStale() {
+  const built = path.resolve("build/server/index.js");
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...SOURCES.filter(existsSync).map(newestChange))) return;
+  console.log("Building the app (once, until the code changes)…");
+  execFileSync(path.resolve("node_modules/.bin/react-router"), ["build"], { stdio: ["ignore", "ignore", "inherit"] });
+}
+
+const { config, logger } = loadRuntime("start");
+buildIfStale();
+execFileSync(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], {
+  stdio: ["ignore", "ignore", "inherit"],
+  env: { ...process.env, DATABASE_URL: config.DATABASE_URL },
+});
+logger.info("database migrated");
+
+const settings = providerSettings(config);
+const sandboxed = settings.gocardless.sandbox || settings.stripe.sandbox;
+// Offline, the sandbox service listens next to the app (PORT + 1) unless told otherwise.
+const sandboxUrl = sandboxed ? (config.SANDBOX_URL ?? `http://${new URL(config.APP_URL).hostname}:${config.PORT + 1}`) : undefined;
+
+const db = createDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+const demo = await seedDemo(db, new Date(), {
+  encryptionKey: config.ENCRYPTION_KEY,
+  connections: sandboxed ? demoSandboxAccounts(config.SESSION_SECRET).filter((account) => settings[account.provider].sandbox) : [],
+});
+await db.$disconnect();
+
+const env = { ...process.env, ...(sandboxUrl ? { SANDBOX_URL: sandboxUrl } : {}) };
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function run(name: string, file: string) {
+  const child = spawn(process.execPath, [...process.execArgv, "--import", "tsx", file], { env, stdio: "inherit" });
+  children.set(name, child);
+  child.on("exit", (code, signal) => {
+    children.delete(name);
+    if (stopping) return;
+    logger.error({ child: name, code, signal }, "process stopped; starting it again");
+    setTimeout(() => run(name, file), 1000);
+  });
+}
+
+if (sandboxUrl) run("sandbox", "server/sandbox.ts");
+run("web", "server/web.ts");
+run("worker", "server/worker.ts");
+
+// Says how to log in once the app answers.
+for (let waited = 0; waited < 30_000; waited += 100) {
+  if (
+    await fetch(`http://127.0.0.1:${config.PORT}/healthz`)
+      .then((r) => r.ok)
+      .catch(() => false)
+  )
+    break;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+console.log(`\n  App ready on ${config.APP_URL}`);
+if (demo) console.log(`  Demo merchant: ${demo.email} / ${demo.password}  (database seeded just now)`);
+else console.log("  Demo merchant (if this database was seeded by the app): demo@example.com / demo-password");
+if (config.localMailbox) console.log(`  Emails go to the local mailbox: ${config.APP_URL}/mailbox`);
+else if (!config.RESEND_API_KEY) logger.warn("RESEND_API_KEY is not set and APP_URL is not local: emails are not delivered to anyone");
+if (sandboxUrl) console.log(`  GoCardless and Stripe are answered by the offline sandbox at ${sandboxUrl}`);
+console.log("");
+
+const shutdown = (signal: NodeJS.Signals) => {
+  stopping = true;
+  for (const child of children.values()) child.kill(signal);
+  const done = () => children.size === 0 && process.exit(0);
+  for (const child of children.values()) child.once("exit", done);
+  done();
+  setTimeout(() => process.exit(0), 6000).unref();
+};
+process.once("SIGTERM", () => shutdown("SIGTERM"));
+process.once("SIGINT", () => shutdown("SIGINT"));

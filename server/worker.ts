@@ -1,29 +1,40 @@
-import type { Logger } from "~/lib/logger.server";
-
 /**
- * Runs `pass` every `intervalMs`, and right away when kicked (kicks during a pass coalesce into one
- * more pass). Work is claimed row by row in the database, so several instances can run this safely.
+ * The worker process (npm run worker): webhook processing and email delivery, and the periodic jobs.
+ * Any number of workers can share the database: every piece of work is claimed before it is done
+ * (app/domain/queue.ts), so nothing is done twice, and what a dead worker held is taken up again.
  */
-export function startPoller(name: string, pass: () => Promise<unknown>, log: Logger, intervalMs = 5000) {
-  let running: Promise<void> | null = null;
-  let again = false;
-  const run = () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = pass()
-      .then(() => undefined)
-      .catch((error) => log.error({ err: error, worker: name }, "worker pass failed"))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
-  };
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  return { kick: run, stop: () => clearInterval(timer), idle: () => running ?? Promise.resolve() };
-}
+import { deliverDueEmails, localMailboxTransport } from "~/domain/outbox";
+import { startPoller } from "~/domain/queue";
+import { processDueEvents } from "~/domain/webhooks";
+import { createDb } from "~/lib/db.server";
+import { createProviders } from "../integrations";
+import { resendTransport } from "../integrations/resend";
+import { loadRuntime, onShutdown } from "./runtime";
+import { startScheduler } from "~/domain/scheduler";
+
+const POLL_MS = 250;
+
+const { config, logger } = loadRuntime("worker");
+const db = createDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+const providers = createProviders(config);
+const transport = config.RESEND_API_KEY ? resendTransport(config.RESEND_API_KEY, { baseUrl: config.RESEND_BASE_URL }) : localMailboxTransport;
+
+const webhooks = startPoller(
+  "webhooks",
+  () => processDueEvents({ db, providers, encryptionKey: config.ENCRYPTION_KEY, appUrl: config.APP_URL, log: logger.child({ queue: "webhooks" }) }),
+  logger,
+  POLL_MS,
+);
+const outbox = startPoller(
+  "outbox",
+  () => deliverDueEmails({ db, transport, from: config.EMAIL_FROM, log: logger.child({ queue: "outbox" }) }),
+  logger,
+  POLL_MS,
+);
+const scheduler = startScheduler(db, [], logger);
+logger.info({ transport: transport.name }, "worker started");
+
+onShutdown(logger, async () => {
+  await Promise.all([webhooks.stop(), outbox.stop(), scheduler.stop()]);
+  await db.$disconnect();
+});

@@ -3,6 +3,7 @@ import { renderEmail } from "../../emails/render";
 import type { Db } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
+import { type QueueSpec, runDue } from "./queue";
 
 export interface OutgoingEmail {
   kind: string;
@@ -23,8 +24,6 @@ export interface EmailTransport {
 }
 
 export const MAX_EMAIL_ATTEMPTS = 8;
-/** A row left "sending" by a crash is picked up again after this long. */
-const STALE_SENDING_MS = 5 * 60 * 1000;
 
 export function backoffMs(attempt: number): number {
   return Math.min(30_000 * 2 ** (attempt - 1), 6 * 60 * 60 * 1000);
@@ -56,28 +55,19 @@ export async function enqueueTemplate(db: Db, email: Omit<OutgoingEmail, "html" 
   return enqueueEmail(db, { ...rest, ...(await renderEmail(element)) });
 }
 
-/** Sends what is due. Each row is claimed before sending so two workers never send the same email. */
-export async function deliverDueEmails(deps: { db: Db; transport: EmailTransport; from: string; log: Logger }, now: Date, limit = 20) {
-  const { db, transport, from, log } = deps;
-  const due = await db.outboxEmail.findMany({
-    where: {
-      OR: [
-        { status: "pending", nextAttemptAt: { lte: now } },
-        { status: "sending", nextAttemptAt: { lte: new Date(now.getTime() - STALE_SENDING_MS) } },
-      ],
-    },
-    orderBy: { nextAttemptAt: "asc" },
-    take: limit,
-  });
-  let sent = 0;
-  for (const email of due) {
-    const claim = await db.outboxEmail.updateMany({
-      where: { id: email.id, status: email.status, attempts: email.attempts },
-      data: { status: "sending", attempts: { increment: 1 }, nextAttemptAt: now },
-    });
-    if (claim.count !== 1) continue;
-    const attempt = email.attempts + 1;
-    try {
+export const outboxQueue: QueueSpec = { name: "outbox", workingStatus: "sending", maxAttempts: MAX_EMAIL_ATTEMPTS, backoffMs };
+
+/** Sends what is due, through the shared queue: each email is claimed before sending, so it goes once. */
+export function deliverDueEmails(
+  deps: { db: Db; transport: EmailTransport; from: string; log: Logger },
+  now: Date | (() => Date) = () => new Date(),
+  limit = 20,
+) {
+  const { db, transport, from } = deps;
+  return runDue(
+    db.outboxEmail,
+    outboxQueue,
+    async (email) => {
       const { messageId } = await transport.send({
         kind: email.kind,
         to: email.toAddress,
@@ -87,19 +77,10 @@ export async function deliverDueEmails(deps: { db: Db; transport: EmailTransport
         idempotencyKey: email.idempotencyKey,
         from,
       });
-      await db.outboxEmail.update({ where: { id: email.id }, data: { status: "sent", sentAt: new Date(), providerMessageId: messageId, lastError: null } });
-      sent++;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const giveUp = attempt >= MAX_EMAIL_ATTEMPTS;
-      await db.outboxEmail.update({
-        where: { id: email.id },
-        data: { status: giveUp ? "failed" : "pending", lastError: message.slice(0, 500), nextAttemptAt: new Date(now.getTime() + backoffMs(attempt)) },
-      });
-      log.warn({ emailId: email.id, kind: email.kind, attempt, giveUp, error: message }, "email delivery failed");
-    }
-  }
-  return sent;
+      return { status: "sent", sentAt: new Date(), providerMessageId: messageId, lastError: null };
+    },
+    { now: typeof now === "function" ? now : () => now, log: deps.log, limit },
+  );
 }
 
 /** The embedded default: emails are "delivered" to the local mailbox page (/mailbox). */

@@ -22,6 +22,9 @@ const envSchema = z.object({
   STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_/, "must start with sk_test_, sk_live_, rk_test_ or rk_live_")),
   STRIPE_CLIENT_ID: optional(z.string().startsWith("ca_", "must start with ca_")),
   STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith("whsec_", "must start with whsec_")),
+  /** The offline provider sandbox service, used while a provider has no credentials (npm start sets it). */
+  SANDBOX_URL: optional(z.url({ protocol: /^http$/, error: "must be an http URL such as http://localhost:3001" }).transform((url) => url.replace(/\/$/, ""))),
+  RESEND_BASE_URL: optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])).default("info"),
 });
 

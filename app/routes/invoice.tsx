@@ -95,7 +95,6 @@ export async function action({ request, params, context }: Route.ActionArgs) {
         now,
       )) ?? notFound();
     if (!result.ok) return { error: result.error, done: null };
-    context.kickOutbox();
     context.log.info({ invoiceId: params.invoiceId, kind: intent }, "invoice email queued");
     return { error: null, done: { key: "sending.queued" as const, number: "", email: result.to } };
   }

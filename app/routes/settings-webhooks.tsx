@@ -19,7 +19,6 @@ export async function action({ request, context }: Route.ActionArgs) {
   const { organisation } = await requireMember(request, context, "manageOrganisation");
   const { values } = await readForm(request, context);
   if (!(await reprocessEvent(context.db, organisation.id, (values.eventId ?? "").slice(0, 40), new Date()))) notFound();
-  context.kickWebhooks();
   return { done: true };
 }
 

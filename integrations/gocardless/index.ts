@@ -1,6 +1,10 @@
 import { Environments, gocardless, parse as parseGoCardlessWebhook, type GoCardlessClient } from "gocardless-nodejs";
 import type { ProviderSettings } from "../settings";
+import { SandboxRedirectAgent } from "./sandbox-agent";
 import {
+  type MandateCharge,
+  type ProviderAccount,
+  type ProviderPayment,
   ProviderError,
   isProviderError,
   withTimeout,
@@ -27,17 +31,25 @@ export class GoCardlessProvider implements PaymentProvider {
   readonly id = "gocardless" as const;
   readonly methods = ["direct_debit"] as const;
   readonly sandbox: boolean;
+  private readonly settings: ProviderSettings["gocardless"];
+  /** Where our own OAuth calls go (the SDK does not cover them). */
+  private readonly connectBase: string;
+  private readonly sandboxAgent: SandboxRedirectAgent | undefined;
 
-  constructor(
-    private readonly settings: ProviderSettings["gocardless"],
-    private readonly appUrl: string,
-  ) {
-    this.sandbox = settings.sandbox;
+  constructor(private readonly all: ProviderSettings) {
+    this.settings = all.gocardless;
+    this.sandbox = this.settings.sandbox;
+    const sandboxUrl = this.sandbox ? all.sandboxUrl : null;
+    this.sandboxAgent = sandboxUrl ? new SandboxRedirectAgent(new URL(sandboxUrl)) : undefined;
+    this.connectBase = sandboxUrl ? `${sandboxUrl}/gocardless-connect` : gocardlessConnectBase(this.settings.environment);
   }
 
   client(accessToken: string): GoCardlessClient {
     // Idempotency conflicts are raised, not followed: we fetch the existing resource ourselves.
-    return gocardless(accessToken, this.settings.environment === "live" ? Environments.Live : Environments.Sandbox, { raiseOnIdempotencyConflict: true });
+    return gocardless(accessToken, this.settings.environment === "live" ? Environments.Live : Environments.Sandbox, {
+      raiseOnIdempotencyConflict: true,
+      ...(this.sandboxAgent ? { proxy: { https: this.sandboxAgent } as never } : {}),
+    });
   }
 
   supportsCurrency(currency: string): boolean {
@@ -108,30 +120,24 @@ export class GoCardlessProvider implements PaymentProvider {
     };
   }
 
-  /** A payment's amount and metadata, for events that arrive before we recorded it. */
-  async fetchPayment(accessToken: string, paymentId: string) {
-    const payment = await withTimeout("gocardless", TIMEOUT_MS, this.client(accessToken).payments.find(paymentId));
+  /** A payment's amount and metadata: GoCardless events name only the payment. */
+  async fetchPayment(account: ProviderAccount, paymentId: string): Promise<ProviderPayment> {
+    const payment = await withTimeout("gocardless", TIMEOUT_MS, this.client(account.accessToken).payments.find(paymentId));
+    const metadata = (payment.metadata ?? {}) as Record<string, string>;
     return {
       amountMinor: Number(payment.amount),
       currency: payment.currency as string,
-      metadata: (payment.metadata ?? {}) as Record<string, string>,
-      mandateId: payment.links?.mandate ?? "",
+      invoiceId: metadata.invoice_id,
+      attemptId: metadata.attempt_id,
+      mandateId: payment.links?.mandate ?? undefined,
     };
   }
 
   /** Charges an active mandate; the idempotency key makes a retried call return the same payment. */
-  async collectOnMandate(input: {
-    accessToken: string;
-    mandateId: string;
-    amountMinor: number;
-    currency: string;
-    description: string;
-    metadata: Record<string, string>;
-    idempotencyKey: string;
-  }) {
-    const client = this.client(input.accessToken);
+  async collectOnMandate(account: ProviderAccount, input: MandateCharge) {
+    const client = this.client(account.accessToken);
     try {
-      return await this.createOrFetch(
+      const payment = await this.createOrFetch(
         () =>
           client.payments.create(
             {
@@ -145,6 +151,7 @@ export class GoCardlessProvider implements PaymentProvider {
           ),
         (id) => client.payments.find(id),
       );
+      return { providerPaymentId: payment.id! };
     } catch (error) {
       throw toGoCardlessError(error);
     }
@@ -170,7 +177,7 @@ export class GoCardlessProvider implements PaymentProvider {
   }
 
   authorizeUrl(options: AuthorizeOptions): string {
-    const base = this.sandbox ? `${this.appUrl}/sandbox/gocardless` : gocardlessConnectBase(this.settings.environment);
+    const base = this.sandbox ? `${this.all.sandboxPagesUrl}/pages/gocardless` : this.connectBase;
     const query = new URLSearchParams({
       client_id: this.settings.clientId,
       redirect_uri: options.redirectUri,
@@ -221,7 +228,7 @@ export class GoCardlessProvider implements PaymentProvider {
 
   /** One retry on a network failure; OAuth calls are safe to repeat (the code is single-use on their side). */
   private async connectRequest(path: string, body: URLSearchParams): Promise<Response> {
-    const url = `${gocardlessConnectBase(this.settings.environment)}${path}`;
+    const url = `${this.connectBase}${path}`;
     for (let attempt = 1; ; attempt++) {
       try {
         return await fetch(url, {

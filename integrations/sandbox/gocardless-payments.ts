@@ -1,6 +1,6 @@
 import { http, HttpResponse } from "msw";
 import { authorisedAccount, gcError } from "./gocardless";
-import { sandboxId, sandboxState } from "./state";
+import { recordCall, sandboxId, sandboxState } from "./state";
 import { advanceSandboxPayment } from "./webhooks";
 
 const API = "https://api-sandbox.gocardless.com";
@@ -22,6 +22,7 @@ export interface SandboxFlow {
   authorisation_url: string;
   expires_at: string;
   prefilled_customer: Record<string, string>;
+  language: string | null;
 }
 export interface SandboxMandate {
   id: string;
@@ -45,10 +46,7 @@ export interface SandboxPayment {
   created_at: string;
 }
 
-function table<T>(name: string): Map<string, T> {
-  const state = sandboxState();
-  return (state[name] ??= new Map()) as Map<string, T>;
-}
+const table = <T>(name: string) => sandboxState().store.collection<T>(name);
 export const gcBillingRequests = () => table<SandboxBillingRequest>("gcBillingRequests");
 export const gcFlows = () => table<SandboxFlow>("gcFlows");
 export const gcMandates = () => table<SandboxMandate>("gcMandates");
@@ -78,7 +76,7 @@ export const gocardlessPaymentHandlers = [
     const replay = conflict(key);
     if (replay) return replay;
     const body = ((await request.json()) as { billing_requests?: Record<string, any> }).billing_requests ?? {};
-    sandboxState().calls.push({ method: "POST", url: request.url, body: JSON.stringify(body), headers: { "idempotency-key": key ?? "" } });
+    recordCall({ method: "POST", url: request.url, body: JSON.stringify(body), headers: { "idempotency-key": key ?? "" } });
     const mandate = body.mandate_request;
     if (!mandate?.currency) return gcError(422, "validation_failed", "Validation failed", [{ field: "mandate_request.currency", message: "is required" }]);
     const billingRequest: SandboxBillingRequest = {
@@ -111,16 +109,17 @@ export const gocardlessPaymentHandlers = [
     const billingRequest = gcBillingRequests().get(body.links?.billing_request ?? "");
     if (!billingRequest || billingRequest.organisation !== account.accountId)
       return gcError(422, "validation_failed", "Validation failed", [{ field: "links.billing_request", message: "is invalid" }]);
-    const appUrl = (sandboxState().appUrl as string | undefined) ?? "http://localhost:3000";
+    const { publicUrl } = sandboxState().settings;
     const id = sandboxId("BRF", 10);
     const flow: SandboxFlow = {
       id,
       billing_request: billingRequest.id,
       redirect_uri: body.redirect_uri,
       exit_uri: body.exit_uri,
-      authorisation_url: `${appUrl}/sandbox/gocardless/flow/${id}`,
+      authorisation_url: `${publicUrl}/pages/gocardless/flow/${id}`,
       expires_at: new Date(Date.now() + 7 * 86400_000).toISOString(),
       prefilled_customer: body.prefilled_customer ?? {},
+      language: body.language ?? null,
     };
     gcFlows().set(id, flow);
     return HttpResponse.json({ billing_request_flows: { ...flow, links: { billing_request: billingRequest.id } } }, { status: 201 });
@@ -141,7 +140,7 @@ export const gocardlessPaymentHandlers = [
     const replay = conflict(key);
     if (replay) return replay;
     const body = ((await request.json()) as { payments?: Record<string, any> }).payments ?? {};
-    sandboxState().calls.push({ method: "POST", url: request.url, body: JSON.stringify(body), headers: { "idempotency-key": key ?? "" } });
+    recordCall({ method: "POST", url: request.url, body: JSON.stringify(body), headers: { "idempotency-key": key ?? "" } });
     const mandate = gcMandates().get(body.links?.mandate ?? "");
     if (!mandate || mandate.organisation !== account.accountId)
       return gcError(422, "validation_failed", "Validation failed", [{ field: "links.mandate", message: "is invalid" }]);
@@ -194,6 +193,7 @@ export function fulfilBillingRequest(flowId: string) {
     gcMandates().set(mandate.id, mandate);
     billingRequest.links.mandate_request_mandate = mandate.id;
     billingRequest.status = "fulfilled";
+    gcBillingRequests().set(billingRequest.id, billingRequest);
   }
   return { flow, billingRequest, mandateId: billingRequest.links.mandate_request_mandate! };
 }

@@ -1,5 +1,5 @@
 import { http, HttpResponse } from "msw";
-import { decodeSandboxCode, sandboxId, sandboxState } from "./state";
+import { decodeSandboxCode, recordCall, sandboxId, sandboxState } from "./state";
 
 const API = "https://api-sandbox.gocardless.com";
 const CONNECT = "https://connect-sandbox.gocardless.com";
@@ -26,7 +26,7 @@ export function authorisedAccount(request: Request) {
 export const gocardlessOAuthHandlers = [
   http.post(`${CONNECT}/oauth/access_token`, async ({ request }) => {
     const body = await formOrJson(request);
-    sandboxState().calls.push({ method: "POST", url: request.url, body: JSON.stringify({ ...body, client_secret: "[redacted]" }), headers: {} });
+    recordCall({ method: "POST", url: request.url, body: JSON.stringify({ ...body, client_secret: "[redacted]" }), headers: {} });
     if (body.grant_type !== "authorization_code") return HttpResponse.json({ error: "unsupported_grant_type" }, { status: 400 });
     if (!body.client_id || !body.client_secret) return HttpResponse.json({ error: "invalid_client" }, { status: 401 });
     const account = decodeSandboxCode(body.code ?? "");
@@ -46,7 +46,7 @@ export const gocardlessOAuthHandlers = [
 
   http.post(`${CONNECT}/oauth/revoke`, async ({ request }) => {
     const body = await formOrJson(request);
-    sandboxState().calls.push({ method: "POST", url: request.url, body: "", headers: {} });
+    recordCall({ method: "POST", url: request.url, body: "", headers: {} });
     sandboxState().tokens.delete(body.token ?? "");
     return HttpResponse.json({});
   }),

@@ -1,14 +1,19 @@
 import { gocardlessOAuthHandlers } from "./gocardless";
 import { gocardlessPaymentHandlers } from "./gocardless-payments";
+import { hostedPageHandlers } from "./pages";
 import { stripeOAuthHandlers } from "./stripe";
 import { stripeCheckoutHandlers } from "./stripe-checkout";
 
-export { resetSandbox, sandboxState } from "./state";
+export { configureSandbox, resetSandbox, SANDBOX_PAGES_ORIGIN, sandboxState } from "./state";
 
-export const gocardlessSandboxHandlers = [...gocardlessOAuthHandlers, ...gocardlessPaymentHandlers];
-export const stripeSandboxHandlers = [...stripeOAuthHandlers, ...stripeCheckoutHandlers];
-
-/** Handlers for the providers that run in the sandbox: tests use them through msw/node, `npm start` in-process. */
-export function sandboxHandlersFor(sandboxed: { gocardless: boolean; stripe: boolean }) {
-  return [...(sandboxed.gocardless ? gocardlessSandboxHandlers : []), ...(sandboxed.stripe ? stripeSandboxHandlers : [])];
-}
+/**
+ * The provider sandbox as msw handlers on the providers' own URLs: tests use them through msw/node,
+ * and the sandbox service (server/sandbox.ts) answers HTTP requests with the very same handlers.
+ */
+export const sandboxHandlers = [
+  ...gocardlessOAuthHandlers,
+  ...gocardlessPaymentHandlers,
+  ...stripeOAuthHandlers,
+  ...stripeCheckoutHandlers,
+  ...hostedPageHandlers,
+];

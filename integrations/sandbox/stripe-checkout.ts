@@ -1,7 +1,7 @@
 import { http, HttpResponse } from "msw";
 import qs from "qs";
 import { platformKeyValid, connectedAccountOf, stripeError } from "./stripe";
-import { sandboxId, sandboxState } from "./state";
+import { recordCall, sandboxId, sandboxState } from "./state";
 
 export interface SandboxCheckoutSession {
   id: string;
@@ -23,24 +23,19 @@ export interface SandboxCheckoutSession {
   livemode: false;
   mode: "payment";
   description: string;
+  locale: string | null;
 }
 
-export function stripeSessions(): Map<string, SandboxCheckoutSession> {
-  const state = sandboxState();
-  return (state.stripeSessions ??= new Map()) as Map<string, SandboxCheckoutSession>;
-}
+export const stripeSessions = () => sandboxState().store.collection<SandboxCheckoutSession>("stripeSessions");
 
-function idempotent(): Map<string, { body: string; session: SandboxCheckoutSession }> {
-  const state = sandboxState();
-  return (state.stripeIdempotency ??= new Map()) as Map<string, { body: string; session: SandboxCheckoutSession }>;
-}
+const idempotent = () => sandboxState().store.collection<{ body: string; session: SandboxCheckoutSession }>("stripeIdempotency");
 
 const API = "https://api.stripe.com/v1";
 
 export const stripeCheckoutHandlers = [
   http.post(`${API}/checkout/sessions`, async ({ request }) => {
     const text = await request.text();
-    sandboxState().calls.push({
+    recordCall({
       method: "POST",
       url: request.url,
       body: text,
@@ -67,7 +62,7 @@ export const stripeCheckoutHandlers = [
       return stripeError(400, "invalid_request_error", "Invalid integer: unit_amount", { param: "line_items[0][price_data][unit_amount]" });
     if (!body.success_url) return stripeError(400, "invalid_request_error", "Missing required param: success_url.", { param: "success_url" });
     const id = `cs_test_${sandboxId("", 24)}`;
-    const appUrl = (sandboxState().appUrl as string | undefined) ?? "http://localhost:3000";
+    const { publicUrl } = sandboxState().settings;
     const now = Math.floor(Date.now() / 1000);
     const session: SandboxCheckoutSession = {
       id,
@@ -78,7 +73,7 @@ export const stripeCheckoutHandlers = [
       status: "open",
       payment_status: "unpaid",
       payment_intent: null,
-      url: `${appUrl}/sandbox/stripe/checkout/${id}`,
+      url: `${publicUrl}/pages/stripe/checkout/${id}`,
       success_url: String(body.success_url),
       cancel_url: String(body.cancel_url ?? body.success_url),
       client_reference_id: body.client_reference_id ?? null,
@@ -89,6 +84,7 @@ export const stripeCheckoutHandlers = [
       livemode: false,
       mode: "payment",
       description: String(item.price_data.product_data?.name ?? ""),
+      locale: body.locale ?? null,
     };
     stripeSessions().set(id, session);
     if (key) idempotent().set(key, { body: text, session });
@@ -111,6 +107,7 @@ export const stripeCheckoutHandlers = [
     if (session.status !== "open") return stripeError(400, "invalid_request_error", `Only Checkout Sessions with a status of 'open' can be expired.`);
     session.status = "expired";
     session.url = null;
+    stripeSessions().set(session.id, session);
     return HttpResponse.json(session);
   }),
 ];

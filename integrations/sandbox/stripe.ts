@@ -1,5 +1,5 @@
 import { http, HttpResponse } from "msw";
-import { decodeSandboxCode, sandboxId, sandboxState } from "./state";
+import { decodeSandboxCode, recordCall, sandboxId, sandboxState } from "./state";
 
 const API = "https://api.stripe.com";
 const CONNECT = "https://connect.stripe.com";
@@ -21,7 +21,7 @@ export function connectedAccountOf(request: Request) {
 export const stripeOAuthHandlers = [
   http.post(`${CONNECT}/oauth/token`, async ({ request }) => {
     const body = Object.fromEntries(new URLSearchParams(await request.text()));
-    sandboxState().calls.push({ method: "POST", url: request.url, body: JSON.stringify(body), headers: {} });
+    recordCall({ method: "POST", url: request.url, body: JSON.stringify(body), headers: {} });
     if (!platformKeyValid(request)) return HttpResponse.json({ error: "invalid_client", error_description: "No valid API key provided." }, { status: 401 });
     const account = decodeSandboxCode(body.code ?? "");
     if (body.grant_type !== "authorization_code" || !account || account.provider !== "stripe") {
@@ -41,7 +41,7 @@ export const stripeOAuthHandlers = [
 
   http.post(`${CONNECT}/oauth/deauthorize`, async ({ request }) => {
     const body = Object.fromEntries(new URLSearchParams(await request.text()));
-    sandboxState().calls.push({ method: "POST", url: request.url, body: JSON.stringify(body), headers: {} });
+    recordCall({ method: "POST", url: request.url, body: JSON.stringify(body), headers: {} });
     if (!platformKeyValid(request)) return HttpResponse.json({ error: "invalid_client" }, { status: 401 });
     if (!sandboxState().accounts.has(body.stripe_user_id ?? "")) {
       return HttpResponse.json(

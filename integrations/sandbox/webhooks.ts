@@ -3,20 +3,9 @@ import Stripe from "stripe";
 import { gcPayments } from "./gocardless-payments";
 import { sandboxId, sandboxState } from "./state";
 
-/** Where and how the sandbox delivers its webhooks: set by the app (createProviders) when a provider is sandboxed. */
-export interface SandboxWebhookTarget {
-  appUrl: string;
-  stripeSecret: string;
-  gocardlessSecret: string;
-}
-
-function target(): SandboxWebhookTarget | null {
-  return (sandboxState().webhookTarget as SandboxWebhookTarget | undefined) ?? null;
-}
-
 /** Delivers like the providers do: retried a few times until the app answers 2xx. */
 async function deliver(path: string, body: string, headers: Record<string, string>) {
-  const to = target();
+  const to = sandboxState().settings.webhookTarget;
   if (!to) return false;
   for (let attempt = 1; attempt <= 5; attempt++) {
     try {
@@ -31,7 +20,7 @@ async function deliver(path: string, body: string, headers: Record<string, strin
 }
 
 export function sendStripeEvent(type: string, object: Record<string, unknown>, account: string) {
-  const to = target();
+  const to = sandboxState().settings.webhookTarget;
   if (!to) return Promise.resolve(false);
   const payload = JSON.stringify({
     id: `evt_${randomUUID().replace(/-/g, "").slice(0, 24)}`,
@@ -52,7 +41,7 @@ export function sendStripeEvent(type: string, object: Record<string, unknown>, a
 }
 
 export function sendGoCardlessEvents(events: { resource_type: string; action: string; links: Record<string, string>; cause?: string }[]) {
-  const to = target();
+  const to = sandboxState().settings.webhookTarget;
   if (!to) return Promise.resolve(false);
   const body = JSON.stringify({
     events: events.map((e) => ({
@@ -70,21 +59,31 @@ export function sendGoCardlessEvents(events: { resource_type: string; action: st
   return deliver("/webhooks/gocardless", body, { "webhook-signature": signature, "user-agent": "gocardless-webhook-service/1.1" });
 }
 
+type PaymentStep = "created" | "submitted" | "confirmed";
+
 /**
- * In the running sandbox a direct debit moves on by itself, like in GoCardless's sandbox:
- * created, then submitted, then confirmed (collected) a few seconds later.
+ * In the running sandbox a direct debit moves on by itself, like in GoCardless's sandbox: created, then
+ * submitted, then confirmed (collected) a few seconds later. The steps are stored, so a restart keeps them.
  */
-export function advanceSandboxPayment(paymentId: string, delaysMs = { submitted: 1500, confirmed: 3000 }) {
-  if (!sandboxState().autoAdvance) return;
-  const step = (action: "created" | "submitted" | "confirmed") => {
-    const payment = gcPayments().get(paymentId);
-    if (!payment) return;
+export function advanceSandboxPayment(paymentId: string, delaysMs = { created: 200, submitted: 1500, confirmed: 3000 }) {
+  const { settings, store } = sandboxState();
+  if (!settings.autoAdvance) return;
+  for (const action of ["created", "submitted", "confirmed"] as const) {
+    store.schedule(new Date(Date.now() + delaysMs[action]), { kind: "gocardless-payment", paymentId, action });
+  }
+}
+
+/** Runs the sandbox's due steps (the service calls it on a timer). */
+export async function runDueSandboxTasks(now = new Date()) {
+  for (const task of sandboxState().store.takeDue(now)) {
+    if (task.kind !== "gocardless-payment") continue;
+    const payment = gcPayments().get(String(task.paymentId));
+    if (!payment) continue;
+    const action = task.action as PaymentStep;
     payment.status = action === "created" ? "pending_submission" : action;
-    void sendGoCardlessEvents([
-      { resource_type: "payments", action, links: { payment: paymentId, mandate: payment.links.mandate, organisation: payment.organisation } },
+    gcPayments().set(payment.id, payment);
+    await sendGoCardlessEvents([
+      { resource_type: "payments", action, links: { payment: payment.id, mandate: payment.links.mandate, organisation: payment.organisation } },
     ]);
-  };
-  setTimeout(() => step("created"), 200).unref();
-  setTimeout(() => step("submitted"), delaysMs.submitted).unref();
-  setTimeout(() => step("confirmed"), delaysMs.confirmed).unref();
+  }
 }

@@ -1,6 +1,8 @@
 import Stripe from "stripe";
 import type { ProviderSettings } from "../settings";
 import {
+  type ProviderAccount,
+  type ProviderPayment,
   ProviderError,
   isProviderError,
   type AuthorizeOptions,
@@ -20,12 +22,20 @@ export class StripeProvider implements PaymentProvider {
   readonly sandbox: boolean;
   readonly client: Stripe;
 
-  constructor(
-    private readonly settings: ProviderSettings["stripe"],
-    private readonly appUrl: string,
-  ) {
-    this.sandbox = settings.sandbox;
-    this.client = new Stripe(settings.secretKey, { apiVersion: STRIPE_API_VERSION, maxNetworkRetries: 2, timeout: 10_000, telemetry: false });
+  private readonly settings: ProviderSettings["stripe"];
+
+  constructor(private readonly all: ProviderSettings) {
+    this.settings = all.stripe;
+    this.sandbox = this.settings.sandbox;
+    // Offline, the SDK talks to the sandbox service through its own host/port/protocol options.
+    const sandbox = this.sandbox && all.sandboxUrl ? new URL(all.sandboxUrl) : null;
+    this.client = new Stripe(this.settings.secretKey, {
+      apiVersion: STRIPE_API_VERSION,
+      maxNetworkRetries: 2,
+      timeout: 10_000,
+      telemetry: false,
+      ...(sandbox ? { host: sandbox.hostname, port: Number(sandbox.port || 80), protocol: "http" as const } : {}),
+    });
   }
 
   authorizeUrl(options: AuthorizeOptions): string {
@@ -39,7 +49,7 @@ export class StripeProvider implements PaymentProvider {
       ...(options.email ? { "stripe_user[email]": options.email } : {}),
     };
     // The SDK's authorizeUrl always points at connect.stripe.com; the sandbox serves its own consent page.
-    if (this.sandbox) return `${this.appUrl}/sandbox/stripe/oauth/authorize?${new URLSearchParams(params)}`;
+    if (this.sandbox) return `${this.all.sandboxPagesUrl}/pages/stripe/oauth/authorize?${new URLSearchParams(params)}`;
     return this.client.oauth.authorizeUrl({ ...params, stripe_user: options.email ? { email: options.email } : undefined } as Stripe.OAuthAuthorizeUrlParams);
   }
 
@@ -122,6 +132,26 @@ export class StripeProvider implements PaymentProvider {
         },
       ],
     };
+  }
+
+  /** A payment intent on the merchant's account (Stripe events carry their amount: this serves events that would not). */
+  async fetchPayment(account: ProviderAccount, paymentIntentId: string): Promise<ProviderPayment> {
+    try {
+      const intent = await this.client.paymentIntents.retrieve(paymentIntentId, {}, { stripeAccount: account.accountId });
+      return {
+        amountMinor: intent.amount,
+        currency: intent.currency.toUpperCase(),
+        invoiceId: intent.metadata.invoice_id,
+        attemptId: intent.metadata.attempt_id,
+      };
+    } catch (error) {
+      throw toProviderError(error);
+    }
+  }
+
+  async collectOnMandate(): Promise<{ providerPaymentId: string }> {
+    // Our Stripe checkouts are card payments: no mandate flow ends in a charge to create here.
+    throw new ProviderError("stripe", "rejected", "Stripe checkouts do not set up mandates in this app");
   }
 
   async revoke(account: { accountId: string }): Promise<void> {

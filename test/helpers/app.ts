@@ -10,6 +10,7 @@ import { deliverDueEmails, localMailboxTransport } from "~/domain/outbox";
 import { processDueEvents } from "~/domain/webhooks";
 import { createServer } from "../../server/app";
 import { createProviders, type Providers } from "../../integrations";
+import { configureSandbox } from "../../integrations/sandbox";
 import { createTestDb } from "./db";
 
 export interface TestApp {
@@ -52,6 +53,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     }),
   );
   const providers = createProviders(config);
+  // The sandbox's handlers (see test/mocks/providers.ts) serve this app: its OAuth clients, its webhooks.
+  configureSandbox({
+    webhookTarget: { appUrl: baseUrl, stripeSecret: providers.settings.stripe.webhookSecret, gocardlessSecret: providers.settings.gocardless.webhookSecret },
+    clientIds: { gocardless: providers.settings.gocardless.clientId, stripe: providers.settings.stripe.clientId },
+  });
   const app = createServer({ build: await loadBuild(), db, config, logger, providers, clientDir: path.resolve(import.meta.dirname, "../../build/client") });
   http.on("request", app);
   return {
@@ -89,8 +95,11 @@ export class TestBrowser {
   private async request(pathname: string, init: RequestInit = {}): Promise<Page> {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(this.baseUrl + pathname, { ...init, headers, redirect: "manual" });
-    for (const cookie of res.headers.getSetCookie()) {
+    // Absolute URLs are other sites (the provider sandbox's hosted pages): they get none of the app's cookies.
+    const url = /^https?:/.test(pathname) ? pathname : this.baseUrl + pathname;
+    if (url !== this.baseUrl + pathname) headers.delete("cookie");
+    const res = await fetch(url, { ...init, headers, redirect: "manual" });
+    for (const cookie of url.startsWith(this.baseUrl) ? res.headers.getSetCookie() : []) {
       const [pair, ...attributes] = cookie.split(";");
       const [name, value] = [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)];
       if (attributes.some((a) => /max-age=0/i.test(a.trim())) || value === "") this.cookies.delete(name);

@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import { SANDBOX_PAGES_ORIGIN } from "../../integrations/sandbox";
 import type { TestApp, TestBrowser } from "./app";
 
 let counter = 0;
@@ -51,14 +52,14 @@ export async function consent(app: TestApp, browser: TestBrowser, provider: "goc
   const start = await browser.post("/settings/payments", { intent: "connect", provider, mode: "login" });
   expect(start.status).toBe(302);
   const authorize = new URL(start.location!);
-  expect(authorize.origin).toBe(app.baseUrl);
+  expect(authorize.origin).toBe(SANDBOX_PAGES_ORIGIN);
   expect(authorize.searchParams.get("redirect_uri")).toBe(`${app.baseUrl}/oauth/${provider}/callback`);
   expect(authorize.searchParams.get("state")!.length).toBeGreaterThanOrEqual(43);
-  const page = await browser.get(local(start.location!));
+  const page = await browser.get(start.location!);
   expect(page.html).toContain("Autoriser");
   const fields: Record<string, string> = { intent: answer, name: `Compte ${provider}`, email: "pay@example.fr" };
   if (accountId) fields.accountId = accountId;
-  const answered = await browser.post(local(start.location!), fields);
+  const answered = await browser.post(start.location!, fields);
   expect(answered.status).toBe(302);
   return local(answered.location!);
 }

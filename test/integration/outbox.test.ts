@@ -87,12 +87,13 @@ describe("the email outbox delivering through Resend", () => {
     expect(again.id).toBe(first.id);
   });
 
-  it("picks up an email left 'sending' by a crash, once it is stale", async () => {
+  it("picks up an email left 'sending' by a worker that died, once its claim has run out", async () => {
     const email = await queue();
     const crashAt = new Date();
-    await db.outboxEmail.update({ where: { id: email.id }, data: { status: "sending", attempts: 1, nextAttemptAt: crashAt } });
-    expect(await deliver(new Date(crashAt.getTime() + 60_000))).toBe(0);
-    expect(await deliver(new Date(crashAt.getTime() + 6 * 60_000))).toBe(1);
+    // A claim is a lease until nextAttemptAt (15 s), renewed while the worker lives.
+    await db.outboxEmail.update({ where: { id: email.id }, data: { status: "sending", attempts: 1, nextAttemptAt: new Date(crashAt.getTime() + 15_000) } });
+    expect(await deliver(new Date(crashAt.getTime() + 5_000))).toBe(0);
+    expect(await deliver(new Date(crashAt.getTime() + 16_000))).toBe(1);
     expect(received[0].idempotencyKey).toBe(email.idempotencyKey);
   });
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { sentInvoice } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
-import { sandboxState } from "../../integrations/sandbox";
+import { configureSandbox } from "../../integrations/sandbox";
+import { runDueSandboxTasks } from "../../integrations/sandbox/webhooks";
 
 useProviderMocks();
 let app: TestApp;
@@ -10,7 +11,7 @@ beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => {
-  sandboxState().autoAdvance = false;
+  configureSandbox({ autoAdvance: false });
   return app.close();
 });
 
@@ -21,7 +22,7 @@ describe("the offline sandbox's hosted pages", () => {
     const m = await sentInvoice(app);
     const customer = app.browser();
     const start = await customer.post(m.link, { provider: "stripe", amount: "" });
-    const checkout = local(start.location!);
+    const checkout = start.location!;
     expect(textOf((await customer.get(checkout)).html)).toContain("Payer 360,00 €");
 
     const declined = await customer.post(checkout, { intent: "pay", card: "4000 0000 0000 0002" });
@@ -39,11 +40,11 @@ describe("the offline sandbox's hosted pages", () => {
   });
 
   it("sets up a SEPA mandate on the sandbox flow page; the debit is created, submitted and confirmed", async () => {
-    sandboxState().autoAdvance = true;
+    configureSandbox({ autoAdvance: true });
     const m = await sentInvoice(app);
     const customer = app.browser();
     const start = await customer.post(m.link, { provider: "gocardless", amount: "" });
-    const flow = local(start.location!);
+    const flow = start.location!;
     expect(textOf((await customer.get(flow)).html)).toContain("Mandat de prélèvement SEPA");
 
     let page = await customer.post(flow, { intent: "confirm", holder: "Lucie Moreau", iban: "FR76 0000 0000 0000", consent: "on" });
@@ -57,7 +58,7 @@ describe("the offline sandbox's hosted pages", () => {
     expect((await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId }, include: { payments: true } })).payments).toMatchObject([
       { status: "processing" },
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 3500)); // the sandbox moves the debit on by itself
+    await runDueSandboxTasks(new Date(Date.now() + 3500)); // the sandbox moves the debit on by itself
     await app.processWebhooks();
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } })).toMatchObject({ status: "paid", amountDueMinor: 0 });
   }, 20_000);

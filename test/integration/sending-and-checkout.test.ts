@@ -5,6 +5,7 @@ import { sentInvoice } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
 import { checkoutSession, postWebhook, stripeEvent } from "../mocks/webhooks";
 import { gcBillingRequests } from "../../integrations/sandbox/gocardless-payments";
+import { SANDBOX_PAGES_ORIGIN } from "../../integrations/sandbox";
 import { stripeSessions } from "../../integrations/sandbox/stripe-checkout";
 
 const mocks = useProviderMocks();
@@ -172,7 +173,7 @@ describe("paying from the consultation page", () => {
     await customer.get(link);
     const first = await customer.post(link, { provider: "stripe", amount: "" });
     expect(first.status).toBe(303);
-    expect(first.location).toMatch(new RegExp(`^${app.baseUrl}/sandbox/stripe/checkout/cs_test_`));
+    expect(first.location).toMatch(new RegExp(`^${SANDBOX_PAGES_ORIGIN}/pages/stripe/checkout/cs_test_`));
     const session = stripeSessions().get(first.location!.split("/").pop()!)!;
     const connection = await app.db.providerConnection.findFirstOrThrow({
       where: { organisation: { invoices: { some: { id: invoiceId } } }, provider: "stripe" },
@@ -197,7 +198,7 @@ describe("paying from the consultation page", () => {
     const { link, invoiceId } = await sentInvoice(app);
     const page = await app.browser().post(link, { provider: "gocardless", amount: "" });
     expect(page.status).toBe(303);
-    expect(page.location).toMatch(new RegExp(`^${app.baseUrl}/sandbox/gocardless/flow/BRF`));
+    expect(page.location).toMatch(new RegExp(`^${SANDBOX_PAGES_ORIGIN}/pages/gocardless/flow/BRF`));
     const attempt = await app.db.checkoutAttempt.findFirstOrThrow({ where: { invoiceId, provider: "gocardless" } });
     expect(attempt).toMatchObject({ status: "open", amountMinor: 36000, method: "direct_debit" });
     expect(gcBillingRequests().get(attempt.providerRef!)).toMatchObject({

@@ -1,13 +1,13 @@
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { resetSandbox, sandboxHandlersFor, sandboxState } from "../../integrations/sandbox";
+import { resetSandbox, sandboxHandlers, sandboxState } from "../../integrations/sandbox";
 
 /**
  * The provider APIs for a test file: the sandbox's msw handlers, which behave like GoCardless and Stripe.
  * Any request to another host fails the test (nothing leaves the machine).
  */
 export function useProviderMocks() {
-  const server = setupServer(...sandboxHandlersFor({ gocardless: true, stripe: true }));
+  const server = setupServer(...sandboxHandlers);
   // Only the app under test (loopback) and in-memory data: URLs (react-pdf's WASM) may go unmocked.
   const local = (url: string) => url.startsWith("data:") || new URL(url).hostname === "127.0.0.1";
   beforeAll(() => server.listen({ onUnhandledRequest: (request, print) => (local(request.url) ? undefined : print.error()) }));

@@ -1,0 +1,122 @@
+import type { Logger } from "~/lib/logger.server";
+
+/**
+ * The one mechanism behind the background queues (webhook events, outgoing emails): rows are claimed one
+ * at a time with a conditional update, so any number of worker processes can share a database and never
+ * take the same row twice; a claim is a lease, renewed while the work runs, so the work of a worker that
+ * died (kill -9, power cut) is taken up by another once the lease runs out; failures are retried with
+ * backoff, and given up after `maxAttempts` (or at once for a `PermanentError`).
+ */
+export interface QueueRow {
+  id: string;
+  status: string;
+  attempts: number;
+}
+
+/** What the queue needs of a table: Prisma's model delegates (db.webhookEvent, db.outboxEmail) fit. */
+export interface QueueTable<Row extends QueueRow> {
+  findMany(args: { where: object; orderBy: object; take: number }): Promise<Row[]>;
+  updateMany(args: { where: object; data: object }): Promise<{ count: number }>;
+}
+
+export interface QueueSpec {
+  name: string;
+  /** The status of a claimed row: "processing", "sending". */
+  workingStatus: string;
+  maxAttempts: number;
+  backoffMs(attempt: number): number;
+  /** How long a claim holds without renewal. */
+  leaseMs?: number;
+}
+
+/** An error retrying cannot fix (a currency that does not match, an event for another merchant): given up at once. */
+export class PermanentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PermanentError";
+  }
+}
+
+const DEFAULT_LEASE_MS = 15_000;
+
+/**
+ * Claims and runs what is due. `work` returns the row's final fields (its done status and anything else);
+ * a thrown error schedules a retry. Answers how many rows were done.
+ */
+export async function runDue<Row extends QueueRow>(
+  table: QueueTable<Row>,
+  spec: QueueSpec,
+  work: (row: Row) => Promise<Record<string, unknown>>,
+  deps: { now: () => Date; log: Logger; limit?: number },
+): Promise<number> {
+  const leaseMs = spec.leaseMs ?? DEFAULT_LEASE_MS;
+  const now = deps.now();
+  const due = await table.findMany({
+    where: { status: { in: ["pending", spec.workingStatus] }, nextAttemptAt: { lte: now } },
+    orderBy: { nextAttemptAt: "asc" },
+    take: deps.limit ?? 50,
+  });
+  let done = 0;
+  for (const row of due) {
+    const attempt = row.attempts + 1;
+    const mine = { id: row.id, status: spec.workingStatus, attempts: attempt };
+    const claim = await table.updateMany({
+      where: { id: row.id, status: row.status, attempts: row.attempts },
+      data: { status: spec.workingStatus, attempts: attempt, nextAttemptAt: new Date(deps.now().getTime() + leaseMs) },
+    });
+    if (claim.count !== 1) continue; // another worker has it
+    const renew = setInterval(() => {
+      void table.updateMany({ where: mine, data: { nextAttemptAt: new Date(deps.now().getTime() + leaseMs) } }).catch(() => {});
+    }, leaseMs / 3);
+    try {
+      const result = await work(row);
+      await table.updateMany({ where: mine, data: result });
+      done++;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const giveUp = attempt >= spec.maxAttempts || (error instanceof Error && error.name === "PermanentError");
+      await table.updateMany({
+        where: mine,
+        data: {
+          status: giveUp ? "failed" : "pending",
+          lastError: message.slice(0, 500),
+          nextAttemptAt: new Date(deps.now().getTime() + spec.backoffMs(attempt)),
+        },
+      });
+      deps.log.warn({ queue: spec.name, rowId: row.id, attempt, giveUp, error: message }, "queued work failed");
+    } finally {
+      clearInterval(renew);
+    }
+  }
+  return done;
+}
+
+/**
+ * Runs `pass` every `intervalMs`, and again at once while passes find work (a burst is drained in
+ * consecutive passes). Each worker process runs one per queue.
+ */
+export function startPoller(name: string, pass: () => Promise<number>, log: Logger, intervalMs: number) {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const run = () => {
+    if (running || stopped) return;
+    running = (async () => {
+      try {
+        while (!stopped && (await pass()) > 0);
+      } catch (error) {
+        log.error({ err: error, queue: name }, "worker pass failed");
+      }
+    })().finally(() => {
+      running = null;
+    });
+  };
+  const timer = setInterval(run, intervalMs);
+  run();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * The web process (npm run web): pages, forms, the public consultation page and the webhook endpoint.
+ * Background work is the worker process's (server/worker.ts); any number of both can share the database.
+ */
+import { createServer as createHttpServer } from "node:http";
+import path from "node:path";
+import type { ServerBuild } from "react-router";
+import { createDb } from "~/lib/db.server";
+import { createProviders } from "../integrations";
+import { createServer } from "./app";
+import { loadRuntime, onShutdown } from "./runtime";
+
+const { config, logger } = loadRuntime("web");
+const db = createDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+const providers = createProviders(config);
+const build = (await import(path.resolve("build/server/index.js"))) as ServerBuild;
+const server = createHttpServer(createServer({ build, db, providers, config, logger }));
+server.listen(config.PORT, config.HOST, () => logger.info({ url: config.APP_URL, port: config.PORT }, "listening"));
+
+onShutdown(logger, async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await db.$disconnect();
+});
