@@ -38,7 +38,7 @@ async function connect(provider: "GoCardless" | "Stripe") {
   await merchant.goto(`${server.url}/settings/payments`);
   const card = merchant.locator("section", { hasText: `${provider} —` });
   await card.getByRole("button", { name: "Connecter un compte existant" }).click();
-  await merchant.waitForURL(/\/sandbox\/.*\/oauth\/authorize/);
+  await merchant.waitForURL(/\/pages\/.*\/oauth\/authorize/);
   await shot(merchant, `03-consent-${provider.toLowerCase()}`);
   await merchant.getByRole("button", { name: "Autoriser" }).click();
   await merchant.waitForURL(/connected=/);
@@ -118,7 +118,7 @@ describe("the whole flow in a real browser, offline", () => {
     expect(await customer.getByTestId("amount-due").innerText()).toMatch(/360,00\s€/);
     await shot(customer, "07-consultation-mobile");
     await customer.getByRole("button", { name: "Payer par carte (Stripe)" }).click();
-    await customer.waitForURL(/\/sandbox\/stripe\/checkout\//);
+    await customer.waitForURL(/\/pages\/stripe\/checkout\//);
     await shot(customer, "08-stripe-checkout");
     await customer.getByRole("button", { name: /Payer 360,00/ }).click();
     await customer.waitForURL(/return=stripe/);
@@ -140,7 +140,7 @@ describe("the whole flow in a real browser, offline", () => {
     const customer = await (await browser.newContext({ locale: "fr-FR" })).newPage();
     await customer.goto(link);
     await customer.getByRole("button", { name: "Payer par prélèvement (GoCardless)" }).click();
-    await customer.waitForURL(/\/sandbox\/gocardless\/flow\//);
+    await customer.waitForURL(/\/pages\/gocardless\/flow\//);
     await customer.fill("input[name=holder]", "Lucie Moreau");
     await customer.check("input[name=consent]");
     await shot(customer, "11-gocardless-mandate");
