@@ -50,22 +50,18 @@ export async function invoiceForToken(db: Db, token: string) {
 export type PublicInvoice = NonNullable<Awaited<ReturnType<typeof invoiceForToken>>>;
 
 const STAMP_SQL = `
-  SELECT i."status" || '|' || i."updatedAt" || '|' || i."amountPaidMinor" || '|' || i."amountDueMinor" || '|' || c."updatedAt" || '|' || o."updatedAt"
-    || '|' || (SELECT COUNT(*) || ':' || COALESCE(MAX(p."updatedAt"), '') || ':' || COALESCE(GROUP_CONCAT(p."status"), '') FROM "Payment" p WHERE p."invoiceId" = i."id")
-    || '|' || (SELECT COALESCE(GROUP_CONCAT(pc."provider" || ':' || COALESCE(pc."revokedAt", '')), '') FROM "ProviderConnection" pc WHERE pc."organisationId" = i."organisationId")
-    AS stamp
+  SELECT v."version" AS stamp
   FROM "InvoiceLink" l
   JOIN "Invoice" i ON i."id" = l."invoiceId"
-  JOIN "Customer" c ON c."id" = i."customerId"
-  JOIN "Organisation" o ON o."id" = i."organisationId"
+  JOIN "ContentVersion" v ON v."id" = 1
   WHERE l."tokenHash" = ? AND l."revokedAt" IS NULL AND i."status" <> 'draft'`;
 
 /**
- * A value that changes whenever anything the consultation page shows changes (the invoice, its
- * customer, the merchant, its payments, the connected payment methods), or null when the page is
- * not to be shown. Lets the page be rendered once per state and served from memory in between.
+ * The content version (moved by every write to a table a page may show: see the ContentVersion model)
+ * while the link is live, or null when the page is not to be shown. The kept page is served only while
+ * it has not moved, so no list of what the page shows has to be kept here.
  */
 export async function consultationStamp(readRow: RowReader, tokenHash: string): Promise<string | null> {
   const row = await readRow(STAMP_SQL, [tokenHash]);
-  return typeof row?.stamp === "string" ? row.stamp : null;
+  return row?.stamp === undefined || row.stamp === null ? null : String(row.stamp);
 }

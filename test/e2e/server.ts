@@ -24,7 +24,11 @@ export interface RunningProcess {
 /** Runs `npm run <script>`-like entry points in a process group of their own, so a kill reaches every child. */
 function spawnGroup(file: string, env: Record<string, string>): RunningProcess {
   const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", file], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", file], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   const output: string[] = [];
   child.stdout!.on("data", (d) => output.push(String(d)));
   child.stderr!.on("data", (d) => output.push(String(d)));
@@ -44,7 +48,12 @@ async function waitHealthy(url: string, running: RunningProcess) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (running.process.exitCode !== null) throw new Error(`server exited:\n${running.output.join("")}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) return;
+    if (
+      await fetch(`${url}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`not healthy within 60 s:\n${running.output.join("")}`);

@@ -144,6 +144,29 @@ describe("the consultation page", () => {
     expect(textOf((await bob.get(m.link)).html)).toContain("Cette facture est réglée. Merci !");
   });
 
+  it("shows each fact the page displays on the next load after it changes, whatever wrote it", async () => {
+    const m = await sentInvoice(app);
+    const visitor = app.browser();
+    const page = async () => textOf((await visitor.get(m.link)).html);
+    await page();
+    await page(); // kept from here on
+    const invoice = await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId }, include: { lines: true } });
+    const changes: [string, () => Promise<unknown>][] = [
+      ["Amount due", () => app.db.customer.update({ where: { id: invoice.customerId }, data: { locale: "en" } })],
+      ["Conseil renommé", () => app.db.invoiceLine.update({ where: { id: invoice.lines[0].id }, data: { description: "Conseil renommé" } })],
+      ["Payment on receipt", () => app.db.invoice.update({ where: { id: m.invoiceId }, data: { paymentTerms: "Payment on receipt" } })],
+    ];
+    for (const [shown, change] of changes) {
+      expect(await page()).not.toContain(shown);
+      await change();
+      expect(await page()).toContain(shown);
+    }
+    // A payment method disconnected: the button goes.
+    expect(await page()).toContain("Pay by card (Stripe)");
+    await app.db.providerConnection.updateMany({ where: { organisationId: m.organisationId, provider: "stripe" }, data: { revokedAt: new Date() } });
+    expect(await page()).not.toContain("Pay by card (Stripe)");
+  });
+
   it("stops serving a kept page the moment its invoice is voided", async () => {
     const { link, invoiceId, browser } = await sentInvoice(app);
     expect((await app.browser().get(link)).status).toBe(200);
