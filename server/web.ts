@@ -15,6 +15,10 @@ const db = createDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 const providers = createProviders(config);
 const build = (await import(path.resolve("build/server/index.js"))) as ServerBuild;
 const server = createHttpServer(createServer({ build, db, providers, config, logger }));
+// Clients and proxies keep idle connections for a while and reuse them: the server must not close one
+// under them (Node's default is 5 s; a client that reuses a connection at that moment sees it closed).
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(config.PORT, config.HOST, () => logger.info({ url: config.APP_URL, port: config.PORT }, "listening"));
 
 onShutdown(logger, async () => {
