@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEventInbox } from "~/domain/webhooks";
 import { createDb, createRowWriter, type Db } from "~/lib/db.server";
 import type { ProviderEvent } from "../../integrations/types";
 import { createTestDb } from "../helpers/db";
+import { holdWriteLock } from "../helpers/write-lock";
 
 /** The request thread, the background thread and other processes each have their own connection to one SQLite file. */
 let db: Db;
@@ -29,26 +29,6 @@ const event = (id: string): ProviderEvent => ({
   createdAt: new Date().toISOString(),
   event: { kind: "ignored" } as never,
 });
-
-/**
- * Another process holding the write lock for `holdMs` (as the background thread or a second instance
- * would): its own SQLite connection, outside this thread, which a synchronous lock wait cannot stall.
- */
-async function holdWriteLock(file: string, holdMs: number) {
-  const script = `
-    const Database = require("libsql");
-    const db = new Database(process.argv[1]);
-    db.exec("BEGIN IMMEDIATE");
-    db.exec("UPDATE \\"Organisation\\" SET \\"city\\" = 'Lyon'");
-    process.stdout.write("locked\\n");
-    setTimeout(() => { db.exec("COMMIT"); process.exit(0); }, Number(process.argv[2]));`;
-  const child = spawn(process.execPath, ["-e", script, file, String(holdMs)], { stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.once("data", () => resolve());
-    child.once("exit", (code) => reject(new Error(`lock holder exited with ${code}`)));
-  });
-  return { released: new Promise<void>((resolve) => child.once("exit", () => resolve())) };
-}
 
 describe("connections writing to the same file", () => {
   it("a write waits for another connection's transaction instead of failing", async () => {

@@ -1,0 +1,326 @@
+import { readdirSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import type { SqlDriverAdapter, SqlQuery } from "@prisma/driver-adapter-utils";
+import Database from "libsql";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { PrismaClient } from "~/generated/prisma/client";
+import { createDb, createRowWriter, type Db, isUniqueViolation } from "~/lib/db.server";
+import { PrismaSqliteFile } from "~/lib/sqlite-adapter.server";
+import { createTestDb } from "../helpers/db";
+import { holdWriteLock } from "../helpers/write-lock";
+
+/** The embedded SQLite file's adapter: one writer and one reader per client, whatever the load. */
+let db: Db;
+let url: string;
+let file: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ db, url, cleanup } = await createTestDb());
+  file = url.slice("file:".length);
+});
+afterAll(async () => {
+  await cleanup();
+});
+
+const openFileDescriptors = () => readdirSync("/proc/self/fd").length;
+
+/** Runs `write` while a timer ticks every 10 ms; answers how long it took and the longest the timer went without a tick. */
+async function whileTicking(write: () => Promise<unknown>) {
+  const ticks: number[] = [];
+  const started = performance.now();
+  const ticker = setInterval(() => ticks.push(performance.now()), 10);
+  try {
+    await write();
+  } finally {
+    clearInterval(ticker);
+  }
+  const ended = performance.now();
+  const times = [started, ...ticks, ended];
+  const longestGap = Math.max(...times.slice(1).map((time, i) => time - times[i]));
+  return { tookMs: ended - started, longestGap, ticks: ticks.length };
+}
+
+describe("connections", () => {
+  it("keeps the same file descriptors over 2,000 transactions and 2,000 queries", async () => {
+    const organisation = await db.organisation.create({ data: { legalName: "Compteur SARL", paymentTermsDays: 0 } });
+    const where = { id: organisation.id };
+    // Both connections open and used once before counting.
+    await db.$transaction(async (tx) => tx.organisation.update({ where, data: { paymentTermsDays: { increment: 1 } } }));
+    await db.organisation.findUniqueOrThrow({ where });
+    const before = openFileDescriptors();
+
+    for (let round = 0; round < 100; round++) {
+      await Promise.all([
+        ...Array.from({ length: 20 }, () =>
+          db.$transaction(async (tx) => {
+            const current = await tx.organisation.findUniqueOrThrow({ where });
+            await tx.organisation.update({ where, data: { paymentTermsDays: current.paymentTermsDays + 1 } });
+          }),
+        ),
+        ...Array.from({ length: 20 }, () => db.organisation.findUniqueOrThrow({ where })),
+      ]);
+    }
+
+    expect(openFileDescriptors() - before).toBeLessThanOrEqual(2);
+    // Every read-then-write transaction ran alone: none lost another's increment.
+    expect((await db.organisation.findUniqueOrThrow({ where })).paymentTermsDays).toBe(2_001);
+  }, 120_000);
+
+  it("prepares each statement once and reuses it", async () => {
+    const organisation = await db.organisation.create({ data: { legalName: "Préparée SARL" } });
+    await db.organisation.findUniqueOrThrow({ where: { id: organisation.id } });
+    const prepare = vi.spyOn(Database.prototype, "prepare");
+    try {
+      for (let i = 0; i < 50; i++) {
+        await db.organisation.findUniqueOrThrow({ where: { id: organisation.id } });
+        await db.organisation.update({ where: { id: organisation.id }, data: { paymentTermsDays: i } });
+      }
+      expect(prepare).not.toHaveBeenCalled();
+    } finally {
+      prepare.mockRestore();
+    }
+  });
+
+  it("opens no connection of its own for the row writer", async () => {
+    const writeRows = createRowWriter(db, url);
+    await writeRows(`UPDATE "Organisation" SET "country" = ? WHERE "legalName" = ?`, [["BE", "Préparée SARL"]]);
+    const before = openFileDescriptors();
+    for (let i = 0; i < 200; i++) await writeRows(`UPDATE "Organisation" SET "country" = ? WHERE "legalName" = ?`, [["FR", "Préparée SARL"]]);
+    expect(openFileDescriptors()).toBe(before);
+  });
+});
+
+class RolledBack extends Error {
+  constructor(readonly seen: unknown) {
+    super("rolled back on purpose");
+  }
+}
+
+describe("one writer shared by concurrent callers", () => {
+  it("an interactive transaction neither sees nor takes with it a concurrent caller's write, which lands after it", async () => {
+    const organisation = await db.organisation.create({ data: { legalName: "Isolée SARL", city: "Nantes" } });
+    const where = { id: organisation.id };
+    let inside!: () => void;
+    const isInside = new Promise<void>((resolve) => (inside = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+
+    const transaction = db.$transaction(
+      async (tx) => {
+        await tx.organisation.update({ where, data: { city: "Dans la transaction" } });
+        inside();
+        await finished;
+        throw new RolledBack(await tx.organisation.findUniqueOrThrow({ where }));
+      },
+      { timeout: 10_000 },
+    );
+    await isInside;
+    let written = false;
+    const concurrent = db.organisation.update({ where, data: { legalName: "Écrite à côté SAS" } }).then(() => (written = true));
+    // A read outside the transaction does not wait for it, and sees only what is committed.
+    expect(await db.organisation.findUniqueOrThrow({ where })).toMatchObject({ legalName: "Isolée SARL", city: "Nantes" });
+    await sleep(100);
+    expect(written).toBe(false);
+    finish();
+
+    const error = await transaction.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RolledBack);
+    expect((error as RolledBack).seen).toMatchObject({ legalName: "Isolée SARL", city: "Dans la transaction" });
+    await concurrent;
+    expect(await db.organisation.findUniqueOrThrow({ where })).toMatchObject({ legalName: "Écrite à côté SAS", city: "Nantes" });
+  });
+});
+
+describe("another process holding the write lock", () => {
+  const kinds: [string, (id: string) => Promise<unknown>][] = [
+    ["a single write", (id) => db.organisation.update({ where: { id }, data: { legalName: "Attendue SAS" } })],
+    [
+      "an interactive transaction",
+      (id) =>
+        db.$transaction(async (tx) => {
+          const current = await tx.organisation.findUniqueOrThrow({ where: { id } });
+          await tx.organisation.update({ where: { id }, data: { legalName: "Attendue SAS", paymentTermsDays: current.paymentTermsDays + 1 } });
+        }),
+    ],
+    ["the row writer", (id) => createRowWriter(db, url)(`UPDATE "Organisation" SET "legalName" = ? WHERE "id" = ?`, [["Attendue SAS", id]])],
+  ];
+
+  it.each(kinds)("delays %s without failing it, and the event loop keeps turning meanwhile", async (_kind, write) => {
+    const organisation = await db.organisation.create({ data: { legalName: "Attente SARL" } });
+    const { released } = await holdWriteLock(file, 300);
+    const { tookMs, longestGap, ticks } = await whileTicking(() => write(organisation.id));
+    await released;
+    expect(tookMs).toBeGreaterThan(200); // it did wait for the lock
+    expect(ticks).toBeGreaterThanOrEqual(5);
+    expect(longestGap).toBeLessThan(150); // a blocking wait would stop the timer for the whole 300 ms
+    // Written after the other process committed, on top of its change.
+    expect(await db.organisation.findUniqueOrThrow({ where: { id: organisation.id } })).toMatchObject({ legalName: "Attendue SAS", city: "Lyon" });
+  });
+
+  it("gives up after the configured wait with Prisma's timeout error, and the writer stays usable", async () => {
+    const impatient = new PrismaClient({ adapter: new PrismaSqliteFile(url, { lockWaitMs: 200 }) });
+    try {
+      const organisation = await impatient.organisation.create({ data: { legalName: "Pressée SARL" } });
+      const { released } = await holdWriteLock(file, 1_000);
+      const started = Date.now();
+      const error = await impatient.organisation.update({ where: { id: organisation.id }, data: { city: "Brest" } }).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(error).toMatchObject({ code: "P1008" });
+      expect(JSON.stringify(error)).toContain("write lock");
+      await released;
+      await impatient.organisation.update({ where: { id: organisation.id }, data: { city: "Brest" } });
+      expect(await db.organisation.findUniqueOrThrow({ where: { id: organisation.id } })).toMatchObject({ city: "Brest" });
+    } finally {
+      await impatient.$disconnect();
+    }
+  });
+});
+
+describe("errors", () => {
+  it("a unique violation is Prisma's P2002, outside and inside a transaction, and leaves the writer usable", async () => {
+    await db.user.create({ data: { email: "double@example.com", name: "Première" } });
+    const outside = await db.user.create({ data: { email: "double@example.com", name: "Seconde" } }).catch((e: unknown) => e);
+    expect(outside).toMatchObject({ code: "P2002" });
+    expect(isUniqueViolation(outside)).toBe(true);
+
+    const inside = await db
+      .$transaction(async (tx) => {
+        await tx.user.create({ data: { email: "unique@example.com", name: "Dans la transaction" } });
+        await tx.user.create({ data: { email: "double@example.com", name: "Troisième" } });
+      })
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(inside)).toBe(true);
+    // Rolled back as a whole, and the next writes go through.
+    expect(await db.user.count({ where: { email: "unique@example.com" } })).toBe(0);
+    await db.$transaction(async (tx) => tx.user.create({ data: { email: "unique@example.com", name: "Après" } }));
+    expect(await db.user.count({ where: { email: { in: ["double@example.com", "unique@example.com"] } } })).toBe(2);
+  });
+
+  it("a missing table or an argument SQLite cannot take is an error, not a crash", async () => {
+    await expect(db.$queryRawUnsafe(`SELECT * FROM "Nowhere"`)).rejects.toThrow(/no such table/);
+    // The native binding would abort the process on these: they are refused before reaching it.
+    const adapter = await new PrismaSqliteFile(url).connect();
+    try {
+      for (const value of [{ not: "a value" }, ["a", "list"], undefined]) {
+        const query = {
+          sql: `UPDATE "User" SET "name" = ? WHERE "id" = 'none'`,
+          args: [value],
+          argTypes: [{ scalarType: "unknown" as const, arity: "scalar" as const }],
+        };
+        await expect(adapter.executeRaw(query)).rejects.toThrow(TypeError);
+      }
+      expect(await adapter.executeRaw({ sql: `UPDATE "User" SET "name" = ? WHERE "id" = 'none'`, args: ["ok"], argTypes: [] })).toBe(0);
+    } finally {
+      await adapter.dispose();
+    }
+    expect(await db.user.count()).toBeGreaterThan(0);
+  });
+});
+
+describe("the same answers as Prisma's libSQL adapter", () => {
+  let stockFile: Awaited<ReturnType<typeof createTestDb>>;
+  let oursFile: Awaited<ReturnType<typeof createTestDb>>;
+  let stock: SqlDriverAdapter;
+  let ours: SqlDriverAdapter;
+  beforeAll(async () => {
+    // Each adapter on a file of its own: the stock one loads another copy of SQLite.
+    stockFile = await createTestDb();
+    await stockFile.db.$disconnect();
+    stock = await new PrismaLibSQL({ url: stockFile.url }).connect();
+    oursFile = await createTestDb();
+    await oursFile.db.$disconnect();
+    ours = await new PrismaSqliteFile(oursFile.url).connect();
+  });
+  afterAll(async () => {
+    await stock.dispose();
+    await ours.dispose();
+    await stockFile.cleanup();
+    await oursFile.cleanup();
+  });
+
+  const q = (sql: string, args: unknown[] = [], scalarTypes: string[] = []): SqlQuery => ({
+    sql,
+    args,
+    argTypes: args.map((_, i) => ({ scalarType: (scalarTypes[i] ?? "unknown") as never, arity: "scalar" })),
+  });
+  const both = async (run: (adapter: SqlDriverAdapter) => Promise<unknown>) => {
+    const settle = (adapter: SqlDriverAdapter) =>
+      run(adapter).then(
+        (value) => ({ value }),
+        (error: { cause?: unknown; message?: string }) => ({ error: error.cause ?? error.message }),
+      );
+    return { ours: await settle(ours), stock: await settle(stock) };
+  };
+
+  it("converts column types, values and arguments identically", async () => {
+    const script = `CREATE TABLE "Kinds" ("i" INTEGER PRIMARY KEY, "big" BIGINT, "r" REAL, "d" DATETIME, "day" DATE, "b" BLOB, "yes" BOOLEAN, "t" TEXT NOT NULL UNIQUE, "n" NUMERIC, "dec" DECIMAL, "j" JSONB, "odd" WEIRDTYPE)`;
+    expect(await both((a) => a.executeScript(script))).toEqual({ ours: { value: undefined }, stock: { value: undefined } });
+    const insert = q(
+      `INSERT INTO "Kinds" ("i", "big", "r", "d", "day", "b", "yes", "t", "n", "dec", "j", "odd") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [1, "9007199254740991", 1.5, "2026-11-22T10:00:00.000Z", new Date("2026-11-22T00:00:00Z"), "AQID", true, "un", 12.25, "3.5", '{"a":1}', 7],
+      ["int", "bigint", "float", "datetime", "datetime", "bytes", "boolean", "string", "float", "decimal", "json", "int"],
+    );
+    expect(await both((a) => a.executeRaw(insert))).toEqual({ ours: { value: 1 }, stock: { value: 1 } });
+    const second = q(
+      `INSERT INTO "Kinds" ("i", "d", "t", "b", "yes") VALUES (?, ?, ?, ?, ?)`,
+      [2, 1_700_000_000_000, "deux", [4, 5], false],
+      ["int", "unknown", "string", "bytes", "boolean"],
+    );
+    expect(await both((a) => a.executeRaw(second))).toEqual({ ours: { value: 1 }, stock: { value: 1 } });
+
+    for (const query of [
+      q(`SELECT * FROM "Kinds" ORDER BY "i"`),
+      q(`SELECT count(*) AS "n", sum("r") AS "s", max("d") AS "last", NULL AS "nothing", x'0102' AS "blob", 2.5 * 2 AS "real" FROM "Kinds"`),
+      q(`SELECT "i" + 0.5 AS "half", typeof(?) AS "kind", ? AS "echo" FROM "Kinds" WHERE "t" = ?`, [3, "texte", "un"]),
+      q(`SELECT "i" FROM "Kinds" WHERE "i" > ?`, [99]),
+      q(`INSERT INTO "Kinds" ("i", "t") VALUES (?, ?) RETURNING "i", "t", "d"`, [3, "trois"]),
+      q(`UPDATE "Kinds" SET "r" = "r" + 1 WHERE "i" < ? RETURNING *`, [10]),
+    ]) {
+      const answers = await both((a) => a.queryRaw(query));
+      expect(answers.ours, query.sql).toEqual(answers.stock);
+      expect(answers.ours).toHaveProperty("value");
+    }
+    const deleted = await both((a) => a.executeRaw(q(`DELETE FROM "Kinds" WHERE "i" = ?`, [3])));
+    expect(deleted).toEqual({ ours: { value: 1 }, stock: { value: 1 } });
+  });
+
+  it("maps SQLite's errors to the same Prisma error kinds", async () => {
+    for (const query of [
+      q(`INSERT INTO "Kinds" ("i", "t") VALUES (?, ?)`, [10, "un"]), // unique
+      q(`INSERT INTO "Kinds" ("i", "t") VALUES (?, ?)`, [1, "primaire"]), // primary key
+      q(`INSERT INTO "Kinds" ("i") VALUES (?)`, [11]), // not null
+      q(`INSERT INTO "Membership" ("id", "userId", "organisationId", "role") VALUES ('m', 'nobody', 'nowhere', 'owner')`), // foreign key
+      q(`SELECT * FROM "Nowhere"`),
+      q(`SELECT "nope" FROM "Kinds"`),
+      q(`INSERT INTO "Kinds" ("nope") VALUES (1)`),
+      q(`SELEC 1`),
+    ]) {
+      const answers = await both((a) => a.queryRaw(query));
+      expect(answers.ours, query.sql).toEqual(answers.stock);
+      expect(answers.ours).toHaveProperty("error");
+    }
+  });
+
+  it("runs transactions the same way", async () => {
+    const answers = await both(async (adapter) => {
+      const tx = await adapter.startTransaction();
+      await tx.executeRaw(q(`INSERT INTO "Kinds" ("i", "t") VALUES (?, ?)`, [20, "vingt"]));
+      const inside = await tx.queryRaw(q(`SELECT "t" FROM "Kinds" WHERE "i" = ?`, [20]));
+      await tx.rollback();
+      const after = await adapter.queryRaw(q(`SELECT count(*) AS "n" FROM "Kinds" WHERE "i" = ?`, [20]));
+      return { options: tx.options, inside, after };
+    });
+    expect(answers.ours).toEqual(answers.stock);
+    expect(answers.ours).toMatchObject({ value: { options: { usePhantomQuery: true }, after: { rows: [[0]] } } });
+  });
+});
+
+describe("createDb", () => {
+  it("fails a query, not the process, when the file cannot be opened", async () => {
+    const nowhere = createDb("file:/nonexistent-dir/for/sure/app.db");
+    await expect(nowhere.$queryRaw`SELECT 1`).rejects.toThrow();
+    await nowhere.$disconnect();
+  });
+});
