@@ -78,7 +78,11 @@ export function childPids(parent: number): number[] {
 
 export function commandOf(pid: number) {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").find((part) => part.startsWith("server/")) ?? String(pid);
+    return (
+      readFileSync(`/proc/${pid}/cmdline`, "utf8")
+        .split("\0")
+        .find((part) => part.startsWith("server/")) ?? String(pid)
+    );
   } catch {
     return String(pid);
   }
