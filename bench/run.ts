@@ -11,7 +11,7 @@ import { encryptSecret } from "~/lib/crypto.server";
 import { createDb, type Db } from "~/lib/db.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
 import { renderInvoicePdf } from "~/pdf/invoice-document";
-import { partiesOf } from "~/domain/invoices/service";
+import { formatInvoiceCursor, partiesOf } from "~/domain/invoices/service";
 import { providerSettings } from "../integrations/settings";
 import { createTestDb } from "../test/helpers/db";
 import { startServer } from "../test/e2e/server";
@@ -86,7 +86,8 @@ try {
     // ---- invoice list over 10,000 invoices ----
     // One connection: the server time of one request, with 10,000 invoices behind it.
     results.invoiceList = summary(await load({ url: "/invoices", connections: 1, duration: 5, headers: { cookie } }));
-    results.invoiceListFilteredDeepPage = summary(await load({ url: "/invoices?status=open&page=300", connections: 1, duration: 5, headers: { cookie } }));
+    const page300 = await deepListPage(db, org.id, 299 * 25, "open"); // the list pages by cursor: page 300 starts after the 7,475th
+    results.invoiceListFilteredDeepPage = summary(await load({ url: page300, connections: 1, duration: 5, headers: { cookie } }));
   }
 
   if (runs("webhooks")) {
@@ -237,15 +238,25 @@ async function measureInvoiceList100k(
     data: { tokenHash: hashToken(sessionToken), userId: user.id, organisationId: org.id, expiresAt: new Date(Date.now() + 86400_000) },
   });
   const headers = { cookie: `sid=${sessionToken}` };
-  // The page that starts after the `position`-th invoice of the list (newest first) with these filters.
-  const deepPage = async (query: string, position: number) => `/invoices?${query}&page=${Math.floor(position / 25) + 1}`;
   const measure = async (url: string) => summary(await load({ url, connections: 1, duration: 5, headers }));
   await load({ url: "/invoices", connections: 1, duration: 1, headers }); // warm-up
   return {
     invoiceList100k: { ...(await measure("/invoices")), seedSeconds },
-    invoiceList100kDeepPage: await measure(await deepPage("", 90_000)),
+    invoiceList100kDeepPage: await measure(await deepListPage(db, org.id, 90_000)),
     invoiceList100kFiltered: await measure("/invoices?status=open"),
-    invoiceList100kFilteredDeepPage: await measure(await deepPage("status=open", 10_000)),
+    invoiceList100kFilteredDeepPage: await measure(await deepListPage(db, org.id, 10_000, "open")),
     invoiceList100kOverdue: await measure("/invoices?overdue=1"),
   };
+}
+
+/** The list page (its URL with the cursor a "next" link would carry) that starts after the `position`-th invoice, newest first. */
+async function deepListPage(db: Db, organisationId: string, position: number, status?: string) {
+  const [row] = await db.invoice.findMany({
+    where: { organisationId, ...(status ? { status } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: position - 1,
+    take: 1,
+    select: { createdAt: true, id: true },
+  });
+  return `/invoices?${status ? `status=${status}&` : ""}after=${formatInvoiceCursor(row)}`;
 }
