@@ -25,9 +25,12 @@ function currencyFormat(locale: string, currency: string) {
   return cached(numberFormats, `currency|${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: "currency", currency }));
 }
 
+const exponents = new Map<string, number>();
+
 /** Number of minor-unit digits of an ISO 4217 currency (EUR 2, JPY 0, …). */
 export function currencyExponent(currency: string): number {
-  return currencyFormat("en", currency).resolvedOptions().maximumFractionDigits ?? 2;
+  // resolvedOptions() builds a new object on each call: the answer is kept too.
+  return cached(exponents, currency, () => currencyFormat("en", currency).resolvedOptions().maximumFractionDigits ?? 2);
 }
 
 export function formatMoney(minor: number, currency: string, locale: Locale): string {
