@@ -8,19 +8,19 @@ import autocannon from "autocannon";
 import { sendInvoice } from "~/domain/sending";
 import { completeConfig, parseEnv } from "~/lib/config.server";
 import { encryptSecret } from "~/lib/crypto.server";
-import { createDb } from "~/lib/db.server";
+import { createDb, type Db } from "~/lib/db.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
 import { renderInvoicePdf } from "~/pdf/invoice-document";
-import { partiesOf } from "~/domain/invoices/service";
+import { formatInvoiceCursor, partiesOf } from "~/domain/invoices/service";
 import { providerSettings } from "../integrations/settings";
 import { createTestDb } from "../test/helpers/db";
 import { startServer } from "../test/e2e/server";
-import { countPaidOnce, paidCheckoutDelivery, seedLoadMerchant } from "../test/helpers/load-seed";
+import { countPaidOnce, mixedStatuses, paidCheckoutDelivery, seedLoadMerchant } from "../test/helpers/load-seed";
 
 const INVOICES = 10_000;
 const WEBHOOK_PAYMENTS = 2_000;
 const DUPLICATE_SHARE = 0.1;
-/** BENCH_ONLY=consultation,webhooks runs a subset (consultation, list, webhooks, pdf, emails). */
+/** BENCH_ONLY=consultation,webhooks runs a subset (consultation, list, webhooks, pdf, emails, list100k). */
 const only = process.env.BENCH_ONLY?.split(",");
 const runs = (part: string) => !only || only.includes(part);
 
@@ -86,7 +86,8 @@ try {
     // ---- invoice list over 10,000 invoices ----
     // One connection: the server time of one request, with 10,000 invoices behind it.
     results.invoiceList = summary(await load({ url: "/invoices", connections: 1, duration: 5, headers: { cookie } }));
-    results.invoiceListFilteredDeepPage = summary(await load({ url: "/invoices?status=open&page=300", connections: 1, duration: 5, headers: { cookie } }));
+    const page300 = await deepListPage(db, org.id, 299 * 25, "open"); // the list pages by cursor: page 300 starts after the 7,475th
+    results.invoiceListFilteredDeepPage = summary(await load({ url: page300, connections: 1, duration: 5, headers: { cookie } }));
   }
 
   if (runs("webhooks")) {
@@ -196,6 +197,8 @@ try {
     await scratch.cleanup();
   }
 
+  if (runs("list100k")) Object.assign(results, await measureInvoiceList100k(db, config.ENCRYPTION_KEY, load, summary));
+
   console.table(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v])));
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
@@ -214,4 +217,46 @@ try {
 } finally {
   await db.$disconnect();
   await server.stop();
+}
+
+/**
+ * Invoice list of one organisation with 100,000 invoices (mixed statuses), seeded last so the other measures keep
+ * their 10,000: page 1, a deep page, the status filter's first and a deep page, the overdue filter. One connection.
+ */
+async function measureInvoiceList100k(
+  db: Db,
+  encryptionKey: string,
+  load: (opts: autocannon.Options) => Promise<autocannon.Result>,
+  summary: (r: autocannon.Result) => Record<string, number>,
+) {
+  const seedStart = performance.now();
+  const { user, org } = await seedLoadMerchant(db, 100_000, encryptionKey, "acct_load_100k", { statusOf: mixedStatuses, idPrefix: "hinv" });
+  const seedSeconds = Math.round((performance.now() - seedStart) / 100) / 10;
+  await db.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
+  const sessionToken = randomToken();
+  await db.session.create({
+    data: { tokenHash: hashToken(sessionToken), userId: user.id, organisationId: org.id, expiresAt: new Date(Date.now() + 86400_000) },
+  });
+  const headers = { cookie: `sid=${sessionToken}` };
+  const measure = async (url: string) => summary(await load({ url, connections: 1, duration: 5, headers }));
+  await load({ url: "/invoices", connections: 1, duration: 1, headers }); // warm-up
+  return {
+    invoiceList100k: { ...(await measure("/invoices")), seedSeconds },
+    invoiceList100kDeepPage: await measure(await deepListPage(db, org.id, 90_000)),
+    invoiceList100kFiltered: await measure("/invoices?status=open"),
+    invoiceList100kFilteredDeepPage: await measure(await deepListPage(db, org.id, 10_000, "open")),
+    invoiceList100kOverdue: await measure("/invoices?overdue=1"),
+  };
+}
+
+/** The list page (its URL with the cursor a "next" link would carry) that starts after the `position`-th invoice, newest first. */
+async function deepListPage(db: Db, organisationId: string, position: number, status?: string) {
+  const [row] = await db.invoice.findMany({
+    where: { organisationId, ...(status ? { status } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: position - 1,
+    take: 1,
+    select: { createdAt: true, id: true },
+  });
+  return `/invoices?${status ? `status=${status}&` : ""}after=${formatInvoiceCursor(row)}`;
 }

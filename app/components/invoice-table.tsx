@@ -79,3 +79,32 @@ export function InvoiceTable({ invoices, showCustomer = true }: { invoices: Invo
     </div>
   );
 }
+
+/** Previous / next (and back to the first page) as plain links carrying the cursor: they work without JavaScript. */
+export function InvoicePager({ first, previous, next }: { first: string | null; previous: string | null; next: string | null }) {
+  const { t } = useI18n();
+  if (!first && !previous && !next) return null;
+  return (
+    <nav className="mt-4 flex items-center justify-between gap-4 text-sm" aria-label={t("invoices.pagination")}>
+      <span className="flex gap-4">
+        {first ? (
+          <Link className="text-blue-700 underline" to={first}>
+            {t("invoices.firstPage")}
+          </Link>
+        ) : null}
+        {previous ? (
+          <Link className="text-blue-700 underline" to={previous} rel="prev">
+            {t("common.previous")}
+          </Link>
+        ) : null}
+      </span>
+      {next ? (
+        <Link className="text-blue-700 underline" to={next} rel="next">
+          {t("common.next")}
+        </Link>
+      ) : (
+        <span />
+      )}
+    </nav>
+  );
+}

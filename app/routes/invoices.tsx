@@ -1,14 +1,13 @@
 import { Form, Link, useLoaderData } from "react-router";
-import { InvoiceTable } from "~/components/invoice-table";
-import { Card, PageHeader, Pagination } from "~/components/page";
+import { InvoicePager, InvoiceTable } from "~/components/invoice-table";
+import { Card, PageHeader } from "~/components/page";
 import { buttonClass, inputClass, secondaryButtonClass } from "~/components/form";
 import { activeCustomers } from "~/domain/customers";
-import { listInvoices } from "~/domain/invoices/service";
+import { listInvoices, parseInvoiceCursor } from "~/domain/invoices/service";
 import { INVOICE_STATUSES, isInvoiceStatus } from "~/domain/invoices/status";
 import { can } from "~/domain/permissions";
 import { todayUtc } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
-import { positiveInt } from "~/lib/http.server";
 import { requireMember } from "~/lib/session.server";
 import type { Route } from "./+types/invoices";
 
@@ -20,10 +19,12 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     status: isInvoiceStatus(status) ? status : undefined,
     customerId: params.get("customerId")?.slice(0, 40) || undefined,
     overdue: params.get("overdue") === "1",
-    page: positiveInt(params.get("page")),
   };
+  // Cursors of the next/previous links; a missing or malformed one gives the first page.
+  const after = parseInvoiceCursor(params.get("after"));
+  const before = after ? null : parseInvoiceCursor(params.get("before"));
   const [result, customers] = await Promise.all([
-    listInvoices(context.db, organisation.id, filters, todayUtc(new Date())),
+    listInvoices(context.db, organisation.id, { ...filters, after, before }, todayUtc(new Date())),
     activeCustomers(context.db, organisation.id),
   ]);
   return { ...result, filters, customers, canEdit: can(role, "editInvoices") };
@@ -31,14 +32,16 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 
 export default function Invoices() {
   const { t } = useI18n();
-  const { invoices, total, page, pages, filters, customers, canEdit } = useLoaderData<typeof loader>();
-  const href = (p: number) => {
+  const { invoices, count, next, previous, pastTheEnd, filters, customers, canEdit } = useLoaderData<typeof loader>();
+  // The filters stay in every page link; the cursor says where the page starts.
+  const href = (cursor?: { after: string } | { before: string }) => {
     const query = new URLSearchParams();
     if (filters.status) query.set("status", filters.status);
     if (filters.customerId) query.set("customerId", filters.customerId);
     if (filters.overdue) query.set("overdue", "1");
-    query.set("page", String(p));
-    return `?${query}`;
+    for (const [name, value] of Object.entries(cursor ?? {})) query.set(name, value);
+    const search = query.toString();
+    return search ? `?${search}` : "/invoices";
   };
   return (
     <>
@@ -52,7 +55,7 @@ export default function Invoices() {
           ) : null
         }
       >
-        <p className="text-sm text-slate-500">{t("invoices.count", { count: total })}</p>
+        <p className="text-sm text-slate-500">{t(count.more ? "invoices.countMore" : "invoices.count", { count: count.value })}</p>
       </PageHeader>
       <Form method="get" className="mb-4 flex flex-wrap items-end gap-3">
         <label className="text-sm">
@@ -84,7 +87,11 @@ export default function Invoices() {
       </Form>
       <Card>
         <InvoiceTable invoices={invoices} />
-        <Pagination page={page} pages={pages} href={href} />
+        <InvoicePager
+          first={previous || pastTheEnd ? href() : null}
+          previous={previous ? href({ before: previous }) : null}
+          next={next ? href({ after: next }) : null}
+        />
       </Card>
     </>
   );

@@ -1,3 +1,4 @@
+import type { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
 import { revokeLinks } from "../consultation";
@@ -8,16 +9,68 @@ import { UNPAID_STATUSES, type InvoiceStatus } from "./status";
 import { computeTotals } from "./totals";
 
 export const INVOICES_PAGE_SIZE = 25;
+/** Filters no maintained count covers (customer, overdue) are counted up to this many, then shown as "more than". */
+export const INVOICES_COUNT_LIMIT = 1000;
 
 export type ServiceResult<T> = { ok: true; value: T } | { ok: false; error: MessageKey; field?: string; vars?: Record<string, string> };
+
+/**
+ * A place in the invoice list, which is ordered newest first by (createdAt, id): the id breaks ties, so the
+ * order is total and a page that starts after a given invoice never repeats or skips one, whatever is
+ * added meanwhile. In URLs as `<createdAt in ms>.<id>`.
+ */
+export interface InvoiceCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export function formatInvoiceCursor(cursor: InvoiceCursor): string {
+  return `${cursor.createdAt.getTime()}.${cursor.id}`;
+}
+
+/** Dates Prisma can pass to SQLite (four-digit years): a later one fails the query. */
+const LATEST_CURSOR_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** The cursor in a URL parameter, or null when absent or not one (a tampered value is not an error: the list starts over). */
+export function parseInvoiceCursor(value: string | null): InvoiceCursor | null {
+  const match = value ? /^(\d{1,15})\.([A-Za-z0-9_-]{1,64})$/.exec(value) : null;
+  if (!match || Number(match[1]) > LATEST_CURSOR_MS) return null;
+  return { createdAt: new Date(Number(match[1])), id: match[2] };
+}
 
 export interface InvoiceFilters {
   status?: InvoiceStatus;
   customerId?: string;
   overdue?: boolean;
-  page?: number;
+  /** The page of invoices just after this one (a "next" link)… */
+  after?: InvoiceCursor | null;
+  /** …or just before it (a "previous" link). Without either, the first page. */
+  before?: InvoiceCursor | null;
 }
 
+/** How many invoices the filters match: exact, or at least `value` when `more`. */
+export interface InvoiceCount {
+  value: number;
+  more: boolean;
+}
+
+const invoiceRow = {
+  id: true,
+  number: true,
+  status: true,
+  currency: true,
+  issueDate: true,
+  dueDate: true,
+  totalMinor: true,
+  amountDueMinor: true,
+  createdAt: true,
+  customer: { select: { id: true, name: true, company: true } },
+} as const;
+
+/**
+ * One page of the organisation's invoices, newest first, with links to the pages next to it as cursors
+ * (keyset pagination: each page is an index range read, however deep). Every query is scoped to the organisation.
+ */
 export async function listInvoices(db: Db, organisationId: string, filters: InvoiceFilters, today: Date) {
   const where = {
     organisationId,
@@ -28,28 +81,79 @@ export async function listInvoices(db: Db, organisationId: string, filters: Invo
         ? { status: filters.status }
         : {}),
   };
-  const [total, invoices] = await Promise.all([
-    db.invoice.count({ where }),
+  const page = (direction: "after" | "before", cursor: InvoiceCursor | null) =>
     db.invoice.findMany({
-      where,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      skip: (Math.max(1, filters.page ?? 1) - 1) * INVOICES_PAGE_SIZE,
-      take: INVOICES_PAGE_SIZE,
-      select: {
-        id: true,
-        number: true,
-        status: true,
-        currency: true,
-        issueDate: true,
-        dueDate: true,
-        totalMinor: true,
-        amountDueMinor: true,
-        customer: { select: { id: true, name: true, company: true } },
-      },
-    }),
+      where: cursor ? { AND: [where, beyond(direction, cursor)] } : where,
+      orderBy: direction === "after" ? newestFirst : [{ createdAt: "asc" }, { id: "asc" }],
+      take: INVOICES_PAGE_SIZE + 1, // one more tells whether there is a page beyond
+      select: invoiceRow,
+    });
+
+  const [count, rows] = await Promise.all([
+    countInvoices(db, organisationId, where, filters),
+    filters.after ? page("after", filters.after) : filters.before ? page("before", filters.before) : page("after", null),
   ]);
-  const pages = Math.max(1, Math.ceil(total / INVOICES_PAGE_SIZE));
-  return { invoices, total, page: Math.max(1, filters.page ?? 1), pages };
+
+  let invoices: typeof rows;
+  let hasNext: boolean;
+  let hasPrevious: boolean;
+  if (filters.before && !filters.after) {
+    if (rows.length > INVOICES_PAGE_SIZE) {
+      invoices = rows.slice(0, INVOICES_PAGE_SIZE).reverse();
+      hasPrevious = true;
+      hasNext = true;
+    } else {
+      // Fewer than a page before the cursor: this is the top of the list, shown as the full first page.
+      const top = await page("after", null);
+      invoices = top.slice(0, INVOICES_PAGE_SIZE);
+      hasPrevious = false;
+      hasNext = top.length > INVOICES_PAGE_SIZE;
+    }
+  } else {
+    invoices = rows.slice(0, INVOICES_PAGE_SIZE);
+    hasNext = rows.length > INVOICES_PAGE_SIZE;
+    hasPrevious = Boolean(filters.after);
+  }
+  const first = invoices[0];
+  const last = invoices[invoices.length - 1];
+  return {
+    invoices,
+    count,
+    /** The cursor of the next page's `after`, or null on the last page. */
+    next: hasNext && last ? formatInvoiceCursor(last) : null,
+    /** The cursor of the previous page's `before`, or null on the first page. */
+    previous: hasPrevious && first ? formatInvoiceCursor(first) : null,
+    /** True when a cursor was given but nothing lies beyond it (the invoices it pointed past are gone). */
+    pastTheEnd: invoices.length === 0 && Boolean(filters.after || filters.before),
+  };
+}
+
+const newestFirst = [{ createdAt: "desc" }, { id: "desc" }] satisfies Prisma.InvoiceOrderByWithRelationInput[];
+
+/**
+ * Rows strictly after (older than) or before (newer than) the cursor in the list's order. Written as a range on
+ * createdAt plus a tie-break, so SQLite reads it as a range of the (organisation, [status | customer,] createdAt, id) indexes.
+ */
+function beyond(direction: "after" | "before", { createdAt, id }: InvoiceCursor): Prisma.InvoiceWhereInput {
+  return direction === "after"
+    ? { createdAt: { lte: createdAt }, OR: [{ createdAt: { lt: createdAt } }, { id: { lt: id } }] }
+    : { createdAt: { gte: createdAt }, OR: [{ createdAt: { gt: createdAt } }, { id: { gt: id } }] };
+}
+
+/**
+ * The whole organisation or one status: read from the per-status counts the database keeps up to date (triggers on
+ * "Invoice"). A customer or the overdue filter: counted, but only up to INVOICES_COUNT_LIMIT, in the list's index order.
+ */
+async function countInvoices(db: Db, organisationId: string, where: Prisma.InvoiceWhereInput, filters: InvoiceFilters): Promise<InvoiceCount> {
+  if (!filters.customerId && !filters.overdue) {
+    const counts = await db.invoiceStatusCount.findMany({
+      where: { organisationId, ...(filters.status ? { status: filters.status } : {}) },
+      select: { count: true },
+    });
+    return { value: counts.reduce((sum, { count }) => sum + count, 0), more: false };
+  }
+  const value = await db.invoice.count({ where, orderBy: newestFirst, take: INVOICES_COUNT_LIMIT + 1 });
+  return value > INVOICES_COUNT_LIMIT ? { value: INVOICES_COUNT_LIMIT, more: true } : { value, more: false };
 }
 
 export function getInvoice(db: Db, organisationId: string, id: string) {
