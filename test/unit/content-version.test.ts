@@ -6,7 +6,17 @@ import { createTestDb } from "../helpers/db";
  * Kept consultation pages are served while the content version has not moved; the version is moved by
  * triggers. A table added later is covered unless it is named here as never shown to a visitor.
  */
-const NEVER_ON_A_PAGE = ["Session", "LoginThrottle", "OAuthState", "WebhookEvent", "OutboxEmail", "Notification", "ScheduledRun", "ContentVersion"];
+const NEVER_ON_A_PAGE = [
+  "InvoiceStatusCount",
+  "Session",
+  "LoginThrottle",
+  "OAuthState",
+  "WebhookEvent",
+  "OutboxEmail",
+  "Notification",
+  "ScheduledRun",
+  "ContentVersion",
+];
 
 let db: Db;
 let cleanup: () => Promise<void>;
