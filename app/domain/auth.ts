@@ -88,6 +88,10 @@ export async function destroySession(db: Db, token: string) {
   await db.session.deleteMany({ where: { tokenHash: hashToken(token) } });
 }
 
+export async function setUserLocale(db: Db, userId: string, locale: "fr" | "en") {
+  await db.user.update({ where: { id: userId }, data: { locale } });
+}
+
 export async function changePassword(db: Db, userId: string, keepSessionId: string | null, password: string) {
   const passwordHash = await hashPassword(password);
   await db.$transaction([
@@ -153,6 +157,12 @@ export async function inviteMember(
     data: { ...input, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + INVITATION_MS) },
   });
   return { kind: "invited", token };
+}
+
+/** An invitation that can still be accepted, with its organisation; null when unknown, used or expired. */
+export async function findUsableInvitation(db: Db, token: string, now: Date) {
+  const invitation = await db.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { organisation: true } });
+  return invitation && !invitation.acceptedAt && invitation.expiresAt > now ? invitation : null;
 }
 
 /**
