@@ -25,13 +25,12 @@ function keysOf(errors: readonly string[] | undefined): MessageKey[] {
 }
 
 /** A field's errors, translated, right under it (its `id` is what the field's aria-describedby names). */
-export function FieldError({ id, errors, error }: { id: string; errors?: readonly string[]; error?: MessageKey }) {
+export function FieldError({ id, errors }: { id: string; errors?: readonly string[] }) {
   const { t } = useI18n();
-  // `error` with the field's id is the older call, left to the invoice form until it moves to conform.
-  const keys = keysOf(error ? [error] : errors);
+  const keys = keysOf(errors);
   if (!keys.length) return null;
   return (
-    <p id={error ? `${id}-error` : id} className="mt-1 text-sm text-red-700" role="alert">
+    <p id={id} className="mt-1 text-sm text-red-700" role="alert">
       {keys.map((key) => t(key)).join(" ")}
     </p>
   );

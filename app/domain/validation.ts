@@ -1,6 +1,6 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { z } from "zod";
-import { isMessageKey, type MessageKey } from "~/i18n";
+import type { MessageKey } from "~/i18n";
 
 /**
  * What an action answers a refused form with: conform's reply, whose errors are message keys (translated
@@ -10,7 +10,6 @@ export type FormResult = SubmissionResult<MessageKey[]>;
 
 /** The older shape of errors, one key per field name; only the sandbox pages (being removed) use it. */
 export type FieldErrors = Record<string, MessageKey>;
-export type Validated<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
 // Field schemas read the strings a form posts as they are (forms are parsed without conform's type
 // guessing): text is trimmed, a missing field reads as "", a checkbox is "on" or absent.
@@ -45,20 +44,6 @@ export const calendarDay = z.preprocess(
 );
 /** An id a page put in a form (a hidden input, a select): "" when absent, cut to the length of ours; looking it up says whether it is one. */
 export const idField = z.preprocess((v) => (typeof v === "string" ? v.slice(0, 40) : ""), z.string());
-
-export function fieldErrorsOf(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join(".") || "form";
-    if (!errors[key]) errors[key] = isMessageKey(issue.message) ? issue.message : "errors.invalid";
-  }
-  return errors;
-}
-
-export function validate<S extends z.ZodType>(schema: S, input: unknown): Validated<z.infer<S>> {
-  const result = schema.safeParse(input);
-  return result.success ? { ok: true, data: result.data } : { ok: false, errors: fieldErrorsOf(result.error) };
-}
 
 export function formToObject(form: FormData): Record<string, string> {
   const values: Record<string, string> = {};
