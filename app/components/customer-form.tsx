@@ -1,29 +1,44 @@
+import { useForm } from "@conform-to/react";
 import { Form } from "react-router";
-import type { FieldErrors } from "~/domain/validation";
+import type { FormResult } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
-import { CsrfInput, Field, FormMessage, SelectField, buttonClass } from "./form";
+import { CsrfInput, Field, FormErrors, SelectField, buttonClass } from "./form";
 
-export function CustomerForm({ values, errors, submitLabel }: { values: Record<string, string>; errors?: FieldErrors; submitLabel: string }) {
+export type CustomerFormValues = Partial<
+  Record<"name" | "company" | "email" | "locale" | "addressLine1" | "addressLine2" | "postalCode" | "city" | "country" | "reference", string>
+>;
+
+/** Creating and editing a customer: the same fields; its `intent` is "save" (the customer page also archives). */
+export function CustomerForm({
+  lastResult,
+  defaultValue,
+  submitLabel,
+}: {
+  lastResult?: FormResult | null;
+  defaultValue: CustomerFormValues;
+  submitLabel: string;
+}) {
   const { t } = useI18n();
+  const [form, fields] = useForm({ id: "customer", lastResult, defaultValue: { locale: "fr", country: "FR", ...defaultValue } });
   return (
-    <Form method="post" className="space-y-4" noValidate>
+    <Form method="post" className="space-y-4" id={form.id} onSubmit={form.onSubmit} noValidate>
       <CsrfInput />
       <input type="hidden" name="intent" value="save" />
-      {errors && Object.keys(errors).length ? <FormMessage error="common.fixErrors" /> : null}
+      <FormErrors result={lastResult} summary />
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field name="name" label={t("customers.name")} defaultValue={values.name} errors={errors} required />
-        <Field name="company" label={t("customers.company")} defaultValue={values.company} errors={errors} />
-        <Field name="email" type="email" label={t("customers.email")} defaultValue={values.email} errors={errors} />
-        <SelectField name="locale" label={t("customers.locale")} defaultValue={values.locale || "fr"} errors={errors}>
+        <Field meta={fields.name} label={t("customers.name")} required />
+        <Field meta={fields.company} label={t("customers.company")} />
+        <Field meta={fields.email} type="email" label={t("customers.email")} />
+        <SelectField meta={fields.locale} label={t("customers.locale")}>
           <option value="fr">{t("lang.fr")}</option>
           <option value="en">{t("lang.en")}</option>
         </SelectField>
-        <Field className="sm:col-span-2" name="addressLine1" label={t("org.addressLine1")} defaultValue={values.addressLine1} errors={errors} />
-        <Field className="sm:col-span-2" name="addressLine2" label={t("org.addressLine2")} defaultValue={values.addressLine2} errors={errors} />
-        <Field name="postalCode" label={t("org.postalCode")} defaultValue={values.postalCode} errors={errors} />
-        <Field name="city" label={t("org.city")} defaultValue={values.city} errors={errors} />
-        <Field name="country" label={t("org.country")} defaultValue={values.country || "FR"} errors={errors} maxLength={2} />
-        <Field name="reference" label={t("customers.reference")} defaultValue={values.reference} errors={errors} />
+        <Field className="sm:col-span-2" meta={fields.addressLine1} label={t("org.addressLine1")} />
+        <Field className="sm:col-span-2" meta={fields.addressLine2} label={t("org.addressLine2")} />
+        <Field meta={fields.postalCode} label={t("org.postalCode")} />
+        <Field meta={fields.city} label={t("org.city")} />
+        <Field meta={fields.country} label={t("org.country")} maxLength={2} />
+        <Field meta={fields.reference} label={t("customers.reference")} />
       </div>
       <button className={buttonClass}>{submitLabel}</button>
     </Form>

@@ -1,7 +1,6 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { useRouteLoaderData } from "react-router";
-import type { FieldErrors } from "~/domain/validation";
-import type { MessageKey } from "~/i18n";
+import { isMessageKey, type MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 
 /** Every mutating form carries this; the server refuses forms without it. */
@@ -19,84 +18,136 @@ export const secondaryButtonClass =
 export const dangerButtonClass =
   "inline-flex items-center justify-center rounded-md border border-red-300 bg-white px-4 py-2 text-sm font-medium text-red-700 hover:bg-red-50";
 
-export function FieldError({ id, error }: { id: string; error?: MessageKey }) {
+/** Errors are message keys; anything else (never expected) reads as "invalid value". */
+function keysOf(errors: readonly string[] | undefined): MessageKey[] {
+  return [...new Set((errors ?? []).map((error) => (isMessageKey(error) ? error : "errors.invalid")))];
+}
+
+/** A field's errors, translated, right under it (its `id` is what the field's aria-describedby names). */
+export function FieldError({ id, errors }: { id: string; errors?: readonly string[] }) {
   const { t } = useI18n();
-  if (!error) return null;
+  const keys = keysOf(errors);
+  if (!keys.length) return null;
   return (
-    <p id={`${id}-error`} className="mt-1 text-sm text-red-700" role="alert">
-      {t(error)}
+    <p id={id} className="mt-1 text-sm text-red-700" role="alert">
+      {keys.map((key) => t(key)).join(" ")}
     </p>
   );
 }
 
-type FieldProps = {
+/** What the field components read from conform's field metadata (`fields.name` from `useForm`). */
+export interface FieldMeta {
+  key?: string;
+  id: string;
   name: string;
-  label: string;
-  errors?: FieldErrors;
-  hint?: ReactNode;
-  className?: string;
-};
+  formId: string;
+  errorId: string;
+  initialValue?: unknown;
+  errors?: readonly string[];
+}
 
-export function Field({ name, label, errors, hint, className, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
-  const error = errors?.[name];
+/** A field is given conform's metadata (`meta`), which brings its name, id, submitted value and errors. */
+type FieldProps = { meta: FieldMeta; label: string; hint?: ReactNode; className?: string };
+
+function controlOf(meta: FieldMeta) {
+  return {
+    key: meta.key,
+    errors: meta.errors,
+    props: {
+      id: meta.id,
+      name: meta.name,
+      form: meta.formId,
+      defaultValue: typeof meta.initialValue === "string" ? meta.initialValue : undefined,
+      errorId: meta.errorId,
+    },
+  };
+}
+
+function Label({ htmlFor, children }: { htmlFor: string; children: ReactNode }) {
+  return (
+    <label htmlFor={htmlFor} className="mb-1 block text-sm font-medium text-slate-700">
+      {children}
+    </label>
+  );
+}
+
+function ariaOf(id: string, errorId: string, errors: readonly string[] | undefined, hint: boolean) {
+  const invalid = Boolean(errors?.length);
+  const describedBy = [invalid ? errorId : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
+  return { "aria-invalid": invalid || undefined, "aria-describedby": describedBy || undefined };
+}
+
+export function Field({ meta, label, hint, className, ...input }: FieldProps & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "form">) {
+  const control = controlOf(meta);
+  const { errorId, defaultValue, ...props } = control.props;
   return (
     <div className={className}>
-      <label htmlFor={name} className="mb-1 block text-sm font-medium text-slate-700">
-        {label}
-      </label>
+      <Label htmlFor={props.id}>{label}</Label>
       <input
-        id={name}
-        name={name}
+        key={control.key}
         className={inputClass}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${name}-error` : undefined}
+        {...props}
+        defaultValue={input.type === "password" ? undefined : defaultValue}
+        {...ariaOf(props.id, errorId, control.errors, Boolean(hint))}
         {...input}
       />
-      {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
-      <FieldError id={name} error={error} />
+      {hint ? (
+        <p id={`${props.id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      <FieldError id={errorId} errors={control.errors} />
     </div>
   );
 }
 
-export function SelectField({ name, label, errors, className, children, ...select }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
-  const error = errors?.[name];
+export function SelectField({ meta, label, className, children, ...select }: FieldProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, "name" | "form">) {
+  const control = controlOf(meta);
+  const { errorId, defaultValue, ...props } = control.props;
   return (
     <div className={className}>
-      <label htmlFor={name} className="mb-1 block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <select
-        id={name}
-        name={name}
-        className={inputClass}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${name}-error` : undefined}
-        {...select}
-      >
+      <Label htmlFor={props.id}>{label}</Label>
+      <select key={control.key} className={inputClass} {...props} defaultValue={defaultValue} {...ariaOf(props.id, errorId, control.errors, false)} {...select}>
         {children}
       </select>
-      <FieldError id={name} error={error} />
+      <FieldError id={errorId} errors={control.errors} />
     </div>
   );
 }
 
-export function TextareaField({ name, label, errors, className, ...area }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const error = errors?.[name];
+export function TextareaField({ meta, label, className, ...area }: FieldProps & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "name" | "form">) {
+  const control = controlOf(meta);
+  const { errorId, defaultValue, ...props } = control.props;
   return (
     <div className={className}>
-      <label htmlFor={name} className="mb-1 block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <textarea id={name} name={name} className={inputClass} rows={3} aria-invalid={error ? true : undefined} {...area} />
-      <FieldError id={name} error={error} />
+      <Label htmlFor={props.id}>{label}</Label>
+      <textarea
+        key={control.key}
+        className={inputClass}
+        rows={3}
+        {...props}
+        defaultValue={defaultValue}
+        {...ariaOf(props.id, errorId, control.errors, false)}
+        {...area}
+      />
+      <FieldError id={errorId} errors={control.errors} />
     </div>
   );
 }
 
-export function Checkbox({ name, label, defaultChecked }: { name: string; label: string; defaultChecked?: boolean }) {
+/** A checkbox sends "on" when ticked and nothing otherwise; `meta` gives its submitted state back. */
+export function Checkbox({ meta, name, label, defaultChecked }: { meta?: FieldMeta; name?: string; label: string; defaultChecked?: boolean }) {
   return (
     <label className="flex items-center gap-2 text-sm text-slate-700">
-      <input type="checkbox" name={name} defaultChecked={defaultChecked} className="h-4 w-4 rounded border-slate-300" />
+      <input
+        key={meta?.key}
+        type="checkbox"
+        id={meta?.id}
+        name={meta?.name ?? name}
+        form={meta?.formId}
+        defaultChecked={meta ? meta.initialValue === "on" : defaultChecked}
+        className="h-4 w-4 rounded border-slate-300"
+      />
       {label}
     </label>
   );
@@ -117,4 +168,32 @@ export function FormMessage({ error, success }: { error?: MessageKey | null; suc
       </p>
     );
   return null;
+}
+
+type ReplyErrors = { error?: Record<string, readonly string[] | null> } | null | undefined;
+
+/**
+ * The errors of a reply that no field shows: the whole form's and an unknown `intent`'s, and when the
+ * page says which fields show their own (`placed`), those of every other field (a hidden input).
+ */
+export function formErrorsOf(result: ReplyErrors, placed?: readonly string[]): MessageKey[] {
+  const errors = Object.entries(result?.error ?? {});
+  const shown = placed ? errors.filter(([name]) => !placed.includes(name)) : errors.filter(([name]) => name === "" || name === "intent");
+  return keysOf(shown.flatMap(([, messages]) => messages ?? []));
+}
+
+/**
+ * The message at the top of a form: the errors above, else with `summary` "fix the fields below"
+ * when a field has one.
+ */
+export function FormErrors({ result, summary = false, placed }: { result: ReplyErrors; summary?: boolean; placed?: readonly string[] }) {
+  const { t } = useI18n();
+  const keys = formErrorsOf(result, placed);
+  const fieldError = Object.entries(result?.error ?? {}).some(([name, errors]) => name !== "" && name !== "intent" && errors?.length);
+  if (!keys.length && !(summary && fieldError)) return null;
+  return (
+    <div className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">
+      {keys.length ? keys.map((key) => <p key={key}>{t(key)}</p>) : <p>{t("common.fixErrors")}</p>}
+    </div>
+  );
 }

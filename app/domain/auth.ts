@@ -2,6 +2,7 @@ import { hash, verify } from "@node-rs/argon2";
 import type { Db } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
+import { findMembership } from "./organisations";
 import type { Role } from "./permissions";
 
 export const SESSION_DAYS = 30;
@@ -88,6 +89,24 @@ export async function destroySession(db: Db, token: string) {
   await db.session.deleteMany({ where: { tokenHash: hashToken(token) } });
 }
 
+/** The organisation a session works in, for a member of it. */
+export async function setSessionOrganisation(db: Db, session: { id: string; userId: string }, membership: { userId: string; organisationId: string }) {
+  if (membership.userId !== session.userId) throw new Error("not this session's membership");
+  await db.session.update({ where: { id: session.id }, data: { organisationId: membership.organisationId } });
+}
+
+/** Moves a session to one of its user's organisations; false (and nothing changed) when the user is not a member. */
+export async function switchOrganisation(db: Db, session: { id: string; userId: string }, organisationId: string) {
+  const membership = await findMembership(db, session.userId, organisationId);
+  if (!membership) return false;
+  await setSessionOrganisation(db, session, membership);
+  return true;
+}
+
+export async function setUserLocale(db: Db, userId: string, locale: "fr" | "en") {
+  await db.user.update({ where: { id: userId }, data: { locale } });
+}
+
 export async function changePassword(db: Db, userId: string, keepSessionId: string | null, password: string) {
   const passwordHash = await hashPassword(password);
   await db.$transaction([
@@ -153,6 +172,12 @@ export async function inviteMember(
     data: { ...input, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + INVITATION_MS) },
   });
   return { kind: "invited", token };
+}
+
+/** An invitation that can still be accepted, with its organisation; null when unknown, used or expired. */
+export async function findUsableInvitation(db: Db, token: string, now: Date) {
+  const invitation = await db.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { organisation: true } });
+  return invitation && !invitation.acceptedAt && invitation.expiresAt > now ? invitation : null;
 }
 
 /**

@@ -12,6 +12,13 @@ export function listConnections(db: Db, organisationId: string) {
   return db.providerConnection.findMany({ where: { organisationId }, orderBy: { provider: "asc" } });
 }
 
+/** The organisation's connections, each with the name of the person who connected it (null if they are gone). */
+export async function listConnectionsWithConnector(db: Db, organisationId: string) {
+  const connections = await listConnections(db, organisationId);
+  const users = await db.user.findMany({ where: { id: { in: connections.map((c) => c.connectedById) } }, select: { id: true, name: true } });
+  return connections.map((connection) => ({ ...connection, connectedByName: users.find((u) => u.id === connection.connectedById)?.name ?? null }));
+}
+
 /** Starts an OAuth round trip: the returned state is single-use, expires in 10 minutes and is bound to this session and organisation. */
 export async function startConnection(db: Db, input: { provider: ProviderId; sessionId: string; organisationId: string; userId: string }, now: Date) {
   const state = randomToken();

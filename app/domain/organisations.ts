@@ -38,7 +38,8 @@ export const organisationProfileSchema = z.object({
 });
 export type OrganisationProfile = z.infer<typeof organisationProfileSchema>;
 
-export const newOrganisationSchema = z.object({ legalName: requiredText(120), locale: localeField.default("fr") });
+/** The form asks only for the name; the document language starts as the creator's. */
+export const newOrganisationSchema = z.object({ legalName: requiredText(120) });
 
 export function createOrganisation(db: Db, ownerId: string, input: { legalName: string; locale: "fr" | "en" }) {
   return db.organisation.create({
@@ -60,6 +61,13 @@ export function findMembership(db: Db, userId: string, organisationId: string) {
 
 export function listMembers(db: Db, organisationId: string) {
   return db.membership.findMany({ where: { organisationId }, include: { user: true }, orderBy: { createdAt: "asc" } });
+}
+
+/** Who receives payment notices: a member of the organisation, or null for the owner. False (nothing changed) when the user is not a member. */
+export async function setPaymentsContact(db: Db, organisationId: string, userId: string | null) {
+  if (userId && !(await db.membership.findFirst({ where: { organisationId, userId }, select: { userId: true } }))) return false;
+  await db.organisation.update({ where: { id: organisationId }, data: { paymentsContactId: userId } });
+  return true;
 }
 
 export function listPendingInvitations(db: Db, organisationId: string, now: Date) {

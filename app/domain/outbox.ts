@@ -90,3 +90,19 @@ export const localMailboxTransport: EmailTransport = {
     return { messageId: `mailbox:${email.idempotencyKey}` };
   },
 };
+
+/**
+ * The local mailbox (offline sandbox only, on a loopback APP_URL): every tenant's emails, newest first.
+ * Not scoped to an organisation on purpose; the route refuses to exist unless the mailbox is enabled.
+ */
+export function listMailbox(db: Db, limit = 100) {
+  return db.outboxEmail.findMany({
+    orderBy: { createdAt: "desc" },
+    take: limit,
+    select: { id: true, toAddress: true, subject: true, status: true, createdAt: true },
+  });
+}
+
+export function getMailboxEmail(db: Db, id: string) {
+  return db.outboxEmail.findUnique({ where: { id } });
+}

@@ -1,10 +1,17 @@
+import type { SubmissionResult } from "@conform-to/react";
 import { z } from "zod";
-import { isMessageKey, type MessageKey } from "~/i18n";
+import type { MessageKey } from "~/i18n";
 
-/** Field errors are message keys, translated when rendered. Keys of nested fields are dotted ("lines.0.unitPrice"). */
-export type FieldErrors = Record<string, MessageKey>;
-export type Validated<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
+/**
+ * What an action answers a refused form with: conform's reply, whose errors are message keys (translated
+ * when rendered), keyed by field name (`lines[0].unitPrice`); "" holds the errors of the whole form.
+ */
+export type FormResult = SubmissionResult<MessageKey[]>;
 
+/** The older shape of errors, one key per field name; only the sandbox pages (being removed) use it. */
+
+// Field schemas read the strings a form posts as they are (forms are parsed without conform's type
+// guessing): text is trimmed, a missing field reads as "", a checkbox is "on" or absent.
 export const requiredText = (max = 200) => z.preprocess((v) => v ?? "", z.string().trim().min(1, "errors.required").max(max, "errors.tooLong"));
 export const optionalText = (max = 200) => z.preprocess((v) => v ?? "", z.string().trim().max(max, "errors.tooLong"));
 export const emailAddress = z.preprocess(
@@ -34,26 +41,8 @@ export const calendarDay = z.preprocess(
       return date;
     }),
 );
-
-export function fieldErrorsOf(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join(".") || "form";
-    if (!errors[key]) errors[key] = isMessageKey(issue.message) ? issue.message : "errors.invalid";
-  }
-  return errors;
-}
-
-export function validate<S extends z.ZodType>(schema: S, input: unknown): Validated<z.infer<S>> {
-  const result = schema.safeParse(input);
-  return result.success ? { ok: true, data: result.data } : { ok: false, errors: fieldErrorsOf(result.error) };
-}
-
-export function formToObject(form: FormData): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [key, value] of form) if (typeof value === "string") values[key] = value;
-  return values;
-}
+/** An id a page put in a form (a hidden input, a select): "" when absent, cut to the length of ours; looking it up says whether it is one. */
+export const idField = z.preprocess((v) => (typeof v === "string" ? v.slice(0, 40) : ""), z.string());
 
 export function todayUtc(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));

@@ -1,6 +1,6 @@
 import { parse as parseCookies, serialize } from "cookie";
 import { redirect, type AppLoadContext } from "react-router";
-import { SESSION_DAYS, createSession, destroySession, findSession } from "~/domain/auth";
+import { SESSION_DAYS, createSession, destroySession, findSession, setSessionOrganisation } from "~/domain/auth";
 import { findMembership, membershipsOf } from "~/domain/organisations";
 import { can, type Permission } from "~/domain/permissions";
 import { isLocale, localeFromAcceptLanguage, type Locale } from "~/i18n";
@@ -73,7 +73,7 @@ export async function requireMember(request: Request, context: AppLoadContext, p
     const [first] = await membershipsOf(context.db, session.userId);
     if (!first) throw redirect("/orgs/new");
     membership = first;
-    await context.db.session.update({ where: { id: session.id }, data: { organisationId: first.organisationId } });
+    await setSessionOrganisation(context.db, session, first);
   }
   if (permission && !can(membership.role, permission)) forbidden();
   return { session, user: session.user, membership, organisation: membership.organisation, role: membership.role };

@@ -4,11 +4,13 @@ import { Card, PageHeader } from "~/components/page";
 import { FormMessage } from "~/components/form";
 import { NewPasswordForm } from "~/components/password-form";
 import { changePassword, verifyUserPassword } from "~/domain/auth";
-import { newPasswordWithConfirmation, validate } from "~/domain/validation";
+import { newPasswordWithConfirmation } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
-import { readForm } from "~/lib/forms.server";
+import { parseForm, refuse, replyTo } from "~/lib/forms.server";
 import { requireUser } from "~/lib/session.server";
 import type { Route } from "./+types/account-password";
+
+const changePasswordSchema = z.intersection(newPasswordWithConfirmation, z.object({ currentPassword: z.string().max(256).optional() }));
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const session = await requireUser(request, context, { allowPendingPassword: true });
@@ -18,35 +20,32 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 
 export async function action({ request, context }: Route.ActionArgs) {
   const session = await requireUser(request, context, { allowPendingPassword: true });
-  const { values } = await readForm(request, context);
+  const submission = await parseForm(request, context, changePasswordSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { password, currentPassword } = submission.value;
   const firstPassword = session.user.mustChangePassword || !session.user.passwordHash;
-  const parsed = validate(newPasswordWithConfirmation, values);
-  if (!parsed.ok) return { errors: parsed.errors, changed: false };
-  if (!firstPassword) {
-    const current = z.string().min(1).safeParse(values.currentPassword);
-    if (!current.success || !(await verifyUserPassword(context.db, session.userId, current.data))) {
-      return { errors: { currentPassword: "errors.currentPasswordWrong" as const }, changed: false };
-    }
+  if (!firstPassword && !(currentPassword && (await verifyUserPassword(context.db, session.userId, currentPassword)))) {
+    return refuse(submission, { fieldErrors: { currentPassword: ["errors.currentPasswordWrong"] } });
   }
-  await changePassword(context.db, session.userId, session.id, parsed.data.password);
+  await changePassword(context.db, session.userId, session.id, password);
   context.log.info({ userId: session.userId }, "password changed");
   if (firstPassword) return redirect("/invoices");
-  return { errors: {}, changed: true };
+  return { result: replyTo(submission, { resetForm: true }), changed: true };
 }
 
 export default function AccountPassword() {
   const { t } = useI18n();
   const { firstPassword } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-md">
       <PageHeader title={t("auth.changeTitle")} />
       <Card>
         <div className="mb-4">
           {firstPassword ? <FormMessage error="auth.mustChange" /> : null}
-          {result?.changed ? <FormMessage success={t("auth.passwordChanged")} /> : null}
+          {actionData && "changed" in actionData ? <FormMessage success={t("auth.passwordChanged")} /> : null}
         </div>
-        <NewPasswordForm errors={result?.errors} askCurrent={!firstPassword} />
+        <NewPasswordForm lastResult={actionData?.result} askCurrent={!firstPassword} />
       </Card>
     </div>
   );

@@ -1,4 +1,5 @@
 import { Form, Link, useActionData, useLoaderData } from "react-router";
+import { z } from "zod";
 import { CustomerForm } from "~/components/customer-form";
 import { CsrfInput, FormMessage, buttonClass, secondaryButtonClass } from "~/components/form";
 import { InvoiceTable } from "~/components/invoice-table";
@@ -6,9 +7,9 @@ import { Card, PageHeader } from "~/components/page";
 import { customerSchema, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
 import { listInvoices } from "~/domain/invoices/service";
 import { can } from "~/domain/permissions";
-import { todayUtc, validate } from "~/domain/validation";
+import { todayUtc } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
-import { readForm } from "~/lib/forms.server";
+import { parseForm, refuse, replyTo } from "~/lib/forms.server";
 import { forbidden, notFound } from "~/lib/http.server";
 import { requireMember } from "~/lib/session.server";
 import type { Route } from "./+types/customer";
@@ -20,26 +21,33 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   return { customer, invoices, canEdit: can(role, "editCustomers") };
 }
 
+const customerActions = z.discriminatedUnion(
+  "intent",
+  [customerSchema.extend({ intent: z.literal("save") }), z.object({ intent: z.literal("archive") }), z.object({ intent: z.literal("unarchive") })],
+  { error: "errors.unknownAction" },
+);
+
 export async function action({ request, params, context }: Route.ActionArgs) {
   const { organisation, role } = await requireMember(request, context);
   if (!(await getCustomer(context.db, organisation.id, params.customerId))) notFound();
   if (!can(role, "editCustomers")) forbidden();
-  const { values, intent } = await readForm(request, context);
-  if (intent === "archive" || intent === "unarchive") {
-    await setCustomerArchived(context.db, organisation.id, params.customerId, intent === "archive", new Date());
-    return { errors: {}, values: null, saved: true };
+  const submission = await parseForm(request, context, customerActions);
+  if (submission.status !== "success") return refuse(submission);
+  const input = submission.value;
+  if (input.intent !== "save") {
+    await setCustomerArchived(context.db, organisation.id, params.customerId, input.intent === "archive", new Date());
+    return { result: null, saved: true };
   }
-  const parsed = validate(customerSchema, values);
-  if (!parsed.ok) return { errors: parsed.errors, values, saved: false };
-  await updateCustomer(context.db, organisation.id, params.customerId, parsed.data);
-  return { errors: {}, values: null, saved: true };
+  const { intent: _intent, ...customer } = input;
+  await updateCustomer(context.db, organisation.id, params.customerId, customer);
+  // The form starts again from what was stored (email in lower case, country code).
+  return { result: replyTo(submission, { resetForm: true }), saved: true };
 }
 
 export default function CustomerPage() {
   const { t } = useI18n();
   const { customer, invoices, canEdit } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const values = (result?.values ?? customer) as Record<string, string>;
+  const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-4xl space-y-6">
       <PageHeader
@@ -65,10 +73,10 @@ export default function CustomerPage() {
         {customer.company ? <p className="text-slate-600">{customer.company}</p> : null}
       </PageHeader>
       {customer.archivedAt ? <FormMessage error="customers.archivedNotice" /> : null}
-      {result?.saved ? <FormMessage success={t("common.saved")} /> : null}
+      {actionData && "saved" in actionData ? <FormMessage success={t("common.saved")} /> : null}
       {canEdit ? (
         <Card title={t("customers.edit")}>
-          <CustomerForm values={values} errors={result?.errors} submitLabel={t("common.save")} />
+          <CustomerForm lastResult={actionData?.result} defaultValue={customer} submitLabel={t("common.save")} />
         </Card>
       ) : null}
       <Card title={t("customers.invoices")}>

@@ -1,21 +1,23 @@
+import { useForm } from "@conform-to/react";
 import { Form, Link, useActionData } from "react-router";
 import { z } from "zod";
 import { PasswordResetEmail } from "../../emails/password-reset";
 import { AuthCard } from "~/components/auth-card";
 import { CsrfInput, Field, FormMessage, buttonClass } from "~/components/form";
 import { createPasswordReset } from "~/domain/auth";
-import { emailAddress, validate } from "~/domain/validation";
+import { emailAddress } from "~/domain/validation";
 import { isLocale, translator } from "~/i18n";
 import { useI18n } from "~/i18n/react";
-import { readForm } from "~/lib/forms.server";
+import { parseForm, refuse } from "~/lib/forms.server";
 import { queueEmail } from "~/lib/mail.server";
 import type { Route } from "./+types/forgot-password";
 
+const forgotSchema = z.object({ email: emailAddress });
+
 export async function action({ request, context }: Route.ActionArgs) {
-  const { values } = await readForm(request, context);
-  const parsed = validate(z.object({ email: emailAddress }), values);
-  if (!parsed.ok) return { errors: parsed.errors, sent: false };
-  const reset = await createPasswordReset(context.db, parsed.data.email, new Date());
+  const submission = await parseForm(request, context, forgotSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const reset = await createPasswordReset(context.db, submission.value.email, new Date());
   if (reset) {
     const locale = isLocale(reset.user.locale) ? reset.user.locale : "fr";
     const t = translator(locale);
@@ -28,12 +30,13 @@ export async function action({ request, context }: Route.ActionArgs) {
     });
   }
   // The same answer whether or not the account exists: the form must not reveal who is a customer.
-  return { errors: {}, sent: true };
+  return { result: null, sent: true };
 }
 
 export default function ForgotPassword() {
   const { t } = useI18n();
-  const result = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
+  const [form, fields] = useForm({ id: "forgot-password", lastResult: actionData?.result });
   return (
     <AuthCard
       title={t("auth.forgotTitle")}
@@ -43,13 +46,13 @@ export default function ForgotPassword() {
         </Link>
       }
     >
-      {result?.sent ? (
+      {actionData && "sent" in actionData ? (
         <FormMessage success={t("auth.forgotSent")} />
       ) : (
-        <Form method="post" className="space-y-4" noValidate>
+        <Form method="post" className="space-y-4" id={form.id} onSubmit={form.onSubmit} noValidate>
           <CsrfInput />
           <p className="text-sm text-slate-600">{t("auth.forgotIntro")}</p>
-          <Field name="email" type="email" autoComplete="email" label={t("auth.email")} errors={result?.errors} required />
+          <Field meta={fields.email} type="email" autoComplete="email" label={t("auth.email")} required />
           <button className={`${buttonClass} w-full`}>{t("auth.forgotSend")}</button>
         </Form>
       )}

@@ -1,22 +1,21 @@
 import { Form, redirect, useLoaderData } from "react-router";
+import { z } from "zod";
 import { AuthCard } from "~/components/auth-card";
 import { CsrfInput, FormMessage, buttonClass } from "~/components/form";
-import { acceptInvitation } from "~/domain/auth";
+import { acceptInvitation, findUsableInvitation } from "~/domain/auth";
 import { useI18n } from "~/i18n/react";
-import { readForm } from "~/lib/forms.server";
-import { hashToken } from "~/lib/tokens.server";
+import { parseForm } from "~/lib/forms.server";
 import { startSession } from "~/lib/session.server";
 import type { Route } from "./+types/invitation";
 
 export async function loader({ params, context }: Route.LoaderArgs) {
-  const invitation = await context.db.invitation.findUnique({ where: { tokenHash: hashToken(params.token) }, include: { organisation: true } });
-  const usable = invitation && !invitation.acceptedAt && invitation.expiresAt > new Date();
-  return usable ? { organisation: invitation.organisation.legalName, email: invitation.email } : null;
+  const invitation = await findUsableInvitation(context.db, params.token, new Date());
+  return invitation ? { organisation: invitation.organisation.legalName, email: invitation.email } : null;
 }
 
 // Accepting takes a click (a POST): mail scanners that open links must not consume the invitation.
 export async function action({ request, params, context }: Route.ActionArgs) {
-  await readForm(request, context);
+  await parseForm(request, context, z.object({}));
   const accepted = await acceptInvitation(context.db, params.token, new Date());
   if (!accepted) return redirect(`/invitation/${params.token}`);
   // Someone who already has a password proves who they are by logging in, not by holding a link.

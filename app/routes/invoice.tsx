@@ -1,20 +1,23 @@
+import { useForm } from "@conform-to/react";
 import { Form, Link, redirect, useActionData, useLoaderData } from "react-router";
-import { Checkbox, CsrfInput, Field, FormMessage, buttonClass, dangerButtonClass, secondaryButtonClass } from "~/components/form";
+import { z } from "zod";
+import { Checkbox, CsrfInput, Field, FormErrors, FormMessage, buttonClass, dangerButtonClass, secondaryButtonClass } from "~/components/form";
 import { InvoiceLines } from "~/components/invoice-lines";
 import { StatusBadge, isOverdue } from "~/components/invoice-table";
 import { Card, PageHeader } from "~/components/page";
 import { computeTotals } from "~/domain/invoices/totals";
-import { deleteDraft, finaliseInvoice, getInvoice, partiesOf, voidInvoice, voidReasonField } from "~/domain/invoices/service";
+import { deleteDraft, finaliseInvoice, getInvoice, invoiceExists, partiesOf, setPaymentOptions, voidInvoice, voidReasonField } from "~/domain/invoices/service";
 import { listConnections } from "~/domain/connections";
 import { currentLinkToken, regenerateLink } from "~/domain/consultation";
 import { emailsOfInvoice, sendInvoice } from "~/domain/sending";
 import { randomToken } from "~/lib/tokens.server";
 import { can } from "~/domain/permissions";
+import { checkbox, optionalText } from "~/domain/validation";
 import type { ProviderId } from "../../integrations/types";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { formatDateTime } from "~/lib/format";
-import { readForm } from "~/lib/forms.server";
+import { parseForm, refuse } from "~/lib/forms.server";
 import { forbidden, notFound } from "~/lib/http.server";
 import { requireMember } from "~/lib/session.server";
 import type { Route } from "./+types/invoice";
@@ -69,68 +72,90 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   };
 }
 
+/** Every button of the page posts here with its `intent`; the void form also has a reason. */
+const invoiceActions = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("finalise") }),
+    // The key makes a double click queue one email, not two.
+    z.object({ intent: z.literal("send"), sendKey: optionalText(100) }),
+    z.object({ intent: z.literal("remind"), sendKey: optionalText(100) }),
+    z.object({ intent: z.literal("regenerateLink") }),
+    z.object({ intent: z.literal("onlinePayment"), onlinePayment: checkbox, allowPartialPayment: checkbox }),
+    z.object({ intent: z.literal("delete") }),
+    z.object({ intent: z.literal("void"), reason: voidReasonField }),
+  ],
+  { error: "errors.unknownAction" },
+);
+
+type Notice = { key: MessageKey; vars?: Record<string, string> };
+
 export async function action({ request, params, context }: Route.ActionArgs) {
   const { organisation, role } = await requireMember(request, context, "viewInvoices");
-  const { values, intent } = await readForm(request, context);
-  if (!(await getInvoice(context.db, organisation.id, params.invoiceId))) notFound();
+  const submission = await parseForm(request, context, invoiceActions);
+  if (!(await invoiceExists(context.db, organisation.id, params.invoiceId))) notFound();
   if (!can(role, "editInvoices")) forbidden();
+  if (submission.status !== "success") return refuse(submission);
+  const input = submission.value;
+  const refused = (notice: Notice) => ({ result: null, error: notice });
+  const done = (notice: Notice) => ({ result: null, done: notice });
   const now = new Date();
-  if (intent === "finalise") {
-    const result = (await finaliseInvoice(context.db, organisation.id, params.invoiceId, now)) ?? notFound();
-    if (!result.ok) return { error: result.error, vars: result.vars, done: null };
-    context.log.info({ invoiceId: params.invoiceId, number: result.value.number }, "invoice finalised");
-    return { error: null, done: { key: "invoices.finalised" as const, number: result.value.number } };
+  switch (input.intent) {
+    case "finalise": {
+      const result = (await finaliseInvoice(context.db, organisation.id, params.invoiceId, now)) ?? notFound();
+      if (!result.ok) return refused({ key: result.error, vars: result.vars });
+      context.log.info({ invoiceId: params.invoiceId, number: result.value.number }, "invoice finalised");
+      return done({ key: "invoices.finalised", vars: { number: result.value.number } });
+    }
+    case "send":
+    case "remind": {
+      const deps = { db: context.db, encryptionKey: context.config.ENCRYPTION_KEY, appUrl: context.config.APP_URL };
+      const result =
+        (await sendInvoice(
+          deps,
+          {
+            organisationId: organisation.id,
+            invoiceId: params.invoiceId,
+            kind: input.intent === "send" ? "invoice" : "reminder",
+            requestKey: input.sendKey || randomToken(),
+          },
+          now,
+        )) ?? notFound();
+      if (!result.ok) return refused({ key: result.error });
+      context.log.info({ invoiceId: params.invoiceId, kind: input.intent }, "invoice email queued");
+      return done({ key: "sending.queued", vars: { email: result.to } });
+    }
+    case "regenerateLink":
+      await regenerateLink(context.db, context.config.ENCRYPTION_KEY, organisation.id, params.invoiceId, now);
+      return done({ key: "sending.regenerated" });
+    case "onlinePayment":
+      await setPaymentOptions(context.db, organisation.id, params.invoiceId, {
+        onlinePayment: input.onlinePayment,
+        allowPartialPayment: input.allowPartialPayment,
+      });
+      return done({ key: "invoices.onlinePaymentSaved" });
+    case "delete": {
+      const result = (await deleteDraft(context.db, organisation.id, params.invoiceId)) ?? notFound();
+      if (!result.ok) return refused({ key: result.error });
+      return redirect("/invoices");
+    }
+    case "void": {
+      const result = (await voidInvoice(context.db, organisation.id, params.invoiceId, input.reason, now)) ?? notFound();
+      if (!result.ok) return refused({ key: result.error });
+      context.log.info({ invoiceId: params.invoiceId }, "invoice voided");
+      return done({ key: "invoices.voided" });
+    }
   }
-  if (intent === "send" || intent === "remind") {
-    const deps = { db: context.db, encryptionKey: context.config.ENCRYPTION_KEY, appUrl: context.config.APP_URL };
-    const result =
-      (await sendInvoice(
-        deps,
-        {
-          organisationId: organisation.id,
-          invoiceId: params.invoiceId,
-          kind: intent === "send" ? "invoice" : "reminder",
-          requestKey: values.sendKey || randomToken(),
-        },
-        now,
-      )) ?? notFound();
-    if (!result.ok) return { error: result.error, done: null };
-    context.log.info({ invoiceId: params.invoiceId, kind: intent }, "invoice email queued");
-    return { error: null, done: { key: "sending.queued" as const, number: "", email: result.to } };
-  }
-  if (intent === "regenerateLink") {
-    await regenerateLink(context.db, context.config.ENCRYPTION_KEY, organisation.id, params.invoiceId, now);
-    return { error: null, done: { key: "sending.regenerated" as const, number: "" } };
-  }
-  if (intent === "onlinePayment") {
-    // A delivery setting, not invoice content: it may change after finalisation.
-    await context.db.invoice.updateMany({
-      where: { id: params.invoiceId, organisationId: organisation.id },
-      data: { onlinePayment: values.onlinePayment === "on", allowPartialPayment: values.allowPartialPayment === "on" },
-    });
-    return { error: null, done: { key: "invoices.onlinePaymentSaved" as const, number: "" } };
-  }
-  if (intent === "delete") {
-    const result = (await deleteDraft(context.db, organisation.id, params.invoiceId)) ?? notFound();
-    if (!result.ok) return { error: result.error, done: null };
-    return redirect("/invoices");
-  }
-  if (intent === "void") {
-    const reason = voidReasonField.safeParse(values.reason);
-    if (!reason.success) return { error: null, fieldErrors: { reason: "errors.required" as const }, done: null };
-    const result = (await voidInvoice(context.db, organisation.id, params.invoiceId, reason.data, now)) ?? notFound();
-    if (!result.ok) return { error: result.error, done: null };
-    context.log.info({ invoiceId: params.invoiceId }, "invoice voided");
-    return { error: null, done: { key: "invoices.voided" as const, number: "" } };
-  }
-  return { error: "errors.invalid" as const, done: null };
 }
 
 export default function InvoicePage() {
   const { t, money, date, locale } = useI18n();
   const { invoice, buyer, lines, vat, payments, canEdit, customerId, methods, emails, consultationUrl, sendKey, sentAt } = useLoaderData<typeof loader>();
   const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
-  const result = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
+  const notice = actionData && "error" in actionData ? actionData.error : null;
+  const success = actionData && "done" in actionData ? actionData.done : null;
+  const [voidForm, voidFields] = useForm<{ reason: string }>({ id: "void", lastResult: actionData?.result });
   const title = invoice.number ? `${t("pdf.invoice")} ${invoice.number}` : t("invoices.draftTitle");
   const isDraft = invoice.status === "draft";
   return (
@@ -154,14 +179,13 @@ export default function InvoicePage() {
           <StatusBadge status={invoice.status} overdue={isOverdue(invoice)} />
         </div>
       </PageHeader>
-      {result?.error ? (
+      <FormErrors result={actionData?.result} placed={["reason"]} />
+      {notice ? (
         <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">
-          {t(result.error as MessageKey, "vars" in result ? result.vars : undefined)}
+          {t(notice.key, notice.vars)}
         </p>
       ) : null}
-      {result?.done ? (
-        <FormMessage success={t(result.done.key, { number: result.done.number, email: "email" in result.done ? String(result.done.email) : "" })} />
-      ) : null}
+      {success ? <FormMessage success={t(success.key, success.vars)} /> : null}
       {invoice.status === "void" && invoice.voidReason ? (
         <FormMessage error={null} success={t("invoices.voidedBecause", { reason: invoice.voidReason })} />
       ) : null}
@@ -327,16 +351,9 @@ export default function InvoicePage() {
       ) : null}
       {canEdit && invoice.status === "open" && invoice.amountPaidMinor === 0 ? (
         <Card title={t("invoices.void")}>
-          <Form method="post" className="flex flex-wrap items-end gap-3" noValidate>
+          <Form method="post" className="flex flex-wrap items-end gap-3" id={voidForm.id} onSubmit={voidForm.onSubmit} noValidate>
             <CsrfInput />
-            <Field
-              className="min-w-64 flex-1"
-              name="reason"
-              label={t("invoices.voidReason")}
-              errors={result && "fieldErrors" in result ? result.fieldErrors : undefined}
-              required
-              maxLength={500}
-            />
+            <Field className="min-w-64 flex-1" meta={voidFields.reason} label={t("invoices.voidReason")} required maxLength={500} />
             <button name="intent" value="void" className={dangerButtonClass}>
               {t("invoices.void")}
             </button>

@@ -1,13 +1,12 @@
-import { redirect, useActionData, useLoaderData } from "react-router";
-import { Link } from "react-router";
-import { InvoiceForm } from "~/components/invoice-form";
+import { Link, redirect, useActionData, useLoaderData } from "react-router";
+import { InvoiceForm, type InvoiceFormValues } from "~/components/invoice-form";
 import { Card, PageHeader } from "~/components/page";
 import { activeCustomers } from "~/domain/customers";
-import { parseDraft } from "~/domain/invoices/draft";
+import { draftSchema } from "~/domain/invoices/draft";
 import { createDraft } from "~/domain/invoices/service";
 import { todayUtc } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
-import { readForm } from "~/lib/forms.server";
+import { parseForm, refuse } from "~/lib/forms.server";
 import { requireMember } from "~/lib/session.server";
 import type { Route } from "./+types/invoices-new";
 
@@ -17,32 +16,29 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const today = todayUtc(new Date());
   const due = new Date(today.getTime() + organisation.paymentTermsDays * 86400_000);
   const customerId = new URL(request.url).searchParams.get("customerId") ?? "";
-  return {
-    customers,
-    values: {
-      customerId: customers.some((c) => c.id === customerId) ? customerId : "",
-      currency: organisation.defaultCurrency,
-      issueDate: today.toISOString().slice(0, 10),
-      dueDate: due.toISOString().slice(0, 10),
-      onlinePayment: organisation.onlinePaymentDefault ? "on" : "",
-    } as Record<string, string>,
+  const values: InvoiceFormValues = {
+    customerId: customers.some((c) => c.id === customerId) ? customerId : "",
+    currency: organisation.defaultCurrency,
+    issueDate: today.toISOString().slice(0, 10),
+    dueDate: due.toISOString().slice(0, 10),
+    onlinePayment: organisation.onlinePaymentDefault ? "on" : "",
   };
+  return { customers, values };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
   const { organisation } = await requireMember(request, context, "editInvoices");
-  const { values } = await readForm(request, context);
-  const parsed = parseDraft(values);
-  if (!parsed.ok) return { errors: parsed.errors, values };
-  const created = await createDraft(context.db, organisation.id, parsed.data);
-  if (!created.ok) return { errors: { [created.field ?? "form"]: created.error }, values };
+  const submission = await parseForm(request, context, (form) => draftSchema(form.get("currency")));
+  if (submission.status !== "success") return refuse(submission);
+  const created = await createDraft(context.db, organisation.id, submission.value);
+  if (!created.ok) return refuse(submission, created.field ? { fieldErrors: { [created.field]: [created.error] } } : { formErrors: [created.error] });
   return redirect(`/invoices/${created.value.id}`);
 }
 
 export default function NewInvoice() {
   const { t } = useI18n();
   const { customers, values } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-5xl">
       <PageHeader title={t("invoices.new")} />
@@ -55,7 +51,7 @@ export default function NewInvoice() {
             </Link>
           </p>
         ) : (
-          <InvoiceForm values={result?.values ?? values} errors={result?.errors} customers={customers} submitLabel={t("invoices.saveDraft")} />
+          <InvoiceForm defaultValue={values} lastResult={actionData?.result} customers={customers} submitLabel={t("invoices.saveDraft")} />
         )}
       </Card>
     </div>

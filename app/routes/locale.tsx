@@ -1,18 +1,24 @@
 import { serialize } from "cookie";
 import { redirect } from "react-router";
-import { isLocale } from "~/i18n";
-import { readForm } from "~/lib/forms.server";
+import { z } from "zod";
+import { setUserLocale } from "~/domain/auth";
+import { localeField } from "~/domain/validation";
+import { parseForm } from "~/lib/forms.server";
 import { httpError } from "~/lib/http.server";
 import { LOCALE_COOKIE, getSession, safeRedirectTarget } from "~/lib/session.server";
 import type { Route } from "./+types/locale";
 
+const localeSchema = z.object({ locale: localeField, redirectTo: z.string().optional() });
+
+/** The language switch posts here from every page; it has no page of its own to show an error on. */
 export async function action({ request, context }: Route.ActionArgs) {
-  const { values } = await readForm(request, context);
-  if (!isLocale(values.locale)) httpError(400, "errors.locale");
+  const submission = await parseForm(request, context, localeSchema);
+  if (submission.status !== "success") httpError(400, "errors.locale");
+  const { locale, redirectTo } = submission.value;
   const session = await getSession(request, context);
-  if (session) await context.db.user.update({ where: { id: session.userId }, data: { locale: values.locale } });
-  return redirect(safeRedirectTarget(values.redirectTo, "/"), {
-    headers: { "Set-Cookie": serialize(LOCALE_COOKIE, values.locale, { path: "/", sameSite: "lax", maxAge: 365 * 86400 }) },
+  if (session) await setUserLocale(context.db, session.userId, locale);
+  return redirect(safeRedirectTarget(redirectTo, "/"), {
+    headers: { "Set-Cookie": serialize(LOCALE_COOKIE, locale, { path: "/", sameSite: "lax", maxAge: 365 * 86400 }) },
   });
 }
 

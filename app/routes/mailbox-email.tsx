@@ -1,12 +1,13 @@
 import { Link, useLoaderData } from "react-router";
 import { Card, PageHeader } from "~/components/page";
+import { getMailboxEmail } from "~/domain/outbox";
 import { useI18n } from "~/i18n/react";
 import { notFound } from "~/lib/http.server";
 import type { Route } from "./+types/mailbox-email";
 
 export async function loader({ params, context }: Route.LoaderArgs) {
   if (!context.config.localMailbox) notFound();
-  const email = (await context.db.outboxEmail.findUnique({ where: { id: params.emailId } })) ?? notFound();
+  const email = (await getMailboxEmail(context.db, params.emailId)) ?? notFound();
   return { email };
 }
 

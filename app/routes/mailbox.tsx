@@ -1,5 +1,6 @@
 import { Link, useLoaderData } from "react-router";
 import { Card, PageHeader } from "~/components/page";
+import { listMailbox } from "~/domain/outbox";
 import { useI18n } from "~/i18n/react";
 import { formatDateTime } from "~/lib/format";
 import { notFound } from "~/lib/http.server";
@@ -8,12 +9,7 @@ import type { Route } from "./+types/mailbox";
 /** The local mailbox only exists while no real email provider is configured (the offline sandbox). */
 export async function loader({ context }: Route.LoaderArgs) {
   if (!context.config.localMailbox) notFound();
-  const emails = await context.db.outboxEmail.findMany({
-    orderBy: { createdAt: "desc" },
-    take: 100,
-    select: { id: true, toAddress: true, subject: true, status: true, createdAt: true },
-  });
-  return { emails };
+  return { emails: await listMailbox(context.db) };
 }
 
 export default function Mailbox() {

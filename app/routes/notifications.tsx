@@ -1,11 +1,13 @@
-import { Form, Link, useLoaderData } from "react-router";
-import { CsrfInput, secondaryButtonClass } from "~/components/form";
+import { Form, Link, useActionData, useLoaderData } from "react-router";
+import { z } from "zod";
+import { CsrfInput, FormErrors, secondaryButtonClass } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
 import { listNotifications, markRead } from "~/domain/notifications";
+import { idField } from "~/domain/validation";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { formatDateTime, formatMoney } from "~/lib/format";
-import { readForm } from "~/lib/forms.server";
+import { parseForm, refuse } from "~/lib/forms.server";
 import { requireMember } from "~/lib/session.server";
 import type { Route } from "./+types/notifications";
 
@@ -14,16 +16,28 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   return listNotifications(context.db, organisation.id);
 }
 
+/** "read" names one notification: without an id it must not fall through to marking them all. */
+const notificationsSchema = z.discriminatedUnion(
+  "intent",
+  [z.object({ intent: z.literal("readAll") }), z.object({ intent: z.literal("read"), id: idField.refine((id) => id !== "", "errors.invalid") })],
+  {
+    error: "errors.unknownAction",
+  },
+);
+
 export async function action({ request, context }: Route.ActionArgs) {
   const { organisation } = await requireMember(request, context);
-  const { values, intent } = await readForm(request, context);
-  await markRead(context.db, organisation.id, intent === "readAll" ? null : (values.id ?? "").slice(0, 40), new Date());
-  return null;
+  const submission = await parseForm(request, context, notificationsSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const input = submission.value;
+  await markRead(context.db, organisation.id, input.intent === "readAll" ? null : input.id, new Date());
+  return { result: null };
 }
 
 export default function Notifications() {
   const { t, locale } = useI18n();
   const { items, unread } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-3xl">
       <PageHeader
@@ -41,6 +55,9 @@ export default function Notifications() {
       >
         <p className="text-sm text-slate-600">{t("notifications.unread", { count: unread })}</p>
       </PageHeader>
+      <div className="mb-4 empty:hidden">
+        <FormErrors result={actionData?.result} placed={[]} />
+      </div>
       <Card>
         {items.length === 0 ? (
           <p>{t("notifications.empty")}</p>

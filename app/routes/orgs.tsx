@@ -1,9 +1,12 @@
 import { Form, Link, redirect, useLoaderData } from "react-router";
 import { Card, PageHeader } from "~/components/page";
 import { CsrfInput, buttonClass, secondaryButtonClass } from "~/components/form";
-import { findMembership, membershipsOf } from "~/domain/organisations";
+import { z } from "zod";
+import { switchOrganisation } from "~/domain/auth";
+import { membershipsOf } from "~/domain/organisations";
+import { idField } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
-import { readForm } from "~/lib/forms.server";
+import { parseForm } from "~/lib/forms.server";
 import { notFound } from "~/lib/http.server";
 import { requireUser } from "~/lib/session.server";
 import type { Route } from "./+types/orgs";
@@ -17,12 +20,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   };
 }
 
+const switchSchema = z.object({ organisationId: idField });
+
 export async function action({ request, context }: Route.ActionArgs) {
   const session = await requireUser(request, context);
-  const { values } = await readForm(request, context);
-  const membership = values.organisationId ? await findMembership(context.db, session.userId, values.organisationId) : null;
-  if (!membership) notFound();
-  await context.db.session.update({ where: { id: session.id }, data: { organisationId: membership!.organisationId } });
+  const submission = await parseForm(request, context, switchSchema);
+  // The only field is the hidden id of an organisation listed here: one that is not the user's is a 404.
+  if (submission.status !== "success" || !(await switchOrganisation(context.db, session, submission.value.organisationId))) notFound();
   return redirect("/invoices");
 }
 

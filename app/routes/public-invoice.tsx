@@ -1,5 +1,7 @@
+import { useForm } from "@conform-to/react";
 import { Form, useActionData, useLoaderData, useParams } from "react-router";
-import { CsrfInput, FormMessage, buttonClass, inputClass } from "~/components/form";
+import { z } from "zod";
+import { CsrfInput, FieldError, FormErrors, FormMessage, buttonClass, inputClass } from "~/components/form";
 import { InvoiceLines } from "~/components/invoice-lines";
 import { LanguageSwitch } from "~/components/language-switch";
 import { openCheckout, payAmount, paymentOptions } from "~/domain/checkout";
@@ -8,13 +10,13 @@ import { invoiceForToken, type PublicInvoice } from "~/domain/consultation";
 import { displayIban } from "~/domain/identifiers";
 import { partiesOf } from "~/domain/invoices/service";
 import { computeTotals } from "~/domain/invoices/totals";
-import { isLocale, type Locale, type MessageKey } from "~/i18n";
+import { isLocale, type Locale } from "~/i18n";
 import { I18nProvider, useI18n } from "~/i18n/react";
 import { minorToInput } from "~/lib/format";
-import { readForm } from "~/lib/forms.server";
+import { parseForm, refuse } from "~/lib/forms.server";
 import { notFound } from "~/lib/http.server";
 import { LOCALE_COOKIE, cookieValue } from "~/lib/session.server";
-import { isProviderId } from "../../integrations/types";
+import { PROVIDERS } from "../../integrations/types";
 import type { Route } from "./+types/public-invoice";
 
 /** The customer reads in their own language unless they picked another one here. */
@@ -70,20 +72,28 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   };
 }
 
+/** The pay form: the clicked button names the provider; an empty amount means the amount due. */
+const paySchema = z.object({
+  provider: z.enum(PROVIDERS, { error: "checkout.errors.unavailableMethod" }),
+  amount: z.preprocess((v) => (typeof v === "string" ? v : ""), z.string().max(40, "errors.amount")),
+});
+
 export async function action({ request, params, context }: Route.ActionArgs) {
   const invoice = (await invoiceForToken(context.db, params.token)) ?? notFound();
-  const { values } = await readForm(request, context);
-  const option = (await optionsFor(context, invoice)).find((o) => o.provider === values.provider && o.available);
-  if (!isProviderId(values.provider) || !option) return { error: "checkout.errors.unavailableMethod" as MessageKey, amount: values.amount };
-  const amount = payAmount(values.amount, invoice);
-  if (!amount.ok) return { error: amount.error, amount: values.amount };
+  const submission = await parseForm(request, context, paySchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { provider, amount } = submission.value;
+  const option = (await optionsFor(context, invoice)).find((o) => o.provider === provider && o.available);
+  if (!option) return refuse(submission, { formErrors: ["checkout.errors.unavailableMethod"] });
+  const payable = payAmount(amount, invoice);
+  if (!payable.ok) return refuse(submission, { fieldErrors: { amount: [payable.error] } });
   const pageUrl = `${context.config.APP_URL}/i/${params.token}`;
   const result = await openCheckout(
     { db: context.db, providers: context.providers, encryptionKey: context.config.ENCRYPTION_KEY, log: context.log },
-    { invoice, provider: values.provider, amountMinor: amount.amountMinor, returnUrl: `${pageUrl}?return=${values.provider}`, cancelUrl: pageUrl },
+    { invoice, provider, amountMinor: payable.amountMinor, returnUrl: `${pageUrl}?return=${provider}`, cancelUrl: pageUrl },
     new Date(),
   );
-  if (!result.ok) return { error: result.error, amount: values.amount };
+  if (!result.ok) return refuse(submission, { formErrors: [result.error] });
   // A full-page redirect to the provider's hosted page (another origin in production).
   return new Response(null, { status: 303, headers: { Location: result.url } });
 }
@@ -100,7 +110,8 @@ export default function PublicInvoicePage() {
 function PublicInvoiceView() {
   const { t, money, date } = useI18n();
   const { invoice, seller, buyer, lines, vat, payments, processing, options, defaultAmount } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
+  const [form, fields] = useForm<{ amount: string; provider: string }>({ id: "pay", lastResult: actionData?.result, defaultValue: { amount: defaultAmount } });
   const { token } = useParams();
   const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
   return (
@@ -158,25 +169,29 @@ function PublicInvoiceView() {
       {unpaid ? (
         <section id="pay" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
           <h2 className="text-lg font-semibold">{t("public.payTitle")}</h2>
-          {result?.error ? <FormMessage error={result.error} /> : null}
+          <FormErrors result={actionData?.result} placed={["amount"]} />
           {options.length === 0 ? (
             <p className="text-sm text-slate-600">{t("public.noOnlinePayment")}</p>
           ) : (
-            <Form method="post" className="space-y-4" noValidate>
+            <Form method="post" className="space-y-4" id={form.id} onSubmit={form.onSubmit} noValidate>
               <CsrfInput />
               <div>
-                <label htmlFor="amount" className="mb-1 block text-sm font-medium">
+                <label htmlFor={fields.amount.id} className="mb-1 block text-sm font-medium">
                   {t("public.amount")} ({invoice.currency})
                 </label>
                 <input
-                  id="amount"
-                  name="amount"
+                  key={fields.amount.key}
+                  id={fields.amount.id}
+                  name={fields.amount.name}
                   inputMode="decimal"
-                  defaultValue={result?.amount ?? defaultAmount}
+                  defaultValue={fields.amount.initialValue ?? ""}
                   readOnly={!invoice.allowPartialPayment}
+                  aria-invalid={fields.amount.errors ? true : undefined}
+                  aria-describedby={fields.amount.errors ? fields.amount.errorId : undefined}
                   className={`${inputClass} max-w-48`}
                 />
                 {invoice.allowPartialPayment ? <p className="mt-1 text-xs text-slate-500">{t("public.amountHint")}</p> : null}
+                <FieldError id={fields.amount.errorId} errors={fields.amount.errors} />
               </div>
               <div className="flex flex-col gap-3">
                 {options.map((option) => (

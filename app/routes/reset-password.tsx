@@ -3,9 +3,9 @@ import { AuthCard } from "~/components/auth-card";
 import { FormMessage } from "~/components/form";
 import { NewPasswordForm } from "~/components/password-form";
 import { findUsableResetToken, resetPassword } from "~/domain/auth";
-import { newPasswordWithConfirmation, validate } from "~/domain/validation";
+import { newPasswordWithConfirmation } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
-import { readForm } from "~/lib/forms.server";
+import { parseForm, refuse } from "~/lib/forms.server";
 import { startSession } from "~/lib/session.server";
 import type { Route } from "./+types/reset-password";
 
@@ -14,11 +14,10 @@ export async function loader({ params, context }: Route.LoaderArgs) {
 }
 
 export async function action({ request, params, context }: Route.ActionArgs) {
-  const { values } = await readForm(request, context);
-  const parsed = validate(newPasswordWithConfirmation, values);
-  if (!parsed.ok) return { errors: parsed.errors, invalid: false };
-  const user = await resetPassword(context.db, params.token, parsed.data.password, new Date());
-  if (!user) return { errors: {}, invalid: true };
+  const submission = await parseForm(request, context, newPasswordWithConfirmation);
+  if (submission.status !== "success") return refuse(submission);
+  const user = await resetPassword(context.db, params.token, submission.value.password, new Date());
+  if (!user) return { result: null, invalid: true };
   context.log.info({ userId: user.id }, "password reset");
   return redirect("/invoices", { headers: { "Set-Cookie": await startSession(context, user.id, null) } });
 }
@@ -26,10 +25,11 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 export default function ResetPassword() {
   const { t } = useI18n();
   const { usable } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
+  const invalid = !usable || (actionData && "invalid" in actionData);
   return (
     <AuthCard title={t("auth.resetTitle")}>
-      {!usable || result?.invalid ? <FormMessage error="auth.resetInvalid" /> : <NewPasswordForm errors={result?.errors} />}
+      {invalid ? <FormMessage error="auth.resetInvalid" /> : <NewPasswordForm lastResult={actionData?.result} />}
     </AuthCard>
   );
 }

@@ -1,3 +1,4 @@
+import { useForm } from "@conform-to/react";
 import { Form, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import { InvitationEmail } from "../../emails/invitation";
@@ -5,11 +6,11 @@ import { Card, PageHeader } from "~/components/page";
 import { CsrfInput, Field, FormMessage, SelectField, buttonClass } from "~/components/form";
 import { inviteMember } from "~/domain/auth";
 import { listMembers, listPendingInvitations } from "~/domain/organisations";
-import { ROLES, can, canGrantRole, type Role } from "~/domain/permissions";
-import { emailAddress, validate } from "~/domain/validation";
+import { ROLES, can, canGrantRole } from "~/domain/permissions";
+import { emailAddress } from "~/domain/validation";
 import { isLocale, translator } from "~/i18n";
 import { useI18n } from "~/i18n/react";
-import { readForm } from "~/lib/forms.server";
+import { parseForm, refuse, replyTo } from "~/lib/forms.server";
 import { forbidden } from "~/lib/http.server";
 import { queueEmail } from "~/lib/mail.server";
 import { requireMember } from "~/lib/session.server";
@@ -30,41 +31,42 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 
 export async function action({ request, context }: Route.ActionArgs) {
   const { organisation, role, user } = await requireMember(request, context, "manageMembers");
-  const { values } = await readForm(request, context);
-  const parsed = validate(inviteSchema, values);
-  if (!parsed.ok) return { errors: parsed.errors, message: null, invited: null };
-  if (!canGrantRole(role, parsed.data.role as Role)) forbidden();
-  const result = await inviteMember(context.db, { organisationId: organisation.id, invitedById: user.id, ...parsed.data }, new Date());
-  if (result.kind === "alreadyMember") return { errors: { email: "members.alreadyMember" as const }, message: null, invited: null };
+  const submission = await parseForm(request, context, inviteSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const invite = submission.value;
+  if (!canGrantRole(role, invite.role)) forbidden();
+  const result = await inviteMember(context.db, { organisationId: organisation.id, invitedById: user.id, ...invite }, new Date());
+  if (result.kind === "alreadyMember") return refuse(submission, { fieldErrors: { email: ["members.alreadyMember"] } });
   const locale = isLocale(organisation.locale) ? organisation.locale : "fr";
   const t = translator(locale);
   const url = result.kind === "invited" ? `${context.config.APP_URL}/invitation/${result.token}` : `${context.config.APP_URL}/login`;
   await queueEmail(context, {
     kind: "invitation",
-    to: parsed.data.email,
+    to: invite.email,
     organisationId: organisation.id,
     subject: t("email.invite.subject", { inviter: user.name, org: organisation.legalName }),
-    idempotencyKey: `invitation/${organisation.id}/${parsed.data.email}/${Date.now()}`,
+    idempotencyKey: `invitation/${organisation.id}/${invite.email}/${Date.now()}`,
     element: (
       <InvitationEmail
         t={t}
         locale={locale}
         inviter={user.name}
         organisation={organisation.legalName}
-        role={t(`role.${parsed.data.role}`)}
+        role={t(`role.${invite.role}`)}
         url={url}
         existingAccount={result.kind === "added"}
       />
     ),
   });
-  context.log.info({ organisationId: organisation.id, role: parsed.data.role, kind: result.kind }, "member invited");
-  return { errors: {}, message: null, invited: parsed.data.email };
+  context.log.info({ organisationId: organisation.id, role: invite.role, kind: result.kind }, "member invited");
+  return { result: replyTo(submission, { resetForm: true }), invited: invite.email };
 }
 
 export default function Members() {
   const { t, date } = useI18n();
   const { canInvite, grantable, members, invitations } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
+  const [form, fields] = useForm<{ email: string; role: string }>({ id: "invite", lastResult: actionData?.result, defaultValue: { role: "member" } });
   return (
     <div className="max-w-3xl space-y-6">
       <PageHeader title={t("members.title")} />
@@ -103,15 +105,15 @@ export default function Members() {
       ) : null}
       {canInvite ? (
         <Card title={t("members.invite")}>
-          <Form method="post" className="grid gap-4 sm:grid-cols-3 sm:items-end" noValidate>
+          <Form method="post" className="grid gap-4 sm:grid-cols-3 sm:items-end" id={form.id} onSubmit={form.onSubmit} noValidate>
             <CsrfInput />
-            {result?.invited ? (
+            {actionData && "invited" in actionData ? (
               <div className="sm:col-span-3">
-                <FormMessage success={t("members.invited", { email: result.invited })} />
+                <FormMessage success={t("members.invited", { email: actionData.invited })} />
               </div>
             ) : null}
-            <Field className="sm:col-span-2" name="email" type="email" label={t("auth.email")} errors={result?.errors} required />
-            <SelectField name="role" label={t("members.role")} defaultValue="member" errors={result?.errors}>
+            <Field className="sm:col-span-2" meta={fields.email} type="email" label={t("auth.email")} required />
+            <SelectField meta={fields.role} label={t("members.role")}>
               {grantable.map((r) => (
                 <option key={r} value={r}>
                   {t(`role.${r}`)}

@@ -1,21 +1,38 @@
-import { Form, redirect, useLoaderData, useSearchParams } from "react-router";
-import { Checkbox, CsrfInput, FormMessage, buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "~/components/form";
+import { Form, redirect, useActionData, useLoaderData, useSearchParams } from "react-router";
+import { z } from "zod";
+import { Checkbox, CsrfInput, FormErrors, FormMessage, buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
-import { disconnect, listConnections, setOnlinePaymentDefault, startConnection } from "~/domain/connections";
+import { disconnect, listConnectionsWithConnector, setOnlinePaymentDefault, startConnection } from "~/domain/connections";
+import { listMembers, setPaymentsContact } from "~/domain/organisations";
 import { can } from "~/domain/permissions";
+import { checkbox, idField } from "~/domain/validation";
 import { isMessageKey, type MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
-import { readForm } from "~/lib/forms.server";
-import { forbidden, httpError, notFound } from "~/lib/http.server";
+import { parseForm, refuse } from "~/lib/forms.server";
+import { forbidden, notFound } from "~/lib/http.server";
 import { requireMember, resolveLocale } from "~/lib/session.server";
-import { PROVIDERS, isProviderId } from "../../integrations/types";
+import { PROVIDERS } from "../../integrations/types";
 import type { Route } from "./+types/settings-payments";
+
+/** The page's forms are buttons and hidden inputs: one schema, one branch per button's `intent`. */
+const paymentSettingsSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({
+      intent: z.literal("connect"),
+      provider: z.enum(PROVIDERS, { error: "errors.invalid" }),
+      mode: z.enum(["login", "signup"]).catch("login"),
+    }),
+    z.object({ intent: z.literal("disconnect"), connectionId: idField }),
+    z.object({ intent: z.literal("paymentsContact"), paymentsContactId: idField }),
+    z.object({ intent: z.literal("onlineDefault"), onlinePaymentDefault: checkbox }),
+  ],
+  { error: "errors.unknownAction" },
+);
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const { organisation, role } = await requireMember(request, context);
-  const connections = await listConnections(context.db, organisation.id);
-  const users = await context.db.user.findMany({ where: { id: { in: connections.map((c) => c.connectedById) } }, select: { id: true, name: true } });
-  const members = await context.db.membership.findMany({ where: { organisationId: organisation.id }, include: { user: true }, orderBy: { createdAt: "asc" } });
+  const [connections, members] = await Promise.all([listConnectionsWithConnector(context.db, organisation.id), listMembers(context.db, organisation.id)]);
   return {
     members: members.map((m) => ({ id: m.userId, name: m.user.name, email: m.user.email })),
     paymentsContactId: organisation.paymentsContactId ?? "",
@@ -29,7 +46,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       accountName: c.accountName,
       environment: c.environment,
       connectedAt: c.connectedAt,
-      connectedBy: users.find((u) => u.id === c.connectedById)?.name ?? "—",
+      connectedBy: c.connectedByName ?? "—",
       revoked: Boolean(c.revokedAt),
     })),
   };
@@ -37,50 +54,47 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 
 export async function action({ request, context }: Route.ActionArgs) {
   const { organisation, session, user, role } = await requireMember(request, context);
-  const { values, intent } = await readForm(request, context);
+  const submission = await parseForm(request, context, paymentSettingsSchema);
   if (!can(role, "connectProviders")) forbidden();
-  if (intent === "connect") {
-    if (!isProviderId(values.provider)) httpError(400, "errors.invalid");
-    const provider = context.providers.get(values.provider);
-    const state = await startConnection(
-      context.db,
-      { provider: provider.id, sessionId: session.id, organisationId: organisation.id, userId: user.id },
-      new Date(),
-    );
-    return redirect(
-      provider.authorizeUrl({
-        state,
-        redirectUri: `${context.config.APP_URL}/oauth/${provider.id}/callback`,
-        locale: await resolveLocale(request, context),
-        signup: values.mode === "signup",
-        email: user.email,
-        organisationName: organisation.legalName,
-      }),
-    );
+  if (submission.status !== "success") return refuse(submission);
+  const input = submission.value;
+  switch (input.intent) {
+    case "connect": {
+      const provider = context.providers.get(input.provider);
+      const state = await startConnection(
+        context.db,
+        { provider: provider.id, sessionId: session.id, organisationId: organisation.id, userId: user.id },
+        new Date(),
+      );
+      return redirect(
+        provider.authorizeUrl({
+          state,
+          redirectUri: `${context.config.APP_URL}/oauth/${provider.id}/callback`,
+          locale: await resolveLocale(request, context),
+          signup: input.mode === "signup",
+          email: user.email,
+          organisationName: organisation.legalName,
+        }),
+      );
+    }
+    case "disconnect": {
+      const deps = { db: context.db, providers: context.providers, encryptionKey: context.config.ENCRYPTION_KEY, log: context.log };
+      const removed = (await disconnect(deps, organisation.id, input.connectionId)) ?? notFound();
+      return redirect(`/settings/payments?disconnected=${removed.provider}`);
+    }
+    case "paymentsContact":
+      if (!(await setPaymentsContact(context.db, organisation.id, input.paymentsContactId || null))) notFound();
+      return redirect("/settings/payments?saved=1");
+    case "onlineDefault":
+      await setOnlinePaymentDefault(context.db, organisation.id, input.onlinePaymentDefault);
+      return redirect("/settings/payments?saved=1");
   }
-  if (intent === "disconnect") {
-    const deps = { db: context.db, providers: context.providers, encryptionKey: context.config.ENCRYPTION_KEY, log: context.log };
-    const removed = (await disconnect(deps, organisation.id, values.connectionId ?? "")) ?? notFound();
-    return redirect(`/settings/payments?disconnected=${removed.provider}`);
-  }
-  if (intent === "paymentsContact") {
-    const member = values.paymentsContactId
-      ? await context.db.membership.findFirst({ where: { organisationId: organisation.id, userId: values.paymentsContactId } })
-      : null;
-    if (values.paymentsContactId && !member) notFound();
-    await context.db.organisation.update({ where: { id: organisation.id }, data: { paymentsContactId: member?.userId ?? null } });
-    return redirect("/settings/payments?saved=1");
-  }
-  if (intent === "onlineDefault") {
-    await setOnlinePaymentDefault(context.db, organisation.id, values.onlinePaymentDefault === "on");
-    return redirect("/settings/payments?saved=1");
-  }
-  httpError(400, "errors.invalid");
 }
 
 export default function PaymentSettings() {
   const { t, date } = useI18n();
   const { canManage, connections, onlinePaymentDefault, sandbox, members, paymentsContactId } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const error = params.get("error");
   const connected = params.get("connected");
@@ -91,6 +105,7 @@ export default function PaymentSettings() {
       <PageHeader title={t("providers.title")}>
         <p className="text-sm text-slate-600">{t("providers.intro")}</p>
       </PageHeader>
+      <FormErrors result={actionData?.result} placed={[]} />
       {error && isMessageKey(error) && error.startsWith("providers.errors.") ? <FormMessage error={error as MessageKey} /> : null}
       {connected ? <FormMessage success={t("providers.connected", { provider: providerName(connected), name: params.get("name") ?? "" })} /> : null}
       {disconnected ? <FormMessage success={t("providers.disconnected", { provider: providerName(disconnected) })} /> : null}

@@ -1,11 +1,13 @@
 import { Form, useActionData, useLoaderData } from "react-router";
-import { CsrfInput, FormMessage } from "~/components/form";
+import { z } from "zod";
+import { CsrfInput, FormErrors, FormMessage } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
+import { idField } from "~/domain/validation";
 import { listWebhookEvents, reprocessEvent } from "~/domain/webhooks";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { formatDateTime } from "~/lib/format";
-import { readForm } from "~/lib/forms.server";
+import { parseForm, refuse } from "~/lib/forms.server";
 import { notFound } from "~/lib/http.server";
 import { requireMember } from "~/lib/session.server";
 import type { Route } from "./+types/settings-webhooks";
@@ -15,27 +17,29 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   return { events: await listWebhookEvents(context.db, organisation.id) };
 }
 
+const reprocessSchema = z.object({ intent: z.literal("reprocess", { error: "errors.unknownAction" }), eventId: idField });
+
 export async function action({ request, context }: Route.ActionArgs) {
   const { organisation } = await requireMember(request, context, "manageOrganisation");
-  const { values } = await readForm(request, context);
-  if (!(await reprocessEvent(context.db, organisation.id, (values.eventId ?? "").slice(0, 40), new Date()))) notFound();
-  return { done: true };
+  const submission = await parseForm(request, context, reprocessSchema);
+  if (submission.status !== "success") return refuse(submission);
+  if (!(await reprocessEvent(context.db, organisation.id, submission.value.eventId, new Date()))) notFound();
+  return { result: null, done: true };
 }
 
 export default function WebhookLog() {
   const { t, locale } = useI18n();
   const { events } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-5xl">
       <PageHeader title={t("webhooks.title")}>
         <p className="text-sm text-slate-600">{t("webhooks.intro")}</p>
       </PageHeader>
-      {result?.done ? (
-        <div className="mb-4">
-          <FormMessage success={t("webhooks.reprocessed")} />
-        </div>
-      ) : null}
+      <div className="mb-4 empty:hidden">
+        <FormErrors result={actionData?.result} placed={[]} />
+        {actionData && "done" in actionData ? <FormMessage success={t("webhooks.reprocessed")} /> : null}
+      </div>
       <Card>
         {events.length === 0 ? (
           <p>{t("webhooks.empty")}</p>

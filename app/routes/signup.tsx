@@ -1,11 +1,12 @@
+import { useForm } from "@conform-to/react";
 import { Form, Link, redirect, useActionData } from "react-router";
 import { z } from "zod";
 import { AuthCard } from "~/components/auth-card";
-import { CsrfInput, Field, FormMessage, buttonClass } from "~/components/form";
+import { CsrfInput, Field, FormErrors, buttonClass } from "~/components/form";
 import { signUp } from "~/domain/auth";
-import { emailAddress, newPassword, requiredText, validate } from "~/domain/validation";
+import { emailAddress, newPassword, requiredText } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
-import { readForm } from "~/lib/forms.server";
+import { parseForm, refuse } from "~/lib/forms.server";
 import { getSession, resolveLocale, startSession } from "~/lib/session.server";
 import type { Route } from "./+types/signup";
 
@@ -22,13 +23,11 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const { values } = await readForm(request, context);
-  const parsed = validate(signUpSchema, values);
-  const { password: _password, csrf: _csrf, ...echo } = values;
-  if (!parsed.ok) return { errors: parsed.errors, values: echo };
+  const submission = await parseForm(request, context, signUpSchema);
+  if (submission.status !== "success") return refuse(submission);
   const locale = await resolveLocale(request, context);
-  const result = await signUp(context.db, { ...parsed.data, locale });
-  if (!result.ok) return { errors: { email: "auth.emailTaken" as const }, values: echo };
+  const result = await signUp(context.db, { ...submission.value, locale });
+  if (!result.ok) return refuse(submission, { fieldErrors: { email: ["auth.emailTaken"] } });
   context.log.info({ userId: result.user.id, organisationId: result.organisation.id }, "merchant signed up");
   const cookie = await startSession(context, result.user.id, result.organisation.id);
   return redirect("/settings/organisation", { headers: { "Set-Cookie": cookie } });
@@ -36,8 +35,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 export default function SignUp() {
   const { t } = useI18n();
-  const result = useActionData<typeof action>();
-  const values = result?.values ?? {};
+  const actionData = useActionData<typeof action>();
+  const [form, fields] = useForm({ id: "signup", lastResult: actionData?.result });
   return (
     <AuthCard
       title={t("auth.signupTitle")}
@@ -50,29 +49,21 @@ export default function SignUp() {
         </>
       }
     >
-      <Form method="post" className="space-y-4" noValidate>
+      <Form method="post" className="space-y-4" id={form.id} onSubmit={form.onSubmit} noValidate>
         <CsrfInput />
-        {result?.errors && Object.keys(result.errors).length ? <FormMessage error="common.fixErrors" /> : null}
-        <Field name="name" autoComplete="name" label={t("auth.name")} defaultValue={values.name} errors={result?.errors} required />
-        <Field name="email" type="email" autoComplete="email" label={t("auth.email")} defaultValue={values.email} errors={result?.errors} required />
+        <FormErrors result={actionData?.result} summary />
+        <Field meta={fields.name} autoComplete="name" label={t("auth.name")} required />
+        <Field meta={fields.email} type="email" autoComplete="email" label={t("auth.email")} required />
         <Field
-          name="password"
+          meta={fields.password}
           type="password"
           autoComplete="new-password"
           label={t("auth.password")}
           hint={t("auth.passwordHint")}
-          errors={result?.errors}
           required
           minLength={10}
         />
-        <Field
-          name="organisationName"
-          autoComplete="organization"
-          label={t("auth.organisationName")}
-          defaultValue={values.organisationName}
-          errors={result?.errors}
-          required
-        />
+        <Field meta={fields.organisationName} autoComplete="organization" label={t("auth.organisationName")} required />
         <button className={`${buttonClass} w-full`}>{t("auth.signup")}</button>
       </Form>
     </AuthCard>

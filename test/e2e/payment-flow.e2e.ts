@@ -49,10 +49,10 @@ async function connect(provider: "GoCardless" | "Stripe") {
 async function invoiceAndSend(description: string, amount: string) {
   await merchant.goto(`${server.url}/invoices/new`);
   await merchant.selectOption("select[name=customerId]", { label: "Rivière Conseil (Lucie Moreau)" });
-  await merchant.fill("input[name='lines[0][description]']", description);
-  await merchant.fill("input[name='lines[0][quantity]']", "1");
-  await merchant.fill("input[name='lines[0][unitPrice]']", amount);
-  await merchant.fill("input[name='lines[0][vatRate]']", "20");
+  await merchant.fill("input[name='lines[0].description']", description);
+  await merchant.fill("input[name='lines[0].quantity']", "1");
+  await merchant.fill("input[name='lines[0].unitPrice']", amount);
+  await merchant.fill("input[name='lines[0].vatRate']", "20");
   await merchant.check("input[name=onlinePayment]");
   await merchant.getByRole("button", { name: "Enregistrer le brouillon" }).click();
   await merchant.waitForURL(/\/invoices\/c[a-z0-9]+$/);

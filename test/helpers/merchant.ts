@@ -32,10 +32,10 @@ export async function createDraftInvoice(browser: TestBrowser, customerId: strin
     currency: "EUR",
     issueDate: "2026-11-01",
     dueDate: "2026-12-01",
-    "lines[0][description]": "Prestation de conseil",
-    "lines[0][quantity]": "2",
-    "lines[0][unitPrice]": "150,00",
-    "lines[0][vatRate]": "20",
+    "lines[0].description": "Prestation de conseil",
+    "lines[0].quantity": "2",
+    "lines[0].unitPrice": "150,00",
+    "lines[0].vatRate": "20",
     ...fields,
   });
   expect(page.status, page.html.slice(0, 300)).toBe(302);

@@ -25,10 +25,10 @@ const invoiceEdit = (id: string) => ({
   currency: "EUR",
   issueDate: "2026-11-01",
   dueDate: "2026-12-01",
-  "lines[0][description]": "Piraté",
-  "lines[0][quantity]": "1",
-  "lines[0][unitPrice]": "1",
-  "lines[0][vatRate]": "0",
+  "lines[0].description": "Piraté",
+  "lines[0].quantity": "1",
+  "lines[0].unitPrice": "1",
+  "lines[0].vatRate": "0",
   id,
 });
 

@@ -55,14 +55,14 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
     expect((await app.db.customer.findUniqueOrThrow({ where: { id: customerId } })).email).toBe("sophie@example.fr");
 
     const invoiceId = await createDraftInvoice(browser, customerId, {
-      "lines[0][description]": "Remplacement chauffe-eau",
-      "lines[0][quantity]": "1",
-      "lines[0][unitPrice]": "1 234,50",
-      "lines[0][vatRate]": "10",
-      "lines[1][description]": "Déplacement",
-      "lines[1][quantity]": "1,5",
-      "lines[1][unitPrice]": "33,33",
-      "lines[1][vatRate]": "20",
+      "lines[0].description": "Remplacement chauffe-eau",
+      "lines[0].quantity": "1",
+      "lines[0].unitPrice": "1 234,50",
+      "lines[0].vatRate": "10",
+      "lines[1].description": "Déplacement",
+      "lines[1].quantity": "1,5",
+      "lines[1].unitPrice": "33,33",
+      "lines[1].vatRate": "20",
     });
     page = await browser.get(`/invoices/${invoiceId}`);
     let text = textOf(page.html);
@@ -86,10 +86,10 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
       currency: "EUR",
       issueDate: "2026-11-01",
       dueDate: "2026-12-01",
-      "lines[0][description]": "Autre",
-      "lines[0][quantity]": "1",
-      "lines[0][unitPrice]": "1",
-      "lines[0][vatRate]": "20",
+      "lines[0].description": "Autre",
+      "lines[0].quantity": "1",
+      "lines[0].unitPrice": "1",
+      "lines[0].vatRate": "20",
     });
     expect(page.location).toBe(`/invoices/${invoiceId}`);
     expect((await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).totalMinor).toBe(141795);
@@ -157,10 +157,10 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
       currency: "EUR",
       issueDate: "2026-11-01",
       dueDate: "2026-12-01",
-      "lines[0][description]": "X",
-      "lines[0][quantity]": "1",
-      "lines[0][unitPrice]": "10",
-      "lines[0][vatRate]": "20",
+      "lines[0].description": "X",
+      "lines[0].quantity": "1",
+      "lines[0].unitPrice": "10",
+      "lines[0].vatRate": "20",
     });
     expect(textOf(page.html)).toContain("Client introuvable.");
   });
@@ -168,7 +168,7 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
   it("shows the app in English when the merchant chooses it, amounts and dates included", async () => {
     const { browser } = await signUpMerchant(app);
     const customerId = await createCustomer(browser);
-    const invoiceId = await createDraftInvoice(browser, customerId, { "lines[0][unitPrice]": "1234,5", "lines[0][quantity]": "1", "lines[0][vatRate]": "0" });
+    const invoiceId = await createDraftInvoice(browser, customerId, { "lines[0].unitPrice": "1234,5", "lines[0].quantity": "1", "lines[0].vatRate": "0" });
     const switched = await browser.post("/locale", { locale: "en", redirectTo: `/invoices/${invoiceId}` });
     expect(switched.location).toBe(`/invoices/${invoiceId}`);
     const text = textOf((await browser.get(`/invoices/${invoiceId}`)).html);

@@ -166,10 +166,10 @@ describe("connecting GoCardless by OAuth", () => {
       currency: "EUR",
       issueDate: "2026-11-01",
       dueDate: "2026-12-01",
-      "lines[0][description]": "X",
-      "lines[0][quantity]": "1",
-      "lines[0][unitPrice]": "10",
-      "lines[0][vatRate]": "20",
+      "lines[0].description": "X",
+      "lines[0].quantity": "1",
+      "lines[0].unitPrice": "10",
+      "lines[0].vatRate": "20",
     });
     const invoiceId = created.location!.split("/").pop()!;
     const page = await browser.post(`/invoices/${invoiceId}`, { intent: "onlinePayment", onlinePayment: "on" });

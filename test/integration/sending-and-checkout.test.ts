@@ -184,7 +184,7 @@ describe("the consultation page", () => {
     expect(text).toContain("Payer par carte (Stripe)");
     expect(text).not.toContain("Payer par prélèvement");
 
-    const yen = await sentInvoice(app, { invoice: { currency: "JPY", "lines[0][unitPrice]": "15000" } });
+    const yen = await sentInvoice(app, { invoice: { currency: "JPY", "lines[0].unitPrice": "15000" } });
     expect(textOf((await app.browser().get(yen.link)).html)).toContain("Ce moyen de paiement n'accepte pas la devise de cette facture.");
   });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { CURRENCIES, parseAmountMinor, parseQuantityThousandths, parseVatRateBasisPoints } from "../money";
-import { calendarDay, checkbox, optionalText, requiredText, type FieldErrors, type Validated } from "../validation";
+import { CURRENCIES, isCurrency, parseAmountMinor, parseQuantityThousandths, parseVatRateBasisPoints } from "../money";
+import { calendarDay, checkbox, optionalText, requiredText } from "../validation";
 import { computeTotals, lineTotalMinor } from "./totals";
 
 /** Prisma's Int is 32-bit: every stored amount stays below this many minor units (21 474 836,47 €). */
@@ -27,76 +27,85 @@ export interface DraftInput {
   lines: DraftLine[];
 }
 
-const headerSchema = z.object({
-  customerId: requiredText(40),
-  currency: z.enum(CURRENCIES, { error: "errors.currency" }),
-  issueDate: calendarDay,
-  dueDate: calendarDay,
-  notes: optionalText(2000),
-  paymentTerms: optionalText(500),
-  onlinePayment: checkbox,
-  allowPartialPayment: checkbox,
-});
-
+/** A line as the form posts it (`lines[0].description`, `lines[0].quantity`…): strings as typed. */
 export type RawLine = { description?: string; quantity?: string; unitPrice?: string; vatRate?: string };
 
-/** Reads `lines[0][description]`-style fields into rows, in index order. */
-export function linesFromForm(values: Record<string, string>): RawLine[] {
-  const rows = new Map<number, RawLine>();
-  for (const [key, value] of Object.entries(values)) {
-    const match = /^lines\[(\d{1,3})\]\[(description|quantity|unitPrice|vatRate)\]$/.exec(key);
-    if (!match) continue;
-    const index = Number(match[1]);
-    rows.set(index, { ...rows.get(index), [match[2]]: value });
-  }
-  return [...rows.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
-}
+const typed = z.preprocess((v) => (typeof v === "string" ? v : ""), z.string());
 
 function isBlank(line: RawLine) {
   return !line.description?.trim() && !line.quantity?.trim() && !line.unitPrice?.trim();
 }
 
-export function parseDraft(values: Record<string, string>): Validated<DraftInput> & { lines: RawLine[] } {
-  const rawLines = linesFromForm(values).filter((line) => !isBlank(line));
-  const errors: FieldErrors = {};
-  const header = headerSchema.safeParse(values);
-  if (!header.success) {
-    for (const issue of header.error.issues) {
-      const key = String(issue.path[0]);
-      errors[key] ??= (issue.message as FieldErrors[string]) ?? "errors.invalid";
-    }
-  }
-  const currency = header.success ? header.data.currency : CURRENCIES.includes(values.currency as never) ? values.currency : "EUR";
-
-  if (rawLines.length === 0) errors.lines = "errors.noLines";
-  if (rawLines.length > MAX_LINES) errors.lines = "errors.tooManyLines";
-  const lines: DraftLine[] = [];
-  rawLines.slice(0, MAX_LINES).forEach((raw, index) => {
-    const description = (raw.description ?? "").trim();
-    const quantityThousandths = parseQuantityThousandths(raw.quantity?.trim() || "1");
-    const unitPriceMinor = parseAmountMinor(raw.unitPrice ?? "", currency);
-    const vatRateBasisPoints = parseVatRateBasisPoints(raw.vatRate?.trim() || "0");
-    if (!description) errors[`lines.${index}.description`] = "errors.required";
-    else if (description.length > 500) errors[`lines.${index}.description`] = "errors.tooLong";
-    if (quantityThousandths === null || quantityThousandths <= 0 || quantityThousandths > MAX_QUANTITY_THOUSANDTHS) {
-      errors[`lines.${index}.quantity`] = "errors.quantity";
-    }
-    if (unitPriceMinor === null) errors[`lines.${index}.unitPrice`] = "errors.amount";
-    else if (Math.abs(unitPriceMinor) > MAX_AMOUNT_MINOR) errors[`lines.${index}.unitPrice`] = "errors.amountTooLarge";
-    if (vatRateBasisPoints === null || vatRateBasisPoints < 0 || vatRateBasisPoints > 10000) errors[`lines.${index}.vatRate`] = "errors.vatRate";
-    if (quantityThousandths !== null && unitPriceMinor !== null && vatRateBasisPoints !== null) {
+/**
+ * One line of the form. A line left entirely blank is dropped (null); otherwise each field's error is
+ * reported at its own path (`lines[2].unitPrice`), so the form shows it next to that line's field.
+ */
+function lineSchema(currency: string) {
+  return z.preprocess(
+    (v) => (v && typeof v === "object" ? v : {}),
+    z.object({ description: typed, quantity: typed, unitPrice: typed, vatRate: typed }).transform((raw, ctx): DraftLine | null => {
+      if (isBlank(raw)) return null;
+      const issue = (field: keyof RawLine, message: string) => ctx.addIssue({ code: "custom", path: [field], message });
+      const description = raw.description.trim();
+      const quantityThousandths = parseQuantityThousandths(raw.quantity.trim() || "1");
+      const unitPriceMinor = parseAmountMinor(raw.unitPrice, currency);
+      const vatRateBasisPoints = parseVatRateBasisPoints(raw.vatRate.trim() || "0");
+      if (!description) issue("description", "errors.required");
+      else if (description.length > 500) issue("description", "errors.tooLong");
+      if (quantityThousandths === null || quantityThousandths <= 0 || quantityThousandths > MAX_QUANTITY_THOUSANDTHS) issue("quantity", "errors.quantity");
+      if (unitPriceMinor === null) issue("unitPrice", "errors.amount");
+      else if (Math.abs(unitPriceMinor) > MAX_AMOUNT_MINOR) issue("unitPrice", "errors.amountTooLarge");
+      if (vatRateBasisPoints === null || vatRateBasisPoints < 0 || vatRateBasisPoints > 10000) issue("vatRate", "errors.vatRate");
+      if (quantityThousandths === null || unitPriceMinor === null || vatRateBasisPoints === null) return z.NEVER;
       const line = { description, quantityThousandths, unitPriceMinor, vatRateBasisPoints };
-      if (Math.abs(lineTotalMinor(line)) > MAX_AMOUNT_MINOR) errors[`lines.${index}.unitPrice`] ??= "errors.amountTooLarge";
-      lines.push(line);
-    }
-  });
+      if (Math.abs(unitPriceMinor) <= MAX_AMOUNT_MINOR && Math.abs(lineTotalMinor(line)) > MAX_AMOUNT_MINOR) issue("unitPrice", "errors.amountTooLarge");
+      return line;
+    }),
+  );
+}
 
-  if (header.success && header.data.dueDate < header.data.issueDate) errors.dueDate ??= "errors.dueBeforeIssue";
-  if (Object.keys(errors).length === 0) {
-    const totals = computeTotals(lines);
-    if (totals.totalMinor > MAX_AMOUNT_MINOR || totals.subtotalMinor > MAX_AMOUNT_MINOR) errors.lines = "errors.amountTooLarge";
-    if (totals.totalMinor < 0) errors.lines = "invoices.errors.negativeTotal";
-  }
-  if (Object.keys(errors).length > 0 || !header.success) return { ok: false, errors, lines: rawLines };
-  return { ok: true, data: { ...header.data, lines }, lines: rawLines };
+/**
+ * The invoice form (new draft and edit), for the currency it was posted in: amounts are read with
+ * that currency's decimals (an unknown currency reads as EUR while its own field reports the error).
+ * Every field and line is checked at once; the totals only once all of them are valid.
+ */
+export function draftSchema(postedCurrency: unknown) {
+  const currency = isCurrency(postedCurrency) ? postedCurrency : "EUR";
+  return z
+    .object({
+      customerId: requiredText(40),
+      currency: z.enum(CURRENCIES, { error: "errors.currency" }),
+      issueDate: calendarDay,
+      dueDate: calendarDay,
+      notes: optionalText(2000),
+      paymentTerms: optionalText(500),
+      onlinePayment: checkbox,
+      allowPartialPayment: checkbox,
+      lines: z
+        .preprocess((v) => v ?? [], z.array(lineSchema(currency)))
+        // Counted with the lines' own errors (a failed line is still a line); blank lines do not count.
+        .refine((lines) => lines.filter((line) => line !== null).length <= MAX_LINES, {
+          message: "errors.tooManyLines",
+          when: ({ value }) => Array.isArray(value),
+        })
+        .transform((lines) => lines.filter((line): line is DraftLine => line !== null))
+        .refine((lines) => lines.length > 0, "errors.noLines"),
+    })
+    .refine((draft) => draft.dueDate >= draft.issueDate, {
+      path: ["dueDate"],
+      message: "errors.dueBeforeIssue",
+      // Reported with the other errors, as soon as both dates are dates.
+      when: ({ value }) => {
+        const { issueDate, dueDate } = (value ?? {}) as { issueDate?: unknown; dueDate?: unknown };
+        return issueDate instanceof Date && dueDate instanceof Date;
+      },
+    })
+    .superRefine((draft, ctx) => {
+      const totals = computeTotals(draft.lines);
+      if (totals.totalMinor > MAX_AMOUNT_MINOR || totals.subtotalMinor > MAX_AMOUNT_MINOR) {
+        ctx.addIssue({ code: "custom", path: ["lines"], message: "errors.amountTooLarge" });
+      } else if (totals.totalMinor < 0) {
+        ctx.addIssue({ code: "custom", path: ["lines"], message: "invoices.errors.negativeTotal" });
+      }
+    }) satisfies z.ZodType<DraftInput>;
 }

@@ -164,6 +164,17 @@ export function getInvoice(db: Db, organisationId: string, id: string) {
 }
 export type InvoiceWithDetails = NonNullable<Awaited<ReturnType<typeof getInvoice>>>;
 
+export async function invoiceExists(db: Db, organisationId: string, id: string) {
+  return Boolean(await db.invoice.findFirst({ where: { id, organisationId }, select: { id: true } }));
+}
+
+/** Online payment is a delivery setting, not invoice content: it may change after finalisation. False when not this organisation's. */
+export async function setPaymentOptions(db: Db, organisationId: string, id: string, options: { onlinePayment: boolean; allowPartialPayment: boolean }) {
+  const { onlinePayment, allowPartialPayment } = options;
+  const { count } = await db.invoice.updateMany({ where: { id, organisationId }, data: { onlinePayment, allowPartialPayment } });
+  return count === 1;
+}
+
 function invoiceData(input: DraftInput) {
   const totals = computeTotals(input.lines);
   return {
