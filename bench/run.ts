@@ -16,15 +16,16 @@ import { providerSettings } from "../integrations/settings";
 import { createTestDb } from "../test/helpers/db";
 import { startServer } from "../test/e2e/server";
 import { countPaidOnce, mixedStatuses, paidCheckoutDelivery, seedLoadMerchant } from "../test/helpers/load-seed";
+import { bareBytesServer, bareWebhookServer, childPids, commandOf, processFootprint } from "./floors";
 
 const INVOICES = 10_000;
 const WEBHOOK_PAYMENTS = 2_000;
 const DUPLICATE_SHARE = 0.1;
-/** BENCH_ONLY=consultation,webhooks runs a subset (consultation, list, webhooks, pdf, emails, list100k). */
+/** BENCH_ONLY=consultation,webhooks runs a subset (consultation, list, webhooks, pdf, emails, list100k, soak, boot). */
 const only = process.env.BENCH_ONLY?.split(",");
 const runs = (part: string) => !only || only.includes(part);
 
-const server = await startServer({ LOG_LEVEL: "error" });
+let server = await startServer({ LOG_LEVEL: "error" });
 const config = completeConfig(parseEnv(server.env), () => {
   throw new Error("secrets are set");
 });
@@ -48,6 +49,10 @@ try {
   const cookie = `sid=${sessionToken}`;
 
   const load = (opts: autocannon.Options) => autocannon({ ...opts, url: server.url + (opts.url ?? "") }) as unknown as Promise<autocannon.Result>;
+  /** Each figure beside a bare floor measured in the same run: the ratio says how far from the floor we are. */
+  const ratio = (value: number, floor: number) => Math.round((value / floor) * 100) / 100;
+  const footprints = () => Object.fromEntries(childPids(server.process.pid!).map((pid) => [commandOf(pid), processFootprint(pid)]));
+  results.processesAtStart = Object.fromEntries(Object.entries(footprints()).map(([name, f]) => [name, `${f.rssMb} MB, ${f.fds} fds`]));
   const summary = (r: autocannon.Result) => ({
     requestsPerSecond: Math.round(r.requests.average),
     p50ms: r.latency.p50,
@@ -61,6 +66,15 @@ try {
     await load({ url: `/i/${linkToken}`, connections: 10, duration: 2 }); // warm-up
     results.consultationPage = summary(await load({ url: `/i/${linkToken}`, connections: 100, duration: 10 }));
     results.consultationPage10 = summary(await load({ url: `/i/${linkToken}`, connections: 10, duration: 5 }));
+    // Floor: the same page bytes served from memory by a bare node:http server, same load.
+    const bytes = Buffer.from(await (await fetch(`${server.url}/i/${linkToken}`)).arrayBuffer());
+    const bare = await bareBytesServer(bytes, "text/html; charset=utf-8");
+    const floor = summary((await autocannon({ url: bare.url, connections: 100, duration: 10 })) as unknown as autocannon.Result);
+    await bare.close();
+    results.consultationPageFloor = floor;
+    results.consultationPage.requestsRatioToFloor = ratio(Number(results.consultationPage.requestsPerSecond), floor.requestsPerSecond);
+    // Trivial route on the same server (health check: one query), for the first views below.
+    results.trivialRoute = summary(await load({ url: "/healthz", connections: 10, duration: 5 }));
     // First views: 500 different invoices opened once each, so every page is rendered (nothing kept yet).
     const firstViews = await Promise.all(
       ids.slice(-500).map(async (invoiceId) => {
@@ -80,6 +94,10 @@ try {
         requests: [{ setupRequest: (req) => ({ ...req, path: firstViews[view++ % firstViews.length] }) }],
       }),
     );
+    results.consultationFirstViews.ratioToTrivialRoute = ratio(
+      Number(results.consultationFirstViews.requestsPerSecond),
+      Number(results.trivialRoute.requestsPerSecond),
+    );
   }
 
   if (runs("list")) {
@@ -96,33 +114,32 @@ try {
     const unique = ids.slice(1, 1 + WEBHOOK_PAYMENTS).map((invoiceId, i) => paidCheckoutDelivery(invoiceId, i, account, secret));
     const deliveries = [...unique, ...unique.slice(0, Math.round(WEBHOOK_PAYMENTS * DUPLICATE_SHARE))].sort(() => Math.random() - 0.5);
     // Timed from the first request sent to the last answer received (autocannon itself reports per whole second).
-    let next = 0;
-    let firstSentAt = 0;
-    let lastAnsweredAt = 0;
-    const ingest = await load({
-      url: "/webhooks/stripe",
-      connections: 20,
-      amount: deliveries.length,
-      requests: [
-        {
-          method: "POST",
-          setupRequest: (req) => {
-            firstSentAt ||= performance.now();
-            const { body, headers } = deliveries[next++ % deliveries.length];
-            return { ...req, body, headers };
+    const ingest = async (url: string) => {
+      let next = 0;
+      let firstSentAt = 0;
+      let lastAnsweredAt = 0;
+      const result = (await autocannon({
+        url,
+        connections: 20,
+        amount: deliveries.length,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (req) => {
+              firstSentAt ||= performance.now();
+              const { body, headers } = deliveries[next++ % deliveries.length];
+              return { ...req, body, headers };
+            },
+            onResponse: () => {
+              lastAnsweredAt = performance.now();
+            },
           },
-          onResponse: () => {
-            lastAnsweredAt = performance.now();
-          },
-        },
-      ],
-    });
-    const { requestsPerSecond: _perWholeSecond, ...latency } = summary(ingest);
-    results.webhookIngestion = {
-      ...latency,
-      deliveries: deliveries.length,
-      eventsPerSecond: Math.round(deliveries.length / ((lastAnsweredAt - firstSentAt) / 1000)),
+        ],
+      })) as unknown as autocannon.Result;
+      const { requestsPerSecond: _perWholeSecond, ...latency } = summary(result);
+      return { ...latency, deliveries: deliveries.length, eventsPerSecond: Math.round(deliveries.length / ((lastAnsweredAt - firstSentAt) / 1000)) };
     };
+    results.webhookIngestion = await ingest(`${server.url}/webhooks/stripe`);
     console.log("webhook ingestion:", JSON.stringify(results.webhookIngestion));
 
     const processStart = Date.now();
@@ -142,6 +159,14 @@ try {
       exactlyOnce: storedEvents === WEBHOOK_PAYMENTS && payments === WEBHOOK_PAYMENTS && paidInvoices === WEBHOOK_PAYMENTS && paidTwice === 0,
       eventsProcessedPerSecond: Math.round(WEBHOOK_PAYMENTS / processSeconds),
     };
+    // Floor: a bare node:http server doing the same signature check and one SQLite insert per event.
+    const bare = await bareWebhookServer(`${config.DATABASE_URL.slice("file:".length)}.floor`, secret);
+    results.webhookIngestionFloor = await ingest(`${bare.url}/webhooks/stripe`);
+    await bare.close();
+    results.webhookIngestion.eventsRatioToFloor = ratio(
+      Number(results.webhookIngestion.eventsPerSecond),
+      Number(results.webhookIngestionFloor.eventsPerSecond),
+    );
   }
 
   if (runs("pdf")) {
@@ -198,6 +223,38 @@ try {
   }
 
   if (runs("list100k")) Object.assign(results, await measureInvoiceList100k(db, config.ENCRYPTION_KEY, load, summary));
+
+  if (runs("soak")) {
+    // ---- mixed soak: consultation pages, the invoice list and webhook deliveries together; memory and descriptors at start and end ----
+    const seconds = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
+    const secret = providerSettings(config).stripe.webhookSecret;
+    const soakDeliveries = ids.slice(-3000).map((invoiceId, i) => paidCheckoutDelivery(invoiceId, 100_000 + i, account, secret));
+    let d = 0;
+    const before = footprints();
+    await Promise.all([
+      load({ url: `/i/${linkToken}`, connections: 10, duration: seconds }),
+      load({ url: "/invoices", connections: 2, duration: seconds, headers: { cookie } }),
+      load({
+        url: "/webhooks/stripe",
+        connections: 2,
+        duration: seconds,
+        requests: [{ method: "POST", setupRequest: (req) => ({ ...req, ...soakDeliveries[d++ % soakDeliveries.length] }) }],
+      }),
+    ]);
+    const after = footprints();
+    results.soak = Object.fromEntries(
+      Object.entries(after).map(([name, end]) => [name, `${before[name]?.rssMb} → ${end.rssMb} MB, ${before[name]?.fds} → ${end.fds} fds over ${seconds} s`]),
+    );
+  }
+
+  if (runs("boot")) {
+    // ---- boot to healthy on an existing build (migrations applied, nothing to seed) ----
+    await server.stop();
+    const t0 = performance.now();
+    server = await startServer(server.env);
+    results.boot = { secondsToHealthy: Math.round((performance.now() - t0) / 100) / 10 };
+  }
+  results.processesAtEnd = Object.fromEntries(Object.entries(footprints()).map(([name, f]) => [name, `${f.rssMb} MB, ${f.fds} fds`]));
 
   console.table(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v])));
   mkdirSync("bench/results", { recursive: true });

@@ -1,8 +1,7 @@
-import { NoticeEmail } from "../../emails/notice";
 import type { Db } from "~/lib/db.server";
 import { formatMoney } from "~/lib/format";
 import { isLocale, translator, type MessageKey } from "~/i18n";
-import { enqueueTemplate } from "./outbox";
+import { enqueueStoredTemplate } from "./outbox";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -67,11 +66,12 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
     const subject = t(`${key}.subject` as MessageKey, vars);
     const body = t(`${key}.body` as MessageKey, vars);
     const action = kind === "merchant" && invoice ? { label: t("notify.openInvoice"), url: `${appUrl}/invoices/${invoice.id}` } : undefined;
-    return { subject, element: NoticeEmail({ locale, preview: subject, paragraphs: body.split("\n"), action, footer: organisation.legalName }) };
+    const template = { name: "notice" as const, props: { locale, preview: subject, paragraphs: body.split("\n"), action, footer: organisation.legalName } };
+    return { subject, template };
   };
   const outbox = tx as unknown as Db;
   if (contact?.email) {
-    await enqueueTemplate(outbox, {
+    await enqueueStoredTemplate(outbox, {
       kind: facts.kind,
       to: contact.email,
       ...render(contact.locale, "merchant"),
@@ -81,7 +81,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
     });
   }
   if (facts.customer && invoice?.customer.email) {
-    await enqueueTemplate(outbox, {
+    await enqueueStoredTemplate(outbox, {
       kind: `${facts.kind}_customer`,
       to: invoice.customer.email,
       ...render(invoice.customer.locale, "customer"),

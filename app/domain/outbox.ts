@@ -1,5 +1,6 @@
 import type { ReactElement } from "react";
 import { renderEmail } from "../../emails/render";
+import { renderStoredTemplate, type StoredTemplate } from "../../emails/templates";
 import type { Db } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
@@ -15,6 +16,8 @@ export interface OutgoingEmail {
   idempotencyKey: string;
   organisationId?: string | null;
   invoiceId?: string | null;
+  /** Set instead of html/text: a stored template, rendered at delivery (see enqueueStoredTemplate). */
+  template?: string | null;
 }
 
 /** Delivers one email or throws; `idempotencyKey` lets the provider drop a repeat of a send that did go through. */
@@ -38,6 +41,7 @@ export async function enqueueEmail(db: Db, email: OutgoingEmail) {
         subject: email.subject,
         html: email.html,
         text: email.text,
+        template: email.template ?? null,
         idempotencyKey: email.idempotencyKey,
         organisationId: email.organisationId ?? null,
         invoiceId: email.invoiceId ?? null,
@@ -47,6 +51,20 @@ export async function enqueueEmail(db: Db, email: OutgoingEmail) {
     if (isUniqueViolation(error)) return db.outboxEmail.findUniqueOrThrow({ where: { idempotencyKey: email.idempotencyKey } });
     throw error;
   }
+}
+
+/**
+ * Queues a template with its props, rendered by the worker when it delivers the email: for emails queued
+ * inside a transaction (payment notices), which must not render while holding the write lock.
+ */
+export async function enqueueStoredTemplate(db: Db, email: Omit<OutgoingEmail, "html" | "text" | "template"> & { template: StoredTemplate }) {
+  const { template, ...rest } = email;
+  return enqueueEmail(db, { ...rest, html: "", text: "", template: JSON.stringify(template) });
+}
+
+/** The email's HTML and text, rendered now if it was queued as a template. */
+export async function contentOf(email: { html: string; text: string; template: string | null }) {
+  return email.template && !email.html ? renderStoredTemplate(email.template) : { html: email.html, text: email.text };
 }
 
 /** Renders a react-email template (HTML and plain text) into the outbox. */
@@ -68,16 +86,16 @@ export function deliverDueEmails(
     db.outboxEmail,
     outboxQueue,
     async (email) => {
+      const content = await contentOf(email);
       const { messageId } = await transport.send({
         kind: email.kind,
         to: email.toAddress,
         subject: email.subject,
-        html: email.html,
-        text: email.text,
+        ...content,
         idempotencyKey: email.idempotencyKey,
         from,
       });
-      return { status: "sent", sentAt: new Date(), providerMessageId: messageId, lastError: null };
+      return { status: "sent", sentAt: new Date(), providerMessageId: messageId, lastError: null, ...content, template: null };
     },
     { now: typeof now === "function" ? now : () => now, log: deps.log, limit },
   );
@@ -103,6 +121,7 @@ export function listMailbox(db: Db, limit = 100) {
   });
 }
 
-export function getMailboxEmail(db: Db, id: string) {
-  return db.outboxEmail.findUnique({ where: { id } });
+export async function getMailboxEmail(db: Db, id: string) {
+  const email = await db.outboxEmail.findUnique({ where: { id } });
+  return email && { ...email, ...(await contentOf(email)) };
 }

@@ -38,6 +38,7 @@ export class PermanentError extends Error {
 }
 
 const DEFAULT_LEASE_MS = 15_000;
+const YIELD_MS = 2;
 
 /**
  * Claims and runs what is due. `work` returns the row's final fields (its done status and anything else);
@@ -87,6 +88,9 @@ export async function runDue<Row extends QueueRow>(
     } finally {
       clearInterval(renew);
     }
+    // SQLite has one write lock and no queue for it: a pause between rows lets the web processes'
+    // writes (webhook deliveries being acknowledged) in, instead of this loop taking the lock back at once.
+    await new Promise((resolve) => setTimeout(resolve, YIELD_MS));
   }
   return done;
 }

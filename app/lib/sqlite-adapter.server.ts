@@ -151,7 +151,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 async function whileBusy<T>(attempt: () => T, waitMs: number, what: string): Promise<T> {
   const giveUpAt = Date.now() + waitMs;
-  for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+  for (let pause = 1; ; pause = Math.min(pause * 2, 4)) {
     try {
       return attempt();
     } catch (error) {

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MAX_EMAIL_ATTEMPTS, deliverDueEmails, enqueueEmail } from "~/domain/outbox";
+import { MAX_EMAIL_ATTEMPTS, deliverDueEmails, enqueueEmail, enqueueStoredTemplate } from "~/domain/outbox";
 import type { Db } from "~/lib/db.server";
 import { createLogger } from "~/lib/logger.server";
 import { resendTransport } from "../../integrations/resend";
@@ -79,6 +79,24 @@ describe("the email outbox delivering through Resend", () => {
     const results = await Promise.all([deliver(new Date()), deliver(new Date()), deliver(new Date())]);
     expect(results.reduce((a, b) => a + b, 0)).toBe(1);
     expect(received).toHaveLength(1);
+  });
+
+  it("renders an email queued as a template when it delivers it, and keeps what it sent", async () => {
+    const email = await enqueueStoredTemplate(db, {
+      kind: "payment_received",
+      to: "merchant@example.fr",
+      subject: "Paiement reçu",
+      idempotencyKey: `stored/${++n}`,
+      template: { name: "notice", props: { locale: "fr", preview: "Paiement reçu", paragraphs: ["Lucie Moreau a réglé 120,00 €."], footer: "Atelier" } },
+    });
+    expect(email.html).toBe("");
+    expect(await deliver(new Date())).toBe(1);
+    expect(received[0].body).toMatchObject({ subject: "Paiement reçu" });
+    expect(String(received[0].body.html)).toContain("Lucie Moreau a réglé 120,00 €.");
+    expect(String(received[0].body.text)).toContain("Lucie Moreau a réglé 120,00 €.");
+    const row = await db.outboxEmail.findUniqueOrThrow({ where: { id: email.id } });
+    expect(row).toMatchObject({ status: "sent", template: null });
+    expect(row.html).toContain("Lucie Moreau");
   });
 
   it("queues one email for the same idempotency key", async () => {
