@@ -5,7 +5,7 @@
  */
 import { deliverDueEmails, localMailboxTransport } from "~/domain/outbox";
 import { startPoller } from "~/domain/queue";
-import { processDueEvents } from "~/domain/webhooks";
+import { lastDeliveryAt, processDueEvents } from "~/domain/webhooks";
 import { createDb } from "~/lib/db.server";
 import { createProviders } from "../integrations";
 import { resendTransport } from "../integrations/resend";
@@ -13,18 +13,29 @@ import { loadRuntime, onShutdown } from "./runtime";
 import { startScheduler } from "~/domain/scheduler";
 
 const POLL_MS = 250;
+/**
+ * Acknowledging deliveries comes first: processing takes SQLite's one write lock, which storing deliveries
+ * needs too. While deliveries are arriving (the newest stored less than BURST_GAP_MS ago), each event waits,
+ * at most MAX_WAIT_MS, so a long flood is still processed, more slowly, and nothing waits long after it.
+ */
+const BURST_GAP_MS = 20;
+const MAX_WAIT_MS = 200;
 
 const { config, logger } = loadRuntime("worker");
 const db = createDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 const providers = createProviders(config);
 const transport = config.RESEND_API_KEY ? resendTransport(config.RESEND_API_KEY, { baseUrl: config.RESEND_BASE_URL }) : localMailboxTransport;
 
-const webhooks = startPoller(
-  "webhooks",
-  () => processDueEvents({ db, providers, encryptionKey: config.ENCRYPTION_KEY, appUrl: config.APP_URL, log: logger.child({ queue: "webhooks" }) }),
-  logger,
-  POLL_MS,
-);
+async function deliveriesFirst() {
+  for (const giveUpAt = Date.now() + MAX_WAIT_MS; Date.now() < giveUpAt; ) {
+    const last = await lastDeliveryAt(db);
+    if (!last || Date.now() - last.getTime() > BURST_GAP_MS) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const webhookDeps = { db, providers, encryptionKey: config.ENCRYPTION_KEY, appUrl: config.APP_URL, log: logger.child({ queue: "webhooks" }) };
+const webhooks = startPoller("webhooks", () => processDueEvents({ ...webhookDeps, beforeEach: deliveriesFirst }), logger, POLL_MS);
 const outbox = startPoller(
   "outbox",
   () => deliverDueEmails({ db, transport, from: config.EMAIL_FROM, log: logger.child({ queue: "outbox" }) }),

@@ -15,7 +15,8 @@ export interface QueueRow {
 
 /** What the queue needs of a table: Prisma's model delegates (db.webhookEvent, db.outboxEmail) fit. */
 export interface QueueTable<Row extends QueueRow> {
-  findMany(args: { where: object; orderBy: object; take: number }): Promise<Row[]>;
+  findMany(args: { where: object; orderBy: object; take: number; select: { id: true } }): Promise<{ id: string }[]>;
+  updateManyAndReturn(args: { where: object; data: object }): Promise<Row[]>;
   updateMany(args: { where: object; data: object }): Promise<{ count: number }>;
 }
 
@@ -48,49 +49,47 @@ export async function runDue<Row extends QueueRow>(
   table: QueueTable<Row>,
   spec: QueueSpec,
   work: (row: Row) => Promise<Record<string, unknown>>,
-  deps: { now: () => Date; log: Logger; limit?: number },
+  deps: { now: () => Date; log: Logger; limit?: number; beforeEach?: () => Promise<void> },
 ): Promise<number> {
   const leaseMs = spec.leaseMs ?? DEFAULT_LEASE_MS;
+  const leaseEnd = () => new Date(deps.now().getTime() + leaseMs);
   const now = deps.now();
-  const due = await table.findMany({
-    where: { status: { in: ["pending", spec.workingStatus] }, nextAttemptAt: { lte: now } },
-    orderBy: { nextAttemptAt: "asc" },
-    take: deps.limit ?? 50,
+  const due = { status: { in: ["pending", spec.workingStatus] }, nextAttemptAt: { lte: now } };
+  const candidates = await table.findMany({ where: due, orderBy: { nextAttemptAt: "asc" }, take: deps.limit ?? 20, select: { id: true } });
+  if (!candidates.length) return 0;
+  // One statement claims the batch: a row another worker claimed or finished meanwhile no longer matches.
+  const claimed = await table.updateManyAndReturn({
+    where: { ...due, id: { in: candidates.map((row) => row.id) } },
+    data: { status: spec.workingStatus, attempts: { increment: 1 }, nextAttemptAt: leaseEnd() },
   });
+  const mine = (row: Row) => ({ id: row.id, status: spec.workingStatus, attempts: row.attempts });
+  const unfinished = new Set(claimed);
+  const renew = setInterval(() => {
+    if (!unfinished.size) return;
+    void table.updateMany({ where: { OR: [...unfinished].map(mine) }, data: { nextAttemptAt: leaseEnd() } }).catch(() => {});
+  }, leaseMs / 3);
   let done = 0;
-  for (const row of due) {
-    const attempt = row.attempts + 1;
-    const mine = { id: row.id, status: spec.workingStatus, attempts: attempt };
-    const claim = await table.updateMany({
-      where: { id: row.id, status: row.status, attempts: row.attempts },
-      data: { status: spec.workingStatus, attempts: attempt, nextAttemptAt: new Date(deps.now().getTime() + leaseMs) },
-    });
-    if (claim.count !== 1) continue; // another worker has it
-    const renew = setInterval(() => {
-      void table.updateMany({ where: mine, data: { nextAttemptAt: new Date(deps.now().getTime() + leaseMs) } }).catch(() => {});
-    }, leaseMs / 3);
-    try {
-      const result = await work(row);
-      await table.updateMany({ where: mine, data: result });
-      done++;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const giveUp = attempt >= spec.maxAttempts || (error instanceof Error && error.name === "PermanentError");
-      await table.updateMany({
-        where: mine,
-        data: {
-          status: giveUp ? "failed" : "pending",
-          lastError: message.slice(0, 500),
-          nextAttemptAt: new Date(deps.now().getTime() + spec.backoffMs(attempt)),
-        },
-      });
-      deps.log.warn({ queue: spec.name, rowId: row.id, attempt, giveUp, error: message }, "queued work failed");
-    } finally {
-      clearInterval(renew);
+  try {
+    for (const row of claimed) {
+      await deps.beforeEach?.();
+      try {
+        const result = await work(row);
+        await table.updateMany({ where: mine(row), data: result });
+        done++;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const giveUp = row.attempts >= spec.maxAttempts || (error instanceof Error && error.name === "PermanentError");
+        const retryAt = new Date(deps.now().getTime() + spec.backoffMs(row.attempts));
+        await table.updateMany({ where: mine(row), data: { status: giveUp ? "failed" : "pending", lastError: message.slice(0, 500), nextAttemptAt: retryAt } });
+        deps.log.warn({ queue: spec.name, rowId: row.id, attempt: row.attempts, giveUp, error: message }, "queued work failed");
+      }
+      unfinished.delete(row);
+      // SQLite has one write lock and no queue for it: a pause between rows lets other processes'
+      // writes (webhook deliveries being acknowledged) in, instead of this loop taking the lock back at once.
+      await new Promise((resolve) => setTimeout(resolve, YIELD_MS));
     }
-    // SQLite has one write lock and no queue for it: a pause between rows lets the web processes'
-    // writes (webhook deliveries being acknowledged) in, instead of this loop taking the lock back at once.
-    await new Promise((resolve) => setTimeout(resolve, YIELD_MS));
+  } finally {
+    clearInterval(renew);
   }
   return done;
 }

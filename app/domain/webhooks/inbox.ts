@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { RowWriter } from "~/lib/db.server";
+import type { Db, RowWriter } from "~/lib/db.server";
 import type { ProviderEvent, ProviderId } from "../../../integrations/types";
 
 export interface Delivery {
@@ -68,3 +68,9 @@ export function createEventInbox(writeRows: RowWriter, maxEventsPerWrite = 500) 
 }
 
 export type EventInbox = ReturnType<typeof createEventInbox>;
+
+/** When the newest delivery was stored (rows are read in insertion order), or null when there is none. */
+export async function lastDeliveryAt(db: Db): Promise<Date | null> {
+  const [row] = await db.$queryRawUnsafe<{ receivedAt: Date | string }[]>(`SELECT "receivedAt" FROM "WebhookEvent" ORDER BY rowid DESC LIMIT 1`);
+  return row ? new Date(row.receivedAt) : null;
+}

@@ -12,7 +12,7 @@ export function webhookBackoffMs(attempt: number) {
 export const webhookQueue: QueueSpec = { name: "webhooks", workingStatus: "processing", maxAttempts: MAX_WEBHOOK_ATTEMPTS, backoffMs: webhookBackoffMs };
 
 /** Processes the stored events that are due, each in turn through the shared queue. */
-export function processDueEvents(deps: WebhookDeps, now: Date | (() => Date) = () => new Date(), limit = 100) {
+export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promise<void> }, now: Date | (() => Date) = () => new Date(), limit = 20) {
   return runDue(
     deps.db.webhookEvent,
     webhookQueue,
@@ -20,7 +20,7 @@ export function processDueEvents(deps: WebhookDeps, now: Date | (() => Date) = (
       const outcome = await handleEvent(deps, event.provider as ProviderId, JSON.parse(event.payload) as ProviderEvent, new Date());
       return { status: outcome.status, organisationId: outcome.organisationId, lastError: outcome.note ?? null, processedAt: new Date() };
     },
-    { now: typeof now === "function" ? now : () => now, log: deps.log, limit },
+    { now: typeof now === "function" ? now : () => now, log: deps.log, limit, beforeEach: deps.beforeEach },
   );
 }
 
