@@ -29,13 +29,23 @@ function buildIfStale() {
   execFileSync(path.resolve("node_modules/.bin/react-router"), ["build"], { stdio: ["ignore", "ignore", "inherit"] });
 }
 
+/** Prisma's CLI takes seconds to start: it runs only when a migration in prisma/migrations is not applied yet. */
+async function migrateIfNeeded(db: ReturnType<typeof createDb>) {
+  const wanted = readdirSync("prisma/migrations", { withFileTypes: true }).filter((entry) => entry.isDirectory());
+  const applied = await db
+    .$queryRawUnsafe<{ migration_name: string }[]>(`SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL`)
+    .catch(() => []); // a new database: no table yet
+  const done = new Set(applied.map((row) => row.migration_name));
+  if (wanted.every((entry) => done.has(entry.name))) return;
+  execFileSync(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, DATABASE_URL: config.DATABASE_URL },
+  });
+  logger.info("database migrated");
+}
+
 const { config, logger } = loadRuntime("start");
 buildIfStale();
-execFileSync(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], {
-  stdio: ["ignore", "ignore", "inherit"],
-  env: { ...process.env, DATABASE_URL: config.DATABASE_URL },
-});
-logger.info("database migrated");
 
 const settings = providerSettings(config);
 const sandboxed = settings.gocardless.sandbox || settings.stripe.sandbox;
@@ -43,6 +53,7 @@ const sandboxed = settings.gocardless.sandbox || settings.stripe.sandbox;
 const sandboxUrl = sandboxed ? (config.SANDBOX_URL ?? `http://${new URL(config.APP_URL).hostname}:${config.PORT + 1}`) : undefined;
 
 const db = createDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+await migrateIfNeeded(db);
 const demo = await seedDemo(db, new Date(), {
   encryptionKey: config.ENCRYPTION_KEY,
   connections: sandboxed ? demoSandboxAccounts(config.SESSION_SECRET).filter((account) => settings[account.provider].sandbox) : [],
