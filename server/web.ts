@@ -22,6 +22,8 @@ server.headersTimeout = 66_000;
 server.listen(config.PORT, config.HOST, () => logger.info({ url: config.APP_URL, port: config.PORT }, "listening"));
 
 onShutdown(logger, async () => {
-  await new Promise((resolve) => server.close(resolve));
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeIdleConnections(); // kept-alive connections would hold the close for their 65 s
+  await closed;
   await db.$disconnect();
 });
