@@ -14,11 +14,13 @@ import { startScheduler } from "~/domain/scheduler";
 
 const POLL_MS = 250;
 /**
- * Acknowledging deliveries comes first: processing takes SQLite's one write lock, which storing deliveries
- * needs too. While deliveries are arriving (the newest stored less than BURST_GAP_MS ago), each event waits,
- * at most MAX_WAIT_MS, so a long flood is still processed, more slowly, and nothing waits long after it.
+ * Acknowledging deliveries comes first: processing events and sending emails take SQLite's one write lock
+ * (and CPU), which storing deliveries needs too. While deliveries are arriving (the newest stored less than
+ * BURST_GAP_MS ago), each event and each email waits, at most MAX_WAIT_MS, so a long flood is still
+ * processed, more slowly, and nothing waits once it ends. Measured: with it, ingestion beside a working
+ * worker goes from about 700 to about 1,100 deliveries/s (1,500 with no worker at all).
  */
-const BURST_GAP_MS = 20;
+const BURST_GAP_MS = 100;
 const MAX_WAIT_MS = 200;
 
 const { config, logger } = loadRuntime("worker");
@@ -38,7 +40,7 @@ const webhookDeps = { db, providers, encryptionKey: config.ENCRYPTION_KEY, appUr
 const webhooks = startPoller("webhooks", () => processDueEvents({ ...webhookDeps, beforeEach: deliveriesFirst }), logger, POLL_MS);
 const outbox = startPoller(
   "outbox",
-  () => deliverDueEmails({ db, transport, from: config.EMAIL_FROM, log: logger.child({ queue: "outbox" }) }),
+  () => deliverDueEmails({ db, transport, from: config.EMAIL_FROM, log: logger.child({ queue: "outbox" }), beforeEach: deliveriesFirst }),
   logger,
   POLL_MS,
 );

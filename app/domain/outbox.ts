@@ -77,7 +77,7 @@ export const outboxQueue: QueueSpec = { name: "outbox", workingStatus: "sending"
 
 /** Sends what is due, through the shared queue: each email is claimed before sending, so it goes once. */
 export function deliverDueEmails(
-  deps: { db: Db; transport: EmailTransport; from: string; log: Logger },
+  deps: { db: Db; transport: EmailTransport; from: string; log: Logger; beforeEach?: () => Promise<void> },
   now: Date | (() => Date) = () => new Date(),
   limit = 20,
 ) {
@@ -97,7 +97,7 @@ export function deliverDueEmails(
       });
       return { status: "sent", sentAt: new Date(), providerMessageId: messageId, lastError: null, ...content, template: null };
     },
-    { now: typeof now === "function" ? now : () => now, log: deps.log, limit },
+    { now: typeof now === "function" ? now : () => now, log: deps.log, limit, beforeEach: deps.beforeEach },
   );
 }
 
