@@ -21,11 +21,16 @@ export function loadRuntime(processName: string) {
 
 /** Runs `stop` on SIGTERM/SIGINT, then exits; a stop that hangs is cut short after 5 s. */
 export function onShutdown(logger: ReturnType<typeof createLogger>, stop: () => Promise<unknown>) {
+  let stopping = false;
+  // A signal may come twice (to the process group, and forwarded by npm start): the second must not cut
+  // the first's orderly stop short, as the default action would.
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, "shutting down");
     setTimeout(() => process.exit(0), 5000).unref();
     void stop().finally(() => process.exit(0));
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
 }

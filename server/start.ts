@@ -105,5 +105,5 @@ const shutdown = (signal: NodeJS.Signals) => {
   done();
   setTimeout(() => process.exit(0), 6000).unref();
 };
-process.once("SIGTERM", () => shutdown("SIGTERM"));
-process.once("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => stopping || shutdown("SIGTERM"));
+process.on("SIGINT", () => stopping || shutdown("SIGINT"));
