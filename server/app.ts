@@ -24,7 +24,7 @@ export interface ServerDeps {
   clientDir?: string;
 }
 
-function refuse(req: Request, res: Response, status: number, key: "errors.crossSite" | "errors.tooLarge") {
+function refuse(req: Request, res: Response, status: number, key: "errors.crossSite" | "errors.tooLarge" | "errors.notFound") {
   const t = translator(localeFromAcceptLanguage(req.get("accept-language") ?? null));
   res.status(status).type("text/plain; charset=utf-8").send(t(key));
 }
@@ -41,6 +41,14 @@ export function createServer(deps: ServerDeps) {
     const basics = startRequest(req, res, logger);
     res.locals.requestId = basics.requestId;
     Object.defineProperty(res.locals, "log", { get: () => basics.log, enumerable: true });
+    next();
+  });
+
+  // The local mailbox shows every organisation's emails, reset links included: only to this machine itself,
+  // whatever address the server listens on, and never through a proxy (it would make outsiders look local).
+  app.use("/mailbox", (req, res, next) => {
+    const local = ["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(req.socket.remoteAddress ?? "");
+    if (!local || req.get("x-forwarded-for") || req.get("forwarded")) return refuse(req, res, 404, "errors.notFound");
     next();
   });
 

@@ -5,7 +5,8 @@ const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((value) => 
 const envSchema = z.object({
   NODE_ENV: optional(z.enum(["development", "production", "test"])).default("production"),
   PORT: optional(z.coerce.number().int().min(1).max(65535)).default(3000),
-  HOST: optional(z.string()).default("0.0.0.0"),
+  /** The interface to listen on. Default: loopback on the embedded database (a laptop), every interface otherwise. */
+  HOST: optional(z.string()),
   APP_URL: optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://factures.example.com" })),
   DATABASE_URL: optional(z.string().regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/, "must start with file:, libsql://, http(s):// or ws(s)://")).default(
     "file:./data/app.db",
@@ -30,7 +31,8 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export type Config = Omit<Env, "APP_URL" | "SESSION_SECRET" | "ENCRYPTION_KEY"> & {
+export type Config = Omit<Env, "HOST" | "APP_URL" | "SESSION_SECRET" | "ENCRYPTION_KEY"> & {
+  HOST: string;
   APP_URL: string;
   SESSION_SECRET: string;
   ENCRYPTION_KEY: string;
@@ -73,6 +75,7 @@ export function completeConfig(env: Env, stored: () => { SESSION_SECRET: string;
   const APP_URL = (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
   return {
     ...env,
+    HOST: env.HOST ?? (embeddedDatabase ? "127.0.0.1" : "0.0.0.0"),
     APP_URL,
     SESSION_SECRET: env.SESSION_SECRET ?? secrets!.SESSION_SECRET,
     ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? secrets!.ENCRYPTION_KEY,

@@ -10,10 +10,17 @@ describe("configuration from the environment", () => {
       PORT: 3000,
       DATABASE_URL: "file:./data/app.db",
       APP_URL: "http://localhost:3000",
+      HOST: "127.0.0.1",
       embeddedDatabase: true,
       secureCookies: false,
       localMailbox: true,
     });
+  });
+
+  it("listens on loopback by default on the embedded database, on every interface with a database server, and as told", () => {
+    const shared = { SESSION_SECRET: "s".repeat(32), ENCRYPTION_KEY: "a".repeat(64) };
+    expect(completeConfig(parseEnv({ DATABASE_URL: "libsql://db.example.com", ...shared }), stored).HOST).toBe("0.0.0.0");
+    expect(completeConfig(parseEnv({ HOST: "0.0.0.0" }), stored).HOST).toBe("0.0.0.0");
   });
 
   it("names every invalid variable in one message", () => {
