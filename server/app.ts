@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import type { ServerBuild } from "react-router";
 import { localeFromAcceptLanguage, translator } from "~/i18n";
 import type { Config } from "~/lib/config.server";
-import { createRowReader, type Db } from "~/lib/db.server";
+import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import type { Providers } from "../integrations";
 import { consultationCache } from "./consultation-cache";
@@ -62,7 +62,7 @@ export function createServer(deps: ServerDeps) {
     }
   });
 
-  app.use(webhookRoutes({ db, databaseUrl: config.DATABASE_URL, providers }));
+  app.use(webhookRoutes({ db, providers }));
 
   app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y", index: false }));
   // Top-level public files (favicon, robots.txt): looked up by name, so other paths cost no file-system call.
@@ -89,7 +89,8 @@ export function createServer(deps: ServerDeps) {
   });
 
   app.use((req, res, next) => {
-    res.locals.csrfToken = csrfTokenFor(parseCookies(req.get("cookie") ?? ""), res, config);
+    res.locals.cookies = parseCookies(req.get("cookie") ?? "");
+    res.locals.csrfToken = csrfTokenFor(res.locals.cookies, res, config);
     next();
   });
 
@@ -102,7 +103,7 @@ export function createServer(deps: ServerDeps) {
     requestId: res.locals.requestId,
     csrfToken,
   });
-  const consultation = consultationCache({ build, mode, readRow: createRowReader(db, config.DATABASE_URL), loadContext });
+  const consultation = consultationCache({ build, mode, db, loadContext });
   app.use(consultation);
   app.use(createRequestHandler({ build, mode, getLoadContext: (_req, res) => loadContext(res, res.locals.csrfToken) }));
 

@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parse as parseCookies } from "cookie";
 import type { NextFunction, Request, Response } from "express";
 import { createRequestHandler, type AppLoadContext, type ServerBuild } from "react-router";
 import { consultationStamp } from "~/domain/consultation";
 import { localeFromAcceptLanguage } from "~/i18n";
-import type { RowReader } from "~/lib/db.server";
+import type { Db } from "~/lib/db.server";
 import { LOCALE_COOKIE, SESSION_COOKIE } from "~/lib/session.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
 
@@ -18,18 +17,16 @@ interface KeptPage {
   length: number;
 }
 
-type Cookies = Record<string, string | undefined>;
-
 /**
  * The consultation page is what customers open, many at once after a mailing or a reminder run. For a
  * visitor without a session it is rendered once per invoice state and language, then served from memory.
- * Every request still reads the page's stamp in the database, so a payment, a void or a revoked link
- * shows at once. The visitor's CSRF token is put into the kept bytes on the way out.
+ * Every request still reads the content version and checks the link (one query), so a payment, a void
+ * or a revoked link shows at once. The visitor's CSRF token is put into the kept bytes on the way out.
  */
 export function consultationCache(deps: {
   build: ServerBuild;
   mode: string;
-  readRow: RowReader;
+  db: Db;
   loadContext: (res: Response, csrfToken: string) => AppLoadContext;
   maxEntries?: number;
 }) {
@@ -39,16 +36,16 @@ export function consultationCache(deps: {
   const csrfPlaceholder = `csrf${randomToken().replace(/[^A-Za-z0-9]/g, "")}`;
 
   /** The cache key and current stamp of a cacheable request, or null (other page, query string, signed-in merchant, unknown link). */
-  async function lookup(req: IncomingMessage, url: string) {
-    const match = req.method === "GET" || req.method === "HEAD" ? CONSULTATION_PATH.exec(url) : null;
+  async function lookup(req: Request, res: Response) {
+    const match = req.method === "GET" || req.method === "HEAD" ? CONSULTATION_PATH.exec(req.originalUrl) : null;
     if (!match) return null;
-    const cookies: Cookies = parseCookies(req.headers.cookie ?? "");
+    const cookies: Record<string, string | undefined> = res.locals.cookies;
     if (cookies[SESSION_COOKIE]) return null; // a signed-in merchant's page carries their own header
     const tokenHash = hashToken(match[1]);
-    const stamp = await consultationStamp(deps.readRow, tokenHash);
+    const stamp = await consultationStamp(deps.db, tokenHash);
     if (!stamp) return null; // unknown or revoked: the usual 404 page
     const key = `${tokenHash}|${cookies[LOCALE_COOKIE] ?? ""}|${localeFromAcceptLanguage(req.headers["accept-language"] ?? null)}`;
-    return { key, stamp, cookies };
+    return { key, stamp };
   }
 
   function send(req: IncomingMessage, res: ServerResponse, page: KeptPage, csrfToken: string) {
@@ -69,7 +66,7 @@ export function consultationCache(deps: {
   /** Serves the kept page when it is current; otherwise renders it once for its current state and keeps it. */
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const found = await lookup(req, req.originalUrl);
+      const found = await lookup(req, res);
       if (!found) return next();
       const kept = pages.get(found.key);
       if (kept?.stamp === found.stamp) return send(req, res, kept, res.locals.csrfToken);

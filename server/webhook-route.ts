@@ -12,8 +12,8 @@ const MAX_WEBHOOK_BYTES = 1024 * 1024;
  * Anything else gets a plain 4xx that says what is wrong; a delivery that could not be stored gets a
  * 503, so the provider delivers it again.
  */
-export function webhookRoutes(deps: { db: Db; databaseUrl: string; providers: Providers }) {
-  const inbox = createEventInbox(createRowWriter(deps.db, deps.databaseUrl));
+export function webhookRoutes(deps: { db: Db; providers: Providers }) {
+  const inbox = createEventInbox(createRowWriter(deps.db));
   const router = express.Router();
   const reply = (res: Response, status: number, text?: string) => (text ? res.status(status).type("text/plain").send(text) : res.status(status).end());
 

@@ -1,4 +1,4 @@
-import type { Db, RowReader } from "~/lib/db.server";
+import type { Db } from "~/lib/db.server";
 import { decryptSecret, encryptSecret } from "~/lib/crypto.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
 
@@ -61,7 +61,7 @@ const STAMP_SQL = `
  * while the link is live, or null when the page is not to be shown. The kept page is served only while
  * it has not moved, so no list of what the page shows has to be kept here.
  */
-export async function consultationStamp(readRow: RowReader, tokenHash: string): Promise<string | null> {
-  const row = await readRow(STAMP_SQL, [tokenHash]);
+export async function consultationStamp(db: Db, tokenHash: string): Promise<string | null> {
+  const [row] = await db.$queryRawUnsafe<{ stamp: unknown }[]>(STAMP_SQL, tokenHash);
   return row?.stamp === undefined || row.stamp === null ? null : String(row.stamp);
 }

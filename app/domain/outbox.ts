@@ -97,7 +97,7 @@ export function deliverDueEmails(
       });
       return { status: "sent", sentAt: new Date(), providerMessageId: messageId, lastError: null, ...content, template: null };
     },
-    { now: typeof now === "function" ? now : () => now, log: deps.log, limit, beforeEach: deps.beforeEach },
+    { now, log: deps.log, limit, beforeEach: deps.beforeEach },
   );
 }
 

@@ -49,11 +49,13 @@ export async function runDue<Row extends QueueRow>(
   table: QueueTable<Row>,
   spec: QueueSpec,
   work: (row: Row) => Promise<Record<string, unknown>>,
-  deps: { now: () => Date; log: Logger; limit?: number; beforeEach?: () => Promise<void> },
+  deps: { now: Date | (() => Date); log: Logger; limit?: number; beforeEach?: () => Promise<void> },
 ): Promise<number> {
+  const { now: at } = deps;
+  const clock = typeof at === "function" ? at : () => at;
   const leaseMs = spec.leaseMs ?? DEFAULT_LEASE_MS;
-  const leaseEnd = () => new Date(deps.now().getTime() + leaseMs);
-  const now = deps.now();
+  const leaseEnd = () => new Date(clock().getTime() + leaseMs);
+  const now = clock();
   const due = { status: { in: ["pending", spec.workingStatus] }, nextAttemptAt: { lte: now } };
   const candidates = await table.findMany({ where: due, orderBy: { nextAttemptAt: "asc" }, take: deps.limit ?? 20, select: { id: true } });
   if (!candidates.length) return 0;
@@ -79,7 +81,7 @@ export async function runDue<Row extends QueueRow>(
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const giveUp = row.attempts >= spec.maxAttempts || (error instanceof Error && error.name === "PermanentError");
-        const retryAt = new Date(deps.now().getTime() + spec.backoffMs(row.attempts));
+        const retryAt = new Date(clock().getTime() + spec.backoffMs(row.attempts));
         await table.updateMany({ where: mine(row), data: { status: giveUp ? "failed" : "pending", lastError: message.slice(0, 500), nextAttemptAt: retryAt } });
         deps.log.warn({ queue: spec.name, rowId: row.id, attempt: row.attempts, giveUp, error: message }, "queued work failed");
       }

@@ -22,25 +22,14 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
 }
 
-export type RowReader = (sql: string, args: (string | number)[]) => Promise<Record<string, unknown> | undefined>;
-
-/**
- * The first row of one read, in plain SQL (the consultation page's freshness check). Goes through the
- * Prisma client like everything else; on the SQLite file that is the reader connection, with the
- * statement prepared once. `url` is no longer needed and kept for callers.
- */
-export function createRowReader(db: Db, _url?: string): RowReader {
-  return async (sql, args) => (await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...args))[0];
-}
-
 /** Runs one statement for each row of arguments, all in one transaction; answers the rows each run changed. */
 export type RowWriter = (sql: string, rows: (string | number)[][]) => Promise<number[]>;
 
 /**
  * For storing webhook deliveries as they are acknowledged: many rows in one transaction (one disk sync
  * for all), through the Prisma client like everything else; on the SQLite file the write lock is
- * awaited without blocking the thread. `url` is no longer needed and kept for callers.
+ * awaited without blocking the thread.
  */
-export function createRowWriter(db: Db, _url?: string): RowWriter {
+export function createRowWriter(db: Db): RowWriter {
   return async (sql, rows) => (rows.length ? db.$transaction(rows.map((args) => db.$executeRawUnsafe(sql, ...args))) : []);
 }

@@ -8,7 +8,7 @@
  * - Here each PrismaClient keeps ONE writer connection (and one query-only reader) for its lifetime,
  *   with its statements prepared once (a bounded LRU cache per connection).
  * - Transactions begin with BEGIN IMMEDIATE: a deferred transaction that reads, then writes, fails with
- *   SQLITE_BUSY(_SNAPSHOT) when another connection (the background thread, another process) committed
+ *   SQLITE_BUSY(_SNAPSHOT) when another connection (the worker process, another web process) committed
  *   in between. Taking the write lock at BEGIN makes it wait instead.
  * - Waiting for another connection's write lock never blocks the event loop: `busy_timeout = 0`, and
  *   BEGIN IMMEDIATE is retried on SQLITE_BUSY after a short timer, for up to 5 s.

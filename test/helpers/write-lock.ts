@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 
 /**
- * Another process holding the SQLite write lock for `holdMs` (as the background thread or a second
+ * Another process holding the SQLite write lock for `holdMs` (as the worker process or a second
  * instance would): its own connection, outside this thread, which a synchronous lock wait here would
  * not let finish any sooner. Resolves once the lock is held.
  */

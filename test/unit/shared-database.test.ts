@@ -5,7 +5,7 @@ import type { ProviderEvent } from "../../integrations/types";
 import { createTestDb } from "../helpers/db";
 import { holdWriteLock } from "../helpers/write-lock";
 
-/** The request thread, the background thread and other processes each have their own connection to one SQLite file. */
+/** Web and worker processes each have their own connection to one SQLite file. */
 let db: Db;
 let other: Db;
 let url: string;
@@ -54,7 +54,7 @@ describe("connections writing to the same file", () => {
   });
 
   it("the webhook writer waits for the lock without blocking its thread, then stores the rows", async () => {
-    const writeRows = createRowWriter(db, url);
+    const writeRows = createRowWriter(db);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
@@ -80,7 +80,7 @@ describe("connections writing to the same file", () => {
 
 describe("the webhook inbox", () => {
   it("stores each event once across concurrent deliveries written together, and tells each delivery what was new", async () => {
-    const inbox = createEventInbox(createRowWriter(db, url), 7);
+    const inbox = createEventInbox(createRowWriter(db), 7);
     const deliveries = [
       ["evt_a", "evt_b"],
       ["evt_a"],

@@ -83,7 +83,7 @@ describe("connections", () => {
   });
 
   it("opens no connection of its own for the row writer", async () => {
-    const writeRows = createRowWriter(db, url);
+    const writeRows = createRowWriter(db);
     await writeRows(`UPDATE "Organisation" SET "country" = ? WHERE "legalName" = ?`, [["BE", "Préparée SARL"]]);
     const before = openFileDescriptors();
     for (let i = 0; i < 200; i++) await writeRows(`UPDATE "Organisation" SET "country" = ? WHERE "legalName" = ?`, [["FR", "Préparée SARL"]]);
@@ -143,7 +143,7 @@ describe("another process holding the write lock", () => {
           await tx.organisation.update({ where: { id }, data: { legalName: "Attendue SAS", paymentTermsDays: current.paymentTermsDays + 1 } });
         }),
     ],
-    ["the row writer", (id) => createRowWriter(db, url)(`UPDATE "Organisation" SET "legalName" = ? WHERE "id" = ?`, [["Attendue SAS", id]])],
+    ["the row writer", (id) => createRowWriter(db)(`UPDATE "Organisation" SET "legalName" = ? WHERE "id" = ?`, [["Attendue SAS", id]])],
   ];
 
   it.each(kinds)("delays %s without failing it, and the event loop keeps turning meanwhile", async (_kind, write) => {

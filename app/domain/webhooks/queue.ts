@@ -20,7 +20,7 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
       const outcome = await handleEvent(deps, event.provider as ProviderId, JSON.parse(event.payload) as ProviderEvent, new Date());
       return { status: outcome.status, organisationId: outcome.organisationId, lastError: outcome.note ?? null, processedAt: new Date() };
     },
-    { now: typeof now === "function" ? now : () => now, log: deps.log, limit, beforeEach: deps.beforeEach },
+    { now, log: deps.log, limit, beforeEach: deps.beforeEach },
   );
 }
 
