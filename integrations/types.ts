@@ -58,6 +58,20 @@ export interface ProviderPayment {
   mandateId?: string;
 }
 
+export interface ProviderRefund {
+  providerPaymentId: string;
+  amountMinor: number;
+  currency: string;
+  status: "pending" | "succeeded" | "failed" | "canceled";
+}
+
+export interface RefundRequest {
+  providerPaymentId: string;
+  amountMinor: number;
+  currency: string;
+  idempotencyKey: string;
+}
+
 export interface MandateCharge {
   mandateId: string;
   amountMinor: number;
@@ -82,6 +96,10 @@ export interface PaymentProvider {
   parseWebhook(rawBody: string, headers: Headers): WebhookParseResult;
   /** One of the provider's payments, for an event that names only the payment. */
   fetchPayment(account: ProviderAccount, providerPaymentId: string): Promise<ProviderPayment>;
+  /** One of the provider's refunds, for an event that names only the refund. */
+  fetchRefund(account: ProviderAccount, refundId: string): Promise<ProviderRefund>;
+  /** Refunds part or all of a payment; the idempotency key makes a retried call return the same refund. */
+  refund(account: ProviderAccount, input: RefundRequest): Promise<{ refundId: string }>;
   /** Charges a mandate the payer has just set up; the idempotency key makes a retried call return the same payment. */
   collectOnMandate(account: ProviderAccount, input: MandateCharge): Promise<{ providerPaymentId: string }>;
   /** Best effort: the caller deletes its token whatever happens here. */
@@ -123,7 +141,7 @@ export async function withTimeout<T>(provider: ProviderId, ms: number, work: Pro
   }
 }
 
-/** What a provider event means for us, whatever the provider. */
+/** What a provider event means for us, whatever the provider (docs/payment-lifecycle.md). */
 export type NormalisedEvent =
   | {
       kind: "payment";
@@ -134,12 +152,34 @@ export type NormalisedEvent =
       invoiceId?: string;
       attemptId?: string;
       reason?: string;
+      /** The provider will try to collect again (a failed debit it retries): the money is still on its way. */
+      retrying?: boolean;
     }
-  | { kind: "refund"; providerPaymentId: string; refundedMinor: number }
-  | { kind: "dispute"; providerPaymentId: string; reason: string }
+  | {
+      kind: "refund";
+      refundId: string;
+      status: "pending" | "succeeded" | "failed" | "canceled";
+      /** Missing when the event names only the refund: the provider is asked. */
+      providerPaymentId?: string;
+      amountMinor?: number;
+      currency?: string;
+      reason?: string;
+    }
+  | {
+      kind: "dispute";
+      disputeId: string;
+      providerPaymentId: string;
+      status: "open" | "won" | "lost";
+      amountMinor: number;
+      currency: string;
+      reason: string;
+    }
+  | { kind: "checkout_expired"; checkoutRef: string }
   | { kind: "mandate_ready"; billingRequestId: string; mandateId: string }
   | { kind: "mandate"; mandateId: string; action: string }
   | { kind: "deauthorized" }
+  /** A fact that can never apply (a checkout we did not open, a setup session): kept, with the reason, and not retried. */
+  | { kind: "rejected"; reason: string }
   | { kind: "ignored" };
 
 export interface ProviderEvent {

@@ -11,6 +11,11 @@ export const NOTIFICATION_KINDS = [
   "payment_charged_back",
   "payment_disputed",
   "payment_refunded",
+  "payment_refund_failed",
+  "payment_dispute_won",
+  "payment_dispute_lost",
+  "payment_overpaid",
+  "payment_restored",
   "provider_deauthorized",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -23,6 +28,8 @@ interface NoticeFacts {
   invoiceId?: string;
   amountMinor?: number;
   currency?: string;
+  /** Paid beyond what the invoice asked (an overpayment). */
+  excessMinor?: number;
   provider?: string;
   /** Also tell the customer (payment receipt, or failed debit). */
   customer?: boolean;
@@ -34,29 +41,45 @@ interface NoticeFacts {
  * payment, so the notice and the change are saved together; delivery goes through the outbox.
  */
 export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
-  if (await tx.notification.findUnique({ where: { dedupeKey: facts.dedupeKey } })) return;
-  const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: facts.organisationId } });
-  const invoice = facts.invoiceId ? await tx.invoice.findUnique({ where: { id: facts.invoiceId }, include: { customer: true } }) : null;
+  if (await tx.notification.findUnique({ where: { dedupeKey: facts.dedupeKey }, select: { id: true } })) return;
+  // One read for the organisation, its payments contact (or first owner) and the invoice's customer.
+  const organisation = await tx.organisation.findUniqueOrThrow({
+    where: { id: facts.organisationId },
+    select: {
+      id: true,
+      legalName: true,
+      paymentsContactId: true,
+      memberships: {
+        orderBy: { createdAt: "asc" },
+        select: { role: true, userId: true, user: { select: { email: true, locale: true } } },
+      },
+      invoices: {
+        where: { id: facts.invoiceId ?? "" },
+        select: { id: true, number: true, customer: { select: { name: true, company: true, email: true, locale: true } } },
+      },
+    },
+  });
+  const invoice = organisation.invoices?.[0] ?? null;
   const data = {
     invoiceId: invoice?.id,
     number: invoice?.number,
     customer: invoice?.customer.company || invoice?.customer.name,
     amountMinor: facts.amountMinor,
+    excessMinor: facts.excessMinor,
     currency: facts.currency,
     provider: facts.provider,
   };
   await tx.notification.create({ data: { organisationId: facts.organisationId, kind: facts.kind, data: JSON.stringify(data), dedupeKey: facts.dedupeKey } });
 
-  const contact =
-    (organisation.paymentsContactId &&
-      (await tx.user.findFirst({ where: { id: organisation.paymentsContactId, memberships: { some: { organisationId: organisation.id } } } }))) ||
-    (await tx.membership.findFirst({ where: { organisationId: organisation.id, role: "owner" }, include: { user: true }, orderBy: { createdAt: "asc" } }))
-      ?.user;
+  const contact = (
+    organisation.memberships.find((m) => m.userId === organisation.paymentsContactId) ?? organisation.memberships.find((m) => m.role === "owner")
+  )?.user;
   const render = (localeValue: string, kind: "merchant" | "customer") => {
     const locale = isLocale(localeValue) ? localeValue : "fr";
     const t = translator(locale);
     const vars = {
       amount: facts.amountMinor !== undefined && facts.currency ? formatMoney(facts.amountMinor, facts.currency, locale) : "",
+      excess: facts.excessMinor !== undefined && facts.currency ? formatMoney(facts.excessMinor, facts.currency, locale) : "",
       number: invoice?.number ?? "",
       customer: data.customer ?? "",
       merchant: organisation.legalName,

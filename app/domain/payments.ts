@@ -1,22 +1,45 @@
+/**
+ * The payment ledger: what the providers say about each payment, its refunds and its disputes, and the
+ * invoice amounts derived from them. The lifecycle (which fact wins when facts arrive late, twice or out
+ * of order) is written down in docs/payment-lifecycle.md; the tables below are that document in code.
+ */
 import type { Db } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
+import { PermanentError } from "./queue";
 
 export type PaymentStatus = "processing" | "confirmed" | "failed" | "charged_back";
+export type RefundStatus = "pending" | "succeeded" | "failed" | "canceled";
+export type DisputeStatus = "open" | "won" | "lost";
+export type ReversalKind = "refund" | "dispute";
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /**
- * Which moves a payment may make. Events can arrive late, twice or out of order: a "created" after a
- * "confirmed" changes nothing, while a late failure or a chargeback after "confirmed" does reopen.
+ * A payment's status is the one set by the provider's latest fact: each fact carries the provider's own
+ * time, and an older fact that arrives later changes nothing (a `confirmed` delivered after the
+ * `charged_back` that followed it, a first `failed` delivered after the retry that was collected).
+ * Facts with the same time are settled by how far along the lifecycle they are.
  */
-const NEXT: Record<PaymentStatus, PaymentStatus[]> = {
-  processing: ["confirmed", "failed"],
-  confirmed: ["failed", "charged_back"],
-  failed: [],
-  charged_back: [],
-};
+const PAYMENT_RANK: Record<PaymentStatus, number> = { processing: 0, confirmed: 1, failed: 2, charged_back: 3 };
 
-export function canMove(from: PaymentStatus, to: PaymentStatus) {
-  return NEXT[from]?.includes(to) ?? false;
+/**
+ * Refunds and disputes only move forward: a refund pending → succeeded → failed (a card refund can fail
+ * after it succeeded), a dispute open → won or lost. A later fact of the same rank replaces the earlier.
+ */
+const REVERSAL_RANK: Record<RefundStatus | DisputeStatus, number> = { pending: 0, open: 0, succeeded: 1, won: 1, lost: 1, failed: 2, canceled: 2 };
+
+/** Money a reversal takes back from the merchant now: a refund once it succeeded, a dispute once it is lost. */
+export const COUNTED_REVERSAL = { refund: "succeeded", dispute: "lost" } as const;
+
+function paymentSupersedes(current: { status: string; statusAt: Date | null }, fact: { status: PaymentStatus; at: Date }) {
+  const since = current.statusAt?.getTime() ?? 0;
+  const at = fact.at.getTime();
+  return at > since || (at === since && PAYMENT_RANK[fact.status] > PAYMENT_RANK[current.status as PaymentStatus]);
+}
+
+function reversalSupersedes(current: { status: string; statusAt: Date }, fact: { status: RefundStatus | DisputeStatus; at: Date }) {
+  const rank = REVERSAL_RANK[fact.status];
+  const currentRank = REVERSAL_RANK[current.status as RefundStatus];
+  return rank > currentRank || (rank === currentRank && fact.status !== current.status && fact.at > current.statusAt);
 }
 
 export interface PaymentFact {
@@ -25,6 +48,8 @@ export interface PaymentFact {
   providerPaymentId: string;
   status: PaymentStatus;
   method: string;
+  /** The provider's time of the fact (its event's creation time). */
+  at: Date;
   /** Needed only when the payment is new to us. */
   invoiceId?: string;
   amountMinor?: number;
@@ -34,91 +59,173 @@ export interface PaymentFact {
   reason?: string;
 }
 
-export type PaymentChange = {
-  payment: { id: string; invoiceId: string; amountMinor: number; currency: string; status: string };
-  from: PaymentStatus | null;
-  to: PaymentStatus;
-} | null;
+type PaymentRow = {
+  id: string;
+  organisationId: string;
+  invoiceId: string;
+  amountMinor: number;
+  currency: string;
+  status: string;
+  provider: string;
+  providerPaymentId: string;
+  flag: string | null;
+};
+export type PaymentChange = { payment: PaymentRow; from: PaymentStatus | null; to: PaymentStatus; invoice: RecomputedInvoice } | null;
 
 /**
  * Records what a provider says about one payment, inside the caller's transaction. One row per
- * (provider, provider payment id), enforced by the database; returns the change made, or null.
+ * (provider, provider payment id), enforced by the database; returns the change made, or null when the
+ * fact is already known or older than what we have. A fact that can never apply (another merchant's
+ * invoice, a currency that does not match) is a PermanentError: retrying would not change it.
  */
-export async function applyPaymentFact(tx: Tx, fact: PaymentFact, now: Date): Promise<PaymentChange> {
+export async function applyPaymentFact(tx: Tx, fact: PaymentFact): Promise<PaymentChange> {
   const key = { provider_providerPaymentId: { provider: fact.provider, providerPaymentId: fact.providerPaymentId } };
-  let existing = await tx.payment.findUnique({ where: key });
-  if (existing && existing.organisationId !== fact.organisationId) throw new Error("payment belongs to another organisation");
-  if (!existing) {
-    if (!fact.invoiceId || fact.amountMinor === undefined || !fact.currency)
-      throw new Error(`payment ${fact.providerPaymentId} unknown and event lacks its invoice or amount`);
-    const invoice = await tx.invoice.findFirst({ where: { id: fact.invoiceId, organisationId: fact.organisationId } });
-    if (!invoice) throw new Error(`invoice ${fact.invoiceId} not found in organisation`);
-    if (invoice.currency !== fact.currency.toUpperCase()) throw new Error(`currency ${fact.currency} does not match invoice ${invoice.currency}`);
-    try {
-      existing = await tx.payment.create({
-        data: {
-          organisationId: fact.organisationId,
-          invoiceId: invoice.id,
-          provider: fact.provider,
-          providerPaymentId: fact.providerPaymentId,
-          method: fact.method,
-          amountMinor: fact.amountMinor,
-          currency: invoice.currency,
-          status: fact.status,
-          checkoutAttemptId: fact.attemptId ?? null,
-          mandateId: fact.mandateId ?? null,
-          failureReason: fact.status === "failed" ? (fact.reason ?? null) : null,
-          flag: fact.status === "charged_back" ? "chargeback" : null,
-          confirmedAt: fact.status === "confirmed" ? now : null,
-        },
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new Error("concurrent creation of the same payment; retry");
-      throw error;
-    }
-    if (fact.attemptId) await tx.checkoutAttempt.updateMany({ where: { id: fact.attemptId, invoiceId: invoice.id }, data: { status: "completed" } });
-    await recomputeInvoice(tx, invoice.id);
-    return { payment: existing, from: null, to: fact.status };
-  }
+  const existing = await tx.payment.findUnique({ where: key });
+  if (existing && existing.organisationId !== fact.organisationId) throw new PermanentError("the payment belongs to another account");
+  if (!existing) return createPayment(tx, fact);
   const from = existing.status as PaymentStatus;
-  if (!canMove(from, fact.status)) return null;
+  if (!paymentSupersedes(existing, fact) || (from === fact.status && (fact.reason ?? null) === existing.failureReason)) {
+    return null;
+  }
   const payment = await tx.payment.update({
     where: { id: existing.id },
     data: {
       status: fact.status,
-      confirmedAt: fact.status === "confirmed" ? now : existing.confirmedAt,
-      failureReason: fact.status === "failed" ? (fact.reason ?? existing.failureReason) : existing.failureReason,
-      flag: fact.status === "charged_back" ? "chargeback" : existing.flag,
+      statusAt: fact.at,
+      confirmedAt: fact.status === "confirmed" ? (existing.confirmedAt ?? fact.at) : existing.confirmedAt,
+      failureReason: fact.reason ?? null,
+      flag: fact.status === "charged_back" ? "chargeback" : existing.flag === "chargeback" ? null : existing.flag,
     },
   });
-  await recomputeInvoice(tx, payment.invoiceId);
-  return { payment, from, to: fact.status };
+  const invoice = await recomputeInvoice(tx, payment.invoiceId);
+  return { payment, from, to: fact.status, invoice };
 }
 
-/** Refunds are reported as a cumulative amount: setting it (not adding) keeps replays harmless. */
-export async function applyRefund(tx: Tx, organisationId: string, provider: string, providerPaymentId: string, refundedMinor: number) {
-  const payment = await tx.payment.findUnique({ where: { provider_providerPaymentId: { provider, providerPaymentId } } });
-  if (!payment || payment.organisationId !== organisationId) throw new Error(`refund for unknown payment ${providerPaymentId}`);
-  if (payment.refundedMinor >= refundedMinor) return null;
-  const updated = await tx.payment.update({ where: { id: payment.id }, data: { refundedMinor: Math.min(refundedMinor, payment.amountMinor) } });
-  await recomputeInvoice(tx, payment.invoiceId);
-  return { payment: updated, newlyRefundedMinor: updated.refundedMinor - payment.refundedMinor };
+async function createPayment(tx: Tx, fact: PaymentFact): Promise<PaymentChange> {
+  if (!fact.invoiceId || fact.amountMinor === undefined || !fact.currency) {
+    throw new PermanentError(`payment ${fact.providerPaymentId} names no invoice of ours, or no amount`);
+  }
+  const invoice = await tx.invoice.findFirst({ where: { id: fact.invoiceId, organisationId: fact.organisationId }, select: { id: true, currency: true } });
+  if (!invoice) throw new PermanentError(`invoice ${fact.invoiceId} is not one of this account's invoices`);
+  if (invoice.currency !== fact.currency.toUpperCase()) throw new PermanentError(`currency ${fact.currency} does not match the invoice's ${invoice.currency}`);
+  if (!Number.isSafeInteger(fact.amountMinor) || fact.amountMinor <= 0) throw new PermanentError(`amount ${fact.amountMinor} is not a positive amount`);
+  let payment: PaymentRow;
+  try {
+    payment = await tx.payment.create({
+      data: {
+        organisationId: fact.organisationId,
+        invoiceId: invoice.id,
+        provider: fact.provider,
+        providerPaymentId: fact.providerPaymentId,
+        method: fact.method,
+        amountMinor: fact.amountMinor,
+        currency: invoice.currency,
+        status: fact.status,
+        statusAt: fact.at,
+        checkoutAttemptId: fact.attemptId ?? null,
+        mandateId: fact.mandateId ?? null,
+        failureReason: fact.reason ?? null,
+        flag: fact.status === "charged_back" ? "chargeback" : null,
+        confirmedAt: fact.status === "confirmed" ? fact.at : null,
+      },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new Error("concurrent creation of the same payment; retry");
+    throw error;
+  }
+  if (fact.attemptId) await tx.checkoutAttempt.updateMany({ where: { id: fact.attemptId, invoiceId: invoice.id }, data: { status: "completed" } });
+  // Refunds or disputes that overtook the payment count from now on.
+  await sumReversals(tx, payment);
+  const recomputed = await recomputeInvoice(tx, invoice.id);
+  return { payment, from: null, to: fact.status, invoice: recomputed };
 }
 
-export async function flagPayment(tx: Tx, organisationId: string, provider: string, providerPaymentId: string, flag: string) {
-  const payment = await tx.payment.findUnique({ where: { provider_providerPaymentId: { provider, providerPaymentId } } });
-  if (!payment || payment.organisationId !== organisationId) throw new Error(`dispute for unknown payment ${providerPaymentId}`);
-  if (payment.flag === flag) return null;
-  return tx.payment.update({ where: { id: payment.id }, data: { flag } });
+export interface ReversalFact {
+  organisationId: string;
+  provider: string;
+  kind: ReversalKind;
+  providerRef: string;
+  providerPaymentId: string;
+  amountMinor: number;
+  currency: string;
+  status: RefundStatus | DisputeStatus;
+  reason?: string;
+  at: Date;
 }
+
+export type ReversalChange = {
+  reversal: { id: string; kind: string; amountMinor: number; currency: string; status: string };
+  from: string | null;
+  /** The payment it reverses, when we have recorded it (a reversal can overtake its payment). */
+  payment: PaymentRow | null;
+} | null;
 
 /**
- * The invoice's paid and due amounts always come from its payment records (confirmed, less refunds),
- * never from adding event amounts: whatever order the events came in, the result is the same.
+ * Records a refund or dispute as the provider reports it. It is kept even when its payment is not
+ * recorded yet (it overtook it): the payment counts it as soon as it is created.
  */
-export async function recomputeInvoice(tx: Tx, invoiceId: string) {
-  const invoice = await tx.invoice.findUniqueOrThrow({ where: { id: invoiceId }, include: { payments: true } });
-  const paid = invoice.payments.filter((p) => p.status === "confirmed").reduce((sum, p) => sum + p.amountMinor - p.refundedMinor, 0);
+export async function applyReversal(tx: Tx, fact: ReversalFact): Promise<ReversalChange> {
+  const key = { provider_providerRef: { provider: fact.provider, providerRef: fact.providerRef } };
+  const existing = await tx.paymentReversal.findUnique({ where: key });
+  if (existing && existing.organisationId !== fact.organisationId) throw new PermanentError(`${fact.kind} ${fact.providerRef} belongs to another account`);
+  if (existing && !reversalSupersedes(existing, fact)) return null;
+  const data = { status: fact.status, statusAt: fact.at, amountMinor: fact.amountMinor, reason: fact.reason ?? existing?.reason ?? null };
+  const reversal = existing
+    ? await tx.paymentReversal.update({ where: { id: existing.id }, data })
+    : await tx.paymentReversal.create({
+        data: {
+          ...data,
+          organisationId: fact.organisationId,
+          provider: fact.provider,
+          providerRef: fact.providerRef,
+          providerPaymentId: fact.providerPaymentId,
+          kind: fact.kind,
+          currency: fact.currency.toUpperCase(),
+        },
+      });
+  const payment = await tx.payment.findUnique({
+    where: { provider_providerPaymentId: { provider: fact.provider, providerPaymentId: fact.providerPaymentId } },
+  });
+  if (payment && payment.organisationId !== fact.organisationId) throw new PermanentError(`${fact.kind} ${fact.providerRef} names another account's payment`);
+  if (payment) {
+    if (payment.currency !== reversal.currency)
+      throw new PermanentError(`${fact.kind} currency ${reversal.currency} does not match the payment's ${payment.currency}`);
+    await sumReversals(tx, payment);
+    await recomputeInvoice(tx, payment.invoiceId);
+  }
+  return { reversal, from: existing?.status ?? null, payment };
+}
+
+/** The reversals recorded for a payment (to tell the merchant about those that overtook it). */
+export function reversalsOf(tx: Tx, payment: { provider: string; providerPaymentId: string }) {
+  return tx.paymentReversal.findMany({ where: { provider: payment.provider, providerPaymentId: payment.providerPaymentId } });
+}
+
+/** Keeps a payment's refunded and disputed sums equal to its counted reversals, and its dispute flag to its open or lost disputes. */
+async function sumReversals(tx: Tx, payment: { id: string; provider: string; providerPaymentId: string; amountMinor: number; flag: string | null }) {
+  const reversals = await reversalsOf(tx, payment);
+  const disputed = reversals.some((r) => r.kind === "dispute" && r.status !== "won");
+  const counted = (kind: ReversalKind) =>
+    reversals.filter((r) => r.kind === kind && r.status === COUNTED_REVERSAL[kind]).reduce((sum, r) => sum + r.amountMinor, 0);
+  const refundedMinor = Math.min(counted("refund"), payment.amountMinor);
+  const disputedMinor = Math.min(counted("dispute"), payment.amountMinor - refundedMinor);
+  const flag = payment.flag === "chargeback" ? "chargeback" : disputed ? "dispute" : null;
+  await tx.payment.update({ where: { id: payment.id }, data: { refundedMinor, disputedMinor, flag } });
+}
+
+export type RecomputedInvoice = { status: string; amountPaidMinor: number; amountDueMinor: number; totalMinor: number };
+
+/**
+ * The invoice's paid and due amounts always come from its payment records (confirmed, less refunds and
+ * lost disputes), never from adding event amounts: whatever order the events came in, the result is the
+ * same. Paid can exceed the total (an overpayment): the excess is shown and can be refunded.
+ */
+export async function recomputeInvoice(tx: Tx, invoiceId: string): Promise<RecomputedInvoice> {
+  const invoice = await tx.invoice.findUniqueOrThrow({
+    where: { id: invoiceId },
+    select: { status: true, totalMinor: true, payments: { select: { status: true, amountMinor: true, refundedMinor: true, disputedMinor: true } } },
+  });
+  const paid = invoice.payments.filter((p) => p.status === "confirmed").reduce((sum, p) => sum + p.amountMinor - p.refundedMinor - p.disputedMinor, 0);
   const status =
     invoice.status === "void" || invoice.status === "draft"
       ? invoice.status
@@ -127,10 +234,16 @@ export async function recomputeInvoice(tx: Tx, invoiceId: string) {
         : paid > 0
           ? "partially_paid"
           : "open";
-  await tx.invoice.update({ where: { id: invoiceId }, data: { amountPaidMinor: paid, amountDueMinor: Math.max(0, invoice.totalMinor - paid), status } });
+  const amounts = { amountPaidMinor: paid, amountDueMinor: Math.max(0, invoice.totalMinor - paid), status };
+  await tx.invoice.update({ where: { id: invoiceId }, data: amounts });
   if (status === "paid") {
     // Nothing is due any more: pending checkouts must not take a second payment.
     await tx.checkoutAttempt.updateMany({ where: { invoiceId, status: { in: ["creating", "open"] } }, data: { status: "expired" } });
   }
-  return status;
+  return { ...amounts, totalMinor: invoice.totalMinor };
+}
+
+/** Money on its way (debits submitted, card payments still processing): counted nowhere until confirmed. */
+export function inFlight(payments: { status: string; amountMinor: number }[]) {
+  return payments.filter((p) => p.status === "processing").reduce((sum, p) => sum + p.amountMinor, 0);
 }

@@ -5,7 +5,7 @@ import type { Logger } from "~/lib/logger.server";
  * at a time with a conditional update, so any number of worker processes can share a database and never
  * take the same row twice; a claim is a lease, renewed while the work runs, so the work of a worker that
  * died (kill -9, power cut) is taken up by another once the lease runs out; failures are retried with
- * backoff, and given up after `maxAttempts` (or at once for a `PermanentError`).
+ * backoff, and given up after `maxAttempts` ("failed"), or at once for a `PermanentError` ("rejected", with its reason).
  */
 export interface QueueRow {
   id: string;
@@ -80,9 +80,11 @@ export async function runDue<Row extends QueueRow>(
         done++;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        const giveUp = row.attempts >= spec.maxAttempts || (error instanceof Error && error.name === "PermanentError");
+        const permanent = error instanceof Error && error.name === "PermanentError";
+        const giveUp = permanent || row.attempts >= spec.maxAttempts;
         const retryAt = new Date(clock().getTime() + spec.backoffMs(row.attempts));
-        await table.updateMany({ where: mine(row), data: { status: giveUp ? "failed" : "pending", lastError: message.slice(0, 500), nextAttemptAt: retryAt } });
+        const status = permanent ? "rejected" : giveUp ? "failed" : "pending";
+        await table.updateMany({ where: mine(row), data: { status, lastError: message.slice(0, 500), nextAttemptAt: retryAt } });
         deps.log.warn({ queue: spec.name, rowId: row.id, attempt: row.attempts, giveUp, error: message }, "queued work failed");
       }
       unfinished.delete(row);

@@ -303,6 +303,7 @@ export const en: Record<MessageKey, string> = {
   "sending.status.sending": "sending",
   "sending.status.sent": "sent",
   "sending.status.failed": "failed for good",
+  "sending.status.rejected": "rejected",
   "sending.retrying": "will retry ({attempts} attempt(s) so far)",
   "sending.consultationLink": "Consultation link",
   "sending.errors.notSendable": "Only a finalised, unpaid invoice can be sent.",
@@ -369,6 +370,31 @@ export const en: Record<MessageKey, string> = {
   "notify.payment_refunded.merchant.body": "{amount} was refunded on invoice {number}. The balance due is updated.",
   "notify.payment_refunded.customer.subject": "",
   "notify.payment_refunded.customer.body": "",
+  "notify.payment_overpaid.merchant.subject": "Overpayment: {excess} — invoice {number}",
+  "notify.payment_overpaid.merchant.body":
+    "{customer} paid {amount} on invoice {number} through {provider}, {excess} more than was due. The invoice is paid; you can refund the excess in one click from the invoice.",
+  "notify.payment_overpaid.customer.subject": "Your payment is confirmed — invoice {number}",
+  "notify.payment_overpaid.customer.body":
+    "We confirm we received your payment of {amount} for invoice {number} from {merchant}.\nThis payment is {excess} more than was still due (another payment was already on its way). {merchant} has been told and can refund you the excess.",
+  "notify.payment_restored.merchant.subject": "Payment restored: {amount} — invoice {number}",
+  "notify.payment_restored.merchant.body":
+    "The payment of {amount} from {customer} on invoice {number} ({provider}) was collected after all (a successful retry, or a chargeback the bank cancelled). The invoice balance is updated.",
+  "notify.payment_restored.customer.subject": "",
+  "notify.payment_restored.customer.body": "",
+  "notify.payment_refund_failed.merchant.subject": "Refund failed: {amount} — invoice {number}",
+  "notify.payment_refund_failed.merchant.body":
+    "The refund of {amount} on invoice {number} ({provider}) failed or was cancelled: the money was not returned and still counts as paid.",
+  "notify.payment_refund_failed.customer.subject": "",
+  "notify.payment_refund_failed.customer.body": "",
+  "notify.payment_dispute_won.merchant.subject": "Dispute won: {amount} — invoice {number}",
+  "notify.payment_dispute_won.merchant.body": "The dispute on the card payment for invoice {number} was closed in your favour: the payment stands.",
+  "notify.payment_dispute_won.customer.subject": "",
+  "notify.payment_dispute_won.customer.body": "",
+  "notify.payment_dispute_lost.merchant.subject": "Dispute lost: {amount} — invoice {number}",
+  "notify.payment_dispute_lost.merchant.body":
+    "The dispute on the card payment for invoice {number} was lost: {amount} was taken back by the customer's bank. That amount is due again on the invoice.",
+  "notify.payment_dispute_lost.customer.subject": "",
+  "notify.payment_dispute_lost.customer.body": "",
   "notify.provider_deauthorized.merchant.subject": "{provider} account disconnected",
   "notify.provider_deauthorized.merchant.body":
     "Your {provider} account withdrew its authorisation. Online payment by this method is no longer offered until you reconnect it.",
@@ -400,6 +426,8 @@ export const en: Record<MessageKey, string> = {
   "webhooks.status.processed": "processed",
   "webhooks.status.ignored": "ignored",
   "webhooks.status.failed": "failed",
+  "webhooks.status.rejected": "rejected",
+  "webhooks.status.conflict": "conflict",
   "webhooks.received": "Received",
   "webhooks.event": "Event",
   "webhooks.error": "Error",

@@ -303,6 +303,7 @@ export const fr = {
   "sending.status.sending": "en cours d'envoi",
   "sending.status.sent": "envoyé",
   "sending.status.failed": "échec définitif",
+  "sending.status.rejected": "refusé",
   "sending.retrying": "nouvel essai prévu ({attempts} tentative(s))",
   "sending.consultationLink": "Lien de consultation",
   "sending.errors.notSendable": "Seule une facture finalisée et non réglée peut être envoyée.",
@@ -371,6 +372,31 @@ export const fr = {
   "notify.payment_refunded.merchant.body": "{amount} ont été remboursés sur la facture {number}. Le solde dû est mis à jour.",
   "notify.payment_refunded.customer.subject": "",
   "notify.payment_refunded.customer.body": "",
+  "notify.payment_overpaid.merchant.subject": "Trop-perçu : {excess} — facture {number}",
+  "notify.payment_overpaid.merchant.body":
+    "{customer} a payé {amount} sur la facture {number} via {provider}, soit {excess} de plus que le montant dû. La facture est réglée ; vous pouvez rembourser l'excédent en un clic depuis la facture.",
+  "notify.payment_overpaid.customer.subject": "Confirmation de votre paiement — facture {number}",
+  "notify.payment_overpaid.customer.body":
+    "Nous confirmons la bonne réception de votre paiement de {amount} pour la facture {number} de {merchant}.\nCe paiement dépasse de {excess} le montant qui restait dû (un autre paiement était déjà en cours). {merchant} en est informé et peut vous rembourser l'excédent.",
+  "notify.payment_restored.merchant.subject": "Paiement rétabli : {amount} — facture {number}",
+  "notify.payment_restored.merchant.body":
+    "Le paiement de {amount} de {customer} sur la facture {number} ({provider}) est finalement encaissé (nouvelle présentation réussie ou impayé annulé par la banque). Le solde de la facture est mis à jour.",
+  "notify.payment_restored.customer.subject": "",
+  "notify.payment_restored.customer.body": "",
+  "notify.payment_refund_failed.merchant.subject": "Remboursement échoué : {amount} — facture {number}",
+  "notify.payment_refund_failed.merchant.body":
+    "Le remboursement de {amount} sur la facture {number} ({provider}) a échoué ou a été annulé : l'argent n'a pas été rendu et reste compté comme payé.",
+  "notify.payment_refund_failed.customer.subject": "",
+  "notify.payment_refund_failed.customer.body": "",
+  "notify.payment_dispute_won.merchant.subject": "Litige gagné : {amount} — facture {number}",
+  "notify.payment_dispute_won.merchant.body": "Le litige sur le paiement par carte de la facture {number} est clos en votre faveur : le paiement reste acquis.",
+  "notify.payment_dispute_won.customer.subject": "",
+  "notify.payment_dispute_won.customer.body": "",
+  "notify.payment_dispute_lost.merchant.subject": "Litige perdu : {amount} — facture {number}",
+  "notify.payment_dispute_lost.merchant.body":
+    "Le litige sur le paiement par carte de la facture {number} est perdu : {amount} ont été repris par la banque du client. La facture est de nouveau à payer pour ce montant.",
+  "notify.payment_dispute_lost.customer.subject": "",
+  "notify.payment_dispute_lost.customer.body": "",
   "notify.provider_deauthorized.merchant.subject": "Compte {provider} déconnecté",
   "notify.provider_deauthorized.merchant.body":
     "Votre compte {provider} a retiré son autorisation. Le paiement en ligne par ce moyen n'est plus proposé tant que vous ne le reconnectez pas.",
@@ -402,6 +428,8 @@ export const fr = {
   "webhooks.status.processed": "traité",
   "webhooks.status.ignored": "ignoré",
   "webhooks.status.failed": "en échec",
+  "webhooks.status.rejected": "refusé",
+  "webhooks.status.conflict": "conflit",
   "webhooks.received": "Reçu",
   "webhooks.event": "Événement",
   "webhooks.error": "Erreur",

@@ -66,6 +66,7 @@ export default function Notifications() {
             {items.map((n) => {
               const vars = {
                 amount: typeof n.data.amountMinor === "number" && n.data.currency ? formatMoney(n.data.amountMinor, String(n.data.currency), locale) : "",
+                excess: typeof n.data.excessMinor === "number" && n.data.currency ? formatMoney(n.data.excessMinor, String(n.data.currency), locale) : "",
                 number: String(n.data.number ?? ""),
                 provider: n.data.provider === "gocardless" ? "GoCardless" : n.data.provider === "stripe" ? "Stripe" : "",
               };

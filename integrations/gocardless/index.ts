@@ -5,6 +5,8 @@ import {
   type MandateCharge,
   type ProviderAccount,
   type ProviderPayment,
+  type ProviderRefund,
+  type RefundRequest,
   ProviderError,
   isProviderError,
   withTimeout,
@@ -133,6 +135,47 @@ export class GoCardlessProvider implements PaymentProvider {
     };
   }
 
+  /** A refund's amount and payment: GoCardless events name only the refund. */
+  async fetchRefund(account: ProviderAccount, refundId: string): Promise<ProviderRefund> {
+    const refund = await withTimeout("gocardless", TIMEOUT_MS, this.client(account.accessToken).refunds.find(refundId)).catch((error) => {
+      throw toGoCardlessError(error);
+    });
+    const status = String(refund.status);
+    return {
+      providerPaymentId: refund.links?.payment ?? "",
+      amountMinor: Number(refund.amount),
+      currency: String(refund.currency),
+      status:
+        status === "paid" ? "succeeded" : status === "cancelled" ? "canceled" : status === "bounced" || status === "funds_returned" ? "failed" : "pending",
+    };
+  }
+
+  /** GoCardless asks for the total refunded so far on the payment, as a guard against double refunds. */
+  async refund(account: ProviderAccount, input: RefundRequest): Promise<{ refundId: string }> {
+    const client = this.client(account.accessToken);
+    try {
+      const refunds = await withTimeout("gocardless", TIMEOUT_MS, client.refunds.list({ payment: input.providerPaymentId } as never));
+      const alreadyRefunded = refunds.refunds
+        .filter((r) => !["cancelled", "bounced", "funds_returned"].includes(String(r.status)))
+        .reduce((sum, r) => sum + Number(r.amount), 0);
+      const refund = await this.createOrFetch(
+        () =>
+          client.refunds.create(
+            {
+              amount: input.amountMinor,
+              total_amount_confirmation: alreadyRefunded + input.amountMinor,
+              links: { payment: input.providerPaymentId },
+            } as never,
+            input.idempotencyKey,
+          ),
+        (id) => client.refunds.find(id),
+      );
+      return { refundId: refund.id! };
+    } catch (error) {
+      throw toGoCardlessError(error);
+    }
+  }
+
   /** Charges an active mandate; the idempotency key makes a retried call return the same payment. */
   async collectOnMandate(account: ProviderAccount, input: MandateCharge) {
     const client = this.client(account.accessToken);
@@ -259,32 +302,61 @@ interface GoCardlessEvent {
   created_at?: string;
   resource_type: string;
   action: string;
-  details?: { cause?: string; description?: string };
-  links?: { organisation?: string; payment?: string; mandate?: string; billing_request?: string; mandate_request_mandate?: string };
+  details?: { cause?: string; description?: string; will_attempt_retry?: boolean };
+  links?: {
+    organisation?: string;
+    payment?: string;
+    refund?: string;
+    mandate?: string;
+    billing_request?: string;
+    mandate_request_mandate?: string;
+  };
 }
 
-/** GoCardless recommends reading `details.cause`; "collected" is `confirmed` (paid_out comes after it). */
+/**
+ * Payment actions and the status each leaves the payment in. `confirmed` is "collected" (paid_out comes
+ * after it); `chargeback_cancelled` gives the money back; surcharge and settlement-delay notices change
+ * nothing the customer paid. The whole lifecycle is in docs/payment-lifecycle.md.
+ */
+const PAYMENT_ACTIONS = {
+  created: "processing",
+  customer_approval_granted: "processing",
+  submitted: "processing",
+  resubmission_requested: "processing",
+  confirmed: "confirmed",
+  paid_out: "confirmed",
+  chargeback_cancelled: "confirmed",
+  failed: "failed",
+  cancelled: "failed",
+  late_failure_settled: "failed",
+  customer_approval_denied: "failed",
+  charged_back: "charged_back",
+  chargeback_settled: "charged_back",
+} as const;
+
+/** Refund actions: the money has left only once GoCardless says the refund was paid. */
+const REFUND_ACTIONS = { created: "pending", paid: "succeeded", refund_settled: "succeeded", failed: "failed", funds_returned: "failed" } as const;
+
+/** GoCardless recommends reading `details.cause` rather than the scheme's reason code. */
 export function normaliseGoCardlessEvent(event: GoCardlessEvent): NormalisedEvent {
   const links = event.links ?? {};
   if (event.resource_type === "payments" && links.payment) {
-    const status = (
-      {
-        created: "processing",
-        customer_approval_granted: "processing",
-        submitted: "processing",
-        resubmission_requested: "processing",
-        confirmed: "confirmed",
-        paid_out: "confirmed",
-        failed: "failed",
-        cancelled: "failed",
-        late_failure_settled: "failed",
-        customer_approval_denied: "failed",
-        charged_back: "charged_back",
-        chargeback_settled: "charged_back",
-      } as const
-    )[event.action as "created"];
+    const status = PAYMENT_ACTIONS[event.action as keyof typeof PAYMENT_ACTIONS];
     if (!status) return { kind: "ignored" };
-    return { kind: "payment", providerPaymentId: links.payment, status, reason: event.details?.cause };
+    // A failure GoCardless will retry (Success+) leaves the money on its way, not failed.
+    const retrying = event.action === "failed" && event.details?.will_attempt_retry === true;
+    return {
+      kind: "payment",
+      providerPaymentId: links.payment,
+      status: retrying ? "processing" : status,
+      reason: status === "failed" || retrying ? event.details?.cause : undefined,
+      ...(retrying ? { retrying } : {}),
+    };
+  }
+  if (event.resource_type === "refunds" && links.refund) {
+    const status = REFUND_ACTIONS[event.action as keyof typeof REFUND_ACTIONS];
+    if (!status) return { kind: "ignored" };
+    return { kind: "refund", refundId: links.refund, status, providerPaymentId: links.payment, reason: event.details?.cause };
   }
   if (event.resource_type === "billing_requests" && event.action === "fulfilled" && links.billing_request && links.mandate_request_mandate) {
     return { kind: "mandate_ready", billingRequestId: links.billing_request, mandateId: links.mandate_request_mandate };

@@ -3,6 +3,8 @@ import type { ProviderSettings } from "../settings";
 import {
   type ProviderAccount,
   type ProviderPayment,
+  type ProviderRefund,
+  type RefundRequest,
   ProviderError,
   isProviderError,
   type AuthorizeOptions,
@@ -15,6 +17,8 @@ import {
 } from "../types";
 
 export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
+/** Stripe's default: a signature older (or, checked by us, newer) than this is refused. */
+const SIGNATURE_TOLERANCE_S = 300;
 
 export class StripeProvider implements PaymentProvider {
   readonly id = "stripe" as const;
@@ -113,11 +117,14 @@ export class StripeProvider implements PaymentProvider {
     if (!signature) return { ok: false, status: 400, reason: "missing Stripe-Signature" };
     let event: Stripe.Event;
     try {
-      event = this.client.webhooks.constructEvent(rawBody, signature, this.settings.webhookSecret);
+      event = this.client.webhooks.constructEvent(rawBody, signature, this.settings.webhookSecret, SIGNATURE_TOLERANCE_S);
     } catch (error) {
       const type = (error as { type?: string }).type;
       return { ok: false, status: 400, reason: type === "StripeSignatureVerificationError" ? "invalid signature" : "malformed event" };
     }
+    // The SDK refuses old signatures only; one dated in the future is as suspect (a replay prepared in advance).
+    const signedAt = Number(/(?:^|,)t=(\d+)/.exec(signature)?.[1]);
+    if (signedAt * 1000 > Date.now() + SIGNATURE_TOLERANCE_S * 1000) return { ok: false, status: 400, reason: "signature dated in the future" };
     if (!event.account) return { ok: false, status: 400, reason: "not a Connect event (no account)" };
     return {
       ok: true,
@@ -128,7 +135,7 @@ export class StripeProvider implements PaymentProvider {
           accountId: event.account,
           livemode: event.livemode,
           createdAt: new Date(event.created * 1000).toISOString(),
-          event: normaliseStripeEvent(event),
+          event: normaliseSafely(event),
         },
       ],
     };
@@ -144,6 +151,36 @@ export class StripeProvider implements PaymentProvider {
         invoiceId: intent.metadata.invoice_id,
         attemptId: intent.metadata.attempt_id,
       };
+    } catch (error) {
+      throw toProviderError(error);
+    }
+  }
+
+  /** A refund and the payment intent it belongs to (a refund object may name only its charge). */
+  async fetchRefund(account: ProviderAccount, refundId: string): Promise<ProviderRefund> {
+    try {
+      const refund = await this.client.refunds.retrieve(refundId, { expand: ["charge"] }, { stripeAccount: account.accountId });
+      const charge = refund.charge as Stripe.Charge | string | null;
+      const providerPaymentId = idOf(refund.payment_intent as never) || (typeof charge === "object" && charge ? idOf(charge.payment_intent as never) : "");
+      if (!providerPaymentId) throw new ProviderError("stripe", "rejected", `refund ${refundId} names no payment intent`);
+      return {
+        providerPaymentId,
+        amountMinor: refund.amount,
+        currency: refund.currency.toUpperCase(),
+        status: REFUND_STATUS[refund.status as keyof typeof REFUND_STATUS] ?? "pending",
+      };
+    } catch (error) {
+      throw toProviderError(error);
+    }
+  }
+
+  async refund(account: ProviderAccount, input: RefundRequest): Promise<{ refundId: string }> {
+    try {
+      const refund = await this.client.refunds.create(
+        { payment_intent: input.providerPaymentId, amount: input.amountMinor },
+        { stripeAccount: account.accountId, idempotencyKey: input.idempotencyKey },
+      );
+      return { refundId: refund.id };
     } catch (error) {
       throw toProviderError(error);
     }
@@ -176,15 +213,34 @@ export function toProviderError(error: unknown): ProviderError {
   return new ProviderError("stripe", "rejected", error instanceof Error ? error.message : String(error));
 }
 
-const paymentIntentId = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? ""));
+const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? ""));
 
+const REFUND_STATUS = { pending: "pending", requires_action: "pending", succeeded: "succeeded", failed: "failed", canceled: "canceled" } as const;
+
+/** Inquiries (warning_*) and open disputes take nothing yet; `warning_closed` and `prevented` end without a loss. */
+const DISPUTE_STATUS: Record<string, "open" | "won" | "lost"> = { won: "won", lost: "lost", warning_closed: "won", prevented: "won" };
+
+/** A signed event whose object is not shaped as documented is kept and refused with a reason, never a 500. */
+function normaliseSafely(event: Stripe.Event): NormalisedEvent {
+  try {
+    return normaliseStripeEvent(event);
+  } catch {
+    return { kind: "rejected", reason: `${event.type} object is not shaped as Stripe documents it` };
+  }
+}
+
+/** The lifecycle these map onto is in docs/payment-lifecycle.md. */
 export function normaliseStripeEvent(event: Stripe.Event): NormalisedEvent {
   switch (event.type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded":
     case "checkout.session.async_payment_failed": {
       const session = event.data.object as Stripe.Checkout.Session;
-      const providerPaymentId = paymentIntentId(session.payment_intent as never) || session.id;
+      // Only the payment-mode sessions the app opens carry a payment to record.
+      if (session.mode !== "payment") return { kind: "rejected", reason: `a ${session.mode}-mode checkout session carries no payment` };
+      if (session.status !== "complete") return { kind: "rejected", reason: `checkout session is ${session.status}, not complete` };
+      if (session.amount_total === null || !session.currency) return { kind: "rejected", reason: "checkout session without an amount" };
+      if (session.payment_status === "no_payment_required") return { kind: "rejected", reason: "checkout session required no payment" };
       const status =
         event.type === "checkout.session.async_payment_failed"
           ? "failed"
@@ -193,26 +249,52 @@ export function normaliseStripeEvent(event: Stripe.Event): NormalisedEvent {
             : "processing";
       return {
         kind: "payment",
-        providerPaymentId,
+        providerPaymentId: idOf(session.payment_intent as never) || session.id,
         status,
-        amountMinor: session.amount_total ?? undefined,
-        currency: session.currency?.toUpperCase(),
+        amountMinor: session.amount_total,
+        currency: session.currency.toUpperCase(),
         invoiceId: session.metadata?.invoice_id ?? session.client_reference_id ?? undefined,
         attemptId: session.metadata?.attempt_id,
         reason: status === "failed" ? "async_payment_failed" : undefined,
       };
     }
-    case "charge.refunded": {
-      const charge = event.data.object as Stripe.Charge;
-      return { kind: "refund", providerPaymentId: paymentIntentId(charge.payment_intent as never), refundedMinor: charge.amount_refunded };
+    case "checkout.session.expired":
+      return { kind: "checkout_expired", checkoutRef: (event.data.object as Stripe.Checkout.Session).id };
+    case "refund.created":
+    case "refund.updated":
+    case "refund.failed":
+    case "charge.refund.updated": {
+      const refund = event.data.object as Stripe.Refund;
+      return {
+        kind: "refund",
+        refundId: refund.id,
+        status: REFUND_STATUS[refund.status as keyof typeof REFUND_STATUS] ?? "pending",
+        providerPaymentId: idOf(refund.payment_intent as never) || undefined,
+        amountMinor: refund.amount,
+        currency: refund.currency.toUpperCase(),
+        reason: refund.failure_reason ?? refund.reason ?? undefined,
+      };
     }
-    case "charge.dispute.created": {
+    case "charge.dispute.created":
+    case "charge.dispute.updated":
+    case "charge.dispute.closed":
+    case "charge.dispute.funds_withdrawn":
+    case "charge.dispute.funds_reinstated": {
       const dispute = event.data.object as Stripe.Dispute;
-      return { kind: "dispute", providerPaymentId: paymentIntentId(dispute.payment_intent as never), reason: dispute.reason };
+      return {
+        kind: "dispute",
+        disputeId: dispute.id,
+        providerPaymentId: idOf(dispute.payment_intent as never) || idOf(dispute.charge as never),
+        status: DISPUTE_STATUS[dispute.status] ?? "open",
+        amountMinor: dispute.amount,
+        currency: dispute.currency.toUpperCase(),
+        reason: dispute.reason,
+      };
     }
     case "account.application.deauthorized":
       return { kind: "deauthorized" };
     default:
+      // charge.refunded is left to the refund.* events, which carry each refund's own status.
       return { kind: "ignored" };
   }
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { sentInvoice } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
-import { checkoutSession, gcEvent, gocardlessBody, postWebhook, signGoCardless, signStripe, stripeEvent } from "../mocks/webhooks";
+import { checkoutSession, gcEvent, gocardlessBody, postWebhook, signGoCardless, signStripe, stripeEvent, stripeObject } from "../mocks/webhooks";
 import { fulfilBillingRequest, gcPayments } from "../../integrations/sandbox/gocardless-payments";
 
 const mocks = useProviderMocks();
@@ -116,11 +116,7 @@ describe("Stripe card payments", () => {
     expect(await invoiceOf(m.invoiceId)).toMatchObject({ status: "paid", amountPaidMinor: 36000, amountDueMinor: 0 });
 
     const refund = JSON.stringify(
-      stripeEvent(
-        "charge.refunded",
-        { id: "ch_1", object: "charge", payment_intent: "pi_part2", amount: 26000, amount_refunded: 6000, refunded: false },
-        m.stripeAccount,
-      ),
+      stripeEvent("refund.updated", stripeObject("refund", { id: "re_part2", payment_intent: "pi_part2", amount: 6000, currency: "eur" }), m.stripeAccount),
     );
     await postWebhook(app, "stripe", refund);
     await postWebhook(app, "stripe", JSON.stringify({ ...JSON.parse(refund), id: "evt_refund_replayed_with_other_id" }));
@@ -159,7 +155,7 @@ describe("Stripe card payments", () => {
       JSON.stringify(
         stripeEvent(
           "charge.dispute.created",
-          { id: "dp_1", object: "dispute", payment_intent: "pi_disp", reason: "fraudulent", amount: 36000 },
+          stripeObject("dispute", { id: "dp_1", payment_intent: "pi_disp", reason: "fraudulent", amount: 36000, currency: "eur", status: "needs_response" }),
           m.stripeAccount,
         ),
       ),
@@ -238,9 +234,14 @@ describe("GoCardless direct debits", () => {
     const m = await merchantWithInvoice();
     collectedInSandbox("PMEARLYBIRD", m);
     const link = { payment: "PMEARLYBIRD", organisation: m.gcAccount };
-    await postWebhook(app, "gocardless", gocardlessBody([gcEvent("payments", "confirmed", link)]));
+    const day = (n: number) => new Date(Date.UTC(2026, 10, n));
+    await postWebhook(app, "gocardless", gocardlessBody([gcEvent("payments", "confirmed", link, { at: day(5) })]));
     await app.processWebhooks();
-    await postWebhook(app, "gocardless", gocardlessBody([gcEvent("payments", "created", link), gcEvent("payments", "submitted", link)]));
+    await postWebhook(
+      app,
+      "gocardless",
+      gocardlessBody([gcEvent("payments", "created", link, { at: day(1) }), gcEvent("payments", "submitted", link, { at: day(2) })]),
+    );
     await app.processWebhooks();
     const invoice = await invoiceOf(m.invoiceId);
     expect(invoice).toMatchObject({ status: "paid" });

@@ -1,6 +1,14 @@
 import { createHmac, randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import type { TestApp } from "../helpers/app";
+import stripeFixtures from "../fixtures/providers/stripe-fixtures3.json";
+
+type StripeResource = "checkout.session" | "refund" | "dispute" | "charge" | "payment_intent";
+
+/** One of Stripe's published object fixtures (stripe/openapi fixtures3.json), with our ids and amounts laid over it. */
+export function stripeObject(resource: StripeResource, overrides: Record<string, unknown>): Record<string, unknown> {
+  return { ...structuredClone((stripeFixtures.resources as Record<string, object>)[resource]), ...overrides };
+}
 
 /** A Stripe Connect event as Stripe sends it (API version of the endpoint, `account` at the top). */
 export function stripeEvent(type: string, object: Record<string, unknown>, account: string, id = `evt_${randomUUID().replace(/-/g, "").slice(0, 24)}`) {
@@ -18,19 +26,20 @@ export function stripeEvent(type: string, object: Record<string, unknown>, accou
   };
 }
 
-export function checkoutSession(input: { invoiceId: string; amount: number; paymentIntent: string; paid?: boolean; attemptId?: string }) {
-  return {
+/** A completed payment-mode Checkout Session, from Stripe's fixture, for one of our invoices. */
+export function checkoutSession(input: { invoiceId: string; amount: number; paymentIntent: string; paid?: boolean; attemptId?: string; currency?: string }) {
+  return stripeObject("checkout.session", {
     id: `cs_test_${input.paymentIntent}`,
-    object: "checkout.session",
     mode: "payment",
     amount_total: input.amount,
-    currency: "eur",
+    amount_subtotal: input.amount,
+    currency: input.currency ?? "eur",
     payment_status: input.paid === false ? "unpaid" : "paid",
     status: "complete",
     payment_intent: input.paymentIntent,
     client_reference_id: input.invoiceId,
     metadata: { invoice_id: input.invoiceId, ...(input.attemptId ? { attempt_id: input.attemptId } : {}) },
-  };
+  });
 }
 
 export function signStripe(payload: string, secret: string, timestamp?: number) {
@@ -42,19 +51,23 @@ export function gocardlessBody(events: Record<string, unknown>[]) {
   return JSON.stringify({ events, meta: { webhook_id: `WB${randomUUID().slice(0, 10)}` } });
 }
 
+/**
+ * A GoCardless event in the documented shape (see test/fixtures/providers/gocardless-examples.json).
+ * `at` is the provider's creation time: a lifecycle told out of order keeps each event's real time.
+ */
 export function gcEvent(
   resourceType: string,
   action: string,
   links: Record<string, string>,
-  id = `EV${randomUUID().replace(/-/g, "").slice(0, 12).toUpperCase()}`,
+  options: { id?: string; at?: Date; details?: Record<string, unknown> } = {},
 ) {
   return {
-    id,
-    created_at: new Date().toISOString(),
+    id: options.id ?? `EV${randomUUID().replace(/-/g, "").slice(0, 12).toUpperCase()}`,
+    created_at: (options.at ?? new Date()).toISOString(),
     resource_type: resourceType,
     action,
     links,
-    details: { origin: "gocardless", cause: action, description: `${resourceType} ${action}` },
+    details: options.details ?? { origin: "gocardless", cause: action, description: `${resourceType} ${action}` },
     metadata: {},
   };
 }

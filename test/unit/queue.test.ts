@@ -56,7 +56,7 @@ describe("the shared queue", () => {
       },
       { now: () => new Date(), log },
     );
-    expect(await db.outboxEmail.findUniqueOrThrow({ where: { id: permanent.id } })).toMatchObject({ status: "failed", attempts: 1 });
+    expect(await db.outboxEmail.findUniqueOrThrow({ where: { id: permanent.id } })).toMatchObject({ status: "rejected", attempts: 1 });
     expect(await db.outboxEmail.findUniqueOrThrow({ where: { id: passing.id } })).toMatchObject({ status: "pending", attempts: 1, lastError: "provider down" });
   });
 

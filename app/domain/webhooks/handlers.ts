@@ -7,7 +7,8 @@ import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import type { NormalisedEvent, PaymentProvider, ProviderEvent, ProviderId } from "../../../integrations/types";
 import { notify } from "../notifications";
-import { applyPaymentFact, applyRefund, flagPayment, type PaymentChange } from "../payments";
+import { applyPaymentFact, applyReversal, type PaymentChange, type PaymentFact, type ReversalFact, reversalsOf } from "../payments";
+import { PermanentError } from "../queue";
 
 export interface WebhookDeps {
   db: Db;
@@ -17,7 +18,7 @@ export interface WebhookDeps {
   log: Logger;
 }
 
-type Outcome = { status: "processed" | "ignored"; organisationId: string | null; note?: string };
+type Outcome = { status: "processed" | "ignored" | "rejected"; organisationId: string | null; note?: string };
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Connection = { id: string; organisationId: string; accountId: string; encryptedToken: string };
 
@@ -38,50 +39,60 @@ const account = (deps: WebhookDeps, connection: Connection) => ({
 });
 
 const handlers: Handlers = {
-  async payment({ deps, provider, connection, e, now }) {
+  async payment({ deps, provider, connection, event, e }) {
     const { db } = deps;
     const organisationId = connection.organisationId;
-    let fact = { ...e, organisationId, provider: provider.id, method: provider.methods[0] };
+    const { kind: _kind, retrying: _retrying, ...facts } = e;
+    let fact: PaymentFact = { ...facts, organisationId, provider: provider.id, method: provider.methods[0], at: new Date(event.createdAt) };
     if (fact.amountMinor === undefined || !fact.invoiceId) {
-      const known = await db.payment.findUnique({ where: { provider_providerPaymentId: { provider: provider.id, providerPaymentId: e.providerPaymentId } } });
-      if (!known) {
-        // The event names only a payment we have not recorded yet (it overtook the others): ask the provider.
-        const payment = await provider.fetchPayment(account(deps, connection), e.providerPaymentId);
-        fact = { ...fact, ...payment };
-      }
+      const known = await db.payment.findUnique({
+        where: { provider_providerPaymentId: { provider: provider.id, providerPaymentId: e.providerPaymentId } },
+        select: { id: true },
+      });
+      // The event names only a payment we have not recorded yet (it overtook the others): ask the provider.
+      if (!known) fact = { ...fact, ...(await provider.fetchPayment(account(deps, connection), e.providerPaymentId)) };
     }
+    if (e.attemptId) await checkAgainstCheckout(db, organisationId, fact);
     await db.$transaction(async (tx) => {
-      const change = await applyPaymentFact(tx, fact, now);
-      if (change) await notifyPaymentChange(tx, deps.appUrl, organisationId, provider.id, change);
+      const change = await applyPaymentFact(tx, fact);
+      if (!change) return;
+      await notifyPaymentChange(tx, deps.appUrl, organisationId, change);
+      // Refunds or disputes that overtook the payment are told now that it is known.
+      if (change.from === null) for (const reversal of await reversalsOf(tx, change.payment)) await notifyReversal(tx, deps.appUrl, reversal, change.payment);
     });
-    return { status: "processed", organisationId };
+    return { status: "processed", organisationId, note: e.retrying ? `failed (${e.reason ?? "unknown cause"}); ${provider.id} will retry` : undefined };
   },
 
-  async refund({ deps, provider, connection, e }) {
+  async refund({ deps, provider, connection, event, e }) {
     const organisationId = connection.organisationId;
-    await deps.db.$transaction(async (tx) => {
-      const refund = await applyRefund(tx, organisationId, provider.id, e.providerPaymentId, e.refundedMinor);
-      if (!refund) return;
-      const { payment } = refund;
-      const facts = { organisationId, invoiceId: payment.invoiceId, currency: payment.currency, provider: provider.id };
-      await notify(
-        tx,
-        { ...facts, kind: "payment_refunded", dedupeKey: `refund/${payment.id}/${payment.refundedMinor}`, amountMinor: refund.newlyRefundedMinor },
-        deps.appUrl,
-      );
-    });
-    return { status: "processed", organisationId };
+    let { providerPaymentId, amountMinor, currency } = e;
+    if (!providerPaymentId || amountMinor === undefined || !currency) {
+      ({ providerPaymentId, amountMinor, currency } = await provider.fetchRefund(account(deps, connection), e.refundId));
+    }
+    const fact = { organisationId, provider: provider.id, kind: "refund" as const, providerRef: e.refundId, providerPaymentId, amountMinor, currency };
+    return applyReversalEvent(deps, { ...fact, status: e.status, reason: e.reason, at: new Date(event.createdAt) });
   },
 
-  async dispute({ deps, provider, connection, e }) {
+  async dispute({ deps, provider, connection, event, e }) {
+    const { disputeId, kind: _kind, ...facts } = e;
     const organisationId = connection.organisationId;
-    await deps.db.$transaction(async (tx) => {
-      const payment = await flagPayment(tx, organisationId, provider.id, e.providerPaymentId, "dispute");
-      if (!payment) return;
-      const facts = { organisationId, invoiceId: payment.invoiceId, amountMinor: payment.amountMinor, currency: payment.currency, provider: provider.id };
-      await notify(tx, { ...facts, kind: "payment_disputed", dedupeKey: `dispute/${payment.id}` }, deps.appUrl);
+    return applyReversalEvent(deps, {
+      ...facts,
+      organisationId,
+      provider: provider.id,
+      kind: "dispute",
+      providerRef: disputeId,
+      at: new Date(event.createdAt),
     });
-    return { status: "processed", organisationId };
+  },
+
+  async checkout_expired({ deps, provider, connection, e }) {
+    const organisationId = connection.organisationId;
+    const { count } = await deps.db.checkoutAttempt.updateMany({
+      where: { organisationId, provider: provider.id, providerRef: e.checkoutRef, status: { in: ["creating", "open"] } },
+      data: { status: "expired" },
+    });
+    return { status: count ? "processed" : "ignored", organisationId, note: count ? undefined : "checkout already closed" };
   },
 
   mandate_ready: collectAfterMandate,
@@ -103,6 +114,10 @@ const handlers: Handlers = {
     return { status: "processed", organisationId: connection.organisationId, note: `mandate ${e.mandateId} ${e.action}` };
   },
 
+  async rejected({ e }) {
+    throw new PermanentError(e.reason);
+  },
+
   async ignored({ connection, event }) {
     return { status: "ignored", organisationId: connection.organisationId, note: `no action for ${event.type}` };
   },
@@ -119,23 +134,97 @@ export async function handleEvent(deps: WebhookDeps, providerId: ProviderId, eve
     return { status: "ignored", organisationId: connection.organisationId, note: "live/test mode does not match the connection" };
   }
   const handle = handlers[event.event.kind] as (context: EventContext<NormalisedEvent["kind"]>) => Promise<Outcome>;
-  return handle({ deps, provider: deps.providers.get(providerId), connection, event, e: event.event, now });
+  try {
+    return await handle({ deps, provider: deps.providers.get(providerId), connection, event, e: event.event, now });
+  } catch (error) {
+    // Refused for good: kept in the merchant's log with the reason, never retried.
+    if (error instanceof Error && error.name === "PermanentError")
+      return { status: "rejected", organisationId: connection.organisationId, note: error.message };
+    throw error;
+  }
 }
 
-async function notifyPaymentChange(tx: Tx, appUrl: string, organisationId: string, provider: string, change: NonNullable<PaymentChange>) {
-  const kind =
-    change.to === "confirmed" ? "payment_received" : change.to === "failed" ? "payment_failed" : change.to === "charged_back" ? "payment_charged_back" : null;
-  if (!kind) return;
-  const { payment } = change;
-  const facts = { organisationId, invoiceId: payment.invoiceId, amountMinor: payment.amountMinor, currency: payment.currency, provider };
+/**
+ * A Stripe checkout must be the one the app opened for this invoice, for the amount and currency it
+ * asked: anything else is refused for good (and shown in the webhook log), never recorded.
+ */
+async function checkAgainstCheckout(db: Db, organisationId: string, fact: PaymentFact) {
+  const attempt = await db.checkoutAttempt.findFirst({
+    where: { id: fact.attemptId, organisationId },
+    select: { invoiceId: true, amountMinor: true, currency: true },
+  });
+  if (!attempt || attempt.invoiceId !== fact.invoiceId) throw new PermanentError(`checkout ${fact.attemptId} was not opened by this account for this invoice`);
+  if (attempt.currency !== fact.currency?.toUpperCase() || attempt.amountMinor !== fact.amountMinor) {
+    throw new PermanentError(`paid ${fact.amountMinor} ${fact.currency}, but the checkout was opened for ${attempt.amountMinor} ${attempt.currency}`);
+  }
+}
+
+async function applyReversalEvent(deps: WebhookDeps, fact: ReversalFact): Promise<Outcome> {
+  await deps.db.$transaction(async (tx) => {
+    const change = await applyReversal(tx, fact);
+    if (change?.payment) await notifyReversal(tx, deps.appUrl, change.reversal, change.payment);
+  });
+  return { status: "processed", organisationId: fact.organisationId };
+}
+
+const PAYMENT_NOTICES = { confirmed: "payment_received", failed: "payment_failed", charged_back: "payment_charged_back" } as const;
+
+async function notifyPaymentChange(tx: Tx, appUrl: string, organisationId: string, change: NonNullable<PaymentChange>) {
+  const { payment, invoice } = change;
+  const facts = { organisationId, invoiceId: payment.invoiceId, amountMinor: payment.amountMinor, currency: payment.currency, provider: payment.provider };
+  // Money back after a cancelled chargeback is news for the merchant, not a new receipt.
+  if (change.to === "confirmed" && change.from === "charged_back") {
+    await notify(tx, { ...facts, kind: "payment_restored", dedupeKey: `payment_restored/${payment.id}` }, appUrl);
+    return;
+  }
+  const overpaidMinor = invoice.amountPaidMinor - invoice.totalMinor;
+  if (change.to === "confirmed" && overpaidMinor > 0) {
+    await notify(tx, { ...facts, kind: "payment_overpaid", dedupeKey: `payment_received/${payment.id}`, excessMinor: overpaidMinor, customer: true }, appUrl);
+    return;
+  }
+  if (change.to === "processing") return;
+  const kind = PAYMENT_NOTICES[change.to];
   await notify(tx, { ...facts, kind, dedupeKey: `${kind}/${payment.id}`, customer: kind !== "payment_charged_back" }, appUrl);
+}
+
+/** Each state a refund or dispute reaches is told to the merchant once. */
+async function notifyReversal(
+  tx: Tx,
+  appUrl: string,
+  reversal: { id: string; kind: string; status: string; amountMinor: number; currency: string },
+  payment: { organisationId: string; invoiceId: string; provider: string },
+) {
+  const kind = (
+    {
+      "refund/succeeded": "payment_refunded",
+      "refund/failed": "payment_refund_failed",
+      "refund/canceled": "payment_refund_failed",
+      "dispute/open": "payment_disputed",
+      "dispute/won": "payment_dispute_won",
+      "dispute/lost": "payment_dispute_lost",
+    } as const
+  )[`${reversal.kind}/${reversal.status}` as "refund/succeeded"];
+  if (!kind) return;
+  await notify(
+    tx,
+    {
+      organisationId: payment.organisationId,
+      invoiceId: payment.invoiceId,
+      amountMinor: reversal.amountMinor,
+      currency: reversal.currency,
+      provider: payment.provider,
+      kind,
+      dedupeKey: `${reversal.kind}/${reversal.id}/${reversal.status}`,
+    },
+    appUrl,
+  );
 }
 
 /**
  * The payer completed the provider's mandate flow: the payment is created against the new mandate. The
  * idempotency key is the checkout attempt: a replayed event returns the same payment, never a second one.
  */
-async function collectAfterMandate({ deps, provider, connection, e, now }: EventContext<"mandate_ready">): Promise<Outcome> {
+async function collectAfterMandate({ deps, provider, connection, event, e }: EventContext<"mandate_ready">): Promise<Outcome> {
   const { db } = deps;
   const organisationId = connection.organisationId;
   const attempt = await db.checkoutAttempt.findFirst({ where: { organisationId, provider: provider.id, providerRef: e.billingRequestId } });
@@ -157,22 +246,19 @@ async function collectAfterMandate({ deps, provider, connection, e, now }: Event
     idempotencyKey: `payment-${attempt.id}`,
   });
   await db.$transaction((tx) =>
-    applyPaymentFact(
-      tx,
-      {
-        organisationId,
-        provider: provider.id,
-        providerPaymentId: payment.providerPaymentId,
-        status: "processing",
-        method: provider.methods[0],
-        invoiceId: invoice.id,
-        amountMinor,
-        currency: invoice.currency,
-        attemptId: attempt.id,
-        mandateId: e.mandateId,
-      },
-      now,
-    ),
+    applyPaymentFact(tx, {
+      at: new Date(event.createdAt),
+      organisationId,
+      provider: provider.id,
+      providerPaymentId: payment.providerPaymentId,
+      status: "processing",
+      method: provider.methods[0],
+      invoiceId: invoice.id,
+      amountMinor,
+      currency: invoice.currency,
+      attemptId: attempt.id,
+      mandateId: e.mandateId,
+    }),
   );
   return { status: "processed", organisationId };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Db, RowWriter } from "~/lib/db.server";
 import type { ProviderEvent, ProviderId } from "../../../integrations/types";
 
@@ -13,6 +13,17 @@ const INSERT_EVENT = `INSERT OR IGNORE INTO "WebhookEvent" ("id", "provider", "e
   VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`;
 
 /**
+ * An event id seen again with a different body is not the provider retrying: the second body is kept
+ * beside the first, as a conflict the merchant can see in the webhook log, and is never processed.
+ * One row per distinct body (its hash is in the row's event id).
+ */
+const INSERT_CONFLICT = `INSERT OR IGNORE INTO "WebhookEvent" ("id", "provider", "eventId", "type", "accountId", "organisationId", "payload", "status", "attempts", "lastError", "nextAttemptAt", "receivedAt", "processedAt")
+  SELECT ?, ?, ? || '~conflict~' || ?, ?, ?,
+    (SELECT "organisationId" FROM "ProviderConnection" WHERE "provider" = ?2 AND "accountId" = ?6),
+    ?, 'conflict', 0, 'event id already received with a different body', ?, ?, ?
+  WHERE EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "provider" = ?2 AND "eventId" = ?3 AND "payload" <> ?7)`;
+
+/**
  * Stores each event once (unique by provider and event id) before anything else happens, so the
  * delivery can be acknowledged at once and nothing is lost if processing fails later. Several
  * deliveries are written together; each learns how many of its events were new.
@@ -25,6 +36,17 @@ export async function storeDeliveries(writeRows: RowWriter, deliveries: Delivery
       events.map((event) => [randomUUID(), provider, event.id, event.type.slice(0, 100), event.accountId.slice(0, 100), JSON.stringify(event), at, at]),
     ),
   );
+  const seenBefore = deliveries.flatMap(({ provider, events }) => events.map((event) => ({ provider, event }))).filter((_, i) => changes[i] !== 1);
+  if (seenBefore.length) {
+    await writeRows(
+      INSERT_CONFLICT,
+      seenBefore.map(({ provider, event }) => {
+        const payload = JSON.stringify(event);
+        const hash = createHash("sha256").update(payload).digest("hex").slice(0, 16);
+        return [randomUUID(), provider, event.id, hash, event.type.slice(0, 100), event.accountId.slice(0, 100), payload, at, at, at];
+      }),
+    );
+  }
   let row = 0;
   return deliveries.map(({ events }) => {
     const stored = events.filter(() => changes[row++] === 1).length;

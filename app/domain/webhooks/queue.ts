@@ -26,7 +26,7 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
 
 export async function reprocessEvent(db: Db, organisationId: string, id: string, now: Date) {
   const { count } = await db.webhookEvent.updateMany({
-    where: { id, organisationId, status: { in: ["failed", "ignored", "processed"] } },
+    where: { id, organisationId, status: { in: ["failed", "rejected", "ignored", "processed"] } },
     data: { status: "pending", nextAttemptAt: now, attempts: 0 },
   });
   return count === 1;
