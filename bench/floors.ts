@@ -43,6 +43,34 @@ export async function bareWebhookServer(file: string, secret: string) {
   return { ...listening, close: () => listening.close().then(() => db.close()) };
 }
 
+/**
+ * The bare bookkeeping of a payment event: in one transaction (WAL, full sync), insert the payment and
+ * update its invoice's amounts, with prepared statements and nothing else. Answers events per second.
+ */
+export function bareBookkeeping(file: string, events: number) {
+  const db = new Database(file);
+  db.prepare("PRAGMA journal_mode = WAL").get();
+  db.exec(`PRAGMA synchronous = FULL;
+    CREATE TABLE IF NOT EXISTS invoice (id TEXT PRIMARY KEY, total INTEGER, paid INTEGER, due INTEGER, status TEXT);
+    CREATE TABLE IF NOT EXISTS payment (id TEXT PRIMARY KEY, provider_payment_id TEXT UNIQUE, invoice_id TEXT, amount INTEGER, status TEXT)`);
+  const addInvoice = db.prepare("INSERT INTO invoice (id, total, paid, due, status) VALUES (?, 12000, 0, 12000, 'open')");
+  const ids = Array.from({ length: events }, () => randomUUID());
+  db.transaction(() => {
+    for (const id of ids) addInvoice.run(id);
+  })();
+  const insert = db.prepare("INSERT INTO payment (id, provider_payment_id, invoice_id, amount, status) VALUES (?, ?, ?, 12000, 'confirmed')");
+  const settle = db.prepare("UPDATE invoice SET paid = paid + 12000, due = max(0, total - paid - 12000), status = 'paid' WHERE id = ?");
+  const book = db.transaction((invoiceId: string, n: number) => {
+    insert.run(randomUUID(), `pi_floor_${n}`, invoiceId);
+    settle.run(invoiceId);
+  });
+  const start = performance.now();
+  ids.forEach((id, n) => book(id, n));
+  const seconds = (performance.now() - start) / 1000;
+  db.close();
+  return Math.round(events / seconds);
+}
+
 /** A bare `node:http` server answering every request with the same bytes from memory. */
 export async function bareBytesServer(bytes: Buffer, contentType: string) {
   return listen(

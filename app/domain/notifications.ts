@@ -1,7 +1,7 @@
 import type { Db } from "~/lib/db.server";
 import { formatMoney } from "~/lib/format";
 import { isLocale, translator, type MessageKey } from "~/i18n";
-import { enqueueStoredTemplate } from "./outbox";
+import { enqueueStoredTemplates } from "./outbox";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -92,9 +92,9 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
     const template = { name: "notice" as const, props: { locale, preview: subject, paragraphs: body.split("\n"), action, footer: organisation.legalName } };
     return { subject, template };
   };
-  const outbox = tx as unknown as Db;
+  const emails = [];
   if (contact?.email) {
-    await enqueueStoredTemplate(outbox, {
+    emails.push({
       kind: facts.kind,
       to: contact.email,
       ...render(contact.locale, "merchant"),
@@ -104,7 +104,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
     });
   }
   if (facts.customer && invoice?.customer.email) {
-    await enqueueStoredTemplate(outbox, {
+    emails.push({
       kind: `${facts.kind}_customer`,
       to: invoice.customer.email,
       ...render(invoice.customer.locale, "customer"),
@@ -113,6 +113,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
       invoiceId: invoice.id,
     });
   }
+  await enqueueStoredTemplates(tx as unknown as Db, emails);
 }
 
 export async function listNotifications(db: Db, organisationId: string, take = 50) {

@@ -62,6 +62,25 @@ export async function enqueueStoredTemplate(db: Db, email: Omit<OutgoingEmail, "
   return enqueueEmail(db, { ...rest, html: "", text: "", template: JSON.stringify(template) });
 }
 
+/**
+ * Queues several stored templates in one statement, inside the caller's transaction (payment notices).
+ * Their keys are new by construction there: the notice they belong to was not recorded before.
+ */
+export async function enqueueStoredTemplates(db: Db, emails: (Omit<OutgoingEmail, "html" | "text" | "template"> & { template: StoredTemplate })[]) {
+  if (!emails.length) return;
+  await db.outboxEmail.createMany({
+    data: emails.map(({ template, to, ...email }) => ({
+      ...email,
+      toAddress: to,
+      html: "",
+      text: "",
+      template: JSON.stringify(template),
+      organisationId: email.organisationId ?? null,
+      invoiceId: email.invoiceId ?? null,
+    })),
+  });
+}
+
 /** The email's HTML and text, rendered now if it was queued as a template. */
 export async function contentOf(email: { html: string; text: string; template: string | null }) {
   return email.template && !email.html ? renderStoredTemplate(email.template) : { html: email.html, text: email.text };

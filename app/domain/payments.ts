@@ -5,6 +5,7 @@
  */
 import type { Db } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
+import type { Prisma } from "~/generated/prisma/client";
 import { PermanentError } from "./queue";
 
 export type PaymentStatus = "processing" | "confirmed" | "failed" | "charged_back";
@@ -70,7 +71,30 @@ type PaymentRow = {
   providerPaymentId: string;
   flag: string | null;
 };
-export type PaymentChange = { payment: PaymentRow; from: PaymentStatus | null; to: PaymentStatus; invoice: RecomputedInvoice } | null;
+type ReversalRow = { id: string; kind: string; amountMinor: number; currency: string; status: string };
+export type PaymentChange = {
+  payment: PaymentRow;
+  from: PaymentStatus | null;
+  to: PaymentStatus;
+  invoice: RecomputedInvoice;
+  /** Refunds and disputes that overtook a payment just recorded (to tell the merchant now). */
+  reversals: ReversalRow[];
+} | null;
+
+const PAYMENT_FIELDS = {
+  id: true,
+  organisationId: true,
+  invoiceId: true,
+  amountMinor: true,
+  currency: true,
+  status: true,
+  statusAt: true,
+  provider: true,
+  providerPaymentId: true,
+  flag: true,
+  failureReason: true,
+  confirmedAt: true,
+} as const;
 
 /**
  * Records what a provider says about one payment, inside the caller's transaction. One row per
@@ -80,7 +104,7 @@ export type PaymentChange = { payment: PaymentRow; from: PaymentStatus | null; t
  */
 export async function applyPaymentFact(tx: Tx, fact: PaymentFact): Promise<PaymentChange> {
   const key = { provider_providerPaymentId: { provider: fact.provider, providerPaymentId: fact.providerPaymentId } };
-  const existing = await tx.payment.findUnique({ where: key });
+  const existing = await tx.payment.findUnique({ where: key, select: PAYMENT_FIELDS });
   if (existing && existing.organisationId !== fact.organisationId) throw new PermanentError("the payment belongs to another account");
   if (!existing) return createPayment(tx, fact);
   const from = existing.status as PaymentStatus;
@@ -96,25 +120,29 @@ export async function applyPaymentFact(tx: Tx, fact: PaymentFact): Promise<Payme
       failureReason: fact.reason ?? null,
       flag: fact.status === "charged_back" ? "chargeback" : existing.flag === "chargeback" ? null : existing.flag,
     },
+    select: PAYMENT_FIELDS,
   });
   const invoice = await recomputeInvoice(tx, payment.invoiceId);
-  return { payment, from, to: fact.status, invoice };
+  return { payment, from, to: fact.status, invoice, reversals: [] };
 }
 
 async function createPayment(tx: Tx, fact: PaymentFact): Promise<PaymentChange> {
   if (!fact.invoiceId || fact.amountMinor === undefined || !fact.currency) {
     throw new PermanentError(`payment ${fact.providerPaymentId} names no invoice of ours, or no amount`);
   }
-  const invoice = await tx.invoice.findFirst({ where: { id: fact.invoiceId, organisationId: fact.organisationId }, select: { id: true, currency: true } });
+  const invoice = await tx.invoice.findFirst({ where: { id: fact.invoiceId, organisationId: fact.organisationId }, select: INVOICE_AMOUNTS });
   if (!invoice) throw new PermanentError(`invoice ${fact.invoiceId} is not one of this account's invoices`);
   if (invoice.currency !== fact.currency.toUpperCase()) throw new PermanentError(`currency ${fact.currency} does not match the invoice's ${invoice.currency}`);
   if (!Number.isSafeInteger(fact.amountMinor) || fact.amountMinor <= 0) throw new PermanentError(`amount ${fact.amountMinor} is not a positive amount`);
+  // Refunds or disputes that overtook the payment count from the start.
+  const reversals = await reversalsOf(tx, fact);
+  const counted = countReversals(reversals, fact.amountMinor);
   let payment: PaymentRow;
   try {
     payment = await tx.payment.create({
       data: {
         organisationId: fact.organisationId,
-        invoiceId: invoice.id,
+        invoiceId: fact.invoiceId,
         provider: fact.provider,
         providerPaymentId: fact.providerPaymentId,
         method: fact.method,
@@ -125,19 +153,20 @@ async function createPayment(tx: Tx, fact: PaymentFact): Promise<PaymentChange> 
         checkoutAttemptId: fact.attemptId ?? null,
         mandateId: fact.mandateId ?? null,
         failureReason: fact.reason ?? null,
-        flag: fact.status === "charged_back" ? "chargeback" : null,
         confirmedAt: fact.status === "confirmed" ? fact.at : null,
+        ...counted,
+        flag: fact.status === "charged_back" ? "chargeback" : counted.flag,
       },
+      select: PAYMENT_FIELDS,
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new Error("concurrent creation of the same payment; retry");
     throw error;
   }
-  if (fact.attemptId) await tx.checkoutAttempt.updateMany({ where: { id: fact.attemptId, invoiceId: invoice.id }, data: { status: "completed" } });
-  // Refunds or disputes that overtook the payment count from now on.
-  await sumReversals(tx, payment);
-  const recomputed = await recomputeInvoice(tx, invoice.id);
-  return { payment, from: null, to: fact.status, invoice: recomputed };
+  if (fact.attemptId) await tx.checkoutAttempt.updateMany({ where: { id: fact.attemptId, invoiceId: fact.invoiceId }, data: { status: "completed" } });
+  invoice.payments.push({ status: fact.status, amountMinor: fact.amountMinor, refundedMinor: counted.refundedMinor, disputedMinor: counted.disputedMinor });
+  const recomputed = await saveAmounts(tx, fact.invoiceId, invoice);
+  return { payment, from: null, to: fact.status, invoice: recomputed, reversals };
 }
 
 export interface ReversalFact {
@@ -185,35 +214,52 @@ export async function applyReversal(tx: Tx, fact: ReversalFact): Promise<Reversa
       });
   const payment = await tx.payment.findUnique({
     where: { provider_providerPaymentId: { provider: fact.provider, providerPaymentId: fact.providerPaymentId } },
+    select: PAYMENT_FIELDS,
   });
   if (payment && payment.organisationId !== fact.organisationId) throw new PermanentError(`${fact.kind} ${fact.providerRef} names another account's payment`);
   if (payment) {
     if (payment.currency !== reversal.currency)
       throw new PermanentError(`${fact.kind} currency ${reversal.currency} does not match the payment's ${payment.currency}`);
-    await sumReversals(tx, payment);
+    const counted = countReversals(await reversalsOf(tx, payment), payment.amountMinor);
+    await tx.payment.update({ where: { id: payment.id }, data: { ...counted, flag: payment.flag === "chargeback" ? "chargeback" : counted.flag } });
     await recomputeInvoice(tx, payment.invoiceId);
   }
   return { reversal, from: existing?.status ?? null, payment };
 }
 
-/** The reversals recorded for a payment (to tell the merchant about those that overtook it). */
-export function reversalsOf(tx: Tx, payment: { provider: string; providerPaymentId: string }) {
-  return tx.paymentReversal.findMany({ where: { provider: payment.provider, providerPaymentId: payment.providerPaymentId } });
+function reversalsOf(tx: Tx, payment: { provider: string; providerPaymentId: string }) {
+  return tx.paymentReversal.findMany({
+    where: { provider: payment.provider, providerPaymentId: payment.providerPaymentId },
+    select: { id: true, kind: true, amountMinor: true, currency: true, status: true },
+  });
 }
 
-/** Keeps a payment's refunded and disputed sums equal to its counted reversals, and its dispute flag to its open or lost disputes. */
-async function sumReversals(tx: Tx, payment: { id: string; provider: string; providerPaymentId: string; amountMinor: number; flag: string | null }) {
-  const reversals = await reversalsOf(tx, payment);
-  const disputed = reversals.some((r) => r.kind === "dispute" && r.status !== "won");
+/** A payment's refunded and disputed sums (its counted reversals), and its dispute flag (open or lost disputes). */
+function countReversals(reversals: ReversalRow[], amountMinor: number) {
   const counted = (kind: ReversalKind) =>
     reversals.filter((r) => r.kind === kind && r.status === COUNTED_REVERSAL[kind]).reduce((sum, r) => sum + r.amountMinor, 0);
-  const refundedMinor = Math.min(counted("refund"), payment.amountMinor);
-  const disputedMinor = Math.min(counted("dispute"), payment.amountMinor - refundedMinor);
-  const flag = payment.flag === "chargeback" ? "chargeback" : disputed ? "dispute" : null;
-  await tx.payment.update({ where: { id: payment.id }, data: { refundedMinor, disputedMinor, flag } });
+  const refundedMinor = Math.min(counted("refund"), amountMinor);
+  const disputedMinor = Math.min(counted("dispute"), amountMinor - refundedMinor);
+  const flag = reversals.some((r) => r.kind === "dispute" && r.status !== "won") ? "dispute" : null;
+  return { refundedMinor, disputedMinor, flag };
 }
 
 export type RecomputedInvoice = { status: string; amountPaidMinor: number; amountDueMinor: number; totalMinor: number };
+
+/** What the invoice's amounts are derived from. */
+const INVOICE_AMOUNTS = {
+  status: true,
+  currency: true,
+  totalMinor: true,
+  payments: { select: { status: true, amountMinor: true, refundedMinor: true, disputedMinor: true } },
+  checkouts: { where: { status: { in: ["creating", "open"] } }, select: { id: true } },
+} satisfies Prisma.InvoiceSelect;
+type InvoiceAmounts = {
+  status: string;
+  totalMinor: number;
+  payments: { status: string; amountMinor: number; refundedMinor: number; disputedMinor: number }[];
+  checkouts: { id: string }[];
+};
 
 /**
  * The invoice's paid and due amounts always come from its payment records (confirmed, less refunds and
@@ -221,10 +267,10 @@ export type RecomputedInvoice = { status: string; amountPaidMinor: number; amoun
  * same. Paid can exceed the total (an overpayment): the excess is shown and can be refunded.
  */
 export async function recomputeInvoice(tx: Tx, invoiceId: string): Promise<RecomputedInvoice> {
-  const invoice = await tx.invoice.findUniqueOrThrow({
-    where: { id: invoiceId },
-    select: { status: true, totalMinor: true, payments: { select: { status: true, amountMinor: true, refundedMinor: true, disputedMinor: true } } },
-  });
+  return saveAmounts(tx, invoiceId, await tx.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: INVOICE_AMOUNTS }));
+}
+
+async function saveAmounts(tx: Tx, invoiceId: string, invoice: InvoiceAmounts): Promise<RecomputedInvoice> {
   const paid = invoice.payments.filter((p) => p.status === "confirmed").reduce((sum, p) => sum + p.amountMinor - p.refundedMinor - p.disputedMinor, 0);
   const status =
     invoice.status === "void" || invoice.status === "draft"
@@ -235,8 +281,8 @@ export async function recomputeInvoice(tx: Tx, invoiceId: string): Promise<Recom
           ? "partially_paid"
           : "open";
   const amounts = { amountPaidMinor: paid, amountDueMinor: Math.max(0, invoice.totalMinor - paid), status };
-  await tx.invoice.update({ where: { id: invoiceId }, data: amounts });
-  if (status === "paid") {
+  await tx.invoice.update({ where: { id: invoiceId }, data: amounts, select: { id: true } });
+  if (status === "paid" && invoice.checkouts.length) {
     // Nothing is due any more: pending checkouts must not take a second payment.
     await tx.checkoutAttempt.updateMany({ where: { invoiceId, status: { in: ["creating", "open"] } }, data: { status: "expired" } });
   }

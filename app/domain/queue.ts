@@ -38,17 +38,25 @@ export class PermanentError extends Error {
   }
 }
 
+/**
+ * Returned by work that recorded its row's outcome itself, inside the transaction that did the work (one
+ * commit instead of two; and work whose claim was lost meanwhile rolls back instead of landing twice).
+ */
+export const FINISHED = Symbol("finished");
+
 const DEFAULT_LEASE_MS = 15_000;
-const YIELD_MS = 2;
+/** SQLite has one write lock and no queue for it: after this long of back-to-back work, a pause lets other processes' writes in. */
+const WORK_BEFORE_PAUSE_MS = 20;
+const PAUSE_MS = 2;
 
 /**
- * Claims and runs what is due. `work` returns the row's final fields (its done status and anything else);
- * a thrown error schedules a retry. Answers how many rows were done.
+ * Claims and runs what is due. `work` returns the row's final fields (its done status and anything else),
+ * or FINISHED when it saved them itself; a thrown error schedules a retry. Answers how many rows were done.
  */
 export async function runDue<Row extends QueueRow>(
   table: QueueTable<Row>,
   spec: QueueSpec,
-  work: (row: Row) => Promise<Record<string, unknown>>,
+  work: (row: Row) => Promise<Record<string, unknown> | typeof FINISHED>,
   deps: { now: Date | (() => Date); log: Logger; limit?: number; beforeEach?: () => Promise<void> },
 ): Promise<number> {
   const { now: at } = deps;
@@ -71,12 +79,13 @@ export async function runDue<Row extends QueueRow>(
     void table.updateMany({ where: { OR: [...unfinished].map(mine) }, data: { nextAttemptAt: leaseEnd() } }).catch(() => {});
   }, leaseMs / 3);
   let done = 0;
+  let workingSince = performance.now();
   try {
     for (const row of claimed) {
       await deps.beforeEach?.();
       try {
         const result = await work(row);
-        await table.updateMany({ where: mine(row), data: result });
+        if (result !== FINISHED) await table.updateMany({ where: mine(row), data: result });
         done++;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -88,9 +97,12 @@ export async function runDue<Row extends QueueRow>(
         deps.log.warn({ queue: spec.name, rowId: row.id, attempt: row.attempts, giveUp, error: message }, "queued work failed");
       }
       unfinished.delete(row);
-      // SQLite has one write lock and no queue for it: a pause between rows lets other processes'
-      // writes (webhook deliveries being acknowledged) in, instead of this loop taking the lock back at once.
-      await new Promise((resolve) => setTimeout(resolve, YIELD_MS));
+      // Other processes' writers (webhook deliveries being acknowledged) retry the lock every few
+      // milliseconds: a pause now and then lets them in, instead of this loop taking the lock back at once.
+      if (performance.now() - workingSince >= WORK_BEFORE_PAUSE_MS) {
+        await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+        workingSince = performance.now();
+      }
     }
   } finally {
     clearInterval(renew);

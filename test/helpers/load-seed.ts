@@ -143,6 +143,8 @@ export function paidCheckoutDelivery(invoiceId: string, n: number, account: stri
       object: {
         id: `cs_load_${n}`,
         object: "checkout.session",
+        mode: "payment",
+        status: "complete",
         amount_total: 12000,
         currency: "eur",
         payment_status: "paid",

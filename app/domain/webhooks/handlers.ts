@@ -7,7 +7,7 @@ import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import type { NormalisedEvent, PaymentProvider, ProviderEvent, ProviderId } from "../../../integrations/types";
 import { notify } from "../notifications";
-import { applyPaymentFact, applyReversal, type PaymentChange, type PaymentFact, type ReversalFact, reversalsOf } from "../payments";
+import { applyPaymentFact, applyReversal, type PaymentChange, type PaymentFact, type ReversalFact } from "../payments";
 import { PermanentError } from "../queue";
 
 export interface WebhookDeps {
@@ -18,8 +18,10 @@ export interface WebhookDeps {
   log: Logger;
 }
 
-type Outcome = { status: "processed" | "ignored" | "rejected"; organisationId: string | null; note?: string };
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+export type Outcome = { status: "processed" | "ignored" | "rejected"; organisationId: string | null; note?: string };
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+/** Saves the event's outcome inside the handler's own transaction (see processDueEvents). */
+type RecordOutcome = (tx: Tx, outcome: Outcome) => Promise<void>;
 type Connection = { id: string; organisationId: string; accountId: string; encryptedToken: string };
 
 interface EventContext<K extends NormalisedEvent["kind"]> {
@@ -29,6 +31,7 @@ interface EventContext<K extends NormalisedEvent["kind"]> {
   event: ProviderEvent;
   e: Extract<NormalisedEvent, { kind: K }>;
   now: Date;
+  record: RecordOutcome;
 }
 
 type Handlers = { [K in NormalisedEvent["kind"]]: (context: EventContext<K>) => Promise<Outcome> };
@@ -39,7 +42,7 @@ const account = (deps: WebhookDeps, connection: Connection) => ({
 });
 
 const handlers: Handlers = {
-  async payment({ deps, provider, connection, event, e }) {
+  async payment({ deps, provider, connection, event, e, record }) {
     const { db } = deps;
     const organisationId = connection.organisationId;
     const { kind: _kind, retrying: _retrying, ...facts } = e;
@@ -53,37 +56,38 @@ const handlers: Handlers = {
       if (!known) fact = { ...fact, ...(await provider.fetchPayment(account(deps, connection), e.providerPaymentId)) };
     }
     if (e.attemptId) await checkAgainstCheckout(db, organisationId, fact);
+    const outcome: Outcome = {
+      status: "processed",
+      organisationId,
+      note: e.retrying ? `failed (${e.reason ?? "unknown cause"}); ${provider.id} will retry` : undefined,
+    };
     await db.$transaction(async (tx) => {
       const change = await applyPaymentFact(tx, fact);
-      if (!change) return;
-      await notifyPaymentChange(tx, deps.appUrl, organisationId, change);
-      // Refunds or disputes that overtook the payment are told now that it is known.
-      if (change.from === null) for (const reversal of await reversalsOf(tx, change.payment)) await notifyReversal(tx, deps.appUrl, reversal, change.payment);
+      if (change) {
+        await notifyPaymentChange(tx, deps.appUrl, organisationId, change);
+        // Refunds or disputes that overtook the payment are told now that it is known.
+        for (const reversal of change.reversals) await notifyReversal(tx, deps.appUrl, reversal, change.payment);
+      }
+      await record(tx, outcome);
     });
-    return { status: "processed", organisationId, note: e.retrying ? `failed (${e.reason ?? "unknown cause"}); ${provider.id} will retry` : undefined };
+    return outcome;
   },
 
-  async refund({ deps, provider, connection, event, e }) {
+  async refund({ deps, provider, connection, event, e, record }) {
     const organisationId = connection.organisationId;
     let { providerPaymentId, amountMinor, currency } = e;
     if (!providerPaymentId || amountMinor === undefined || !currency) {
       ({ providerPaymentId, amountMinor, currency } = await provider.fetchRefund(account(deps, connection), e.refundId));
     }
     const fact = { organisationId, provider: provider.id, kind: "refund" as const, providerRef: e.refundId, providerPaymentId, amountMinor, currency };
-    return applyReversalEvent(deps, { ...fact, status: e.status, reason: e.reason, at: new Date(event.createdAt) });
+    return applyReversalEvent(deps, { ...fact, status: e.status, reason: e.reason, at: new Date(event.createdAt) }, record);
   },
 
-  async dispute({ deps, provider, connection, event, e }) {
+  async dispute({ deps, provider, connection, event, e, record }) {
     const { disputeId, kind: _kind, ...facts } = e;
     const organisationId = connection.organisationId;
-    return applyReversalEvent(deps, {
-      ...facts,
-      organisationId,
-      provider: provider.id,
-      kind: "dispute",
-      providerRef: disputeId,
-      at: new Date(event.createdAt),
-    });
+    const fact = { ...facts, organisationId, provider: provider.id, kind: "dispute" as const, providerRef: disputeId, at: new Date(event.createdAt) };
+    return applyReversalEvent(deps, fact, record);
   },
 
   async checkout_expired({ deps, provider, connection, e }) {
@@ -124,7 +128,13 @@ const handlers: Handlers = {
 };
 
 /** Applies one stored event: checks it belongs to a connected account, then hands it to its kind's handler. */
-export async function handleEvent(deps: WebhookDeps, providerId: ProviderId, event: ProviderEvent, now: Date): Promise<Outcome> {
+export async function handleEvent(
+  deps: WebhookDeps,
+  providerId: ProviderId,
+  event: ProviderEvent,
+  now: Date,
+  record: RecordOutcome = async () => {},
+): Promise<Outcome> {
   const connection = await deps.db.providerConnection.findUnique({ where: { provider_accountId: { provider: providerId, accountId: event.accountId } } });
   // Events for an account we do not know (or no longer hold) are kept in the log and change nothing.
   if (!connection || connection.revokedAt) {
@@ -135,7 +145,7 @@ export async function handleEvent(deps: WebhookDeps, providerId: ProviderId, eve
   }
   const handle = handlers[event.event.kind] as (context: EventContext<NormalisedEvent["kind"]>) => Promise<Outcome>;
   try {
-    return await handle({ deps, provider: deps.providers.get(providerId), connection, event, e: event.event, now });
+    return await handle({ deps, provider: deps.providers.get(providerId), connection, event, e: event.event, now, record });
   } catch (error) {
     // Refused for good: kept in the merchant's log with the reason, never retried.
     if (error instanceof Error && error.name === "PermanentError")
@@ -159,12 +169,14 @@ async function checkAgainstCheckout(db: Db, organisationId: string, fact: Paymen
   }
 }
 
-async function applyReversalEvent(deps: WebhookDeps, fact: ReversalFact): Promise<Outcome> {
+async function applyReversalEvent(deps: WebhookDeps, fact: ReversalFact, record: RecordOutcome): Promise<Outcome> {
+  const outcome: Outcome = { status: "processed", organisationId: fact.organisationId };
   await deps.db.$transaction(async (tx) => {
     const change = await applyReversal(tx, fact);
     if (change?.payment) await notifyReversal(tx, deps.appUrl, change.reversal, change.payment);
+    await record(tx, outcome);
   });
-  return { status: "processed", organisationId: fact.organisationId };
+  return outcome;
 }
 
 const PAYMENT_NOTICES = { confirmed: "payment_received", failed: "payment_failed", charged_back: "payment_charged_back" } as const;

@@ -1,7 +1,7 @@
 import type { Db } from "~/lib/db.server";
 import type { ProviderEvent, ProviderId } from "../../../integrations/types";
-import { type QueueSpec, runDue } from "../queue";
-import { handleEvent, type WebhookDeps } from "./handlers";
+import { FINISHED, type QueueSpec, runDue } from "../queue";
+import { handleEvent, type Outcome, type Tx, type WebhookDeps } from "./handlers";
 
 export const MAX_WEBHOOK_ATTEMPTS = 10;
 
@@ -17,12 +17,29 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
     deps.db.webhookEvent,
     webhookQueue,
     async (event) => {
-      const outcome = await handleEvent(deps, event.provider as ProviderId, JSON.parse(event.payload) as ProviderEvent, new Date());
-      return { status: outcome.status, organisationId: outcome.organisationId, lastError: outcome.note ?? null, processedAt: new Date() };
+      let recorded = false;
+      // Handlers that write in a transaction record the event's outcome in it: one commit per event.
+      const record = async (tx: Tx, outcome: Outcome) => {
+        const { count } = await tx.webhookEvent.updateMany({
+          where: { id: event.id, status: webhookQueue.workingStatus, attempts: event.attempts },
+          data: fieldsOf(outcome),
+        });
+        if (count !== 1) throw new Error("the claim on this event ran out while it was processed; another worker takes it");
+        recorded = true;
+      };
+      const outcome = await handleEvent(deps, event.provider as ProviderId, JSON.parse(event.payload) as ProviderEvent, new Date(), record);
+      return recorded ? FINISHED : fieldsOf(outcome);
     },
     { now, log: deps.log, limit, beforeEach: deps.beforeEach },
   );
 }
+
+const fieldsOf = (outcome: Outcome) => ({
+  status: outcome.status,
+  organisationId: outcome.organisationId,
+  lastError: outcome.note ?? null,
+  processedAt: new Date(),
+});
 
 export async function reprocessEvent(db: Db, organisationId: string, id: string, now: Date) {
   const { count } = await db.webhookEvent.updateMany({
