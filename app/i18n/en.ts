@@ -430,7 +430,7 @@ export const en: Record<MessageKey, string> = {
   "webhooks.status.conflict": "conflict",
   "webhooks.received": "Received",
   "webhooks.event": "Event",
-  "webhooks.error": "Error",
+  "webhooks.error": "Details",
   "sandbox.checkoutTitle": "Card payment — Stripe sandbox",
   "sandbox.payTo": "Payment to {merchant}",
   "sandbox.cardNumber": "Card number (test: 4242 4242 4242 4242; declined: 4000 0000 0000 0002)",

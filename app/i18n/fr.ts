@@ -432,7 +432,7 @@ export const fr = {
   "webhooks.status.conflict": "conflit",
   "webhooks.received": "Reçu",
   "webhooks.event": "Événement",
-  "webhooks.error": "Erreur",
+  "webhooks.error": "Détail",
   "sandbox.checkoutTitle": "Paiement par carte — bac à sable Stripe",
   "sandbox.payTo": "Paiement à {merchant}",
   "sandbox.cardNumber": "Numéro de carte (test : 4242 4242 4242 4242 ; refusée : 4000 0000 0000 0002)",
