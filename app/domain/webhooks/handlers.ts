@@ -135,7 +135,10 @@ export async function handleEvent(
   now: Date,
   record: RecordOutcome = async () => {},
 ): Promise<Outcome> {
-  const connection = await deps.db.providerConnection.findUnique({ where: { provider_accountId: { provider: providerId, accountId: event.accountId } } });
+  const connection = await deps.db.providerConnection.findUnique({
+    where: { provider_accountId: { provider: providerId, accountId: event.accountId } },
+    select: { id: true, organisationId: true, accountId: true, encryptedToken: true, revokedAt: true, environment: true },
+  });
   // Events for an account we do not know (or no longer hold) are kept in the log and change nothing.
   if (!connection || connection.revokedAt) {
     return { status: "ignored", organisationId: connection?.organisationId ?? null, note: "unknown or disconnected account" };
