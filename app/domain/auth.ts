@@ -4,10 +4,9 @@ import { isUniqueViolation } from "~/lib/db.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
 import { findMembership } from "./organisations";
 import type { Role } from "./permissions";
+import { RULES, type Throttles, firstRefusal } from "./throttling";
 
 export const SESSION_DAYS = 30;
-export const MAX_FAILED_LOGINS = 5;
-export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 const RESET_TOKEN_MS = 60 * 60 * 1000;
 const INVITATION_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -37,38 +36,39 @@ export async function signUp(db: Db, input: { name: string; email: string; passw
 export type LoginResult =
   | { ok: true; user: { id: string; mustChangePassword: boolean } }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "throttled"; retryAfterMinutes: number };
+  | { ok: false; reason: "throttled"; retryAfterMs: number };
 
-export async function authenticate(db: Db, email: string, password: string, now: Date): Promise<LoginResult> {
-  const throttle = await db.loginThrottle.findUnique({ where: { key: email } });
-  if (throttle?.lockedUntil && throttle.lockedUntil > now) {
-    return { ok: false, reason: "throttled", retryAfterMinutes: Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 60000) };
+/**
+ * A login attempt, within the rate limits (./throttling.ts): counted before the password is checked, so
+ * parallel attempts are all counted. A client that fails too often is refused (on that account, and on
+ * all); an account that many clients fail on is only paced, and not at all for a browser its owner
+ * logged in from before (`knownBrowser`). Success forgets this client's failures on the account.
+ */
+export async function login(
+  deps: { db: Db; throttles: Throttles },
+  input: { email: string; password: string; client: string; knownBrowser: boolean },
+): Promise<LoginResult> {
+  const { db, throttles } = deps;
+  const { email, client } = input;
+  const clientAccount = `${client}|${email}`;
+  const gate = await firstRefusal(
+    () => throttles.consume("loginClient", client),
+    () => throttles.consume("loginClientAccount", clientAccount),
+  );
+  if (!gate.ok) return { ok: false, reason: "throttled", retryAfterMs: gate.retryAfterMs };
+  const failuresOnAccount = await throttles.count("loginAccount", email);
+  if (failuresOnAccount > RULES.loginAccount.points && !input.knownBrowser) {
+    const paced = await throttles.consume("loginAccountPace", email);
+    if (!paced.ok) return { ok: false, reason: "throttled", retryAfterMs: paced.retryAfterMs };
   }
   const user = await db.user.findUnique({ where: { email } });
   // Without a password on record, a dummy hash is still checked so the answer takes as long.
   let valid = false;
-  if (user?.passwordHash) valid = await verify(user.passwordHash, password);
-  else await verify(await (dummyHash ??= hashPassword(randomToken())), password);
-  if (valid && user) {
-    if (throttle) await db.loginThrottle.delete({ where: { key: email } }).catch(() => {});
-    return { ok: true, user };
-  }
-  await recordFailedLogin(db, email, now);
-  return { ok: false, reason: "invalid" };
-}
-
-async function recordFailedLogin(db: Db, key: string, now: Date) {
-  await db.$transaction(async (tx) => {
-    const current = await tx.loginThrottle.findUnique({ where: { key } });
-    const windowOpen = current && now.getTime() - current.firstFailAt.getTime() < THROTTLE_WINDOW_MS;
-    const failures = windowOpen ? current.failures + 1 : 1;
-    const data = {
-      failures,
-      firstFailAt: windowOpen ? current.firstFailAt : now,
-      lockedUntil: failures >= MAX_FAILED_LOGINS ? new Date(now.getTime() + THROTTLE_WINDOW_MS) : null,
-    };
-    await tx.loginThrottle.upsert({ where: { key }, create: { key, ...data }, update: data });
-  });
+  if (user?.passwordHash) valid = await verify(user.passwordHash, input.password);
+  else await verify(await (dummyHash ??= hashPassword(randomToken())), input.password);
+  if (!valid || !user) return { ok: false, reason: "invalid" };
+  await Promise.all([throttles.forget("loginClientAccount", clientAccount), throttles.refund("loginClient", client), throttles.refund("loginAccount", email)]);
+  return { ok: true, user };
 }
 
 export async function createSession(db: Db, userId: string, organisationId: string | null, now: Date) {

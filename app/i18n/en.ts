@@ -82,7 +82,7 @@ export const en: Record<MessageKey, string> = {
   "auth.haveAccount": "Already have an account?",
   "auth.forgot": "Forgotten password?",
   "auth.invalidCredentials": "Incorrect email or password.",
-  "auth.throttled": "Too many failed attempts. Try again in {minutes} min.",
+  "errors.tooManyAttempts": "Too many attempts. Try again in {minutes} min.",
   "auth.emailTaken": "An account already exists with this email. Log in or reset your password.",
   "auth.forgotTitle": "Forgotten password",
   "auth.forgotIntro": "Enter your email: if an account exists, you will receive a link to choose a new password.",

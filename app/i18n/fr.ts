@@ -81,7 +81,7 @@ export const fr = {
   "auth.haveAccount": "Déjà un compte ?",
   "auth.forgot": "Mot de passe oublié ?",
   "auth.invalidCredentials": "E-mail ou mot de passe incorrect.",
-  "auth.throttled": "Trop de tentatives échouées. Réessayez dans {minutes} min.",
+  "errors.tooManyAttempts": "Trop de tentatives. Réessayez dans {minutes} min.",
   "auth.emailTaken": "Un compte existe déjà avec cet e-mail. Connectez-vous ou réinitialisez votre mot de passe.",
   "auth.forgotTitle": "Mot de passe oublié",
   "auth.forgotIntro": "Indiquez votre e-mail : si un compte existe, vous recevrez un lien pour choisir un nouveau mot de passe.",

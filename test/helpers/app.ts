@@ -20,7 +20,8 @@ export interface TestApp {
   providers: Providers;
   /** Every JSON log line the app wrote, for assertions on what must never be logged. */
   logs: string[];
-  browser: () => TestBrowser;
+  /** A new browser; each one is a different client (its own address, as a proxy on this machine reports it) unless `ip` says which. */
+  browser: (options?: { ip?: string }) => TestBrowser;
   deliverEmails: () => Promise<number>;
   /** Processes the stored webhook events now (the server does it in the background). */
   processWebhooks: (at?: Date) => Promise<number>;
@@ -66,7 +67,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     providers,
     logs,
-    browser: () => new TestBrowser(baseUrl),
+    browser: (options) => new TestBrowser(baseUrl, options?.ip),
     deliverEmails: () => deliverDueEmails({ db, transport: localMailboxTransport, from: config.EMAIL_FROM, log: logger }, new Date()),
     processWebhooks: (at = new Date()) => processDueEvents({ db, providers, encryptionKey: config.ENCRYPTION_KEY, appUrl: baseUrl, log: logger }, at),
     close: async () => {
@@ -85,15 +86,23 @@ export interface Page {
   body: ArrayBuffer;
 }
 
+let clients = 0;
+/** A documentation address (RFC 5737) per browser: the app trusts the forwarding header from this machine, as from a local proxy. */
+export const nextClientAddress = () => `198.51.${(++clients >> 8) & 255}.${clients & 255}`;
+
 /** A cookie-keeping client that behaves like a browser without JavaScript (plain GETs and form posts). */
 export class TestBrowser {
   private cookies = new Map<string, string>();
   private csrf: string | null = null;
 
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly ip: string = nextClientAddress(),
+  ) {}
 
   private async request(pathname: string, init: RequestInit = {}): Promise<Page> {
     const headers = new Headers(init.headers);
+    if (!headers.has("x-forwarded-for")) headers.set("x-forwarded-for", this.ip);
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     // Absolute URLs are other sites (the provider sandbox's hosted pages): they get none of the app's cookies.
     const url = /^https?:/.test(pathname) ? pathname : this.baseUrl + pathname;

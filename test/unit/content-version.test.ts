@@ -9,7 +9,7 @@ import { createTestDb } from "../helpers/db";
 const NEVER_ON_A_PAGE = [
   "InvoiceStatusCount",
   "Session",
-  "LoginThrottle",
+  "RateLimit",
   "OAuthState",
   "WebhookEvent",
   "OutboxEmail",
