@@ -28,6 +28,8 @@ export interface QueueSpec {
   backoffMs(attempt: number): number;
   /** How long a claim holds without renewal. */
   leaseMs?: number;
+  /** Fields written to a row that is given up, besides its status (what it no longer needs to keep). */
+  givenUp?: Record<string, unknown>;
 }
 
 /** An error retrying cannot fix (a currency that does not match, an event for another merchant): given up at once. */
@@ -82,7 +84,10 @@ export async function runDue<Row extends QueueRow>(
         const message = error instanceof Error ? error.message : String(error);
         const giveUp = row.attempts >= spec.maxAttempts || (error instanceof Error && error.name === "PermanentError");
         const retryAt = new Date(clock().getTime() + spec.backoffMs(row.attempts));
-        await table.updateMany({ where: mine(row), data: { status: giveUp ? "failed" : "pending", lastError: message.slice(0, 500), nextAttemptAt: retryAt } });
+        await table.updateMany({
+          where: mine(row),
+          data: { status: giveUp ? "failed" : "pending", lastError: message.slice(0, 500), nextAttemptAt: retryAt, ...(giveUp ? spec.givenUp : {}) },
+        });
         deps.log.warn({ queue: spec.name, rowId: row.id, attempt: row.attempts, giveUp, error: message }, "queued work failed");
       }
       unfinished.delete(row);

@@ -5,6 +5,7 @@ import { PasswordResetEmail } from "../../emails/password-reset";
 import { AuthCard } from "~/components/auth-card";
 import { CsrfInput, Field, FormMessage, RetryLater, buttonClass } from "~/components/form";
 import { createPasswordReset } from "~/domain/auth";
+import { bearerLink } from "~/domain/outbox";
 import { firstRefusal } from "~/domain/throttling";
 import { emailAddress } from "~/domain/validation";
 import { isLocale, translator } from "~/i18n";
@@ -32,12 +33,14 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (reset) {
     const locale = isLocale(reset.user.locale) ? reset.user.locale : "fr";
     const t = translator(locale);
+    const link = bearerLink(context.config.ENCRYPTION_KEY, `${context.config.APP_URL}/reset-password/`, reset.token);
     await queueEmail(context, {
       kind: "password_reset",
       to: reset.user.email,
       subject: t("email.reset.subject"),
       idempotencyKey: `password-reset/${reset.resetId}`,
-      element: <PasswordResetEmail t={t} locale={locale} name={reset.user.name} url={`${context.config.APP_URL}/reset-password/${reset.token}`} />,
+      secret: link.secret,
+      element: <PasswordResetEmail t={t} locale={locale} name={reset.user.name} url={link.url} />,
     });
   }
   // The same answer whether or not the account exists: the form must not reveal who is a customer.

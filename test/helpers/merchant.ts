@@ -87,7 +87,8 @@ export async function sentInvoice(
   await merchant.browser.post(`/invoices/${invoiceId}`, { intent: "finalise" });
   const sent = await merchant.browser.post(`/invoices/${invoiceId}`, { intent: "send", sendKey: `key-${invoiceId}` });
   expect(sent.status).toBe(200);
-  const sentEmail = await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId }, orderBy: { createdAt: "desc" } });
+  const queued = await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId }, orderBy: { createdAt: "desc" } });
+  const sentEmail = await app.deliveredEmail(queued.id);
   const link = /\/i\/[\w-]+/.exec(sentEmail.text)![0];
   return { ...merchant, customerId, invoiceId, sentEmail, link };
 }

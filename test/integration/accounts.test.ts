@@ -8,9 +8,11 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
+/** The newest email to `address` as it reached the local mailbox, with its status in the outbox's log. */
 async function lastEmailTo(address: string) {
-  await app.deliverEmails();
-  return app.db.outboxEmail.findFirstOrThrow({ where: { toAddress: address }, orderBy: { createdAt: "desc" } });
+  const delivered = await app.lastEmailTo(address);
+  const row = await app.db.outboxEmail.findFirstOrThrow({ where: { toAddress: address }, orderBy: { createdAt: "desc" } });
+  return { ...delivered, status: row.status };
 }
 
 describe("sign-up and login", () => {

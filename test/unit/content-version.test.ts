@@ -13,6 +13,7 @@ const NEVER_ON_A_PAGE = [
   "OAuthState",
   "WebhookEvent",
   "OutboxEmail",
+  "MailboxMessage",
   "Notification",
   "ScheduledRun",
   "ContentVersion",
