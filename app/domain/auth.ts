@@ -151,8 +151,13 @@ export async function resetPassword(db: Db, token: string, password: string, now
   });
 }
 
-export type InvitationResult = { kind: "alreadyMember" } | { kind: "added"; userName: string } | { kind: "invited"; token: string };
+export type InvitationResult = { kind: "alreadyMember" } | { kind: "invited"; token: string; existingAccount: boolean };
 
+/**
+ * Invites someone by email. Nobody becomes a member without accepting, whether or not they have an
+ * account: the inviter gets an invitation to send (a new one replaces one still pending for the address)
+ * and learns nothing of the person until they accept.
+ */
 export async function inviteMember(
   db: Db,
   input: { organisationId: string; invitedById: string; email: string; role: Role },
@@ -163,35 +168,58 @@ export async function inviteMember(
     include: { memberships: { where: { organisationId: input.organisationId } } },
   });
   if (existing?.memberships.length) return { kind: "alreadyMember" };
-  if (existing) {
-    await db.membership.create({ data: { userId: existing.id, organisationId: input.organisationId, role: input.role } });
-    return { kind: "added", userName: existing.name };
-  }
   const token = randomToken();
-  await db.invitation.create({
-    data: { ...input, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + INVITATION_MS) },
-  });
-  return { kind: "invited", token };
+  await db.$transaction([
+    db.invitation.deleteMany({ where: { organisationId: input.organisationId, email: input.email, ...pending(now) } }),
+    db.invitation.create({ data: { ...input, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + INVITATION_MS) } }),
+  ]);
+  return { kind: "invited", token, existingAccount: Boolean(existing?.passwordHash) };
 }
 
-/** An invitation that can still be accepted, with its organisation; null when unknown, used or expired. */
+const pending = (now: Date) => ({ acceptedAt: null, declinedAt: null, expiresAt: { gt: now } });
+
+/** An invitation that can still be accepted, with its organisation; null when unknown, used, declined or expired. */
 export async function findUsableInvitation(db: Db, token: string, now: Date) {
-  const invitation = await db.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { organisation: true } });
-  return invitation && !invitation.acceptedAt && invitation.expiresAt > now ? invitation : null;
+  return db.invitation.findFirst({ where: { tokenHash: hashToken(token), ...pending(now) }, include: { organisation: true } });
 }
+
+/** Who may accept an invitation: only its invitee. Someone with a password proves it by being logged in. */
+export async function invitationAudience(db: Db, invitation: { email: string }, signedIn: { id: string; email: string } | null) {
+  const account = await db.user.findUnique({ where: { email: invitation.email }, select: { id: true, passwordHash: true } });
+  if (signedIn) return signedIn.email === invitation.email ? ("invitee" as const) : ("otherAccount" as const);
+  // Without a password (new, or invited before and never logged in), holding the emailed link is the proof.
+  return account?.passwordHash ? ("loginRequired" as const) : ("newAccount" as const);
+}
+
+export type AcceptResult =
+  | { ok: true; user: { id: string; passwordHash: string | null }; organisationId: string }
+  | { ok: false; reason: "invalid" | "loginRequired" | "otherAccount" };
 
 /**
- * First login of an invited person: creates the account (no password yet, so the app forces the choice),
- * the membership, and consumes the invitation.
+ * Accepts an invitation through its emailed link: for the signed-in invitee, or, for someone without a
+ * password yet, by creating the account (the app then forces a password choice). Single use.
  */
-export async function acceptInvitation(db: Db, token: string, now: Date) {
+export async function acceptInvitation(db: Db, token: string, signedIn: { id: string; email: string } | null, now: Date): Promise<AcceptResult> {
+  const invitation = await findUsableInvitation(db, token, now);
+  if (!invitation) return { ok: false, reason: "invalid" };
+  const audience = await invitationAudience(db, invitation, signedIn);
+  if (audience === "loginRequired" || audience === "otherAccount") return { ok: false, reason: audience };
+  const accepted = await claimInvitation(db, invitation.id, now);
+  return accepted ? { ok: true, ...accepted } : { ok: false, reason: "invalid" };
+}
+
+/** The signed-in user's own pending invitation, accepted from the app; null when it is not theirs or no longer pending. */
+export async function acceptOwnInvitation(db: Db, user: { id: string; email: string }, invitationId: string, now: Date) {
+  const invitation = await db.invitation.findFirst({ where: { id: invitationId, email: user.email, ...pending(now) } });
+  return invitation ? claimInvitation(db, invitation.id, now) : null;
+}
+
+/** Consumes a pending invitation and makes its invitee a member (creating the account when there is none). */
+async function claimInvitation(db: Db, invitationId: string, now: Date) {
   return db.$transaction(async (tx) => {
-    const claimed = await tx.invitation.updateMany({
-      where: { tokenHash: hashToken(token), acceptedAt: null, expiresAt: { gt: now } },
-      data: { acceptedAt: now },
-    });
+    const claimed = await tx.invitation.updateMany({ where: { id: invitationId, ...pending(now) }, data: { acceptedAt: now } });
     if (claimed.count !== 1) return null;
-    const invitation = await tx.invitation.findUniqueOrThrow({ where: { tokenHash: hashToken(token) }, include: { organisation: true } });
+    const invitation = await tx.invitation.findUniqueOrThrow({ where: { id: invitationId }, include: { organisation: true } });
     const user =
       (await tx.user.findUnique({ where: { email: invitation.email } })) ??
       (await tx.user.create({
@@ -204,4 +232,25 @@ export async function acceptInvitation(db: Db, token: string, now: Date) {
     });
     return { user, organisationId: invitation.organisationId };
   });
+}
+
+/** Declines through the emailed link (whoever holds it received it): false when it was no longer pending. */
+export async function declineInvitation(db: Db, token: string, now: Date) {
+  const declined = await db.invitation.updateMany({ where: { tokenHash: hashToken(token), ...pending(now) }, data: { declinedAt: now } });
+  return declined.count === 1;
+}
+
+/** Declines one of the signed-in user's own pending invitations. */
+export async function declineOwnInvitation(db: Db, user: { email: string }, invitationId: string, now: Date) {
+  const declined = await db.invitation.updateMany({ where: { id: invitationId, email: user.email, ...pending(now) }, data: { declinedAt: now } });
+  return declined.count === 1;
+}
+
+/** The invitations waiting for this user's answer, with their organisation. */
+export function pendingInvitationsFor(db: Db, email: string, now: Date) {
+  return db.invitation.findMany({ where: { email, ...pending(now) }, include: { organisation: true }, orderBy: { createdAt: "desc" } });
+}
+
+export function countPendingInvitationsFor(db: Db, email: string, now: Date) {
+  return db.invitation.count({ where: { email, ...pending(now) } });
 }

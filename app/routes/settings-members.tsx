@@ -40,15 +40,15 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (result.kind === "alreadyMember") return refuse(submission, { fieldErrors: { email: ["members.alreadyMember"] } });
   const locale = isLocale(organisation.locale) ? organisation.locale : "fr";
   const t = translator(locale);
-  const link = result.kind === "invited" ? bearerLink(context.config.ENCRYPTION_KEY, `${context.config.APP_URL}/invitation/`, result.token) : null;
-  const url = link?.url ?? `${context.config.APP_URL}/login`;
+  // The same answer whether or not the address has an account: the inviter learns nothing until it is accepted.
+  const link = bearerLink(context.config.ENCRYPTION_KEY, `${context.config.APP_URL}/invitation/`, result.token);
   await queueEmail(context, {
     kind: "invitation",
     to: invite.email,
     organisationId: organisation.id,
     subject: t("email.invite.subject", { inviter: user.name, org: organisation.legalName }),
     idempotencyKey: `invitation/${organisation.id}/${invite.email}/${Date.now()}`,
-    secret: link?.secret,
+    secret: link.secret,
     element: (
       <InvitationEmail
         t={t}
@@ -56,12 +56,12 @@ export async function action({ request, context }: Route.ActionArgs) {
         inviter={user.name}
         organisation={organisation.legalName}
         role={t(`role.${invite.role}`)}
-        url={url}
-        existingAccount={result.kind === "added"}
+        url={link.url}
+        existingAccount={result.existingAccount}
       />
     ),
   });
-  context.log.info({ organisationId: organisation.id, role: invite.role, kind: result.kind }, "member invited");
+  context.log.info({ organisationId: organisation.id, role: invite.role }, "member invited");
   return { result: replyTo(submission, { resetForm: true }), invited: invite.email };
 }
 
