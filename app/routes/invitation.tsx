@@ -38,8 +38,8 @@ const answerSchema = z.object({ intent: z.enum(["accept", "decline"], { error: "
  */
 export async function action({ request, params, context }: Route.ActionArgs) {
   const submission = await parseForm(request, context, answerSchema);
-  if (submission.status !== "success") return redirect(`/invitation/${params.token}`);
   await refuseLinkGuessers(context);
+  if (submission.status !== "success") return redirect(`/invitation/${params.token}`);
   const now = new Date();
   if (submission.value.intent === "decline") {
     if (await declineInvitation(context.db, params.token, now)) return { declined: true };

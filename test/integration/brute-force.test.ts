@@ -176,7 +176,7 @@ describe("guessing secret links", () => {
     expect(textOf(page.html)).toMatch(TOO_MANY);
     // Posting a guessed token is refused the same way.
     expect((await prober.post(`/reset-password/${guess()}`, { password: "new password 456", confirm: "new password 456" })).status).toBe(429);
-    expect((await prober.post(`/invitation/${guess()}`, {})).status).toBe(429);
+    expect((await prober.post(`/invitation/${guess()}`, { intent: "accept" })).status).toBe(429);
     // Someone else is unaffected.
     expect((await app.browser().get(`/i/${guess()}`)).status).toBe(404);
   });
