@@ -4,7 +4,7 @@ import { PrismaLibSQL } from "@prisma/adapter-libsql";
 
 const url = process.env.DATABASE_URL || "file:./data/app.db";
 // The embedded default lives under ./data/, which a fresh clone does not have yet.
-if (url.startsWith("file:")) mkdirSync("data", { recursive: true });
+if (url.startsWith("file:")) mkdirSync("data", { recursive: true, mode: 0o700 });
 
 export default defineConfig({
   experimental: { adapter: true },

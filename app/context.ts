@@ -1,3 +1,4 @@
+import type { Throttles } from "~/domain/throttling";
 import type { Config } from "~/lib/config.server";
 import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
@@ -12,6 +13,10 @@ export interface AppServices {
   requestId: string;
   /** The token every mutating form must carry (bound to this browser's CSRF cookie). */
   csrfToken: string;
+  /** Rate limits shared by every web process (app/domain/throttling.ts). */
+  throttles: Throttles;
+  /** Who is asking, for rate limits: the client's address as the trusted proxies report it (an IPv6 /64). */
+  clientIp: string;
 }
 
 declare module "react-router" {

@@ -1,9 +1,12 @@
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, useRouteLoaderData } from "react-router";
 import type { Route } from "./+types/root";
 import "./app.css";
-import { isMessageKey, translator, type Locale } from "./i18n";
+import { isMessageKey, translator, type Locale, type Vars } from "./i18n";
 import { I18nProvider } from "./i18n/react";
 import { getSession, resolveLocale } from "./lib/session.server";
+import { retryAfterHeaders } from "./lib/retry-after";
+
+export { retryAfterHeaders as headers };
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const [locale, session] = await Promise.all([resolveLocale(request, context), getSession(request, context)]);
@@ -47,8 +50,8 @@ export function ErrorBoundary() {
   let message = t("errors.unexpected");
   if (isRouteErrorResponse(error)) {
     status = error.status;
-    const key = (error.data as { message?: unknown } | undefined)?.message;
-    message = isMessageKey(key) ? t(key) : status === 404 ? t("errors.notFound") : status === 403 ? t("errors.forbidden") : t("errors.unexpected");
+    const { message: key, vars } = (error.data as { message?: unknown; vars?: Vars } | undefined) ?? {};
+    message = isMessageKey(key) ? t(key, vars) : status === 404 ? t("errors.notFound") : status === 403 ? t("errors.forbidden") : t("errors.unexpected");
   }
   return (
     <main className="mx-auto max-w-xl p-8">

@@ -4,13 +4,14 @@ import { createRequestHandler } from "@react-router/express";
 import { parse as parseCookies } from "cookie";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { ServerBuild } from "react-router";
+import { createThrottles, type Throttles } from "~/domain/throttling";
 import { localeFromAcceptLanguage, translator } from "~/i18n";
 import type { Config } from "~/lib/config.server";
 import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import type { Providers } from "../integrations";
 import { consultationCache } from "./consultation-cache";
-import { csrfTokenFor, startRequest } from "./request-basics";
+import { clientKey, csrfTokenFor, startRequest } from "./request-basics";
 import { webhookRoutes } from "./webhook-route";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -22,6 +23,8 @@ export interface ServerDeps {
   config: Config;
   logger: Logger;
   clientDir?: string;
+  /** Rate limits; by default on `db`, shared with every process using it. */
+  throttles?: Throttles;
 }
 
 function refuse(req: Request, res: Response, status: number, key: "errors.crossSite" | "errors.tooLarge" | "errors.notFound") {
@@ -35,11 +38,14 @@ export function createServer(deps: ServerDeps) {
   const appOrigin = new URL(config.APP_URL).origin;
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // Who the client is (req.ip) for rate limits: the forwarding header only from the proxies named here.
+  app.set("trust proxy", config.TRUST_PROXY);
+  const throttles = deps.throttles ?? createThrottles(db);
 
   app.use((req, res, next) => {
     const basics = startRequest(req, res, logger);
     res.locals.requestId = basics.requestId;
+    res.locals.clientIp = clientKey(req.ip);
     Object.defineProperty(res.locals, "log", { get: () => basics.log, enumerable: true });
     next();
   });
@@ -102,8 +108,10 @@ export function createServer(deps: ServerDeps) {
     log: res.locals.log,
     requestId: res.locals.requestId,
     csrfToken,
+    throttles,
+    clientIp: res.locals.clientIp,
   });
-  const consultation = consultationCache({ build, mode, db, loadContext });
+  const consultation = consultationCache({ build, mode, db, loadContext, throttles });
   app.use(consultation);
   app.use(createRequestHandler({ build, mode, getLoadContext: (_req, res) => loadContext(res, res.locals.csrfToken) }));
 

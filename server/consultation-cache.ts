@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import { createRequestHandler, type AppLoadContext, type ServerBuild } from "react-router";
 import { consultationStamp } from "~/domain/consultation";
+import type { Throttles } from "~/domain/throttling";
 import { localeFromAcceptLanguage } from "~/i18n";
 import type { Db } from "~/lib/db.server";
 import { LOCALE_COOKIE, SESSION_COOKIE } from "~/lib/session.server";
@@ -28,6 +29,7 @@ export function consultationCache(deps: {
   mode: string;
   db: Db;
   loadContext: (res: Response, csrfToken: string) => AppLoadContext;
+  throttles: Throttles;
   maxEntries?: number;
 }) {
   const render = createRequestHandler(deps.build, deps.mode);
@@ -41,6 +43,8 @@ export function consultationCache(deps: {
     if (!match) return null;
     const cookies: Record<string, string | undefined> = res.locals.cookies;
     if (cookies[SESSION_COOKIE]) return null; // a signed-in merchant's page carries their own header
+    // A client refused for guessing links is answered by the page's loader (429), never from memory.
+    if (deps.throttles.refusedHere("linkGuesses", res.locals.clientIp)) return null;
     const tokenHash = hashToken(match[1]);
     const stamp = await consultationStamp(deps.db, tokenHash);
     if (!stamp) return null; // unknown or revoked: the usual 404 page

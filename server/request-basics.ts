@@ -48,3 +48,24 @@ export function csrfTokenFor(cookies: Record<string, string | undefined>, res: S
   }
   return hmac(config.SESSION_SECRET, `csrf:${secret}`);
 }
+
+/**
+ * The client a rate limit counts: its address (what Express's `trust proxy` setting makes of the
+ * forwarding headers), an IPv4-mapped IPv6 address as IPv4, and an IPv6 address as its /64 (one
+ * subscriber's network: each can use any of its 2^64 addresses).
+ */
+export function clientKey(address: string | undefined): string {
+  if (!address) return "unknown";
+  const plain = address.replace(/%.*$/, "");
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(plain);
+  if (mapped) return mapped[1];
+  if (!plain.includes(":")) return plain;
+  const [head, tail] = plain.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (Number.parseInt(group, 16) || 0).toString(16))
+    .join(":")}::/64`;
+}

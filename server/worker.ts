@@ -26,7 +26,9 @@ const MAX_WAIT_MS = 200;
 const { config, logger } = loadRuntime("worker");
 const db = createDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 const providers = createProviders(config);
-const transport = config.RESEND_API_KEY ? resendTransport(config.RESEND_API_KEY, { baseUrl: config.RESEND_BASE_URL }) : localMailboxTransport;
+const transport = config.RESEND_API_KEY
+  ? resendTransport(config.RESEND_API_KEY, { baseUrl: config.RESEND_BASE_URL })
+  : localMailboxTransport(db, config.ENCRYPTION_KEY);
 
 async function deliveriesFirst() {
   for (const giveUpAt = Date.now() + MAX_WAIT_MS; Date.now() < giveUpAt; ) {
@@ -40,7 +42,15 @@ const webhookDeps = { db, providers, encryptionKey: config.ENCRYPTION_KEY, appUr
 const webhooks = startPoller("webhooks", () => processDueEvents({ ...webhookDeps, beforeEach: deliveriesFirst }), logger, POLL_MS);
 const outbox = startPoller(
   "outbox",
-  () => deliverDueEmails({ db, transport, from: config.EMAIL_FROM, log: logger.child({ queue: "outbox" }), beforeEach: deliveriesFirst }),
+  () =>
+    deliverDueEmails({
+      db,
+      transport,
+      from: config.EMAIL_FROM,
+      encryptionKey: config.ENCRYPTION_KEY,
+      log: logger.child({ queue: "outbox" }),
+      beforeEach: deliveriesFirst,
+    }),
   logger,
   POLL_MS,
 );

@@ -197,3 +197,15 @@ export function FormErrors({ result, summary = false, placed }: { result: ReplyE
     </div>
   );
 }
+
+/** "Too many attempts, try again in N minutes", for a form a rate limit refused (429: `tooManyAttempts` in the action). */
+export function RetryLater({ actionData }: { actionData: unknown }) {
+  const { t } = useI18n();
+  const minutes = (actionData as { retryMinutes?: unknown } | undefined)?.retryMinutes;
+  if (typeof minutes !== "number") return null;
+  return (
+    <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">
+      {t("errors.tooManyAttempts", { minutes })}
+    </p>
+  );
+}

@@ -4,10 +4,9 @@ import { isUniqueViolation } from "~/lib/db.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
 import { findMembership } from "./organisations";
 import type { Role } from "./permissions";
+import { RULES, type Throttles, firstRefusal } from "./throttling";
 
 export const SESSION_DAYS = 30;
-export const MAX_FAILED_LOGINS = 5;
-export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 const RESET_TOKEN_MS = 60 * 60 * 1000;
 const INVITATION_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -37,38 +36,39 @@ export async function signUp(db: Db, input: { name: string; email: string; passw
 export type LoginResult =
   | { ok: true; user: { id: string; mustChangePassword: boolean } }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "throttled"; retryAfterMinutes: number };
+  | { ok: false; reason: "throttled"; retryAfterMs: number };
 
-export async function authenticate(db: Db, email: string, password: string, now: Date): Promise<LoginResult> {
-  const throttle = await db.loginThrottle.findUnique({ where: { key: email } });
-  if (throttle?.lockedUntil && throttle.lockedUntil > now) {
-    return { ok: false, reason: "throttled", retryAfterMinutes: Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 60000) };
+/**
+ * A login attempt, within the rate limits (./throttling.ts): counted before the password is checked, so
+ * parallel attempts are all counted. A client that fails too often is refused (on that account, and on
+ * all); an account that many clients fail on is only paced, and not at all for a browser its owner
+ * logged in from before (`knownBrowser`). Success forgets this client's failures on the account.
+ */
+export async function login(
+  deps: { db: Db; throttles: Throttles },
+  input: { email: string; password: string; client: string; knownBrowser: boolean },
+): Promise<LoginResult> {
+  const { db, throttles } = deps;
+  const { email, client } = input;
+  const clientAccount = `${client}|${email}`;
+  const gate = await firstRefusal(
+    () => throttles.consume("loginClient", client),
+    () => throttles.consume("loginClientAccount", clientAccount),
+  );
+  if (!gate.ok) return { ok: false, reason: "throttled", retryAfterMs: gate.retryAfterMs };
+  const failuresOnAccount = await throttles.count("loginAccount", email);
+  if (failuresOnAccount > RULES.loginAccount.points && !input.knownBrowser) {
+    const paced = await throttles.consume("loginAccountPace", email);
+    if (!paced.ok) return { ok: false, reason: "throttled", retryAfterMs: paced.retryAfterMs };
   }
   const user = await db.user.findUnique({ where: { email } });
   // Without a password on record, a dummy hash is still checked so the answer takes as long.
   let valid = false;
-  if (user?.passwordHash) valid = await verify(user.passwordHash, password);
-  else await verify(await (dummyHash ??= hashPassword(randomToken())), password);
-  if (valid && user) {
-    if (throttle) await db.loginThrottle.delete({ where: { key: email } }).catch(() => {});
-    return { ok: true, user };
-  }
-  await recordFailedLogin(db, email, now);
-  return { ok: false, reason: "invalid" };
-}
-
-async function recordFailedLogin(db: Db, key: string, now: Date) {
-  await db.$transaction(async (tx) => {
-    const current = await tx.loginThrottle.findUnique({ where: { key } });
-    const windowOpen = current && now.getTime() - current.firstFailAt.getTime() < THROTTLE_WINDOW_MS;
-    const failures = windowOpen ? current.failures + 1 : 1;
-    const data = {
-      failures,
-      firstFailAt: windowOpen ? current.firstFailAt : now,
-      lockedUntil: failures >= MAX_FAILED_LOGINS ? new Date(now.getTime() + THROTTLE_WINDOW_MS) : null,
-    };
-    await tx.loginThrottle.upsert({ where: { key }, create: { key, ...data }, update: data });
-  });
+  if (user?.passwordHash) valid = await verify(user.passwordHash, input.password);
+  else await verify(await (dummyHash ??= hashPassword(randomToken())), input.password);
+  if (!valid || !user) return { ok: false, reason: "invalid" };
+  await Promise.all([throttles.forget("loginClientAccount", clientAccount), throttles.refund("loginClient", client), throttles.refund("loginAccount", email)]);
+  return { ok: true, user };
 }
 
 export async function createSession(db: Db, userId: string, organisationId: string | null, now: Date) {
@@ -151,8 +151,13 @@ export async function resetPassword(db: Db, token: string, password: string, now
   });
 }
 
-export type InvitationResult = { kind: "alreadyMember" } | { kind: "added"; userName: string } | { kind: "invited"; token: string };
+export type InvitationResult = { kind: "alreadyMember" } | { kind: "invited"; token: string; existingAccount: boolean };
 
+/**
+ * Invites someone by email. Nobody becomes a member without accepting, whether or not they have an
+ * account: the inviter gets an invitation to send (a new one replaces one still pending for the address)
+ * and learns nothing of the person until they accept.
+ */
 export async function inviteMember(
   db: Db,
   input: { organisationId: string; invitedById: string; email: string; role: Role },
@@ -163,35 +168,58 @@ export async function inviteMember(
     include: { memberships: { where: { organisationId: input.organisationId } } },
   });
   if (existing?.memberships.length) return { kind: "alreadyMember" };
-  if (existing) {
-    await db.membership.create({ data: { userId: existing.id, organisationId: input.organisationId, role: input.role } });
-    return { kind: "added", userName: existing.name };
-  }
   const token = randomToken();
-  await db.invitation.create({
-    data: { ...input, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + INVITATION_MS) },
-  });
-  return { kind: "invited", token };
+  await db.$transaction([
+    db.invitation.deleteMany({ where: { organisationId: input.organisationId, email: input.email, ...pending(now) } }),
+    db.invitation.create({ data: { ...input, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + INVITATION_MS) } }),
+  ]);
+  return { kind: "invited", token, existingAccount: Boolean(existing?.passwordHash) };
 }
 
-/** An invitation that can still be accepted, with its organisation; null when unknown, used or expired. */
+const pending = (now: Date) => ({ acceptedAt: null, declinedAt: null, expiresAt: { gt: now } });
+
+/** An invitation that can still be accepted, with its organisation; null when unknown, used, declined or expired. */
 export async function findUsableInvitation(db: Db, token: string, now: Date) {
-  const invitation = await db.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { organisation: true } });
-  return invitation && !invitation.acceptedAt && invitation.expiresAt > now ? invitation : null;
+  return db.invitation.findFirst({ where: { tokenHash: hashToken(token), ...pending(now) }, include: { organisation: true } });
 }
+
+/** Who may accept an invitation: only its invitee. Someone with a password proves it by being logged in. */
+export async function invitationAudience(db: Db, invitation: { email: string }, signedIn: { id: string; email: string } | null) {
+  const account = await db.user.findUnique({ where: { email: invitation.email }, select: { id: true, passwordHash: true } });
+  if (signedIn) return signedIn.email === invitation.email ? ("invitee" as const) : ("otherAccount" as const);
+  // Without a password (new, or invited before and never logged in), holding the emailed link is the proof.
+  return account?.passwordHash ? ("loginRequired" as const) : ("newAccount" as const);
+}
+
+export type AcceptResult =
+  | { ok: true; user: { id: string; passwordHash: string | null }; organisationId: string }
+  | { ok: false; reason: "invalid" | "loginRequired" | "otherAccount" };
 
 /**
- * First login of an invited person: creates the account (no password yet, so the app forces the choice),
- * the membership, and consumes the invitation.
+ * Accepts an invitation through its emailed link: for the signed-in invitee, or, for someone without a
+ * password yet, by creating the account (the app then forces a password choice). Single use.
  */
-export async function acceptInvitation(db: Db, token: string, now: Date) {
+export async function acceptInvitation(db: Db, token: string, signedIn: { id: string; email: string } | null, now: Date): Promise<AcceptResult> {
+  const invitation = await findUsableInvitation(db, token, now);
+  if (!invitation) return { ok: false, reason: "invalid" };
+  const audience = await invitationAudience(db, invitation, signedIn);
+  if (audience === "loginRequired" || audience === "otherAccount") return { ok: false, reason: audience };
+  const accepted = await claimInvitation(db, invitation.id, now);
+  return accepted ? { ok: true, ...accepted } : { ok: false, reason: "invalid" };
+}
+
+/** The signed-in user's own pending invitation, accepted from the app; null when it is not theirs or no longer pending. */
+export async function acceptOwnInvitation(db: Db, user: { id: string; email: string }, invitationId: string, now: Date) {
+  const invitation = await db.invitation.findFirst({ where: { id: invitationId, email: user.email, ...pending(now) } });
+  return invitation ? claimInvitation(db, invitation.id, now) : null;
+}
+
+/** Consumes a pending invitation and makes its invitee a member (creating the account when there is none). */
+async function claimInvitation(db: Db, invitationId: string, now: Date) {
   return db.$transaction(async (tx) => {
-    const claimed = await tx.invitation.updateMany({
-      where: { tokenHash: hashToken(token), acceptedAt: null, expiresAt: { gt: now } },
-      data: { acceptedAt: now },
-    });
+    const claimed = await tx.invitation.updateMany({ where: { id: invitationId, ...pending(now) }, data: { acceptedAt: now } });
     if (claimed.count !== 1) return null;
-    const invitation = await tx.invitation.findUniqueOrThrow({ where: { tokenHash: hashToken(token) }, include: { organisation: true } });
+    const invitation = await tx.invitation.findUniqueOrThrow({ where: { id: invitationId }, include: { organisation: true } });
     const user =
       (await tx.user.findUnique({ where: { email: invitation.email } })) ??
       (await tx.user.create({
@@ -204,4 +232,25 @@ export async function acceptInvitation(db: Db, token: string, now: Date) {
     });
     return { user, organisationId: invitation.organisationId };
   });
+}
+
+/** Declines through the emailed link (whoever holds it received it): false when it was no longer pending. */
+export async function declineInvitation(db: Db, token: string, now: Date) {
+  const declined = await db.invitation.updateMany({ where: { tokenHash: hashToken(token), ...pending(now) }, data: { declinedAt: now } });
+  return declined.count === 1;
+}
+
+/** Declines one of the signed-in user's own pending invitations. */
+export async function declineOwnInvitation(db: Db, user: { email: string }, invitationId: string, now: Date) {
+  const declined = await db.invitation.updateMany({ where: { id: invitationId, email: user.email, ...pending(now) }, data: { declinedAt: now } });
+  return declined.count === 1;
+}
+
+/** The invitations waiting for this user's answer, with their organisation. */
+export function pendingInvitationsFor(db: Db, email: string, now: Date) {
+  return db.invitation.findMany({ where: { email, ...pending(now) }, include: { organisation: true }, orderBy: { createdAt: "desc" } });
+}
+
+export function countPendingInvitationsFor(db: Db, email: string, now: Date) {
+  return db.invitation.count({ where: { email, ...pending(now) } });
 }

@@ -71,5 +71,5 @@ export async function setPaymentsContact(db: Db, organisationId: string, userId:
 }
 
 export function listPendingInvitations(db: Db, organisationId: string, now: Date) {
-  return db.invitation.findMany({ where: { organisationId, acceptedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } });
+  return db.invitation.findMany({ where: { organisationId, acceptedAt: null, declinedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } });
 }

@@ -28,6 +28,8 @@ export interface QueueSpec {
   backoffMs(attempt: number): number;
   /** How long a claim holds without renewal. */
   leaseMs?: number;
+  /** Fields written to a row that is given up, besides its status (what it no longer needs to keep). */
+  givenUp?: Record<string, unknown>;
 }
 
 /** An error retrying cannot fix (a currency that does not match, an event for another merchant): given up at once. */
@@ -93,7 +95,10 @@ export async function runDue<Row extends QueueRow>(
         const giveUp = permanent || row.attempts >= spec.maxAttempts;
         const retryAt = new Date(clock().getTime() + spec.backoffMs(row.attempts));
         const status = permanent ? "rejected" : giveUp ? "failed" : "pending";
-        await table.updateMany({ where: mine(row), data: { status, lastError: message.slice(0, 500), nextAttemptAt: retryAt } });
+        await table.updateMany({
+          where: mine(row),
+          data: { status, lastError: message.slice(0, 500), nextAttemptAt: retryAt, ...(giveUp ? spec.givenUp : {}) },
+        });
         deps.log.warn({ queue: spec.name, rowId: row.id, attempt: row.attempts, giveUp, error: message }, "queued work failed");
       }
       unfinished.delete(row);

@@ -2,7 +2,7 @@ import { InvoiceEmail } from "../../emails/invoice";
 import type { Db } from "~/lib/db.server";
 import { isLocale, translator, type MessageKey } from "~/i18n";
 import { currentLinkToken } from "./consultation";
-import { enqueueTemplate } from "./outbox";
+import { bearerLink, enqueueTemplate } from "./outbox";
 import { UNPAID_STATUSES, type InvoiceStatus } from "./invoices/status";
 
 export type SendKind = "invoice" | "reminder";
@@ -31,6 +31,7 @@ export async function sendInvoice(
   const t = translator(locale);
   const reminder = input.kind === "reminder";
   const vars = { merchant: invoice.organisation.legalName, number: invoice.number };
+  const link = bearerLink(deps.encryptionKey, `${deps.appUrl}/i/`, token);
   await enqueueTemplate(db, {
     kind: reminder ? "invoice_reminder" : "invoice_sent",
     to: invoice.customer.email,
@@ -38,6 +39,7 @@ export async function sendInvoice(
     idempotencyKey: `${input.kind}/${invoice.id}/${input.requestKey.slice(0, 64)}`,
     organisationId: input.organisationId,
     invoiceId: invoice.id,
+    secret: link.secret,
     element: InvoiceEmail({
       t,
       locale,
@@ -51,7 +53,7 @@ export async function sendInvoice(
         currency: invoice.currency,
         dueDate: invoice.dueDate,
       },
-      url: `${deps.appUrl}/i/${token}`,
+      url: link.url,
       onlinePayment: invoice.onlinePayment,
     }),
   });

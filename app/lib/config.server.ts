@@ -26,12 +26,25 @@ const envSchema = z.object({
   /** The offline provider sandbox service, used while a provider has no credentials (npm start sets it). */
   SANDBOX_URL: optional(z.url({ protocol: /^http$/, error: "must be an http URL such as http://localhost:3001" }).transform((url) => url.replace(/\/$/, ""))),
   RESEND_BASE_URL: optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
+  /**
+   * Whose X-Forwarded-For to believe (Express's "trust proxy"): a number of proxy hops, or addresses,
+   * subnets or the names loopback, linklocal, uniquelocal, comma-separated; "false" for none. Rate limits
+   * count clients by this address, so never trust a header that clients can set themselves.
+   */
+  TRUST_PROXY: optional(
+    z
+      .string()
+      .regex(/^(\d{1,2}|false|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, "must be a number of hops, false, or addresses/subnets such as loopback, 10.0.0.0/8")
+      .refine((value) => value !== "true", "true would believe any client's header: give the proxies' addresses or a number of hops"),
+  ).default("loopback"),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])).default("info"),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
-export type Config = Omit<Env, "HOST" | "APP_URL" | "SESSION_SECRET" | "ENCRYPTION_KEY"> & {
+export type Config = Omit<Env, "HOST" | "APP_URL" | "SESSION_SECRET" | "ENCRYPTION_KEY" | "TRUST_PROXY"> & {
+  /** Express's "trust proxy" value. */
+  TRUST_PROXY: number | string | false;
   HOST: string;
   APP_URL: string;
   SESSION_SECRET: string;
@@ -79,6 +92,7 @@ export function completeConfig(env: Env, stored: () => { SESSION_SECRET: string;
     APP_URL,
     SESSION_SECRET: env.SESSION_SECRET ?? secrets!.SESSION_SECRET,
     ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? secrets!.ENCRYPTION_KEY,
+    TRUST_PROXY: /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY === "false" ? false : env.TRUST_PROXY,
     embeddedDatabase,
     secureCookies: APP_URL.startsWith("https://"),
     localMailbox: !env.RESEND_API_KEY && ["localhost", "127.0.0.1", "[::1]"].includes(new URL(APP_URL).hostname),

@@ -1,9 +1,9 @@
 import { data } from "react-router";
-import { isMessageKey, translator, type Locale, type MessageKey } from "~/i18n";
+import { isMessageKey, translator, type Locale, type MessageKey, type Vars } from "~/i18n";
 
-/** Thrown from loaders and actions; the error boundary renders the translated message. */
-export function httpError(status: number, message: MessageKey): never {
-  throw data({ message }, { status });
+/** Thrown from loaders and actions; the error boundary renders the translated message (with its `vars`). */
+export function httpError(status: number, message: MessageKey, options: { vars?: Vars; headers?: HeadersInit } = {}): never {
+  throw data({ message, vars: options.vars }, { status, headers: options.headers });
 }
 
 export const notFound = (): never => httpError(404, "errors.notFound");
@@ -23,10 +23,12 @@ export async function asResource(locale: () => Promise<Locale>, work: () => Prom
     return await work();
   } catch (error) {
     if (error instanceof Response) return error;
-    const status = (error as { init?: { status?: number } })?.init?.status;
-    const message = (error as { data?: { message?: unknown } })?.data?.message;
-    if (status && isMessageKey(message)) {
-      return new Response(translator(await locale())(message), { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    const init = (error as { init?: { status?: number; headers?: HeadersInit } })?.init;
+    const { message, vars } = (error as { data?: { message?: unknown; vars?: Vars } })?.data ?? {};
+    if (init?.status && isMessageKey(message)) {
+      const headers = new Headers(init.headers);
+      headers.set("Content-Type", "text/plain; charset=utf-8");
+      return new Response(translator(await locale())(message, vars), { status: init.status, headers });
     }
     throw error;
   }

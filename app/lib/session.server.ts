@@ -5,6 +5,7 @@ import { findMembership, membershipsOf } from "~/domain/organisations";
 import { can, type Permission } from "~/domain/permissions";
 import { isLocale, localeFromAcceptLanguage, type Locale } from "~/i18n";
 import { forbidden } from "./http.server";
+import { hmac } from "./tokens.server";
 
 export const SESSION_COOKIE = "sid";
 export const LOCALE_COOKIE = "lang";
@@ -93,4 +94,30 @@ export async function endSession(request: Request, context: AppLoadContext) {
 /** Only same-site relative paths: an open redirect would hand our login page to phishers. */
 export function safeRedirectTarget(target: unknown, fallback = "/invoices"): string {
   return typeof target === "string" && target.startsWith("/") && !target.startsWith("//") && !target.startsWith("/\\") ? target : fallback;
+}
+
+/**
+ * A browser where an account logged in before: the per-account slow-down (app/domain/throttling.ts)
+ * does not apply there, so strangers attacking an account cannot keep its owner out. The cookie holds a
+ * keyed hash per account (a few at most), which tells nothing and cannot be made without SESSION_SECRET.
+ */
+const KNOWN_BROWSER_COOKIE = "known";
+const KNOWN_ACCOUNTS = 5;
+const knownMark = (context: AppLoadContext, email: string) => hmac(context.config.SESSION_SECRET, `known-browser:${email}`).slice(0, 22);
+const knownMarks = (request: Request) => (cookieValue(request, KNOWN_BROWSER_COOKIE) ?? "").split(".").filter(Boolean).slice(0, KNOWN_ACCOUNTS);
+
+export function isKnownBrowser(request: Request, context: AppLoadContext, email: string) {
+  return knownMarks(request).includes(knownMark(context, email));
+}
+
+export function knownBrowserCookie(request: Request, context: AppLoadContext, email: string) {
+  const mark = knownMark(context, email);
+  const marks = [mark, ...knownMarks(request).filter((m) => m !== mark)].slice(0, KNOWN_ACCOUNTS);
+  return serialize(KNOWN_BROWSER_COOKIE, marks.join("."), {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: context.config.secureCookies,
+    path: "/login",
+    maxAge: 365 * 86400,
+  });
 }

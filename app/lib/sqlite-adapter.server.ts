@@ -35,6 +35,7 @@ import {
   type TransactionOptions,
 } from "@prisma/driver-adapter-utils";
 import Database from "libsql";
+import { keepPrivate } from "./private-file.server";
 
 const ADAPTER_NAME = "sqlite-file-adapter";
 const debug = Debug("prisma:driver-adapter:sqlite-file");
@@ -213,6 +214,7 @@ class SqliteFileAdapter implements SqlDriverAdapter {
     const inMemory = path === "" || path.includes(":memory:");
     let writer: Connection | undefined;
     try {
+      if (!inMemory) keepPrivate(path);
       // foreign_keys: Prisma's SQLite relations are enforced by the database (libsql's default, made explicit).
       writer = new Connection(path, ["busy_timeout = 0", "foreign_keys = ON", "synchronous = FULL"], options.statementCacheSize);
       const connection = writer;

@@ -1,6 +1,7 @@
 import { Form, NavLink, Outlet, useLoaderData } from "react-router";
 import { CsrfInput } from "~/components/form";
 import { LanguageSwitch } from "~/components/language-switch";
+import { countPendingInvitationsFor } from "~/domain/auth";
 import { unreadCount } from "~/domain/notifications";
 import { membershipsOf } from "~/domain/organisations";
 import { can } from "~/domain/permissions";
@@ -12,7 +13,10 @@ import type { Route } from "./+types/app-layout";
 export async function loader({ request, context }: Route.LoaderArgs) {
   const onPasswordPage = new URL(request.url).pathname === "/account/password";
   const session = await requireUser(request, context, { allowPendingPassword: onPasswordPage });
-  const memberships = await membershipsOf(context.db, session.userId);
+  const [memberships, invitations] = await Promise.all([
+    membershipsOf(context.db, session.userId),
+    countPendingInvitationsFor(context.db, session.user.email, new Date()),
+  ]);
   const current = memberships.find((m) => m.organisationId === session.organisationId) ?? memberships[0] ?? null;
   return {
     user: { name: session.user.name, email: session.user.email, mustChangePassword: session.user.mustChangePassword },
@@ -20,12 +24,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     organisationCount: memberships.length,
     mailboxEnabled: context.config.localMailbox,
     unread: current ? await unreadCount(context.db, current.organisationId) : 0,
+    invitations,
   };
 }
 
 export default function AppLayout() {
   const { t } = useI18n();
-  const { user, organisation, organisationCount, mailboxEnabled, unread } = useLoaderData<typeof loader>();
+  const { user, organisation, organisationCount, mailboxEnabled, unread, invitations } = useLoaderData<typeof loader>();
   const links: { to: string; label: MessageKey; show: boolean }[] = [
     { to: "/invoices", label: "nav.invoices", show: Boolean(organisation) },
     { to: "/customers", label: "nav.customers", show: Boolean(organisation) },
@@ -89,6 +94,14 @@ export default function AppLayout() {
         </div>
       </header>
       <main id="main" className="mx-auto max-w-6xl px-4 py-6">
+        {invitations && !user.mustChangePassword ? (
+          <p className="mb-4 rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900" role="status">
+            {t(invitations > 1 ? "invitation.pendingBannerMany" : "invitation.pendingBanner", { count: invitations })}{" "}
+            <NavLink to="/orgs" className="font-semibold underline">
+              {t("invitation.pendingOpen")}
+            </NavLink>
+          </p>
+        ) : null}
         <Outlet />
       </main>
     </div>

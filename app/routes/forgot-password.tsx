@@ -3,30 +3,44 @@ import { Form, Link, useActionData } from "react-router";
 import { z } from "zod";
 import { PasswordResetEmail } from "../../emails/password-reset";
 import { AuthCard } from "~/components/auth-card";
-import { CsrfInput, Field, FormMessage, buttonClass } from "~/components/form";
+import { CsrfInput, Field, FormMessage, RetryLater, buttonClass } from "~/components/form";
 import { createPasswordReset } from "~/domain/auth";
+import { bearerLink } from "~/domain/outbox";
+import { firstRefusal } from "~/domain/throttling";
 import { emailAddress } from "~/domain/validation";
 import { isLocale, translator } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { parseForm, refuse } from "~/lib/forms.server";
 import { queueEmail } from "~/lib/mail.server";
+import { tooManyAttempts } from "~/lib/throttle.server";
 import type { Route } from "./+types/forgot-password";
+import { retryAfterHeaders } from "~/lib/retry-after";
+
+export { retryAfterHeaders as headers };
 
 const forgotSchema = z.object({ email: emailAddress });
 
 export async function action({ request, context }: Route.ActionArgs) {
   const submission = await parseForm(request, context, forgotSchema);
   if (submission.status !== "success") return refuse(submission);
+  // Counted per client and per address, whether or not the address has an account.
+  const gate = await firstRefusal(
+    () => context.throttles.consume("resetClient", context.clientIp),
+    () => context.throttles.consume("resetAccount", submission.value.email),
+  );
+  if (!gate.ok) return tooManyAttempts(submission, gate);
   const reset = await createPasswordReset(context.db, submission.value.email, new Date());
   if (reset) {
     const locale = isLocale(reset.user.locale) ? reset.user.locale : "fr";
     const t = translator(locale);
+    const link = bearerLink(context.config.ENCRYPTION_KEY, `${context.config.APP_URL}/reset-password/`, reset.token);
     await queueEmail(context, {
       kind: "password_reset",
       to: reset.user.email,
       subject: t("email.reset.subject"),
       idempotencyKey: `password-reset/${reset.resetId}`,
-      element: <PasswordResetEmail t={t} locale={locale} name={reset.user.name} url={`${context.config.APP_URL}/reset-password/${reset.token}`} />,
+      secret: link.secret,
+      element: <PasswordResetEmail t={t} locale={locale} name={reset.user.name} url={link.url} />,
     });
   }
   // The same answer whether or not the account exists: the form must not reveal who is a customer.
@@ -51,6 +65,7 @@ export default function ForgotPassword() {
       ) : (
         <Form method="post" className="space-y-4" id={form.id} onSubmit={form.onSubmit} noValidate>
           <CsrfInput />
+          <RetryLater actionData={actionData} />
           <p className="text-sm text-slate-600">{t("auth.forgotIntro")}</p>
           <Field meta={fields.email} type="email" autoComplete="email" label={t("auth.email")} required />
           <button className={`${buttonClass} w-full`}>{t("auth.forgotSend")}</button>

@@ -2,13 +2,17 @@ import { useForm } from "@conform-to/react";
 import { Form, Link, redirect, useActionData, useSearchParams } from "react-router";
 import { z } from "zod";
 import { AuthCard } from "~/components/auth-card";
-import { CsrfInput, Field, FormErrors, buttonClass } from "~/components/form";
-import { authenticate } from "~/domain/auth";
+import { CsrfInput, Field, FormErrors, RetryLater, buttonClass } from "~/components/form";
+import { login } from "~/domain/auth";
 import { emailAddress } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
-import { parseForm, refuse, replyTo } from "~/lib/forms.server";
-import { getSession, safeRedirectTarget, startSession } from "~/lib/session.server";
+import { parseForm, refuse } from "~/lib/forms.server";
+import { getSession, isKnownBrowser, knownBrowserCookie, safeRedirectTarget, startSession } from "~/lib/session.server";
+import { tooManyAttempts } from "~/lib/throttle.server";
 import type { Route } from "./+types/login";
+import { retryAfterHeaders } from "~/lib/retry-after";
+
+export { retryAfterHeaders as headers };
 
 const loginSchema = z.object({
   email: emailAddress,
@@ -25,15 +29,18 @@ export async function action({ request, context }: Route.ActionArgs) {
   const submission = await parseForm(request, context, loginSchema);
   if (submission.status !== "success") return refuse(submission);
   const { email, password, redirectTo } = submission.value;
-  const result = await authenticate(context.db, email, password, new Date());
+  const knownBrowser = isKnownBrowser(request, context, email);
+  const result = await login(context, { email, password, client: context.clientIp, knownBrowser });
   if (!result.ok) {
     context.log.info({ reason: result.reason }, "login refused");
-    if (result.reason === "throttled") return { result: replyTo(submission, { formErrors: ["auth.throttled"] }), minutes: result.retryAfterMinutes };
+    if (result.reason === "throttled") return tooManyAttempts(submission, { ok: false, retryAfterMs: result.retryAfterMs });
     return refuse(submission, { formErrors: ["auth.invalidCredentials"] });
   }
-  const cookie = await startSession(context, result.user.id, null);
+  const headers = new Headers();
+  headers.append("Set-Cookie", await startSession(context, result.user.id, null));
+  headers.append("Set-Cookie", knownBrowserCookie(request, context, email));
   const target = result.user.mustChangePassword ? "/account/password" : safeRedirectTarget(redirectTo);
-  return redirect(target, { headers: { "Set-Cookie": cookie } });
+  return redirect(target, { headers });
 }
 
 export default function Login() {
@@ -41,7 +48,7 @@ export default function Login() {
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const [form, fields] = useForm({ id: "login", lastResult: actionData?.result });
-  const minutes = actionData && "minutes" in actionData ? actionData.minutes : undefined;
+
   return (
     <AuthCard
       title={t("auth.loginTitle")}
@@ -57,13 +64,8 @@ export default function Login() {
       <Form method="post" className="space-y-4" id={form.id} onSubmit={form.onSubmit} noValidate>
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-        {minutes !== undefined ? (
-          <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">
-            {t("auth.throttled", { minutes: minutes ?? 15 })}
-          </p>
-        ) : (
-          <FormErrors result={actionData?.result} />
-        )}
+        <FormErrors result={actionData?.result} />
+        <RetryLater actionData={actionData} />
         <Field meta={fields.email} type="email" autoComplete="email" label={t("auth.email")} required />
         <Field meta={fields.password} type="password" autoComplete="current-password" label={t("auth.password")} required />
         <button className={`${buttonClass} w-full`}>{t("auth.login")}</button>

@@ -7,7 +7,7 @@ import type { Route } from "./+types/mailbox-email";
 
 export async function loader({ params, context }: Route.LoaderArgs) {
   if (!context.config.localMailbox) notFound();
-  const email = (await getMailboxEmail(context.db, params.emailId)) ?? notFound();
+  const email = (await getMailboxEmail(context.db, context.config.ENCRYPTION_KEY, params.emailId)) ?? notFound();
   return { email };
 }
 

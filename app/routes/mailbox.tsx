@@ -30,7 +30,6 @@ export default function Mailbox() {
                 <th className="py-2">{t("mailbox.date")}</th>
                 <th>{t("mailbox.to")}</th>
                 <th>{t("mailbox.subject")}</th>
-                <th />
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -43,7 +42,6 @@ export default function Mailbox() {
                       {email.subject}
                     </Link>
                   </td>
-                  <td className="text-xs text-slate-500">{email.status}</td>
                 </tr>
               ))}
             </tbody>

@@ -10,11 +10,14 @@ import { invoiceForToken, type PublicInvoice } from "~/domain/consultation";
 import { displayIban } from "~/domain/identifiers";
 import { partiesOf } from "~/domain/invoices/service";
 import { computeTotals } from "~/domain/invoices/totals";
+import { firstRefusal } from "~/domain/throttling";
 import { isLocale, type Locale } from "~/i18n";
 import { I18nProvider, useI18n } from "~/i18n/react";
 import { minorToInput } from "~/lib/format";
 import { parseForm, refuse } from "~/lib/forms.server";
 import { notFound } from "~/lib/http.server";
+import { countUnknownLink, refuseLinkGuessers, throwIfRefused } from "~/lib/throttle.server";
+import { hashToken } from "~/lib/tokens.server";
 import { LOCALE_COOKIE, cookieValue } from "~/lib/session.server";
 import { PROVIDERS } from "../../integrations/types";
 import type { Route } from "./+types/public-invoice";
@@ -30,8 +33,16 @@ async function optionsFor(context: Route.LoaderArgs["context"], invoice: PublicI
   return paymentOptions(invoice, await listConnections(context.db, invoice.organisationId), context.providers);
 }
 
+/** The invoice behind the link; a client that guesses links is refused (429) before any lookup. */
+async function invoiceOfLink(context: Route.LoaderArgs["context"], token: string) {
+  await refuseLinkGuessers(context);
+  const invoice = await invoiceForToken(context.db, token);
+  if (!invoice) await countUnknownLink(context);
+  return invoice ?? notFound();
+}
+
 export async function loader({ request, params, context }: Route.LoaderArgs) {
-  const invoice = (await invoiceForToken(context.db, params.token)) ?? notFound();
+  const invoice = await invoiceOfLink(context, params.token);
   const { seller, buyer } = partiesOf(invoice);
   const returned = new URL(request.url).searchParams.has("return");
   const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
@@ -79,9 +90,16 @@ const paySchema = z.object({
 });
 
 export async function action({ request, params, context }: Route.ActionArgs) {
-  const invoice = (await invoiceForToken(context.db, params.token)) ?? notFound();
+  const invoice = await invoiceOfLink(context, params.token);
   const submission = await parseForm(request, context, paySchema);
   if (submission.status !== "success") return refuse(submission);
+  // Each click may open a checkout at the provider: a few per client and per link.
+  throwIfRefused(
+    await firstRefusal(
+      () => context.throttles.consume("payClient", context.clientIp),
+      () => context.throttles.consume("payLink", hashToken(params.token)),
+    ),
+  );
   const { provider, amount } = submission.value;
   const option = (await optionsFor(context, invoice)).find((o) => o.provider === provider && o.available);
   if (!option) return refuse(submission, { formErrors: ["checkout.errors.unavailableMethod"] });

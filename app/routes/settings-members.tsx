@@ -6,6 +6,7 @@ import { Card, PageHeader } from "~/components/page";
 import { CsrfInput, Field, FormMessage, SelectField, buttonClass } from "~/components/form";
 import { inviteMember } from "~/domain/auth";
 import { listMembers, listPendingInvitations } from "~/domain/organisations";
+import { bearerLink } from "~/domain/outbox";
 import { ROLES, can, canGrantRole } from "~/domain/permissions";
 import { emailAddress } from "~/domain/validation";
 import { isLocale, translator } from "~/i18n";
@@ -39,13 +40,15 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (result.kind === "alreadyMember") return refuse(submission, { fieldErrors: { email: ["members.alreadyMember"] } });
   const locale = isLocale(organisation.locale) ? organisation.locale : "fr";
   const t = translator(locale);
-  const url = result.kind === "invited" ? `${context.config.APP_URL}/invitation/${result.token}` : `${context.config.APP_URL}/login`;
+  // The same answer whether or not the address has an account: the inviter learns nothing until it is accepted.
+  const link = bearerLink(context.config.ENCRYPTION_KEY, `${context.config.APP_URL}/invitation/`, result.token);
   await queueEmail(context, {
     kind: "invitation",
     to: invite.email,
     organisationId: organisation.id,
     subject: t("email.invite.subject", { inviter: user.name, org: organisation.legalName }),
     idempotencyKey: `invitation/${organisation.id}/${invite.email}/${Date.now()}`,
+    secret: link.secret,
     element: (
       <InvitationEmail
         t={t}
@@ -53,12 +56,12 @@ export async function action({ request, context }: Route.ActionArgs) {
         inviter={user.name}
         organisation={organisation.legalName}
         role={t(`role.${invite.role}`)}
-        url={url}
-        existingAccount={result.kind === "added"}
+        url={link.url}
+        existingAccount={result.existingAccount}
       />
     ),
   });
-  context.log.info({ organisationId: organisation.id, role: invite.role, kind: result.kind }, "member invited");
+  context.log.info({ organisationId: organisation.id, role: invite.role }, "member invited");
   return { result: replyTo(submission, { resetForm: true }), invited: invite.email };
 }
 

@@ -1,4 +1,5 @@
 import Database from "libsql";
+import { keepPrivate } from "~/lib/private-file.server";
 
 /**
  * What the provider sandbox remembers (accounts, tokens, checkouts, mandates, payments, idempotency
@@ -24,6 +25,7 @@ export interface SandboxStore {
 }
 
 export function openSandboxStore(file: string): SandboxStore {
+  if (file !== ":memory:") keepPrivate(file);
   const db = new Database(file);
   if (file !== ":memory:") db.prepare("PRAGMA journal_mode = WAL").get();
   db.exec(`CREATE TABLE IF NOT EXISTS record (collection TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (collection, id));

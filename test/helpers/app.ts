@@ -6,7 +6,7 @@ import type { ServerBuild } from "react-router";
 import { completeConfig, parseEnv, type Config } from "~/lib/config.server";
 import type { Db } from "~/lib/db.server";
 import { createLogger } from "~/lib/logger.server";
-import { deliverDueEmails, localMailboxTransport } from "~/domain/outbox";
+import { deliverDueEmails, getMailboxEmail, localMailboxTransport } from "~/domain/outbox";
 import { processDueEvents } from "~/domain/webhooks";
 import { createServer } from "../../server/app";
 import { createProviders, type Providers } from "../../integrations";
@@ -20,8 +20,13 @@ export interface TestApp {
   providers: Providers;
   /** Every JSON log line the app wrote, for assertions on what must never be logged. */
   logs: string[];
-  browser: () => TestBrowser;
+  /** A new browser; each one is a different client (its own address, as a proxy on this machine reports it) unless `ip` says which. */
+  browser: (options?: { ip?: string }) => TestBrowser;
   deliverEmails: () => Promise<number>;
+  /** Delivers what is queued, then reads the newest email to `address` in the local mailbox, as a person on this machine would. */
+  lastEmailTo: (address: string, subject?: RegExp) => Promise<MailboxEmail>;
+  /** Delivers what is queued, then answers one outbox email as its recipient got it (from the local mailbox). */
+  deliveredEmail: (outboxEmailId: string) => Promise<MailboxEmail & { toAddress: string }>;
   /** Processes the stored webhook events now (the server does it in the background). */
   processWebhooks: (at?: Date) => Promise<number>;
   close: () => Promise<void>;
@@ -43,6 +48,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ENCRYPTION_KEY: "0123456789abcdef".repeat(4),
   }));
   const logs: string[] = [];
+  const deliver = () =>
+    deliverDueEmails(
+      { db, transport: localMailboxTransport(db, config.ENCRYPTION_KEY), from: config.EMAIL_FROM, log: logger, encryptionKey: config.ENCRYPTION_KEY },
+      new Date(),
+    );
   const logger = createLogger(
     "debug",
     new Writable({
@@ -66,14 +76,53 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     providers,
     logs,
-    browser: () => new TestBrowser(baseUrl),
-    deliverEmails: () => deliverDueEmails({ db, transport: localMailboxTransport, from: config.EMAIL_FROM, log: logger }, new Date()),
+    browser: (options) => new TestBrowser(baseUrl, options?.ip),
+    deliverEmails: deliver,
+    lastEmailTo: async (address, subject) => {
+      await deliver();
+      return readMailbox(baseUrl, address, subject);
+    },
+    deliveredEmail: async (outboxEmailId) => {
+      await deliver();
+      const { idempotencyKey } = await db.outboxEmail.findUniqueOrThrow({ where: { id: outboxEmailId } });
+      const { id } = await db.mailboxMessage.findUniqueOrThrow({ where: { idempotencyKey } });
+      return (await getMailboxEmail(db, config.ENCRYPTION_KEY, id))!;
+    },
     processWebhooks: (at = new Date()) => processDueEvents({ db, providers, encryptionKey: config.ENCRYPTION_KEY, appUrl: baseUrl, log: logger }, at),
     close: async () => {
       http.closeAllConnections();
       await new Promise((resolve) => http.close(resolve));
       await cleanup();
     },
+  };
+}
+
+export interface MailboxEmail {
+  subject: string;
+  /** The plain-text part, as delivered (links included). */
+  text: string;
+  html: string;
+}
+
+/** The local mailbox pages (/mailbox), newest first; only this machine may read them, so no forwarding header. */
+async function readMailbox(baseUrl: string, address: string, subject?: RegExp): Promise<MailboxEmail> {
+  const list = await (await fetch(`${baseUrl}/mailbox`)).text();
+  const rows = [...list.matchAll(/<tr>.*?<\/tr>/gs)].map(([row]) => row);
+  const row = rows.find((r) => r.includes(`>${address}<`) && (!subject || subject.test(textOf(r))));
+  if (!row) throw new Error(`no email to ${address} in the mailbox`);
+  const [, id, title] = /href="\/mailbox\/([^"]+)"[^>]*>([^<]*)</.exec(row)!;
+  const page = await (await fetch(`${baseUrl}/mailbox/${id}`)).text();
+  const decode = (s: string) => textOf(s).trim();
+  const text = decode(/data-testid="email-text">([\s\S]*?)<\/pre>/.exec(page)![1]);
+  const html = /srcDoc="([^"]*)"/i.exec(page)?.[1] ?? "";
+  return {
+    subject: decode(title),
+    text,
+    html: html
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&"),
   };
 }
 
@@ -85,15 +134,23 @@ export interface Page {
   body: ArrayBuffer;
 }
 
+let clients = 0;
+/** A documentation address (RFC 5737) per browser: the app trusts the forwarding header from this machine, as from a local proxy. */
+export const nextClientAddress = () => `198.51.${(++clients >> 8) & 255}.${clients & 255}`;
+
 /** A cookie-keeping client that behaves like a browser without JavaScript (plain GETs and form posts). */
 export class TestBrowser {
   private cookies = new Map<string, string>();
   private csrf: string | null = null;
 
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly ip: string = nextClientAddress(),
+  ) {}
 
   private async request(pathname: string, init: RequestInit = {}): Promise<Page> {
     const headers = new Headers(init.headers);
+    if (!headers.has("x-forwarded-for")) headers.set("x-forwarded-for", this.ip);
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     // Absolute URLs are other sites (the provider sandbox's hosted pages): they get none of the app's cookies.
     const url = /^https?:/.test(pathname) ? pathname : this.baseUrl + pathname;

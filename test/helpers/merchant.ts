@@ -20,6 +20,15 @@ export async function signUpMerchant(app: TestApp, overrides: Partial<Record<"na
   return { browser, email, userId: user.id, organisationId: user.memberships[0].organisationId };
 }
 
+type Merchant = Awaited<ReturnType<typeof signUpMerchant>>;
+
+/** `owner` invites `invitee` (who has an account), who accepts from their list of organisations and works in it. */
+export async function joinOrganisation(owner: Merchant, invitee: Merchant, role: string) {
+  await owner.browser.post("/settings/members", { email: invitee.email, role });
+  const invitationId = /name="invitationId" value="([^"]+)"/.exec((await invitee.browser.get("/orgs")).html)![1];
+  expect((await invitee.browser.post("/orgs", { intent: "accept", invitationId })).location).toBe("/invoices");
+}
+
 export async function createCustomer(browser: TestBrowser, fields: Record<string, string> = {}) {
   const page = await browser.post("/customers/new", { name: "Jean Client", email: "jean@example.fr", locale: "fr", ...fields });
   expect(page.status, page.html.slice(0, 300)).toBe(302);
@@ -87,7 +96,8 @@ export async function sentInvoice(
   await merchant.browser.post(`/invoices/${invoiceId}`, { intent: "finalise" });
   const sent = await merchant.browser.post(`/invoices/${invoiceId}`, { intent: "send", sendKey: `key-${invoiceId}` });
   expect(sent.status).toBe(200);
-  const sentEmail = await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId }, orderBy: { createdAt: "desc" } });
+  const queued = await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId }, orderBy: { createdAt: "desc" } });
+  const sentEmail = await app.deliveredEmail(queued.id);
   const link = /\/i\/[\w-]+/.exec(sentEmail.text)![0];
   return { ...merchant, customerId, invoiceId, sentEmail, link };
 }

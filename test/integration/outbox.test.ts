@@ -1,7 +1,7 @@
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MAX_EMAIL_ATTEMPTS, deliverDueEmails, enqueueEmail, enqueueStoredTemplate } from "~/domain/outbox";
+import { MAX_EMAIL_ATTEMPTS, bearerLink, deliverDueEmails, enqueueEmail, enqueueStoredTemplate } from "~/domain/outbox";
 import type { Db } from "~/lib/db.server";
 import { createLogger } from "~/lib/logger.server";
 import { resendTransport } from "../../integrations/resend";
@@ -25,7 +25,7 @@ let db: Db;
 let cleanup: () => Promise<void>;
 const log = createLogger("silent");
 const transport = resendTransport("re_test_key");
-const deliver = (at: Date) => deliverDueEmails({ db, transport, from: "Factures <f@example.fr>", log }, at);
+const deliver = (at: Date) => deliverDueEmails({ db, transport, from: "Factures <f@example.fr>", log, encryptionKey: "0123456789abcdef".repeat(4) }, at);
 
 beforeAll(async () => {
   server.listen({ onUnhandledRequest: "error" });
@@ -97,6 +97,28 @@ describe("the email outbox delivering through Resend", () => {
     const row = await db.outboxEmail.findUniqueOrThrow({ where: { id: email.id } });
     expect(row).toMatchObject({ status: "sent", template: null });
     expect(row.html).toContain("Lucie Moreau");
+  });
+
+  it("sends a bearer link's token that it never stored, and keeps the body without it", async () => {
+    const key = "0123456789abcdef".repeat(4);
+    const token = "tok_1234567890abcdefghijklmnop";
+    const link = bearerLink(key, "https://factures.example.fr/reset-password/", token);
+    const email = await enqueueEmail(db, {
+      kind: "password_reset",
+      to: "client@example.fr",
+      subject: "Réinitialisez",
+      html: `<a href="${link.url}">${link.url}</a>`,
+      text: `Lien : ${link.url}`,
+      secret: link.secret,
+      idempotencyKey: `sealed/${++n}`,
+    });
+    expect(JSON.stringify(email)).not.toContain(token);
+    expect(await deliver(new Date())).toBe(1);
+    expect(received[0].body).toMatchObject({ text: `Lien : https://factures.example.fr/reset-password/${token}` });
+    expect(String(received[0].body.html)).toContain(`href="https://factures.example.fr/reset-password/${token}"`);
+    const row = await db.outboxEmail.findUniqueOrThrow({ where: { id: email.id } });
+    expect(row).toMatchObject({ status: "sent", secret: null, text: "Lien : https://factures.example.fr/reset-password/[redacted]" });
+    expect(JSON.stringify(row)).not.toContain(token);
   });
 
   it("queues one email for the same idempotency key", async () => {

@@ -3,7 +3,7 @@ import { http, HttpResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptSecret } from "~/lib/crypto.server";
 import { startTestApp, textOf, type TestApp, type TestBrowser } from "../helpers/app";
-import { consent as consentWith, followCallback, signUpMerchant } from "../helpers/merchant";
+import { consent as consentWith, followCallback, joinOrganisation, signUpMerchant } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
 
 const mocks = useProviderMocks();
@@ -115,8 +115,7 @@ describe("connecting Stripe by OAuth", () => {
   it("lets only owners and admins connect", async () => {
     const owner = await signUpMerchant(app);
     const member = await signUpMerchant(app);
-    await owner.browser.post("/settings/members", { email: member.email, role: "member" });
-    await member.browser.post("/orgs", { organisationId: owner.organisationId });
+    await joinOrganisation(owner, member, "member");
     expect((await member.browser.post("/settings/payments", { intent: "connect", provider: "stripe", mode: "login" })).status).toBe(403);
     expect(textOf((await member.browser.get("/settings/payments")).html)).toContain("Seuls les propriétaires et administrateurs");
   });

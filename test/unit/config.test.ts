@@ -23,6 +23,14 @@ describe("configuration from the environment", () => {
     expect(completeConfig(parseEnv({ HOST: "0.0.0.0" }), stored).HOST).toBe("0.0.0.0");
   });
 
+  it("believes forwarding headers only from the proxies it is told of (rate limits count clients by address)", () => {
+    expect(completeConfig(parseEnv({}), stored).TRUST_PROXY).toBe("loopback");
+    expect(completeConfig(parseEnv({ TRUST_PROXY: "2" }), stored).TRUST_PROXY).toBe(2);
+    expect(completeConfig(parseEnv({ TRUST_PROXY: "false" }), stored).TRUST_PROXY).toBe(false);
+    expect(completeConfig(parseEnv({ TRUST_PROXY: "loopback, 10.0.0.0/8" }), stored).TRUST_PROXY).toBe("loopback, 10.0.0.0/8");
+    expect(() => parseEnv({ TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY: true would believe any client/);
+  });
+
   it("names every invalid variable in one message", () => {
     try {
       parseEnv({ PORT: "eighty", DATABASE_URL: "postgres://x", ENCRYPTION_KEY: "short" });

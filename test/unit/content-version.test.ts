@@ -9,10 +9,11 @@ import { createTestDb } from "../helpers/db";
 const NEVER_ON_A_PAGE = [
   "InvoiceStatusCount",
   "Session",
-  "LoginThrottle",
+  "RateLimit",
   "OAuthState",
   "WebhookEvent",
   "OutboxEmail",
+  "MailboxMessage",
   "Notification",
   "ScheduledRun",
   "ContentVersion",
