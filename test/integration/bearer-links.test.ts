@@ -77,7 +77,7 @@ describe("bearer links in the outbox (a database leak hands out none)", () => {
       log: createLogger("silent"),
       encryptionKey: app.config.ENCRYPTION_KEY,
     });
-    expect(await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId, kind: "invoice_reminder" } })).toMatchObject({ status: "failed", secret: null });
+    expect(await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId, kind: "invoice_reminder" } })).toMatchObject({ status: "rejected", secret: null });
     expect(await outboxDump()).not.toContain(tokenOf(link));
     expect(databaseBytes()).not.toContain(tokenOf(link));
   });
