@@ -253,6 +253,19 @@ describe("facts that can never apply are rejected at once, with their reason", (
     expect(await invoiceOf(victim.invoiceId)).toMatchObject({ status: "open", payments: [] });
   });
 
+  it("leaves alone the merchant's other Stripe sales (a checkout that names none of our invoices)", async () => {
+    const m = await merchantWithInvoice();
+    const shopSale = stripeEvent(
+      "checkout.session.completed",
+      { ...checkoutSession({ invoiceId: m.invoiceId, amount: 4200, paymentIntent: "pi_shop" }), metadata: {}, client_reference_id: null },
+      m.stripeAccount,
+    );
+    await postWebhook(app, "stripe", JSON.stringify(shopSale));
+    await app.processWebhooks();
+    expect(await rejected(shopSale.id)).toMatchObject({ status: "ignored", attempts: 1, lastError: expect.stringContaining("not for one of our invoices") });
+    expect(await invoiceOf(m.invoiceId)).toMatchObject({ status: "open", payments: [] });
+  });
+
   it("keeps an event id that comes back with a different body as a conflict, and processes only the first", async () => {
     const m = await merchantWithInvoice();
     const first = stripeEvent(

@@ -53,7 +53,9 @@ const handlers: Handlers = {
         select: { id: true },
       });
       // The event names only a payment we have not recorded yet (it overtook the others): ask the provider.
-      if (!known) fact = { ...fact, ...(await provider.fetchPayment(account(deps, connection), e.providerPaymentId)) };
+      if (!known && fact.amountMinor === undefined) fact = { ...fact, ...(await provider.fetchPayment(account(deps, connection), e.providerPaymentId)) };
+      // The merchant's account takes other payments than our invoices': those are none of our business.
+      if (!known && !fact.invoiceId) return { status: "ignored", organisationId, note: `payment ${e.providerPaymentId} is not for one of our invoices` };
     }
     if (e.attemptId) await checkAgainstCheckout(db, organisationId, fact);
     const outcome: Outcome = {
