@@ -128,7 +128,8 @@ function PublicInvoiceView() {
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm<{ amount: string; provider: string; payAnyway: string }>({
-    id: "pay",
+    // Not "pay": that is the section the "Pay" tab links to, and a field's `form` attribute names its form by id.
+    id: "pay-form",
     lastResult: actionData?.result,
     defaultValue: { amount: defaultAmount },
   });

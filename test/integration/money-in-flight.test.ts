@@ -86,7 +86,7 @@ describe("money in flight", () => {
     expect(text).not.toContain("Votre paiement est en cours de traitement");
     // The pay form sits behind "Pay anyway", its amount empty, with the warning and the confirmation box.
     expect(page.html).toMatch(/<details[^>]*><summary[^>]*>Payer quand même<\/summary>/);
-    expect(page.html).toMatch(/<input[^>]*id="pay-amount"[^>]*value=""/);
+    expect(page.html).toMatch(/<input[^>]*id="pay-form-amount"[^>]*value=""/);
     expect(text).toContain("Je sais qu'un paiement de 360,00 € est déjà en cours et je veux payer quand même.");
 
     const merchant = textOf((await m.browser.get(`/invoices/${m.invoiceId}`)).html);
@@ -105,7 +105,7 @@ describe("money in flight", () => {
     const customer = app.browser();
     await startDebit(m, customer, "100,00");
     const page = await customer.get(m.link);
-    expect(page.html).toMatch(/<input[^>]*id="pay-amount"[^>]*value="260,00"/);
+    expect(page.html).toMatch(/<input[^>]*id="pay-form-amount"[^>]*value="260,00"/);
     const text = textOf(page.html);
     expect(text).toContain("Reste à payer après le paiement en cours 260,00 €");
     expect(text).toContain("Le montant proposé ci-dessous tient déjà compte du paiement en cours.");
@@ -178,6 +178,7 @@ describe("refunding the excess", () => {
     const before = calls(STRIPE_REFUNDS).length;
     const first = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess" });
     expect(textOf(first.html)).toContain("Remboursement de 360,00 € demandé. Il sera compté dès que le prestataire de paiement l'aura effectué.");
+    expect(textOf(first.html)).toContain("Remboursement de 360,00 € demandé : il sera compté");
     const second = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess" });
     expect(textOf(second.html)).toContain("Le remboursement de l'excédent est déjà demandé.");
 
