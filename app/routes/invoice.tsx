@@ -16,7 +16,7 @@ import { randomToken } from "~/lib/tokens.server";
 import { can } from "~/domain/permissions";
 import { checkbox, optionalText } from "~/domain/validation";
 import type { ProviderId } from "../../integrations/types";
-import type { MessageKey } from "~/i18n";
+import { isMessageKey, type MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { formatDateTime } from "~/lib/format";
 import { parseForm, refuse } from "~/lib/forms.server";
@@ -398,7 +398,8 @@ export default function InvoicePage() {
             <ul className="space-y-1 text-sm" data-testid="email-timeline">
               {emails.map((email) => (
                 <li key={email.id}>
-                  {formatDateTime(email.createdAt, locale)} — {t(`sending.kind.${email.kind}` as MessageKey)} → {email.toAddress} :{" "}
+                  {formatDateTime(email.createdAt, locale)} —{" "}
+                  {isMessageKey(`sending.kind.${email.kind}`) ? t(`sending.kind.${email.kind}` as MessageKey) : email.subject} → {email.toAddress} :{" "}
                   <strong>{t(`sending.status.${email.status}` as MessageKey)}</strong>
                   {email.status === "pending" && email.attempts > 0 ? ` (${t("sending.retrying", { attempts: email.attempts })})` : ""}
                 </li>

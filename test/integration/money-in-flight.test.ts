@@ -166,6 +166,11 @@ describe("an overpayment", () => {
     await app.deliverEmails(); // notices are rendered at delivery
     const receipt = await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId: m.invoiceId, kind: "payment_overpaid_customer" } });
     expect(receipt.subject).toMatch(/^Confirmation de votre paiement — facture F\d{4}-\d{4}$/);
+    // The invoice's email history names each notice in words.
+    const history = textOf((await m.browser.get(`/invoices/${m.invoiceId}`)).html);
+    expect(history).toContain("Reçu de paiement (trop-perçu) → lucie@example.fr");
+    expect(history).toContain("Avis de trop-perçu → ");
+    expect(history).not.toContain("sending.kind.");
     expect(receipt.text.replace(/\s+/g, " ")).toContain(
       "Un autre paiement avait aussi été fait pour cette facture : vous avez payé 360,00 € de plus que son montant. Atelier Rivière en est informé et peut vous rembourser cet excédent ; vous n'avez rien à faire.",
     );
