@@ -356,6 +356,7 @@ export const en: Record<MessageKey, string> = {
   "public.payments": "Payments received",
   "public.inFlightCovers": "The payment in progress covers what is left to pay: there is nothing else to do. This page will update once it is collected.",
   "public.inFlightPartial": "The amount offered below already takes the payment in progress into account.",
+  "public.inFlightAfterPaid": "The invoice is already paid: if this payment is collected as well, {merchant} can refund you the excess.",
   "public.payAnyway": "Pay anyway",
   "public.payAnywayWarning":
     "Careful: a payment of {amount} is already in progress. Paying now may mean paying twice; the excess would then have to be refunded to you.",
@@ -451,6 +452,7 @@ export const en: Record<MessageKey, string> = {
   "payments.refund.canceled": "Refund of {amount} cancelled (requested on {date})",
   "refunds.title": "Overpayment",
   "refunds.explain": "The customer paid {excess} more than the invoice total.",
+  "refunds.inFlightAfterPaid": "The invoice is already paid: a payment still in progress will be an overpayment if it is collected.",
   "refunds.refundExcess": "Refund the excess ({amount})",
   "refunds.hint": "The refund goes through the provider that took the payment, back to the customer's payment method.",
   "refunds.pending": "Refund of {amount} requested: it counts once the provider has made it.",

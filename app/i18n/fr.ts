@@ -356,6 +356,7 @@ export const fr = {
   "public.payments": "Paiements reçus",
   "public.inFlightCovers": "Le paiement en cours couvre le reste à payer : vous n'avez rien d'autre à faire. Cette page se mettra à jour dès son encaissement.",
   "public.inFlightPartial": "Le montant proposé ci-dessous tient déjà compte du paiement en cours.",
+  "public.inFlightAfterPaid": "La facture est déjà réglée : si ce paiement est aussi encaissé, {merchant} pourra vous rembourser l'excédent.",
   "public.payAnyway": "Payer quand même",
   "public.payAnywayWarning":
     "Attention : un paiement de {amount} est déjà en cours. Payer maintenant risque de vous faire payer deux fois ; l'excédent devrait alors vous être remboursé.",
@@ -453,6 +454,7 @@ export const fr = {
   "payments.refund.canceled": "Remboursement de {amount} annulé (demandé le {date})",
   "refunds.title": "Trop-perçu",
   "refunds.explain": "Le client a payé {excess} de plus que le total de la facture.",
+  "refunds.inFlightAfterPaid": "La facture est déjà réglée : un paiement encore en cours créera un trop-perçu s'il est encaissé.",
   "refunds.refundExcess": "Rembourser l'excédent ({amount})",
   "refunds.hint": "Le remboursement passe par le prestataire qui a encaissé le paiement, sur le moyen de paiement du client.",
   "refunds.pending": "Remboursement de {amount} demandé : il sera compté dès que le prestataire l'aura effectué.",

@@ -305,6 +305,7 @@ export default function InvoicePage() {
               })}
             </p>
           ))}
+          {invoice.status === "paid" ? <p>{t("refunds.inFlightAfterPaid")}</p> : null}
         </div>
       ) : null}
 

@@ -264,6 +264,7 @@ function PublicInvoiceView() {
           ))}
           {processing ? <p>{t("public.processing")}</p> : null}
           {inFlight.length && unpaid ? <p>{t(covered ? "public.inFlightCovers" : "public.inFlightPartial")}</p> : null}
+          {inFlight.length && invoice.status === "paid" ? <p>{t("public.inFlightAfterPaid", { merchant: seller.legalName })}</p> : null}
         </div>
       ) : null}
 

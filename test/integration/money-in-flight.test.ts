@@ -67,6 +67,13 @@ async function paidTwice() {
   const customer = app.browser();
   await startDebit(m, customer);
   await payByCard(m, customer, { amount: "", payAnyway: "on" });
+  // Paid by card, the debit still on its way: both sides are told what it will mean.
+  expect(textOf((await customer.get(m.link)).html)).toContain(
+    "La facture est déjà réglée : si ce paiement est aussi encaissé, Atelier Rivière pourra vous rembourser l'excédent.",
+  );
+  expect(textOf((await m.browser.get(`/invoices/${m.invoiceId}`)).html)).toContain(
+    "La facture est déjà réglée : un paiement encore en cours créera un trop-perçu s'il est encaissé.",
+  );
   await later(3500);
   return { m, customer };
 }
