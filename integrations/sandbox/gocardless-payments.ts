@@ -200,12 +200,20 @@ export const gocardlessPaymentHandlers = [
     const key = request.headers.get("idempotency-key");
     const replay = conflict(key);
     if (replay) return replay;
-    const body = ((await request.json()) as { refunds?: Record<string, any> }).refunds ?? {};
+    type RefundBody = {
+      amount?: number;
+      total_amount_confirmation?: number;
+      reference?: string;
+      metadata?: Record<string, string>;
+      links?: { payment?: string };
+    };
+    const body = ((await request.json()) as { refunds?: RefundBody }).refunds ?? {};
     recordCall({ method: "POST", url: request.url, body: JSON.stringify(body), headers: { "idempotency-key": key ?? "" } });
     const payment = gcPayments().get(body.links?.payment ?? "");
     if (!payment || payment.organisation !== account.accountId)
       return gcError(422, "validation_failed", "Validation failed", [{ field: "links.payment", message: "is invalid" }]);
-    if (!Number.isInteger(body.amount) || body.amount <= 0)
+    const amount = body.amount;
+    if (amount === undefined || !Number.isInteger(amount) || amount <= 0)
       return gcError(422, "validation_failed", "Validation failed", [{ field: "amount", message: "must be greater than 0" }]);
     if (payment.status !== "confirmed" && payment.status !== "paid_out")
       return gcError(422, "invalid_state", "The payment cannot be refunded", [
@@ -218,16 +226,16 @@ export const gocardlessPaymentHandlers = [
         .filter((r) => r.links.payment === payment.id).length >= 5
     )
       return gcError(422, "invalid_state", "Too many refunds", [{ reason: "number_of_refunds_exceeded", message: "Five refunds have already been created" }]);
-    if (body.total_amount_confirmation !== refunded + body.amount)
+    if (body.total_amount_confirmation !== refunded + amount)
       return gcError(422, "invalid_state", "Total amount confirmation invalid", [
         { reason: "total_amount_confirmation_invalid", message: "The total amount confirmation given did not equal the actual total amount" },
       ]);
-    if (refunded + body.amount > payment.amount)
+    if (refunded + amount > payment.amount)
       return gcError(422, "validation_failed", "Validation failed", [{ field: "amount", message: "exceeds the amount that can be refunded" }]);
     const refund: SandboxRefund = {
       id: sandboxId("RF", 12),
       organisation: account.accountId,
-      amount: body.amount,
+      amount,
       currency: payment.currency,
       status: "created",
       reference: body.reference ?? null,
