@@ -24,6 +24,7 @@ openSandboxState(path.join(dataDir, "sandbox.db"), {
   webhookTarget: { appUrl: config.APP_URL, stripeSecret: settings.stripe.webhookSecret, gocardlessSecret: settings.gocardless.webhookSecret },
   clientIds: { gocardless: settings.gocardless.clientId, stripe: settings.stripe.clientId },
   autoAdvance: true,
+  debitCollectMs: config.SANDBOX_DEBIT_SECONDS * 1000,
 });
 ensureDemoAccounts(config.SESSION_SECRET);
 

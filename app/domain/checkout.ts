@@ -5,6 +5,7 @@ import type { Logger } from "~/lib/logger.server";
 import type { MessageKey } from "~/i18n";
 import { isProviderError, type PaymentMethod, type PaymentProvider, type ProviderId } from "../../integrations/types";
 import { parseAmountMinor } from "./money";
+import { inFlight } from "./payments";
 import { UNPAID_STATUSES, type InvoiceStatus } from "./invoices/status";
 
 /** A checkout is reused by a new click only if it stays open at least this long. */
@@ -26,6 +27,22 @@ interface PayableInvoice {
   amountDueMinor: number;
   currency: string;
   allowPartialPayment: boolean;
+  payments: { status: string; amountMinor: number }[];
+}
+
+export interface Balance {
+  /** Not collected yet (the invoice's amount due). */
+  dueMinor: number;
+  /** On its way: debits submitted, card payments still processing. */
+  inFlightMinor: number;
+  /** What is left to pay once the money on its way arrives: what the pay form offers. */
+  leftMinor: number;
+}
+
+/** The amount due, and what is left of it once the payments in flight are collected. */
+export function balanceOf(invoice: { amountDueMinor: number; payments: { status: string; amountMinor: number }[] }): Balance {
+  const inFlightMinor = inFlight(invoice.payments);
+  return { dueMinor: invoice.amountDueMinor, inFlightMinor, leftMinor: Math.max(0, invoice.amountDueMinor - inFlightMinor) };
 }
 
 /**
@@ -50,16 +67,29 @@ export function paymentOptions(
     }));
 }
 
-export type AmountResult = { ok: true; amountMinor: number } | { ok: false; error: MessageKey };
+export type AmountResult = { ok: true; amountMinor: number } | { ok: false; error: MessageKey; field: "amount" | "payAnyway" };
 
-/** Defaults to the amount due; less only where the merchant allows partial payment; never more, zero or negative. */
-export function payAmount(input: string | undefined, invoice: PayableInvoice): AmountResult {
-  if (!input?.trim()) return { ok: true, amountMinor: invoice.amountDueMinor };
-  const amountMinor = parseAmountMinor(input, invoice.currency);
-  if (amountMinor === null) return { ok: false, error: "errors.amount" };
-  if (amountMinor <= 0) return { ok: false, error: "checkout.errors.amountPositive" };
-  if (amountMinor > invoice.amountDueMinor) return { ok: false, error: "checkout.errors.amountAboveDue" };
-  if (amountMinor < invoice.amountDueMinor && !invoice.allowPartialPayment) return { ok: false, error: "checkout.errors.partialNotAllowed" };
+/**
+ * What the customer pays: by default what is left once the money already on its way is counted; less
+ * only where the merchant allows partial payment; never more than is due, zero or negative. Paying
+ * beyond what is left (a second payment while a debit is in flight) needs `payAnyway`, the customer's
+ * explicit confirmation: with it, an empty amount is the whole amount due.
+ */
+export function payAmount(input: string | undefined, invoice: PayableInvoice, payAnyway = false): AmountResult {
+  const { dueMinor, leftMinor } = balanceOf(invoice);
+  let amountMinor = leftMinor > 0 ? leftMinor : dueMinor;
+  if (input?.trim()) {
+    const parsed = parseAmountMinor(input, invoice.currency);
+    if (parsed === null) return { ok: false, error: "errors.amount", field: "amount" };
+    amountMinor = parsed;
+  }
+  if (amountMinor <= 0) return { ok: false, error: "checkout.errors.amountPositive", field: "amount" };
+  if (amountMinor > dueMinor) return { ok: false, error: "checkout.errors.amountAboveDue", field: "amount" };
+  // Whole amounts only, unless allowed: what is left, or (confirmed) everything that is due.
+  if (!invoice.allowPartialPayment && amountMinor !== leftMinor && amountMinor !== dueMinor) {
+    return { ok: false, error: "checkout.errors.partialNotAllowed", field: "amount" };
+  }
+  if (amountMinor > leftMinor && !payAnyway) return { ok: false, error: "checkout.errors.inFlightConfirm", field: "payAnyway" };
   return { ok: true, amountMinor };
 }
 

@@ -5,6 +5,8 @@ const grants = {
   manageOrganisation: ["owner", "admin"],
   manageMembers: ["owner", "admin"],
   connectProviders: ["owner", "admin"],
+  /** Money going back out (refunds) is decided by those who connected the providers. */
+  managePayments: ["owner", "admin"],
   editCustomers: ["owner", "admin", "member"],
   editInvoices: ["owner", "admin", "member"],
   viewInvoices: ["owner", "admin", "member", "accountant"],

@@ -66,6 +66,6 @@ export function emailsOfInvoice(db: Db, organisationId: string, invoiceId: strin
   return db.outboxEmail.findMany({
     where: { organisationId, invoiceId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, kind: true, toAddress: true, status: true, attempts: true, lastError: true, createdAt: true, sentAt: true },
+    select: { id: true, kind: true, subject: true, toAddress: true, status: true, attempts: true, lastError: true, createdAt: true, sentAt: true },
   });
 }

@@ -25,6 +25,8 @@ const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith("whsec_", "must start with whsec_")),
   /** The offline provider sandbox service, used while a provider has no credentials (npm start sets it). */
   SANDBOX_URL: optional(z.url({ protocol: /^http$/, error: "must be an http URL such as http://localhost:3001" }).transform((url) => url.replace(/\/$/, ""))),
+  /** How long a direct debit stays in flight in the offline sandbox before it is collected, in seconds. */
+  SANDBOX_DEBIT_SECONDS: optional(z.coerce.number().min(1).max(86400)).default(3),
   RESEND_BASE_URL: optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
   /**
    * Whose X-Forwarded-For to believe (Express's "trust proxy"): a number of proxy hops, or addresses,

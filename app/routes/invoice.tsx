@@ -8,13 +8,15 @@ import { Card, PageHeader } from "~/components/page";
 import { computeTotals } from "~/domain/invoices/totals";
 import { deleteDraft, finaliseInvoice, getInvoice, invoiceExists, partiesOf, setPaymentOptions, voidInvoice, voidReasonField } from "~/domain/invoices/service";
 import { listConnections } from "~/domain/connections";
+import { balanceOf } from "~/domain/checkout";
 import { currentLinkToken, regenerateLink } from "~/domain/consultation";
+import { excessOf, refundExcess, refundsOf } from "~/domain/refunds";
 import { emailsOfInvoice, sendInvoice } from "~/domain/sending";
 import { randomToken } from "~/lib/tokens.server";
 import { can } from "~/domain/permissions";
 import { checkbox, optionalText } from "~/domain/validation";
 import type { ProviderId } from "../../integrations/types";
-import type { MessageKey } from "~/i18n";
+import { isMessageKey, type MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { formatDateTime } from "~/lib/format";
 import { parseForm, refuse } from "~/lib/forms.server";
@@ -26,6 +28,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { organisation, role } = await requireMember(request, context, "viewInvoices");
   const invoice = (await getInvoice(context.db, organisation.id, params.invoiceId)) ?? notFound();
   const { lines, payments, customer } = invoice;
+  const refunds = await refundsOf(context.db, organisation.id, payments);
   return {
     invoice: {
       id: invoice.id,
@@ -59,7 +62,14 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       flag: p.flag,
       createdAt: p.createdAt,
     })),
+    inFlight: payments
+      .filter((p) => p.status === "processing")
+      .map((p) => ({ id: p.id, amountMinor: p.amountMinor, method: p.method, startedAt: p.createdAt })),
+    balance: balanceOf(invoice),
+    refunds: refunds.map((r) => ({ id: r.id, amountMinor: r.amountMinor, status: r.status, requestedAt: r.createdAt })),
+    excess: excessOf(invoice, refunds),
     canEdit: can(role, "editInvoices"),
+    canRefund: can(role, "managePayments"),
     emails: await emailsOfInvoice(context.db, organisation.id, invoice.id),
     sentAt: invoice.sentAt,
     consultationUrl: invoice.sentAt
@@ -84,14 +94,16 @@ const invoiceActions = z.discriminatedUnion(
     z.object({ intent: z.literal("onlinePayment"), onlinePayment: checkbox, allowPartialPayment: checkbox }),
     z.object({ intent: z.literal("delete") }),
     z.object({ intent: z.literal("void"), reason: voidReasonField }),
+    z.object({ intent: z.literal("refundExcess") }),
   ],
   { error: "errors.unknownAction" },
 );
 
-type Notice = { key: MessageKey; vars?: Record<string, string> };
+/** A message for the page; `amounts` (minor units of the invoice's currency) are formatted for the reader. */
+type Notice = { key: MessageKey; vars?: Record<string, string>; amounts?: Record<string, number> };
 
 export async function action({ request, params, context }: Route.ActionArgs) {
-  const { organisation, role } = await requireMember(request, context, "viewInvoices");
+  const { organisation, role, session } = await requireMember(request, context, "viewInvoices");
   const submission = await parseForm(request, context, invoiceActions);
   if (!(await invoiceExists(context.db, organisation.id, params.invoiceId))) notFound();
   if (!can(role, "editInvoices")) forbidden();
@@ -145,12 +157,41 @@ export async function action({ request, params, context }: Route.ActionArgs) {
       context.log.info({ invoiceId: params.invoiceId }, "invoice voided");
       return done({ key: "invoices.voided" });
     }
+    case "refundExcess": {
+      const deps = { db: context.db, providers: context.providers, encryptionKey: context.config.ENCRYPTION_KEY, log: context.log };
+      const result = (await refundExcess(deps, organisation.id, params.invoiceId, session.userId, now)) ?? notFound();
+      if (!result.ok) return result.forbidden ? forbidden() : refused({ key: result.error });
+      return done({ key: "refunds.requested", amounts: { amount: result.amountMinor } });
+    }
   }
 }
 
 export default function InvoicePage() {
   const { t, money, date, locale } = useI18n();
-  const { invoice, buyer, lines, vat, payments, canEdit, customerId, methods, emails, consultationUrl, sendKey, sentAt } = useLoaderData<typeof loader>();
+  const {
+    invoice,
+    buyer,
+    lines,
+    vat,
+    payments,
+    inFlight,
+    balance,
+    refunds,
+    excess,
+    canEdit,
+    canRefund,
+    customerId,
+    methods,
+    emails,
+    consultationUrl,
+    sendKey,
+    sentAt,
+  } = useLoaderData<typeof loader>();
+  const text = (notice: Notice) =>
+    t(notice.key, {
+      ...notice.vars,
+      ...Object.fromEntries(Object.entries(notice.amounts ?? {}).map(([name, minor]) => [name, money(minor, invoice.currency)])),
+    });
   const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
   const actionData = useActionData<typeof action>();
   const notice = actionData && "error" in actionData ? actionData.error : null;
@@ -182,10 +223,10 @@ export default function InvoicePage() {
       <FormErrors result={actionData?.result} placed={["reason"]} />
       {notice ? (
         <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" role="alert">
-          {t(notice.key, notice.vars)}
+          {text(notice)}
         </p>
       ) : null}
-      {success ? <FormMessage success={t(success.key, success.vars)} /> : null}
+      {success ? <FormMessage success={text(success)} /> : null}
       {invoice.status === "void" && invoice.voidReason ? (
         <FormMessage error={null} success={t("invoices.voidedBecause", { reason: invoice.voidReason })} />
       ) : null}
@@ -233,9 +274,58 @@ export default function InvoicePage() {
               <dt>{t("invoices.amountDue")}</dt>
               <dd className="tabular-nums">{isDraft ? "—" : money(invoice.amountDueMinor, invoice.currency)}</dd>
             </div>
+            {balance.inFlightMinor > 0 ? (
+              <div className="flex justify-between text-sky-800">
+                <dt>{t("invoices.inFlight")}</dt>
+                <dd className="tabular-nums" data-testid="in-flight">
+                  {money(balance.inFlightMinor, invoice.currency)}
+                </dd>
+              </div>
+            ) : null}
+            {excess.overpaidMinor > 0 ? (
+              <div className="flex justify-between font-semibold text-amber-800">
+                <dt>{t("invoices.overpaid")}</dt>
+                <dd className="tabular-nums" data-testid="overpaid">
+                  {money(excess.overpaidMinor, invoice.currency)}
+                </dd>
+              </div>
+            ) : null}
           </dl>
         </Card>
       </div>
+
+      {inFlight.length ? (
+        <div className="space-y-1 rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900" role="status" data-testid="in-flight-payments">
+          {inFlight.map((p) => (
+            <p key={p.id}>
+              {t("payments.inFlight", {
+                amount: money(p.amountMinor, invoice.currency),
+                method: t(`payments.inFlightMethod.${p.method as "card"}`),
+                date: date(p.startedAt),
+              })}
+            </p>
+          ))}
+          {invoice.status === "paid" ? <p>{t("refunds.inFlightAfterPaid")}</p> : null}
+        </div>
+      ) : null}
+
+      {excess.overpaidMinor > 0 ? (
+        <Card title={t("refunds.title")}>
+          <div className="space-y-3 text-sm" data-testid="excess">
+            <p>{t("refunds.explain", { excess: money(excess.overpaidMinor, invoice.currency) })}</p>
+            {excess.pendingMinor > 0 ? <p className="text-sky-900">{t("refunds.pending", { amount: money(excess.pendingMinor, invoice.currency) })}</p> : null}
+            {canRefund && excess.refundableMinor > 0 ? (
+              <Form method="post">
+                <CsrfInput />
+                <button name="intent" value="refundExcess" className={buttonClass}>
+                  {t("refunds.refundExcess", { amount: money(excess.refundableMinor, invoice.currency) })}
+                </button>
+                <p className="mt-1 text-xs text-slate-500">{t("refunds.hint")}</p>
+              </Form>
+            ) : null}
+          </div>
+        </Card>
+      ) : null}
 
       <Card title={t("invoices.lines")}>
         <InvoiceLines currency={invoice.currency} lines={lines} vat={vat} subtotalMinor={invoice.subtotalMinor} totalMinor={invoice.totalMinor} />
@@ -263,6 +353,11 @@ export default function InvoicePage() {
                     {t(`payments.flag.${p.flag}` as MessageKey)}
                   </span>
                 ) : null}
+              </li>
+            ))}
+            {refunds.map((r) => (
+              <li key={r.id} data-testid="refund">
+                {t(`payments.refund.${r.status as "pending"}`, { amount: money(r.amountMinor, invoice.currency), date: date(r.requestedAt) })}
               </li>
             ))}
           </ul>
@@ -304,7 +399,8 @@ export default function InvoicePage() {
             <ul className="space-y-1 text-sm" data-testid="email-timeline">
               {emails.map((email) => (
                 <li key={email.id}>
-                  {formatDateTime(email.createdAt, locale)} — {t(`sending.kind.${email.kind}` as MessageKey)} → {email.toAddress} :{" "}
+                  {formatDateTime(email.createdAt, locale)} —{" "}
+                  {isMessageKey(`sending.kind.${email.kind}`) ? t(`sending.kind.${email.kind}` as MessageKey) : email.subject} → {email.toAddress} :{" "}
                   <strong>{t(`sending.status.${email.status}` as MessageKey)}</strong>
                   {email.status === "pending" && email.attempts > 0 ? ` (${t("sending.retrying", { attempts: email.attempts })})` : ""}
                 </li>

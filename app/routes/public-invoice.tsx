@@ -1,16 +1,18 @@
 import { useForm } from "@conform-to/react";
 import { Form, useActionData, useLoaderData, useParams } from "react-router";
 import { z } from "zod";
-import { CsrfInput, FieldError, FormErrors, FormMessage, buttonClass, inputClass } from "~/components/form";
+import { Checkbox, CsrfInput, FieldError, FormErrors, FormMessage, buttonClass, inputClass } from "~/components/form";
 import { InvoiceLines } from "~/components/invoice-lines";
 import { LanguageSwitch } from "~/components/language-switch";
-import { openCheckout, payAmount, paymentOptions } from "~/domain/checkout";
+import { balanceOf, openCheckout, payAmount, paymentOptions } from "~/domain/checkout";
 import { listConnections } from "~/domain/connections";
 import { invoiceForToken, type PublicInvoice } from "~/domain/consultation";
 import { displayIban } from "~/domain/identifiers";
 import { partiesOf } from "~/domain/invoices/service";
 import { computeTotals } from "~/domain/invoices/totals";
+import { excessOf, refundsOf } from "~/domain/refunds";
 import { firstRefusal } from "~/domain/throttling";
+import { checkbox } from "~/domain/validation";
 import { isLocale, type Locale } from "~/i18n";
 import { I18nProvider, useI18n } from "~/i18n/react";
 import { minorToInput } from "~/lib/format";
@@ -46,7 +48,9 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { seller, buyer } = partiesOf(invoice);
   const returned = new URL(request.url).searchParams.has("return");
   const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
-  const pending = invoice.payments.some((p) => p.status === "pending" || p.status === "processing");
+  const inFlight = invoice.payments.filter((p) => p.status === "processing");
+  const balance = balanceOf(invoice);
+  const refunds = await refundsOf(context.db, invoice.organisationId, invoice.payments);
   const locale = readerLocale(request, invoice);
   return {
     locale,
@@ -76,17 +80,28 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     buyer: { name: buyer.name, company: buyer.company },
     lines: invoice.lines,
     vat: computeTotals(invoice.lines).vat,
-    payments: invoice.payments.map((p) => ({ id: p.id, amountMinor: p.amountMinor, method: p.method, status: p.status, createdAt: p.createdAt })),
-    processing: unpaid && (pending || returned),
+    // What was received (money on its way is shown apart, failed attempts not at all).
+    payments: invoice.payments.filter((p) => p.status === "confirmed").map((p) => ({ id: p.id, amountMinor: p.amountMinor, createdAt: p.createdAt })),
+    inFlight: inFlight.map((p) => ({ id: p.id, amountMinor: p.amountMinor, method: p.method, startedAt: p.createdAt })),
+    balance,
+    refunds: refunds.map((r) => ({ id: r.id, amountMinor: r.amountMinor, status: r.status, requestedAt: r.createdAt })),
+    overpaidMinor: excessOf(invoice, refunds).overpaidMinor,
+    // Back from the provider's page before its news reached us: say it is on its way.
+    processing: unpaid && returned && inFlight.length === 0,
     options: await optionsFor(context, invoice),
-    defaultAmount: minorToInput(invoice.amountDueMinor, invoice.currency, locale),
+    // Nothing is offered ready to pay while the money on its way covers what is due.
+    defaultAmount: balance.leftMinor > 0 ? minorToInput(balance.leftMinor, invoice.currency, locale) : "",
   };
 }
 
-/** The pay form: the clicked button names the provider; an empty amount means the amount due. */
+/**
+ * The pay form: the clicked button names the provider; an empty amount means what is left to pay.
+ * `payAnyway` is the customer's confirmation that they pay although a payment is already on its way.
+ */
 const paySchema = z.object({
   provider: z.enum(PROVIDERS, { error: "checkout.errors.unavailableMethod" }),
   amount: z.preprocess((v) => (typeof v === "string" ? v : ""), z.string().max(40, "errors.amount")),
+  payAnyway: checkbox,
 });
 
 export async function action({ request, params, context }: Route.ActionArgs) {
@@ -100,11 +115,11 @@ export async function action({ request, params, context }: Route.ActionArgs) {
       () => context.throttles.consume("payLink", hashToken(params.token)),
     ),
   );
-  const { provider, amount } = submission.value;
+  const { provider, amount, payAnyway } = submission.value;
   const option = (await optionsFor(context, invoice)).find((o) => o.provider === provider && o.available);
   if (!option) return refuse(submission, { formErrors: ["checkout.errors.unavailableMethod"] });
-  const payable = payAmount(amount, invoice);
-  if (!payable.ok) return refuse(submission, { fieldErrors: { amount: [payable.error] } });
+  const payable = payAmount(amount, invoice, payAnyway);
+  if (!payable.ok) return refuse(submission, { fieldErrors: { [payable.field]: [payable.error] } });
   const pageUrl = `${context.config.APP_URL}/i/${params.token}`;
   const result = await openCheckout(
     { db: context.db, providers: context.providers, encryptionKey: context.config.ENCRYPTION_KEY, log: context.log },
@@ -127,11 +142,66 @@ export default function PublicInvoicePage() {
 
 function PublicInvoiceView() {
   const { t, money, date } = useI18n();
-  const { invoice, seller, buyer, lines, vat, payments, processing, options, defaultAmount } = useLoaderData<typeof loader>();
+  const { invoice, seller, buyer, lines, vat, payments, inFlight, balance, refunds, overpaidMinor, processing, options, defaultAmount } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm<{ amount: string; provider: string }>({ id: "pay", lastResult: actionData?.result, defaultValue: { amount: defaultAmount } });
+  const [form, fields] = useForm<{ amount: string; provider: string; payAnyway: string }>({
+    // Not "pay": that is the section the "Pay" tab links to, and a field's `form` attribute names its form by id.
+    id: "pay-form",
+    lastResult: actionData?.result,
+    defaultValue: { amount: defaultAmount },
+  });
   const { token } = useParams();
   const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
+  const inFlightAmount = money(balance.inFlightMinor, invoice.currency);
+  // Everything due is already on its way: paying is still possible, behind a deliberate step.
+  const covered = balance.inFlightMinor > 0 && balance.leftMinor === 0;
+  const payForm = (
+    <Form method="post" className="space-y-4" id={form.id} onSubmit={form.onSubmit} noValidate>
+      <CsrfInput />
+      <div>
+        <label htmlFor={fields.amount.id} className="mb-1 block text-sm font-medium">
+          {t("public.amount")} ({invoice.currency})
+        </label>
+        <input
+          key={fields.amount.key}
+          id={fields.amount.id}
+          name={fields.amount.name}
+          inputMode="decimal"
+          defaultValue={fields.amount.initialValue ?? ""}
+          readOnly={!invoice.allowPartialPayment && !covered}
+          aria-invalid={fields.amount.errors ? true : undefined}
+          aria-describedby={fields.amount.errors ? fields.amount.errorId : undefined}
+          className={`${inputClass} max-w-48`}
+        />
+        {covered ? (
+          <p className="mt-1 text-xs text-slate-500">{t("public.amountEmptyIsDue", { amount: money(balance.dueMinor, invoice.currency) })}</p>
+        ) : invoice.allowPartialPayment ? (
+          <p className="mt-1 text-xs text-slate-500">{t("public.amountHint")}</p>
+        ) : null}
+        <FieldError id={fields.amount.errorId} errors={fields.amount.errors} />
+      </div>
+      {balance.inFlightMinor > 0 ? (
+        <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          <p>{t("public.payAnywayWarning", { amount: inFlightAmount })}</p>
+          <Checkbox meta={fields.payAnyway} label={t("public.payAnywayConfirm", { amount: inFlightAmount })} />
+          <FieldError id={fields.payAnyway.errorId} errors={fields.payAnyway.errors} />
+        </div>
+      ) : null}
+      <div className="flex flex-col gap-3">
+        {options.map((option) => (
+          <div key={option.provider}>
+            <button name="provider" value={option.provider} disabled={!option.available} className={`${buttonClass} w-full sm:w-auto`}>
+              {t(`public.payWith.${option.method}`)}
+            </button>
+            <p className="mt-1 text-xs text-slate-500">
+              {option.reason ? t(option.reason) : t(option.method === "card" ? "public.cardHint" : "public.directDebitHint")}
+            </p>
+          </div>
+        ))}
+      </div>
+    </Form>
+  );
   return (
     <main className="mx-auto max-w-2xl space-y-5 px-4 py-6">
       <title>{`${t("public.title", { number: invoice.number })} — ${seller.legalName}`}</title>
@@ -156,9 +226,25 @@ function PublicInvoiceView() {
               <dd className="text-right tabular-nums">{money(invoice.amountPaidMinor, invoice.currency)}</dd>
             </>
           ) : null}
-          <dt className="font-semibold">{t("invoices.amountDue")}</dt>
+          {overpaidMinor > 0 ? (
+            <>
+              <dt>{t("invoices.overpaid")}</dt>
+              <dd className="text-right font-semibold tabular-nums text-amber-800" data-testid="overpaid">
+                {money(overpaidMinor, invoice.currency)}
+              </dd>
+            </>
+          ) : null}
+          {balance.inFlightMinor > 0 ? (
+            <>
+              <dt>{t("invoices.inFlight")}</dt>
+              <dd className="text-right tabular-nums" data-testid="in-flight">
+                {inFlightAmount}
+              </dd>
+            </>
+          ) : null}
+          <dt className="font-semibold">{balance.inFlightMinor > 0 && unpaid ? t("invoices.leftAfterInFlight") : t("invoices.amountDue")}</dt>
           <dd className="text-right text-lg font-bold tabular-nums" data-testid="amount-due">
-            {money(invoice.amountDueMinor, invoice.currency)}
+            {money(unpaid ? balance.leftMinor : invoice.amountDueMinor, invoice.currency)}
           </dd>
         </dl>
         <nav className="mt-4 flex gap-4 text-sm font-medium">
@@ -178,52 +264,41 @@ function PublicInvoiceView() {
 
       {invoice.status === "paid" ? <FormMessage success={t("public.paid")} /> : null}
       {invoice.status === "void" ? <FormMessage error="public.void" /> : null}
-      {processing ? (
-        <p className="rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900" role="status" data-testid="processing">
-          {t("public.processing")}
+      {overpaidMinor > 0 ? (
+        <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" role="status" data-testid="overpaid-notice">
+          {t("public.overpaid", { excess: money(overpaidMinor, invoice.currency), merchant: seller.legalName })}
         </p>
+      ) : null}
+      {inFlight.length || processing ? (
+        <div className="space-y-1 rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900" role="status" data-testid="processing">
+          {inFlight.map((p) => (
+            <p key={p.id} data-testid="in-flight-payment">
+              {`${t("payments.inFlight", {
+                amount: money(p.amountMinor, invoice.currency),
+                method: t(`payments.inFlightMethod.${p.method as "card"}`),
+                date: date(p.startedAt),
+              })}.`}
+            </p>
+          ))}
+          {processing ? <p>{t("public.processing")}</p> : null}
+          {inFlight.length && unpaid ? <p>{t(covered ? "public.inFlightCovers" : "public.inFlightPartial")}</p> : null}
+          {inFlight.length && invoice.status === "paid" ? <p>{t("public.inFlightAfterPaid", { merchant: seller.legalName })}</p> : null}
+        </div>
       ) : null}
 
       {unpaid ? (
         <section id="pay" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
           <h2 className="text-lg font-semibold">{t("public.payTitle")}</h2>
-          <FormErrors result={actionData?.result} placed={["amount"]} />
+          <FormErrors result={actionData?.result} placed={["amount", "payAnyway"]} />
           {options.length === 0 ? (
             <p className="text-sm text-slate-600">{t("public.noOnlinePayment")}</p>
+          ) : covered ? (
+            <details open={Boolean(actionData?.result)} className="space-y-4">
+              <summary className="cursor-pointer text-sm font-medium text-blue-700 underline">{t("public.payAnyway")}</summary>
+              {payForm}
+            </details>
           ) : (
-            <Form method="post" className="space-y-4" id={form.id} onSubmit={form.onSubmit} noValidate>
-              <CsrfInput />
-              <div>
-                <label htmlFor={fields.amount.id} className="mb-1 block text-sm font-medium">
-                  {t("public.amount")} ({invoice.currency})
-                </label>
-                <input
-                  key={fields.amount.key}
-                  id={fields.amount.id}
-                  name={fields.amount.name}
-                  inputMode="decimal"
-                  defaultValue={fields.amount.initialValue ?? ""}
-                  readOnly={!invoice.allowPartialPayment}
-                  aria-invalid={fields.amount.errors ? true : undefined}
-                  aria-describedby={fields.amount.errors ? fields.amount.errorId : undefined}
-                  className={`${inputClass} max-w-48`}
-                />
-                {invoice.allowPartialPayment ? <p className="mt-1 text-xs text-slate-500">{t("public.amountHint")}</p> : null}
-                <FieldError id={fields.amount.errorId} errors={fields.amount.errors} />
-              </div>
-              <div className="flex flex-col gap-3">
-                {options.map((option) => (
-                  <div key={option.provider}>
-                    <button name="provider" value={option.provider} disabled={!option.available} className={`${buttonClass} w-full sm:w-auto`}>
-                      {t(`public.payWith.${option.method}`)}
-                    </button>
-                    <p className="mt-1 text-xs text-slate-500">
-                      {option.reason ? t(option.reason) : t(option.method === "card" ? "public.cardHint" : "public.directDebitHint")}
-                    </p>
-                  </div>
-                ))}
-              </div>
-            </Form>
+            payForm
           )}
           {seller.iban ? (
             <div className="border-t border-slate-100 pt-4 text-sm">
@@ -250,13 +325,18 @@ function PublicInvoiceView() {
         {invoice.notes ? <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{invoice.notes}</p> : null}
       </section>
 
-      {payments.length ? (
+      {payments.length || refunds.length ? (
         <section className="rounded-lg border border-slate-200 bg-white p-5 text-sm shadow-sm">
           <h2 className="mb-2 font-semibold">{t("public.payments")}</h2>
-          <ul>
+          <ul data-testid="payments">
             {payments.map((p) => (
               <li key={p.id}>
                 {date(p.createdAt)} — {money(p.amountMinor, invoice.currency)}
+              </li>
+            ))}
+            {refunds.map((r) => (
+              <li key={r.id} data-testid="refund">
+                {t(`payments.refund.${r.status as "pending"}`, { amount: money(r.amountMinor, invoice.currency), date: date(r.requestedAt) })}
               </li>
             ))}
           </ul>

@@ -150,22 +150,23 @@ export class GoCardlessProvider implements PaymentProvider {
     };
   }
 
-  /** GoCardless asks for the total refunded so far on the payment, as a guard against double refunds. */
+  /**
+   * GoCardless asks for `total_amount_confirmation`: what the payment will have had refunded with this
+   * refund, checked against its own `amount_refunded` (the guard against two processes refunding
+   * unawares). A retried call with the same idempotency key returns the refund the first one created.
+   */
   async refund(account: ProviderAccount, input: RefundRequest): Promise<{ refundId: string }> {
     const client = this.client(account.accessToken);
     try {
-      const refunds = await withTimeout("gocardless", TIMEOUT_MS, client.refunds.list({ payment: input.providerPaymentId } as never));
-      const alreadyRefunded = refunds.refunds
-        .filter((r) => !["cancelled", "bounced", "funds_returned"].includes(String(r.status)))
-        .reduce((sum, r) => sum + Number(r.amount), 0);
+      const payment = await withTimeout("gocardless", TIMEOUT_MS, client.payments.find(input.providerPaymentId));
       const refund = await this.createOrFetch(
         () =>
           client.refunds.create(
             {
               amount: input.amountMinor,
-              total_amount_confirmation: alreadyRefunded + input.amountMinor,
+              total_amount_confirmation: Number(payment.amount_refunded ?? 0) + input.amountMinor,
               links: { payment: input.providerPaymentId },
-            } as never,
+            },
             input.idempotencyKey,
           ),
         (id) => client.refunds.find(id),

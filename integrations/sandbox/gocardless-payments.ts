@@ -1,7 +1,7 @@
 import { http, HttpResponse } from "msw";
 import { authorisedAccount, gcError } from "./gocardless";
 import { recordCall, sandboxId, sandboxState } from "./state";
-import { advanceSandboxPayment } from "./webhooks";
+import { advanceSandboxPayment, scheduleSandboxRefund } from "./webhooks";
 
 const API = "https://api-sandbox.gocardless.com";
 
@@ -44,6 +44,19 @@ export interface SandboxPayment {
   metadata: Record<string, string>;
   links: { mandate: string; creditor: string };
   created_at: string;
+  /** What GoCardless counts as refunded on the payment (refunds' `total_amount_confirmation` is checked against it). */
+  amount_refunded?: number;
+}
+export interface SandboxRefund {
+  id: string;
+  organisation: string;
+  amount: number;
+  currency: string;
+  status: "created" | "pending_submission" | "submitted" | "paid" | "cancelled" | "bounced" | "funds_returned";
+  reference: string | null;
+  metadata: Record<string, string>;
+  links: { payment: string; mandate: string };
+  created_at: string;
 }
 
 const table = <T>(name: string) => sandboxState().store.collection<T>(name);
@@ -51,6 +64,7 @@ export const gcBillingRequests = () => table<SandboxBillingRequest>("gcBillingRe
 export const gcFlows = () => table<SandboxFlow>("gcFlows");
 export const gcMandates = () => table<SandboxMandate>("gcMandates");
 export const gcPayments = () => table<SandboxPayment>("gcPayments");
+export const gcRefunds = () => table<SandboxRefund>("gcRefunds");
 const gcIdempotency = () => table<{ id: string }>("gcIdempotency");
 
 /** GoCardless answers a reused idempotency key with a 409 naming the resource the first call created. */
@@ -159,6 +173,7 @@ export const gocardlessPaymentHandlers = [
       metadata: body.metadata ?? {},
       links: { mandate: mandate.id, creditor: sandboxId("CR") },
       created_at: new Date().toISOString(),
+      amount_refunded: 0,
     };
     gcPayments().set(payment.id, payment);
     if (key) gcIdempotency().set(key, { id: payment.id });
@@ -171,9 +186,96 @@ export const gocardlessPaymentHandlers = [
     const payment = gcPayments().get(String(params.id));
     if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
     if (!payment || payment.organisation !== account.accountId) return gcError(404, "invalid_api_usage", "Resource not found");
-    return HttpResponse.json({ payments: payment });
+    return HttpResponse.json({ payments: { amount_refunded: 0, ...payment } });
+  }),
+
+  /**
+   * A refund of a collected payment. Like GoCardless: only a confirmed or paid-out payment, at most five
+   * refunds per payment, never more than was collected, and `total_amount_confirmation` must equal what
+   * the payment has had refunded plus this amount (the guard against two processes refunding unawares).
+   */
+  http.post(`${API}/refunds`, async ({ request }) => {
+    const account = authorisedAccount(request);
+    if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+    const key = request.headers.get("idempotency-key");
+    const replay = conflict(key);
+    if (replay) return replay;
+    type RefundBody = {
+      amount?: number;
+      total_amount_confirmation?: number;
+      reference?: string;
+      metadata?: Record<string, string>;
+      links?: { payment?: string };
+    };
+    const body = ((await request.json()) as { refunds?: RefundBody }).refunds ?? {};
+    recordCall({ method: "POST", url: request.url, body: JSON.stringify(body), headers: { "idempotency-key": key ?? "" } });
+    const payment = gcPayments().get(body.links?.payment ?? "");
+    if (!payment || payment.organisation !== account.accountId)
+      return gcError(422, "validation_failed", "Validation failed", [{ field: "links.payment", message: "is invalid" }]);
+    const amount = body.amount;
+    if (amount === undefined || !Number.isInteger(amount) || amount <= 0)
+      return gcError(422, "validation_failed", "Validation failed", [{ field: "amount", message: "must be greater than 0" }]);
+    if (payment.status !== "confirmed" && payment.status !== "paid_out")
+      return gcError(422, "invalid_state", "The payment cannot be refunded", [
+        { reason: "refund_payment_invalid_state", message: "The linked payment must be confirmed or paid out" },
+      ]);
+    const refunded = payment.amount_refunded ?? 0;
+    if (
+      gcRefunds()
+        .values()
+        .filter((r) => r.links.payment === payment.id).length >= 5
+    )
+      return gcError(422, "invalid_state", "Too many refunds", [{ reason: "number_of_refunds_exceeded", message: "Five refunds have already been created" }]);
+    if (body.total_amount_confirmation !== refunded + amount)
+      return gcError(422, "invalid_state", "Total amount confirmation invalid", [
+        { reason: "total_amount_confirmation_invalid", message: "The total amount confirmation given did not equal the actual total amount" },
+      ]);
+    if (refunded + amount > payment.amount)
+      return gcError(422, "validation_failed", "Validation failed", [{ field: "amount", message: "exceeds the amount that can be refunded" }]);
+    const refund: SandboxRefund = {
+      id: sandboxId("RF", 12),
+      organisation: account.accountId,
+      amount,
+      currency: payment.currency,
+      status: "created",
+      reference: body.reference ?? null,
+      metadata: body.metadata ?? {},
+      links: { payment: payment.id, mandate: payment.links.mandate },
+      created_at: new Date().toISOString(),
+    };
+    gcRefunds().set(refund.id, refund);
+    gcPayments().set(payment.id, { ...payment, amount_refunded: refunded + refund.amount });
+    if (key) gcIdempotency().set(key, { id: refund.id });
+    scheduleSandboxRefund("gocardless", refund.id);
+    return HttpResponse.json({ refunds: refundBody(refund) }, { status: 201 });
+  }),
+
+  http.get(`${API}/refunds/:id`, ({ request, params }) => {
+    const account = authorisedAccount(request);
+    const refund = gcRefunds().get(String(params.id));
+    if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+    if (!refund || refund.organisation !== account.accountId) return gcError(404, "invalid_api_usage", "Resource not found");
+    return HttpResponse.json({ refunds: refundBody(refund) });
+  }),
+
+  http.get(`${API}/refunds`, ({ request }) => {
+    const account = authorisedAccount(request);
+    if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+    const query = new URL(request.url).searchParams;
+    const refunds = gcRefunds()
+      .values()
+      .filter((r) => r.organisation === account.accountId)
+      .filter((r) => !query.get("payment") || r.links.payment === query.get("payment"))
+      .filter((r) => !query.get("mandate") || r.links.mandate === query.get("mandate"));
+    const limit = Math.min(500, Number(query.get("limit")) || 50);
+    return HttpResponse.json({ refunds: refunds.slice(0, limit).map(refundBody), meta: { cursors: { before: null, after: null }, limit } });
   }),
 ];
+
+/** A refund as the API shows it (the account it belongs to is ours to know, not part of the resource). */
+function refundBody({ organisation: _organisation, ...refund }: SandboxRefund) {
+  return { ...refund, fx: { fx_currency: refund.currency, fx_amount: null, exchange_rate: null, estimated_exchange_rate: null } };
+}
 
 /** What the sandbox's hosted flow page does when the payer confirms: the mandate exists and the request is fulfilled. */
 export function fulfilBillingRequest(flowId: string) {

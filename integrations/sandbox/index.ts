@@ -3,6 +3,7 @@ import { gocardlessPaymentHandlers } from "./gocardless-payments";
 import { hostedPageHandlers } from "./pages";
 import { stripeOAuthHandlers } from "./stripe";
 import { stripeCheckoutHandlers } from "./stripe-checkout";
+import { stripeRefundHandlers } from "./stripe-refunds";
 
 export { configureSandbox, resetSandbox, SANDBOX_PAGES_ORIGIN, sandboxState } from "./state";
 
@@ -15,5 +16,6 @@ export const sandboxHandlers = [
   ...gocardlessPaymentHandlers,
   ...stripeOAuthHandlers,
   ...stripeCheckoutHandlers,
+  ...stripeRefundHandlers,
   ...hostedPageHandlers,
 ];

@@ -27,6 +27,8 @@ export interface SandboxSettings {
   clientIds: { gocardless: string; stripe: string };
   /** Direct debits move on to "confirmed" by themselves, as in GoCardless's sandbox. */
   autoAdvance: boolean;
+  /** How long such a debit stays in flight before it is collected ("confirmed"). */
+  debitCollectMs: number;
 }
 
 interface SandboxState {
@@ -49,6 +51,7 @@ function stateOn(store: SandboxStore, settings: Partial<SandboxSettings> = {}): 
       webhookTarget: null,
       clientIds: { gocardless: "sandbox-gocardless-client", stripe: "ca_sandbox" },
       autoAdvance: false,
+      debitCollectMs: 3000,
       ...settings,
     },
     tokens: store.collection("tokens"),

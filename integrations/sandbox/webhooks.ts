@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import Stripe from "stripe";
-import { gcPayments } from "./gocardless-payments";
+import { gcPayments, gcRefunds } from "./gocardless-payments";
+import { stripeRefunds } from "./stripe-refunds";
 import { sandboxId, sandboxState } from "./state";
 
 /** Delivers like the providers do: retried a few times until the app answers 2xx. */
@@ -63,27 +64,75 @@ type PaymentStep = "created" | "submitted" | "confirmed";
 
 /**
  * In the running sandbox a direct debit moves on by itself, like in GoCardless's sandbox: created, then
- * submitted, then confirmed (collected) a few seconds later. The steps are stored, so a restart keeps them.
+ * submitted, then confirmed (collected) after `debitCollectMs` (a few seconds unless configured). The steps
+ * are stored, so a restart keeps them.
  */
-export function advanceSandboxPayment(paymentId: string, delaysMs = { created: 200, submitted: 1500, confirmed: 3000 }) {
+export function advanceSandboxPayment(paymentId: string) {
   const { settings, store } = sandboxState();
   if (!settings.autoAdvance) return;
+  const collect = settings.debitCollectMs;
+  const delaysMs = { created: Math.min(200, collect / 3), submitted: Math.min(1500, (collect * 2) / 3), confirmed: collect };
   for (const action of ["created", "submitted", "confirmed"] as const) {
     store.schedule(new Date(Date.now() + delaysMs[action]), { kind: "gocardless-payment", paymentId, action });
   }
 }
 
+/**
+ * A refund's events, as the providers send them once the API answered: Stripe's `refund.created` then
+ * `refund.updated` when it succeeded, GoCardless's `refunds` `created` then `paid`. Always scheduled
+ * (a real provider always tells); the service runs them on its timer, tests with runDueSandboxTasks.
+ */
+export function scheduleSandboxRefund(provider: "stripe" | "gocardless", refundId: string) {
+  const { store } = sandboxState();
+  store.schedule(new Date(Date.now() + 100), { kind: `${provider}-refund`, refundId, action: "created" });
+  store.schedule(new Date(Date.now() + 1500), { kind: `${provider}-refund`, refundId, action: "settled" });
+}
+
+async function runPaymentStep(task: Record<string, unknown>) {
+  const payment = gcPayments().get(String(task.paymentId));
+  if (!payment) return;
+  const action = task.action as PaymentStep;
+  payment.status = action === "created" ? "pending_submission" : action;
+  gcPayments().set(payment.id, payment);
+  await sendGoCardlessEvents([
+    { resource_type: "payments", action, links: { payment: payment.id, mandate: payment.links.mandate, organisation: payment.organisation } },
+  ]);
+}
+
+async function runStripeRefundStep(task: Record<string, unknown>) {
+  const stored = stripeRefunds().get(String(task.refundId));
+  if (!stored) return;
+  if (task.action === "created") return void (await sendStripeEvent("refund.created", { ...stored.refund }, stored.account));
+  stored.refund.status = "succeeded";
+  stripeRefunds().set(stored.refund.id, stored);
+  await sendStripeEvent("refund.updated", { ...stored.refund }, stored.account);
+}
+
+async function runGoCardlessRefundStep(task: Record<string, unknown>) {
+  const refund = gcRefunds().get(String(task.refundId));
+  if (!refund) return;
+  const settled = task.action === "settled";
+  if (settled) {
+    refund.status = "paid";
+    gcRefunds().set(refund.id, refund);
+  }
+  await sendGoCardlessEvents([
+    {
+      resource_type: "refunds",
+      action: settled ? "paid" : "created",
+      links: { refund: refund.id, organisation: refund.organisation },
+      cause: settled ? "refund_paid" : "payment_refunded",
+    },
+  ]);
+}
+
+const STEPS: Record<string, (task: Record<string, unknown>) => Promise<void>> = {
+  "gocardless-payment": runPaymentStep,
+  "stripe-refund": runStripeRefundStep,
+  "gocardless-refund": runGoCardlessRefundStep,
+};
+
 /** Runs the sandbox's due steps (the service calls it on a timer). */
 export async function runDueSandboxTasks(now = new Date()) {
-  for (const task of sandboxState().store.takeDue(now)) {
-    if (task.kind !== "gocardless-payment") continue;
-    const payment = gcPayments().get(String(task.paymentId));
-    if (!payment) continue;
-    const action = task.action as PaymentStep;
-    payment.status = action === "created" ? "pending_submission" : action;
-    gcPayments().set(payment.id, payment);
-    await sendGoCardlessEvents([
-      { resource_type: "payments", action, links: { payment: payment.id, mandate: payment.links.mandate, organisation: payment.organisation } },
-    ]);
-  }
+  for (const task of sandboxState().store.takeDue(now)) await STEPS[String(task.kind)]?.(task);
 }

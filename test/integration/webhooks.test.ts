@@ -131,7 +131,7 @@ describe("Stripe card payments", () => {
     await postWebhook(app, "stripe", JSON.stringify(stripeEvent("checkout.session.completed", session, m.stripeAccount)));
     await app.processWebhooks();
     expect(await invoiceOf(m.invoiceId)).toMatchObject({ status: "open", amountPaidMinor: 0 });
-    expect(textOf((await app.browser().get(m.link)).html)).toContain("Votre paiement est en cours de traitement.");
+    expect(textOf((await app.browser().get(m.link)).html)).toContain("Paiement de 360,00 € en cours (carte bancaire, lancé le");
     await postWebhook(app, "stripe", JSON.stringify(stripeEvent("checkout.session.async_payment_failed", session, m.stripeAccount)));
     await app.processWebhooks();
     const invoice = await invoiceOf(m.invoiceId);
@@ -213,7 +213,7 @@ describe("GoCardless direct debits", () => {
     let invoice = await invoiceOf(m.invoiceId);
     expect(invoice).toMatchObject({ status: "open", amountPaidMinor: 0 });
     expect(invoice.payments).toMatchObject([{ provider: "gocardless", method: "direct_debit", status: "processing", amountMinor: 36000, mandateId }]);
-    expect(textOf((await app.browser().get(m.link)).html)).toContain("Votre paiement est en cours de traitement.");
+    expect(textOf((await app.browser().get(m.link)).html)).toContain("Paiement de 360,00 € en cours (prélèvement, lancé le");
 
     const pm = invoice.payments[0].providerPaymentId;
     await postWebhook(

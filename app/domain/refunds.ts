@@ -1,0 +1,174 @@
+/**
+ * Giving back what a customer paid beyond the invoice (an overpayment: a card payment made while a
+ * direct debit was on its way, say). The refund goes through the provider that took the money; it is
+ * recorded at once as pending, and counts only when the provider's own events say it succeeded
+ * (docs/payment-lifecycle.md).
+ */
+import type { Db } from "~/lib/db.server";
+import { isUniqueViolation } from "~/lib/db.server";
+import { decryptSecret } from "~/lib/crypto.server";
+import type { Logger } from "~/lib/logger.server";
+import type { MessageKey } from "~/i18n";
+import { isProviderError, type PaymentProvider, type ProviderId } from "../../integrations/types";
+import { applyReversal } from "./payments";
+import { can } from "./permissions";
+
+type PaymentLike = { provider: string; providerPaymentId: string };
+
+/** The refunds recorded against these payments (matched by the provider's payment id, as reversals are kept). */
+export function refundsOf(db: Db, organisationId: string, payments: PaymentLike[]) {
+  if (!payments.length) return Promise.resolve([]);
+  return db.paymentReversal.findMany({
+    where: { organisationId, kind: "refund", OR: payments.map((p) => ({ provider: p.provider, providerPaymentId: p.providerPaymentId })) },
+    orderBy: { createdAt: "asc" },
+  });
+}
+
+export interface Excess {
+  /** Paid beyond the invoice's total (confirmed payments, less refunds that succeeded). */
+  overpaidMinor: number;
+  /** Refunds asked for and not settled yet. */
+  pendingMinor: number;
+  /** What the one-click refund would give back now. */
+  refundableMinor: number;
+}
+
+export function excessOf(invoice: { amountPaidMinor: number; totalMinor: number }, refunds: { status: string; amountMinor: number }[]): Excess {
+  const overpaidMinor = Math.max(0, invoice.amountPaidMinor - invoice.totalMinor);
+  const pendingMinor = refunds.filter((r) => r.status === "pending").reduce((sum, r) => sum + r.amountMinor, 0);
+  return { overpaidMinor, pendingMinor, refundableMinor: Math.max(0, overpaidMinor - pendingMinor) };
+}
+
+type Source = { payment: PaymentRow; amountMinor: number };
+type PaymentRow = {
+  id: string;
+  provider: string;
+  providerPaymentId: string;
+  amountMinor: number;
+  refundedMinor: number;
+  disputedMinor: number;
+  currency: string;
+  status: string;
+  flag: string | null;
+  createdAt: Date;
+};
+
+/**
+ * Where the excess is taken back from: the most recently made of the confirmed payments that can cover
+ * it alone (the second payment: the card paid while the debit was on its way, usually); else the most
+ * recent ones in turn. Payments under a dispute or a
+ * chargeback are left alone (the bank is deciding about them).
+ */
+export function refundSources(
+  payments: PaymentRow[],
+  refunds: { providerPaymentId: string; provider: string; status: string; amountMinor: number }[],
+  excessMinor: number,
+): Source[] {
+  const pendingOn = (p: PaymentRow) =>
+    refunds
+      .filter((r) => r.provider === p.provider && r.providerPaymentId === p.providerPaymentId && r.status === "pending")
+      .reduce((sum, r) => sum + r.amountMinor, 0);
+  const candidates = payments
+    .filter((p) => p.status === "confirmed" && !p.flag)
+    .map((payment) => ({ payment, leftMinor: payment.amountMinor - payment.refundedMinor - payment.disputedMinor - pendingOn(payment) }))
+    .filter((c) => c.leftMinor > 0)
+    .sort((a, b) => b.payment.createdAt.getTime() - a.payment.createdAt.getTime());
+  const single = candidates.find((c) => c.leftMinor >= excessMinor);
+  if (single) return [{ payment: single.payment, amountMinor: excessMinor }];
+  const sources: Source[] = [];
+  let left = excessMinor;
+  for (const c of candidates) {
+    if (left <= 0) break;
+    const amountMinor = Math.min(left, c.leftMinor);
+    sources.push({ payment: c.payment, amountMinor });
+    left -= amountMinor;
+  }
+  return left > 0 ? [] : sources;
+}
+
+export type RefundExcessResult = { ok: true; amountMinor: number } | { ok: false; error: MessageKey; forbidden?: true };
+
+export interface RefundDeps {
+  db: Db;
+  providers: { get(id: ProviderId): PaymentProvider };
+  encryptionKey: string;
+  log: Logger;
+}
+
+/**
+ * Refunds the excess of an overpaid invoice through the provider(s) that took it, and records each
+ * refund as pending at once. The idempotency key comes from the invoice and the amount paid (and the
+ * number of refunds that failed before, so a new try is a new refund): a double click, a retry or a
+ * second tab asks the provider for the same refund, never a second one. Null when the invoice is not
+ * one of the organisation's, or the user not one of its members.
+ */
+export async function refundExcess(
+  deps: RefundDeps,
+  organisationId: string,
+  invoiceId: string,
+  userId: string,
+  now = new Date(),
+): Promise<RefundExcessResult | null> {
+  const { db, log } = deps;
+  const membership = await db.membership.findUnique({ where: { userId_organisationId: { userId, organisationId } }, select: { role: true } });
+  if (!membership) return null;
+  const invoice = await db.invoice.findFirst({ where: { id: invoiceId, organisationId }, include: { payments: true } });
+  if (!invoice) return null;
+  if (!can(membership.role, "managePayments")) return { ok: false, error: "errors.forbidden", forbidden: true };
+
+  const refunds = await refundsOf(db, organisationId, invoice.payments);
+  const excess = excessOf(invoice, refunds);
+  if (excess.overpaidMinor <= 0) return { ok: false, error: "refunds.errors.nothingToRefund" };
+  if (excess.refundableMinor <= 0) return { ok: false, error: "refunds.errors.alreadyRequested" };
+  const sources = refundSources(invoice.payments, refunds, excess.refundableMinor);
+  if (!sources.length) return { ok: false, error: "refunds.errors.noPayment" };
+
+  const retries = refunds.filter((r) => r.status === "failed" || r.status === "canceled").length;
+  // Split over several payments, a part that fails after others were asked for leaves those standing
+  // (they show as pending); the next click asks only for what is still not covered.
+  let refundedMinor = 0;
+  for (const { payment, amountMinor } of sources) {
+    const connection = await db.providerConnection.findFirst({ where: { organisationId, provider: payment.provider, revokedAt: null } });
+    if (!connection) return { ok: false, error: "refunds.errors.providerDisconnected" };
+    const provider = deps.providers.get(payment.provider as ProviderId);
+    const idempotencyKey = `excess-${invoice.id}-${invoice.amountPaidMinor}-${payment.id}${retries ? `-${retries}` : ""}`;
+    let refundId: string;
+    try {
+      ({ refundId } = await provider.refund(
+        { accountId: connection.accountId, accessToken: decryptSecret(deps.encryptionKey, connection.encryptedToken) },
+        { providerPaymentId: payment.providerPaymentId, amountMinor, currency: payment.currency, idempotencyKey },
+      ));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.warn({ invoiceId, provider: payment.provider, paymentId: payment.id, amountMinor, error: message }, "refund refused");
+      const down = isProviderError(error) && error.kind === "unavailable";
+      return { ok: false, error: down ? "refunds.errors.providerDown" : "refunds.errors.providerRefused" };
+    }
+    await recordPending(db, {
+      organisationId,
+      provider: payment.provider,
+      kind: "refund",
+      providerRef: refundId,
+      providerPaymentId: payment.providerPaymentId,
+      amountMinor,
+      currency: payment.currency,
+      status: "pending",
+      at: now,
+    });
+    log.info({ invoiceId, provider: payment.provider, paymentId: payment.id, refundId, amountMinor, userId }, "excess refund requested");
+    refundedMinor += amountMinor;
+  }
+  return { ok: true, amountMinor: refundedMinor };
+}
+
+/** A second click racing the first may record the same refund: the provider gave both the same id, one row is kept. */
+async function recordPending(db: Db, fact: Parameters<typeof applyReversal>[1]) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.$transaction((tx) => applyReversal(tx, fact));
+      return;
+    } catch (error) {
+      if (attempt >= 2 || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
