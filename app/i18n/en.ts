@@ -323,6 +323,7 @@ export const en: Record<MessageKey, string> = {
   "sending.kind.payment_charged_back": "Chargeback notice",
   "sending.kind.payment_disputed": "Dispute notice",
   "sending.kind.payment_refunded": "Refund notice",
+  "sending.kind.payment_refunded_customer": "Refund notice (customer)",
   "sending.kind.payment_refund_failed": "Failed refund notice",
   "sending.kind.payment_dispute_won": "Dispute won notice",
   "sending.kind.payment_dispute_lost": "Dispute lost notice",
@@ -408,8 +409,8 @@ export const en: Record<MessageKey, string> = {
   "notify.payment_disputed.customer.body": "",
   "notify.payment_refunded.merchant.subject": "Refund: {amount} — invoice {number}",
   "notify.payment_refunded.merchant.body": "{amount} was refunded on invoice {number}. The balance due is updated.",
-  "notify.payment_refunded.customer.subject": "",
-  "notify.payment_refunded.customer.body": "",
+  "notify.payment_refunded.customer.subject": "Refund of {amount} — invoice {number}",
+  "notify.payment_refunded.customer.body": "{merchant} has refunded you {amount} on invoice {number}. It will reach your account in your bank's usual time.",
   "notify.payment_overpaid.merchant.subject": "Overpayment: {excess} — invoice {number}",
   "notify.payment_overpaid.merchant.body":
     "{customer} paid {amount} on invoice {number} through {provider}, {excess} more than was due. The invoice is paid; you can refund the excess in one click from the invoice.",

@@ -324,6 +324,7 @@ export const fr = {
   "sending.kind.payment_charged_back": "Avis d'impayé",
   "sending.kind.payment_disputed": "Avis de litige",
   "sending.kind.payment_refunded": "Avis de remboursement",
+  "sending.kind.payment_refunded_customer": "Avis de remboursement (client)",
   "sending.kind.payment_refund_failed": "Avis de remboursement échoué",
   "sending.kind.payment_dispute_won": "Avis de litige gagné",
   "sending.kind.payment_dispute_lost": "Avis de litige perdu",
@@ -411,8 +412,9 @@ export const fr = {
   "notify.payment_disputed.customer.body": "",
   "notify.payment_refunded.merchant.subject": "Remboursement : {amount} — facture {number}",
   "notify.payment_refunded.merchant.body": "{amount} ont été remboursés sur la facture {number}. Le solde dû est mis à jour.",
-  "notify.payment_refunded.customer.subject": "",
-  "notify.payment_refunded.customer.body": "",
+  "notify.payment_refunded.customer.subject": "Remboursement de {amount} — facture {number}",
+  "notify.payment_refunded.customer.body":
+    "{merchant} vous a remboursé {amount} sur la facture {number}. Le montant apparaîtra sur votre compte dans les délais habituels de votre banque.",
   "notify.payment_overpaid.merchant.subject": "Trop-perçu : {excess} — facture {number}",
   "notify.payment_overpaid.merchant.body":
     "{customer} a payé {amount} sur la facture {number} via {provider}, soit {excess} de plus que le montant dû. La facture est réglée ; vous pouvez rembourser l'excédent en un clic depuis la facture.",

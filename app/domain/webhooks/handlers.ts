@@ -232,6 +232,8 @@ async function notifyReversal(
       provider: payment.provider,
       kind,
       dedupeKey: `${reversal.kind}/${reversal.id}/${reversal.status}`,
+      // The customer hears of money given back to them, not of the merchant's disputes or failures.
+      customer: kind === "payment_refunded",
     },
     appUrl,
   );
