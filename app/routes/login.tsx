@@ -32,7 +32,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     return refuse(submission, { formErrors: ["auth.invalidCredentials"] });
   }
   const cookie = await startSession(context, result.user.id, null);
-  const target = result.user.mustChangePassword ? "/account/password" : safeRedirectTarget(redirectTo);
+  const target = result.user.mustChangePassword ? "/account/password" : safeRedirectTarget(redirectTo, context.config.APP_URL);
   return redirect(target, { headers: { "Set-Cookie": cookie } });
 }
 
