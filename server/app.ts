@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { createRequestHandler } from "@react-router/express";
 import { parse as parseCookies } from "cookie";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { ServerBuild } from "react-router";
@@ -10,6 +9,8 @@ import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import type { Providers } from "../integrations";
 import { consultationCache } from "./consultation-cache";
+import { reactRouterHandler } from "./react-router-handler";
+import { BodyRefused, closeAfterAnswer, readBody } from "./request-body";
 import { csrfTokenFor, startRequest } from "./request-basics";
 import { webhookRoutes } from "./webhook-route";
 
@@ -24,7 +25,7 @@ export interface ServerDeps {
   clientDir?: string;
 }
 
-function refuse(req: Request, res: Response, status: number, key: "errors.crossSite" | "errors.tooLarge" | "errors.notFound") {
+function refuse(req: Request, res: Response, status: number, key: "errors.crossSite" | "errors.tooLarge" | "errors.notFound" | "errors.invalid") {
   const t = translator(localeFromAcceptLanguage(req.get("accept-language") ?? null));
   res.status(status).type("text/plain; charset=utf-8").send(t(key));
 }
@@ -77,8 +78,6 @@ export function createServer(deps: ServerDeps) {
   app.use((req, res, next) => (publicFiles.has(req.path) ? serveStatic(req, res, next) : next()));
 
   app.use((req, res, next) => {
-    const length = Number(req.get("content-length") ?? 0);
-    if (length > MAX_BODY_BYTES) return refuse(req, res, 413, "errors.tooLarge");
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
     // Browsers say where a form post comes from: anything from another site is refused before any action runs.
     const fetchSite = req.get("sec-fetch-site");
@@ -87,6 +86,8 @@ export function createServer(deps: ServerDeps) {
     if (fetchSite === "cross-site" || !sameOrigin) return refuse(req, res, 403, "errors.crossSite");
     next();
   });
+  // Every body is read here, within the limit, as it arrives (a chunked one too); React Router gets it from memory.
+  app.use(readBody(MAX_BODY_BYTES));
 
   app.use((req, res, next) => {
     res.locals.cookies = parseCookies(req.get("cookie") ?? "");
@@ -105,7 +106,13 @@ export function createServer(deps: ServerDeps) {
   });
   const consultation = consultationCache({ build, mode, db, loadContext });
   app.use(consultation);
-  app.use(createRequestHandler({ build, mode, getLoadContext: (_req, res) => loadContext(res, res.locals.csrfToken) }));
+  app.use(reactRouterHandler({ build, mode, getLoadContext: (_req, res) => loadContext(res, res.locals.csrfToken) }));
+
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(error instanceof BodyRefused) || res.headersSent) return next(error);
+    closeAfterAnswer(req, res);
+    refuse(req, res, error.status, error.key);
+  });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     res.locals.log?.error({ err: error }, "unhandled error");

@@ -1,6 +1,7 @@
 /**
  * Issue 12 (hardening), items 2, 3 and 7: each test replays the attack the issue describes.
  */
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { signUpMerchant } from "../helpers/merchant";
@@ -56,5 +57,63 @@ describe("redirect targets (item 2)", () => {
     expect(page.status).toBe(302);
     expect(followedOrigin(page.location!)).toBe(app.baseUrl);
     expect(page.location!.startsWith("//")).toBe(false);
+  });
+});
+
+/** Sends `total` bytes to `path` with Transfer-Encoding: chunked (no Content-Length); stops when the server answers. */
+function sendChunked(path: string, total: number, headers: Record<string, string>) {
+  return new Promise<{ status: number; sent: number }>((resolve, reject) => {
+    const url = new URL(path, app.baseUrl);
+    const req = httpRequest(url, { method: "POST", headers: { ...headers, "transfer-encoding": "chunked", origin: app.baseUrl } });
+    let sent = 0;
+    let answered = false;
+    const chunk = Buffer.alloc(64 * 1024, "a");
+    req.on("response", (res) => {
+      answered = true;
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, sent }));
+    });
+    req.on("error", (error) => (answered ? undefined : reject(error)));
+    const pump = () => {
+      while (!answered && sent < total) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      if (!answered) req.end();
+    };
+    pump();
+  });
+}
+
+describe("streamed bodies are limited as they arrive (item 3)", () => {
+  it("stops a chunked body to a page's action at the limit with a 413", async () => {
+    const result = await sendChunked("/login", 200 * 1024 * 1024, { "content-type": "application/x-www-form-urlencoded" });
+    expect(result.status).toBe(413);
+    // The server answered long before the end: it did not read (or keep) 200 MB first.
+    expect(result.sent).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it("stops a chunked body to the webhook endpoint at its limit with a 413", async () => {
+    const result = await sendChunked("/webhooks/stripe", 200 * 1024 * 1024, { "content-type": "application/json" });
+    expect(result.status).toBe(413);
+    expect(result.sent).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it("still reads a chunked form below the limit", async () => {
+    const login = await fetch(`${app.baseUrl}/login`);
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await login.text())![1];
+    const body = new URLSearchParams({ email: "nobody@example.fr", password: "x".repeat(10), csrf }).toString();
+    const res = await fetch(`${app.baseUrl}/login`, {
+      method: "POST",
+      body: new Blob([body]).stream(), // no Content-Length: sent chunked
+      duplex: "half",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: app.baseUrl, cookie },
+    } as RequestInit);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("E-mail ou mot de passe incorrect.");
   });
 });
