@@ -15,6 +15,8 @@ import { csrfTokenFor, startRequest } from "./request-basics";
 import { webhookRoutes } from "./webhook-route";
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** What the app answers to; anything else (TRACE, PUT, OPTIONS, WebDAV…) gets a 405 on every path. */
+const ALLOWED_METHODS = ["GET", "HEAD", "POST"];
 
 export interface ServerDeps {
   build: ServerBuild;
@@ -25,7 +27,12 @@ export interface ServerDeps {
   clientDir?: string;
 }
 
-function refuse(req: Request, res: Response, status: number, key: "errors.crossSite" | "errors.tooLarge" | "errors.notFound" | "errors.invalid") {
+function refuse(
+  req: Request,
+  res: Response,
+  status: number,
+  key: "errors.crossSite" | "errors.tooLarge" | "errors.notFound" | "errors.invalid" | "errors.methodNotAllowed",
+) {
   const t = translator(localeFromAcceptLanguage(req.get("accept-language") ?? null));
   res.status(status).type("text/plain; charset=utf-8").send(t(key));
 }
@@ -43,6 +50,11 @@ export function createServer(deps: ServerDeps) {
     res.locals.requestId = basics.requestId;
     Object.defineProperty(res.locals, "log", { get: () => basics.log, enumerable: true });
     next();
+  });
+
+  app.use((req, res, next) => {
+    if (ALLOWED_METHODS.includes(req.method)) return next();
+    refuse(req, res.set("Allow", ALLOWED_METHODS.join(", ")), 405, "errors.methodNotAllowed");
   });
 
   // The local mailbox shows every organisation's emails, reset links included: only to this machine itself,

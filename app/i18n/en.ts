@@ -65,6 +65,7 @@ export const en: Record<MessageKey, string> = {
   "errors.unexpected": "Something unexpected went wrong. Please try again in a moment.",
   "errors.reference": "Error reference: {id}",
   "errors.tooLarge": "Request too large.",
+  "errors.methodNotAllowed": "Method not allowed.",
   "errors.unknownAction": "Unknown action: reload the page and try again.",
   "auth.login": "Log in",
   "auth.loginTitle": "Log in",

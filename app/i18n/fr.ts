@@ -64,6 +64,7 @@ export const fr = {
   "errors.unexpected": "Une erreur inattendue s'est produite. Réessayez dans un instant.",
   "errors.reference": "Référence de l'erreur : {id}",
   "errors.tooLarge": "Requête trop volumineuse.",
+  "errors.methodNotAllowed": "Méthode non autorisée.",
   "errors.unknownAction": "Action inconnue : rechargez la page et réessayez.",
   "auth.login": "Se connecter",
   "auth.loginTitle": "Connexion",

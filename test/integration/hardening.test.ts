@@ -117,3 +117,24 @@ describe("streamed bodies are limited as they arrive (item 3)", () => {
     expect(await res.text()).toContain("E-mail ou mot de passe incorrect.");
   });
 });
+
+describe("unknown and unsupported methods (item 7)", () => {
+  it.each(["TRACE", "PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND", "MKCOL"])("%s answers 405 with the methods allowed", async (method) => {
+    for (const path of ["/", "/login", "/invoices", "/healthz", "/nope"]) {
+      const res = await rawRequest(method, path);
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.allow).toBe("GET, HEAD, POST");
+    }
+  });
+});
+
+function rawRequest(method: string, path: string) {
+  return new Promise<{ status: number; allow: string | undefined }>((resolve, reject) => {
+    const req = httpRequest(new URL(path, app.baseUrl), { method }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, allow: res.headers.allow }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
