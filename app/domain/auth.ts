@@ -107,11 +107,13 @@ export async function setUserLocale(db: Db, userId: string, locale: "fr" | "en")
   await db.user.update({ where: { id: userId }, data: { locale } });
 }
 
-export async function changePassword(db: Db, userId: string, keepSessionId: string | null, password: string) {
+/** A new password: the account's other sessions end, and reset links sent before it no longer work. */
+export async function changePassword(db: Db, userId: string, keepSessionId: string | null, password: string, now = new Date()) {
   const passwordHash = await hashPassword(password);
   await db.$transaction([
     db.user.update({ where: { id: userId }, data: { passwordHash, mustChangePassword: false } }),
     db.session.deleteMany({ where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } }),
+    db.passwordResetToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } }),
   ]);
 }
 
@@ -136,7 +138,11 @@ export async function findUsableResetToken(db: Db, token: string, now: Date) {
   return reset && !reset.usedAt && reset.expiresAt > now ? reset : null;
 }
 
-/** Single use: the token is consumed in the same statement that checks it, so two tabs cannot both use it. */
+/**
+ * Single use: the token is consumed in the same statement that checks it, so two tabs cannot both use it.
+ * Using one consumes every other outstanding token of the account too: an older link (a forwarded email,
+ * a mailbox someone else reads) must not reset the new password.
+ */
 export async function resetPassword(db: Db, token: string, password: string, now: Date) {
   const passwordHash = await hashPassword(password);
   return db.$transaction(async (tx) => {
@@ -146,6 +152,7 @@ export async function resetPassword(db: Db, token: string, password: string, now
     });
     if (claimed.count !== 1) return null;
     const reset = await tx.passwordResetToken.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } });
+    await tx.passwordResetToken.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: now } });
     await tx.session.deleteMany({ where: { userId: reset.userId } });
     return tx.user.update({ where: { id: reset.userId }, data: { passwordHash, mustChangePassword: false } });
   });

@@ -3,7 +3,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../helpers/app";
+import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { signUpMerchant } from "../helpers/merchant";
 
 let app: TestApp;
@@ -138,3 +138,39 @@ function rawRequest(method: string, path: string) {
     req.end();
   });
 }
+
+describe("password reset links (item 7)", () => {
+  async function resetLinks(email: string) {
+    const emails = await app.db.outboxEmail.findMany({ where: { toAddress: email, kind: "password_reset" }, orderBy: { createdAt: "asc" } });
+    return emails.map((e) => /\/reset-password\/[\w-]+/.exec(e.text)![0]);
+  }
+
+  it("using one link makes every other outstanding link for that account unusable", async () => {
+    const { email } = await signUpMerchant(app);
+    await app.browser().post("/forgot-password", { email });
+    await app.browser().post("/forgot-password", { email });
+    const [older, newer] = await resetLinks(email);
+    expect(older).not.toBe(newer);
+
+    const used = await app.browser().post(newer, { password: "a brand new password", confirm: "a brand new password" });
+    expect(used.status).toBe(302);
+
+    const browser = app.browser();
+    expect(textOf((await browser.get(older)).html)).toContain("Ce lien de réinitialisation est invalide ou a expiré.");
+    const replay = await browser.post(older, { password: "the attacker's password", confirm: "the attacker's password" });
+    expect(replay.status).toBe(200);
+    expect(textOf(replay.html)).toContain("Ce lien de réinitialisation est invalide ou a expiré.");
+    const login = await app.browser().post("/login", { email, password: "the attacker's password" });
+    expect(login.status).toBe(200);
+  });
+
+  it("changing the password from the account page also ends outstanding links", async () => {
+    const password = "correct horse battery";
+    const { browser, email } = await signUpMerchant(app, { password });
+    await app.browser().post("/forgot-password", { email });
+    const [link] = await resetLinks(email);
+    const changed = await browser.post("/account/password", { currentPassword: password, password: "another long password", confirm: "another long password" });
+    expect(changed.status).toBe(200);
+    expect(textOf((await app.browser().get(link)).html)).toContain("Ce lien de réinitialisation est invalide ou a expiré.");
+  });
+});
