@@ -205,6 +205,8 @@ export const en: Record<MessageKey, string> = {
   "invoices.noCustomers": "Create a customer first.",
   "invoices.errors.notDraft": "Only a draft can be edited or finalised.",
   "invoices.errors.negativeTotal": "An invoice total cannot be negative.",
+  "invoices.errors.negativeSubtotal": "An invoice's total excluding VAT cannot be negative.",
+  "invoices.errors.negativeTax": "An invoice's VAT cannot be negative: a discount comes off the lines at its own VAT rate.",
   "invoices.errors.issueDateBeforeLast": "The issue date cannot be before that of the last finalised invoice ({date}): numbering must stay chronological.",
   "invoices.errors.cannotVoid": "Only an open invoice with no payment can be voided.",
   "invoices.errors.customerArchived": "This customer is archived.",

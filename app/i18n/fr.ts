@@ -204,6 +204,8 @@ export const fr = {
   "invoices.noCustomers": "Créez d'abord un client.",
   "invoices.errors.notDraft": "Seul un brouillon peut être modifié ou finalisé.",
   "invoices.errors.negativeTotal": "Le total d'une facture ne peut pas être négatif.",
+  "invoices.errors.negativeSubtotal": "Le total hors TVA d'une facture ne peut pas être négatif.",
+  "invoices.errors.negativeTax": "La TVA d'une facture ne peut pas être négative : une remise se déduit des lignes de son propre taux de TVA.",
   "invoices.errors.issueDateBeforeLast":
     "La date d'émission ne peut pas précéder celle de la dernière facture finalisée ({date}) : la numérotation doit rester chronologique.",
   "invoices.errors.cannotVoid": "Seule une facture ouverte sans paiement peut être annulée.",

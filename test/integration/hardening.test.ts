@@ -4,7 +4,7 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
-import { signUpMerchant } from "../helpers/merchant";
+import { createCustomer, signUpMerchant } from "../helpers/merchant";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -172,5 +172,52 @@ describe("password reset links (item 7)", () => {
     const changed = await browser.post("/account/password", { currentPassword: password, password: "another long password", confirm: "another long password" });
     expect(changed.status).toBe(200);
     expect(textOf((await app.browser().get(link)).html)).toContain("Ce lien de réinitialisation est invalide ou a expiré.");
+  });
+});
+
+describe("invoice amounts (item 7)", () => {
+  const line = (i: number, unitPrice: string, vatRate: string) => ({
+    [`lines[${i}].description`]: `Ligne ${i}`,
+    [`lines[${i}].quantity`]: "1",
+    [`lines[${i}].unitPrice`]: unitPrice,
+    [`lines[${i}].vatRate`]: vatRate,
+  });
+
+  async function postInvoice(lines: Record<string, string>) {
+    const { browser, organisationId } = await signUpMerchant(app);
+    const customerId = await createCustomer(browser);
+    const page = await browser.post("/invoices/new", { customerId, currency: "EUR", issueDate: "2026-11-01", dueDate: "2026-12-01", ...lines });
+    return { page, stored: await app.db.invoice.findMany({ where: { organisationId } }) };
+  }
+
+  it("refuses the cap bypass: large positive and negative lines whose VAT overflows (nothing stored)", async () => {
+    // Subtotal −21 000 000,00 €, VAT 42 000 000,00 €, total 21 000 000,00 €: the total alone is under the cap.
+    const { page, stored } = await postInvoice({
+      ...line(0, "21000000", "100"),
+      ...line(1, "21000000", "100"),
+      ...line(2, "-21000000", "0"),
+      ...line(3, "-21000000", "0"),
+      ...line(4, "-21000000", "0"),
+    });
+    expect(page.status).toBe(200);
+    expect(textOf(page.html)).toContain("Montant trop élevé.");
+    expect(stored).toEqual([]);
+  });
+
+  it.each([
+    ["a negative total", [line(0, "100", "20"), line(1, "-200", "20")], "Le total d'une facture ne peut pas être négatif."],
+    ["a negative total excluding VAT", [line(0, "100", "100"), line(1, "-150", "0")], "Le total hors TVA d'une facture ne peut pas être négatif."],
+    ["a negative VAT", [line(0, "100", "0"), line(1, "-50", "20")], "La TVA d'une facture ne peut pas être négative"],
+  ])("refuses %s with its own message", async (_name, lines, message) => {
+    const { page, stored } = await postInvoice(Object.assign({}, ...lines));
+    expect(page.status).toBe(200);
+    expect(textOf(page.html)).toContain(message);
+    expect(stored).toEqual([]);
+  });
+
+  it("still takes a discount line that leaves every total positive", async () => {
+    const { page, stored } = await postInvoice({ ...line(0, "100", "20"), ...line(1, "-10", "20") });
+    expect(page.status).toBe(302);
+    expect(stored).toMatchObject([{ subtotalMinor: 9000, taxMinor: 1800, totalMinor: 10800 }]);
   });
 });
