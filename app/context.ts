@@ -12,6 +12,8 @@ export interface AppServices {
   requestId: string;
   /** The token every mutating form must carry (bound to this browser's CSRF cookie). */
   csrfToken: string;
+  /** This answer's Content-Security-Policy nonce: inline scripts without it do not run (server/security-headers.ts). */
+  cspNonce: string;
 }
 
 declare module "react-router" {

@@ -10,6 +10,7 @@ import type { Logger } from "~/lib/logger.server";
 import type { Providers } from "../integrations";
 import { consultationCache } from "./consultation-cache";
 import { reactRouterHandler } from "./react-router-handler";
+import { securityHeaders } from "./security-headers";
 import { BodyRefused, closeAfterAnswer, readBody } from "./request-body";
 import { csrfTokenFor, startRequest } from "./request-basics";
 import { webhookRoutes } from "./webhook-route";
@@ -51,6 +52,7 @@ export function createServer(deps: ServerDeps) {
     Object.defineProperty(res.locals, "log", { get: () => basics.log, enumerable: true });
     next();
   });
+  app.use(securityHeaders(config));
 
   app.use((req, res, next) => {
     if (ALLOWED_METHODS.includes(req.method)) return next();
@@ -108,17 +110,24 @@ export function createServer(deps: ServerDeps) {
   });
 
   const mode = config.NODE_ENV === "development" ? "development" : "production";
-  const loadContext = (res: Response, csrfToken: string) => ({
+  const loadContext = (res: Response, secrets: { csrfToken: string; cspNonce: string }) => ({
     db,
     providers,
     config,
     log: res.locals.log,
     requestId: res.locals.requestId,
-    csrfToken,
+    ...secrets,
+  });
+  // Pages hold this browser's CSRF token (and a signed-in merchant's data): no cache keeps them, unless a route says otherwise.
+  app.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
   });
   const consultation = consultationCache({ build, mode, db, loadContext });
   app.use(consultation);
-  app.use(reactRouterHandler({ build, mode, getLoadContext: (_req, res) => loadContext(res, res.locals.csrfToken) }));
+  app.use(
+    reactRouterHandler({ build, mode, getLoadContext: (_req, res) => loadContext(res, { csrfToken: res.locals.csrfToken, cspNonce: res.locals.cspNonce }) }),
+  );
 
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!(error instanceof BodyRefused) || res.headersSent) return next(error);

@@ -50,7 +50,11 @@ async function send(res: Response, response: globalThis.Response) {
   }
   res.statusMessage = response.statusText;
   res.status(response.status);
-  for (const [name, value] of response.headers.entries()) res.append(name, value);
+  for (const [name, value] of response.headers.entries()) {
+    if (name === "cache-control")
+      res.setHeader(name, value); // the route's word replaces the default (no-store)
+    else res.append(name, value);
+  }
   if (!response.body) return void res.end();
   try {
     await writeReadableStreamToWritable(response.body, res);

@@ -1,19 +1,21 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser";
+import { hydrated, launchChromium, watchPolicy } from "./browser";
 import { startServer } from "./server";
 
 const ARTEFACTS = "test-results/e2e";
 let server: Awaited<ReturnType<typeof startServer>>;
 let browser: Browser;
 let merchant: Page;
+/** Content-Security-Policy violations on any page of the flow, the app's or the mailbox's: there must be none. */
+const violations: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTEFACTS, { recursive: true });
   server = await startServer();
   browser = await launchChromium();
-  merchant = await (await browser.newContext({ locale: "fr-FR", viewport: { width: 1280, height: 900 } })).newPage();
+  merchant = watchPolicy(await (await browser.newContext({ locale: "fr-FR", viewport: { width: 1280, height: 900 } })).newPage(), violations);
 });
 
 afterAll(async () => {
@@ -73,6 +75,7 @@ async function waitForPaid(page: Page) {
 describe("the whole flow in a real browser, offline", () => {
   it("signs up, connects both providers, invoices, sends, and the customer pays by card", async () => {
     await merchant.goto(`${server.url}/signup`);
+    await hydrated(merchant);
     await merchant.fill("input[name=name]", "Camille Rivière");
     await merchant.fill("input[name=email]", "camille@example.fr");
     await merchant.fill("input[name=password]", "un mot de passe solide");
@@ -101,8 +104,12 @@ describe("the whole flow in a real browser, offline", () => {
     await merchant.waitForURL(/\/customers\/c[a-z0-9]+$/);
 
     const { number, link } = await invoiceAndSend("Accompagnement comptable", "300");
-    const customer = await (await browser.newContext({ locale: "fr-FR", viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+    const customer = watchPolicy(
+      await (await browser.newContext({ locale: "fr-FR", viewport: { width: 390, height: 844 }, isMobile: true })).newPage(),
+      violations,
+    );
     await customer.goto(link);
+    await hydrated(customer); // the kept consultation page's inline scripts ran with this answer's nonce
     await customer.getByText(`Facture ${number}`).first().waitFor();
     expect(await customer.getByTestId("amount-due").innerText()).toMatch(/360,00\s€/);
     await shot(customer, "07-consultation-mobile");
@@ -122,11 +129,12 @@ describe("the whole flow in a real browser, offline", () => {
     await merchant.goto(`${server.url}/mailbox`);
     await merchant.getByRole("link", { name: `Paiement reçu : 360,00 € — facture ${number}` }).waitFor();
     await merchant.getByRole("link", { name: `Confirmation de votre paiement — facture ${number}` }).waitFor();
+    expect(violations).toEqual([]);
   });
 
   it("the customer pays the next invoice by SEPA direct debit, through to its confirmation", async () => {
     const { number, link } = await invoiceAndSend("Déclaration de TVA", "100");
-    const customer = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+    const customer = watchPolicy(await (await browser.newContext({ locale: "fr-FR" })).newPage(), violations);
     await customer.goto(link);
     await customer.getByRole("button", { name: "Payer par prélèvement (GoCardless)" }).click();
     await customer.waitForURL(/\/pages\/gocardless\/flow\//);
@@ -144,5 +152,6 @@ describe("the whole flow in a real browser, offline", () => {
     await merchant.goto(`${server.url}/mailbox`);
     await merchant.getByRole("link", { name: `Paiement reçu : 120,00 € — facture ${number}` }).waitFor();
     await shot(merchant, "13-mailbox-after-debit");
+    expect(violations).toEqual([]);
   });
 });

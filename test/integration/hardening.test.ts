@@ -4,8 +4,10 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
-import { createCustomer, signUpMerchant } from "../helpers/merchant";
+import { createCustomer, sentInvoice, signUpMerchant } from "../helpers/merchant";
+import { useProviderMocks } from "../mocks/providers";
 
+useProviderMocks();
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
@@ -219,5 +221,60 @@ describe("invoice amounts (item 7)", () => {
     const { page, stored } = await postInvoice({ ...line(0, "100", "20"), ...line(1, "-10", "20") });
     expect(page.status).toBe(302);
     expect(stored).toMatchObject([{ subtotalMinor: 9000, taxMinor: 1800, totalMinor: 10800 }]);
+  });
+});
+
+/** The nonce the policy allows, and every script tag of the page. */
+function scriptsAndNonce(page: { html: string; headers: Headers }) {
+  const policy = page.headers.get("content-security-policy") ?? "";
+  const nonce = /script-src 'self' 'nonce-([^']+)'/.exec(policy)?.[1];
+  const scripts = [...page.html.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
+  return { policy, nonce, scripts };
+}
+
+describe("Content-Security-Policy and caching (item 7)", () => {
+  it("lets only the app's own scripts and this answer's inline scripts run", async () => {
+    const page = await app.browser().get("/login");
+    const { policy, nonce, scripts } = scriptsAndNonce(page);
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).toContain("object-src 'none'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("base-uri 'self'");
+    expect(policy).not.toContain("unsafe-inline");
+    expect(nonce).toMatch(/^[A-Za-z0-9+/=]{20,}$/);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    // A new nonce for every answer.
+    expect(scriptsAndNonce(await app.browser().get("/login")).nonce).not.toBe(nonce);
+  });
+
+  it("gives kept consultation pages the nonce of each answer", async () => {
+    const { link } = await sentInvoice(app);
+    for (let visit = 0; visit < 3; visit++) {
+      const page = await app.browser().get(link);
+      expect(page.status).toBe(200);
+      const { nonce, scripts } = scriptsAndNonce(page);
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+      expect(page.html).not.toMatch(/nonce[A-Za-z0-9]{20,}/); // no placeholder left
+    }
+  });
+
+  it("every page and error answer carries the policy", async () => {
+    for (const path of ["/", "/nope", "/healthz"]) expect((await app.browser().get(path)).headers.get("content-security-policy")).toContain("script-src");
+  });
+
+  it("signed-in pages, their data and PDFs are never stored by a cache", async () => {
+    const { browser, invoiceId } = await sentInvoice(app);
+    for (const path of ["/invoices", `/invoices/${invoiceId}`, "/customers", "/settings/organisation", "/invoices.data"]) {
+      const page = await browser.get(path);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get("cache-control"), path).toBe("no-store");
+    }
+    expect((await browser.get(`/invoices/${invoiceId}/pdf`)).headers.get("cache-control")).toBe("private, no-store");
+    // Static files keep their long cache.
+    const login = await app.browser().get("/login");
+    const asset = /\/assets\/[\w.-]+\.js/.exec(login.html)![0];
+    expect((await browser.get(asset)).headers.get("cache-control")).toContain("immutable");
   });
 });
