@@ -1,15 +1,15 @@
 import { useForm } from "@conform-to/react";
 import { Form, Link, useActionData } from "react-router";
 import { z } from "zod";
-import { PasswordResetEmail } from "../../emails/password-reset";
 import { AuthCard } from "~/components/auth-card";
 import { CsrfInput, Field, FormMessage, buttonClass } from "~/components/form";
-import { createPasswordReset } from "~/domain/auth";
+import { requestPasswordReset } from "~/domain/auth";
+import { enqueueStoredTemplate } from "~/domain/outbox";
 import { emailAddress } from "~/domain/validation";
 import { isLocale, translator } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { parseForm, refuse } from "~/lib/forms.server";
-import { queueEmail } from "~/lib/mail.server";
+import { ACCOUNT_FORM_ANSWER_MS, atLeast } from "~/lib/http.server";
 import type { Route } from "./+types/forgot-password";
 
 const forgotSchema = z.object({ email: emailAddress });
@@ -17,19 +17,19 @@ const forgotSchema = z.object({ email: emailAddress });
 export async function action({ request, context }: Route.ActionArgs) {
   const submission = await parseForm(request, context, forgotSchema);
   if (submission.status !== "success") return refuse(submission);
-  const reset = await createPasswordReset(context.db, submission.value.email, new Date());
-  if (reset) {
-    const locale = isLocale(reset.user.locale) ? reset.user.locale : "fr";
-    const t = translator(locale);
-    await queueEmail(context, {
+  const work = requestPasswordReset(context.db, submission.value.email, new Date(), (tx, { user, token, resetId }) => {
+    const locale = isLocale(user.locale) ? user.locale : "fr";
+    // Rendered by the worker that delivers it: no rendering here, where it would take time only for known addresses.
+    return enqueueStoredTemplate(tx, {
       kind: "password_reset",
-      to: reset.user.email,
-      subject: t("email.reset.subject"),
-      idempotencyKey: `password-reset/${reset.resetId}`,
-      element: <PasswordResetEmail t={t} locale={locale} name={reset.user.name} url={`${context.config.APP_URL}/reset-password/${reset.token}`} />,
+      to: user.email,
+      subject: translator(locale)("email.reset.subject"),
+      idempotencyKey: `password-reset/${resetId}`,
+      template: { name: "passwordReset", props: { locale, name: user.name, url: `${context.config.APP_URL}/reset-password/${token}` } },
     });
-  }
-  // The same answer whether or not the account exists: the form must not reveal who is a customer.
+  });
+  await atLeast(ACCOUNT_FORM_ANSWER_MS, work);
+  // The same answer, after the same time, whether or not the account exists: the form must not reveal who is a customer.
   return { result: null, sent: true };
 }
 

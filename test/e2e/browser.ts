@@ -29,3 +29,18 @@ export function watchPolicy(page: Page, into: string[]): Page {
 export function hydrated(page: Page) {
   return page.waitForFunction(() => "__reactRouterRouteModules" in window && "__reactRouterContext" in window, undefined, { timeout: 10_000 });
 }
+
+/** Signs up through the form, then follows the link of the confirmation email from the local mailbox, as a person would. */
+export async function signUpInBrowser(page: Page, baseUrl: string, fields: { name: string; email: string; password: string; organisationName: string }) {
+  await page.goto(`${baseUrl}/signup`);
+  await hydrated(page);
+  for (const [name, value] of Object.entries(fields)) await page.fill(`input[name=${name}]`, value);
+  await page.getByRole("button", { name: "Créer un compte" }).click();
+  await page.getByText(`Vérifiez votre boîte mail : un e-mail vient de partir vers ${fields.email}.`).waitFor();
+  await page.goto(`${baseUrl}/mailbox`);
+  await page.getByRole("link", { name: "Confirmez la création de votre compte" }).first().click();
+  const text = await page.getByTestId("email-text").innerText();
+  await page.goto(/https?:\/\/\S+\/signup\/[\w-]+/.exec(text)![0]);
+  await page.getByRole("button", { name: "Créer mon compte" }).click();
+  await page.waitForURL(/\/settings\/organisation/);
+}

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hydrated, launchChromium, watchPolicy } from "./browser";
+import { hydrated, launchChromium, signUpInBrowser, watchPolicy } from "./browser";
 import { startServer } from "./server";
 
 const ARTEFACTS = "test-results/e2e";
@@ -74,15 +74,13 @@ async function waitForPaid(page: Page) {
 
 describe("the whole flow in a real browser, offline", () => {
   it("signs up, connects both providers, invoices, sends, and the customer pays by card", async () => {
-    await merchant.goto(`${server.url}/signup`);
-    await hydrated(merchant);
-    await merchant.fill("input[name=name]", "Camille Rivière");
-    await merchant.fill("input[name=email]", "camille@example.fr");
-    await merchant.fill("input[name=password]", "un mot de passe solide");
-    await merchant.fill("input[name=organisationName]", "Atelier Rivière");
-    await shot(merchant, "01-signup");
-    await merchant.getByRole("button", { name: "Créer un compte" }).click();
-    await merchant.waitForURL(/\/settings\/organisation/);
+    await signUpInBrowser(merchant, server.url, {
+      name: "Camille Rivière",
+      email: "camille@example.fr",
+      password: "un mot de passe solide",
+      organisationName: "Atelier Rivière",
+    });
+    await shot(merchant, "01-signed-up");
     await merchant.fill("input[name=iban]", "FR76 3000 6000 0112 3456 7890 18");
     await merchant.getByRole("button", { name: "Enregistrer" }).click();
     await merchant.getByText("Format de l'IBAN incorrect.").waitFor();

@@ -4,7 +4,18 @@ import type { TestApp, TestBrowser } from "./app";
 
 let counter = 0;
 
-/** Signs a merchant up through the real form; returns its browser and organisation id. */
+/**
+ * The link in the newest email of this kind to this address, whether the worker has delivered it yet
+ * (its text) or not (account emails are queued as a template and its props, rendered at delivery).
+ */
+export async function emailLink(app: TestApp, address: string, kind: string, pattern: RegExp) {
+  const email = await app.db.outboxEmail.findFirstOrThrow({ where: { toAddress: address, kind }, orderBy: { createdAt: "desc" } });
+  const match = pattern.exec(email.template ?? email.text);
+  if (!match) throw new Error(`no ${pattern} in the ${kind} email to ${address}`);
+  return match[0];
+}
+
+/** Signs a merchant up through the real forms (sign-up, then the link of the email); returns its browser and organisation id. */
 export async function signUpMerchant(app: TestApp, overrides: Partial<Record<"name" | "email" | "password" | "organisationName", string>> = {}) {
   counter++;
   const browser = app.browser();
@@ -15,7 +26,9 @@ export async function signUpMerchant(app: TestApp, overrides: Partial<Record<"na
     password: overrides.password ?? "correct horse battery",
     organisationName: overrides.organisationName ?? `Organisation ${counter}`,
   });
-  expect(page.status, page.html.slice(0, 500)).toBe(302);
+  expect(page.status, page.html.slice(0, 500)).toBe(200);
+  const confirmed = await browser.post(await emailLink(app, email, "signup_confirm", /\/signup\/[\w-]+/), {});
+  expect(confirmed.location, confirmed.html.slice(0, 500)).toBe("/settings/organisation");
   const user = await app.db.user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });
   return { browser, email, userId: user.id, organisationId: user.memberships[0].organisationId };
 }

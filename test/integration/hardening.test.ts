@@ -144,7 +144,7 @@ function rawRequest(method: string, path: string) {
 describe("password reset links (item 7)", () => {
   async function resetLinks(email: string) {
     const emails = await app.db.outboxEmail.findMany({ where: { toAddress: email, kind: "password_reset" }, orderBy: { createdAt: "asc" } });
-    return emails.map((e) => /\/reset-password\/[\w-]+/.exec(e.text)![0]);
+    return emails.map((e) => /\/reset-password\/[\w-]+/.exec(e.template ?? e.text)![0]);
   }
 
   it("using one link makes every other outstanding link for that account unusable", async () => {
@@ -276,5 +276,53 @@ describe("Content-Security-Policy and caching (item 7)", () => {
     const login = await app.browser().get("/login");
     const asset = /\/assets\/[\w.-]+\.js/.exec(login.html)![0];
     expect((await browser.get(asset)).headers.get("cache-control")).toContain("immutable");
+  });
+});
+
+describe("whether an address has an account is never told (item 7)", () => {
+  /** An account made directly in the database, so these tests replay the attack on any version of the forms. */
+  async function existingAccount() {
+    const email = `owner-${Date.now()}-${Math.random().toString(36).slice(2)}@example.fr`;
+    await app.db.user.create({ data: { email, name: "Owner", passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA" } });
+    return email;
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+  /** Times the same form posted for a known and an unknown address, interleaved; answers the medians and the pages' text. */
+  async function timeBoth(path: string, fields: (email: string) => Record<string, string>, samples = 8) {
+    const known: number[] = [];
+    const unknown: number[] = [];
+    const texts = new Set<string>();
+    for (let i = 0; i < samples; i++) {
+      for (const [email, into] of [
+        [await existingAccount(), known],
+        [`nobody-${i}-${Date.now()}@example.fr`, unknown],
+      ] as const) {
+        const browser = app.browser();
+        await browser.csrfToken();
+        const started = performance.now();
+        const page = await browser.post(path, fields(email));
+        into.push(performance.now() - started);
+        texts.add(`${page.status} ${textOf(page.html).replace(email, "ADDRESS")}`);
+      }
+    }
+    return { known: median(known), unknown: median(unknown), texts: [...texts] };
+  }
+
+  it("forgotten password: the same answer, in the same time, for a known and an unknown address", async () => {
+    const { known, unknown, texts } = await timeBoth("/forgot-password", (email) => ({ email }));
+    expect(texts).toHaveLength(1);
+    expect(Math.abs(known - unknown), `known ${known.toFixed(1)} ms, unknown ${unknown.toFixed(1)} ms`).toBeLessThan(10);
+  });
+
+  it("sign-up: the same answer, in the same time, for an address with an account and a new one", async () => {
+    const { known, unknown, texts } = await timeBoth(
+      "/signup",
+      (email) => ({ name: "Eve", email, password: "a long password", organisationName: "Eve SARL" }),
+      6,
+    );
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain("Vérifiez votre boîte mail");
+    expect(Math.abs(known - unknown), `known ${known.toFixed(1)} ms, unknown ${unknown.toFixed(1)} ms`).toBeLessThan(10);
   });
 });
