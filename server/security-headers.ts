@@ -23,7 +23,7 @@ export function securityHeaders(config: Config) {
         scriptSrc: ["'self'", nonce],
         scriptSrcAttr: ["'none'"],
         // The local mailbox shows emails (inline styles throughout) in a srcdoc frame, which has this policy.
-        styleSrc: ["'self'", (req) => (isMailbox(req) ? "'unsafe-inline'" : "")],
+        styleSrc: [(req) => (isMailbox(req) ? "'self' 'unsafe-inline'" : "'self'")],
         imgSrc: ["'self'", "data:"],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
@@ -46,8 +46,9 @@ export function securityHeaders(config: Config) {
   };
 }
 
+/** The mailbox's pages (entered by a full page load: the app's nav links to it with a plain <a>). */
 function isMailbox(req: IncomingMessage) {
-  return req.url === "/mailbox" || Boolean(req.url?.startsWith("/mailbox/"));
+  return /^\/mailbox(?:[/?.]|$)/.test(req.url ?? "");
 }
 
 /** Where the providers' hosted pages live: the offline sandbox's, or the real providers' hosts. */

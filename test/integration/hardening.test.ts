@@ -260,6 +260,13 @@ describe("Content-Security-Policy and caching (item 7)", () => {
     }
   });
 
+  it("allows inline styles only on the local mailbox (emails are all inline styles), never scripts", async () => {
+    const policy = (await app.browser().get("/mailbox")).headers.get("content-security-policy")!;
+    expect(policy).toContain("style-src 'self' 'unsafe-inline'");
+    expect(policy).toMatch(/script-src 'self' 'nonce-[^']+';/);
+    expect((await app.browser().get("/login")).headers.get("content-security-policy")).toContain("style-src 'self';");
+  });
+
   it("every page and error answer carries the policy", async () => {
     for (const path of ["/", "/nope", "/healthz"]) expect((await app.browser().get(path)).headers.get("content-security-policy")).toContain("script-src");
   });
