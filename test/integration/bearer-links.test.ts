@@ -81,7 +81,7 @@ describe("bearer links in the outbox (a database leak hands out none)", () => {
     expect(await outboxDump()).not.toContain(tokenOf(link));
     const page = textOf((await browser.get(`/invoices/${invoiceId}`)).html);
     expect(page).toMatch(/Facture envoyée → lucie@example.fr : envoyé/);
-    // A reminder, sent and then given up, keeps no link either.
+    // A reminder, sent and then given up (refused for good: "rejected"), keeps no link either.
     await browser.post(`/invoices/${invoiceId}`, { intent: "remind", sendKey: `remind-${invoiceId}` });
     const refusing = {
       name: "refusing",
@@ -96,7 +96,7 @@ describe("bearer links in the outbox (a database leak hands out none)", () => {
       log: createLogger("silent"),
       encryptionKey: app.config.ENCRYPTION_KEY,
     });
-    expect(await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId, kind: "invoice_reminder" } })).toMatchObject({ status: "failed", secret: null });
+    expect(await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId, kind: "invoice_reminder" } })).toMatchObject({ status: "rejected", secret: null });
     expect(await outboxDump()).not.toContain(tokenOf(link));
     expect(databaseBytes()).not.toContain(tokenOf(link));
   });
