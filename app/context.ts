@@ -17,6 +17,8 @@ export interface AppServices {
   throttles: Throttles;
   /** Who is asking, for rate limits: the client's address as the trusted proxies report it (an IPv6 /64). */
   clientIp: string;
+  /** This answer's Content-Security-Policy nonce: inline scripts without it do not run (server/security-headers.ts). */
+  cspNonce: string;
 }
 
 declare module "react-router" {

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { createRequestHandler } from "@react-router/express";
 import { parse as parseCookies } from "cookie";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { ServerBuild } from "react-router";
@@ -11,10 +10,15 @@ import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import type { Providers } from "../integrations";
 import { consultationCache } from "./consultation-cache";
+import { reactRouterHandler } from "./react-router-handler";
 import { clientKey, csrfTokenFor, startRequest } from "./request-basics";
+import { BodyRefused, closeAfterAnswer, readBody } from "./request-body";
+import { securityHeaders } from "./security-headers";
 import { webhookRoutes } from "./webhook-route";
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** What the app answers to; anything else (TRACE, PUT, OPTIONS, WebDAV…) gets a 405 on every path. */
+const ALLOWED_METHODS = ["GET", "HEAD", "POST"];
 
 export interface ServerDeps {
   build: ServerBuild;
@@ -27,7 +31,12 @@ export interface ServerDeps {
   throttles?: Throttles;
 }
 
-function refuse(req: Request, res: Response, status: number, key: "errors.crossSite" | "errors.tooLarge" | "errors.notFound") {
+function refuse(
+  req: Request,
+  res: Response,
+  status: number,
+  key: "errors.crossSite" | "errors.tooLarge" | "errors.notFound" | "errors.invalid" | "errors.methodNotAllowed",
+) {
   const t = translator(localeFromAcceptLanguage(req.get("accept-language") ?? null));
   res.status(status).type("text/plain; charset=utf-8").send(t(key));
 }
@@ -48,6 +57,12 @@ export function createServer(deps: ServerDeps) {
     res.locals.clientIp = clientKey(req.ip);
     Object.defineProperty(res.locals, "log", { get: () => basics.log, enumerable: true });
     next();
+  });
+  app.use(securityHeaders(config));
+
+  app.use((req, res, next) => {
+    if (ALLOWED_METHODS.includes(req.method)) return next();
+    refuse(req, res.set("Allow", ALLOWED_METHODS.join(", ")), 405, "errors.methodNotAllowed");
   });
 
   // The local mailbox shows every organisation's emails, reset links included: only to this machine itself,
@@ -83,8 +98,6 @@ export function createServer(deps: ServerDeps) {
   app.use((req, res, next) => (publicFiles.has(req.path) ? serveStatic(req, res, next) : next()));
 
   app.use((req, res, next) => {
-    const length = Number(req.get("content-length") ?? 0);
-    if (length > MAX_BODY_BYTES) return refuse(req, res, 413, "errors.tooLarge");
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
     // Browsers say where a form post comes from: anything from another site is refused before any action runs.
     const fetchSite = req.get("sec-fetch-site");
@@ -93,6 +106,8 @@ export function createServer(deps: ServerDeps) {
     if (fetchSite === "cross-site" || !sameOrigin) return refuse(req, res, 403, "errors.crossSite");
     next();
   });
+  // Every body is read here, within the limit, as it arrives (a chunked one too); React Router gets it from memory.
+  app.use(readBody(MAX_BODY_BYTES));
 
   app.use((req, res, next) => {
     res.locals.cookies = parseCookies(req.get("cookie") ?? "");
@@ -101,19 +116,32 @@ export function createServer(deps: ServerDeps) {
   });
 
   const mode = config.NODE_ENV === "development" ? "development" : "production";
-  const loadContext = (res: Response, csrfToken: string) => ({
+  const loadContext = (res: Response, secrets: { csrfToken: string; cspNonce: string }) => ({
     db,
     providers,
     config,
     log: res.locals.log,
     requestId: res.locals.requestId,
-    csrfToken,
+    ...secrets,
     throttles,
     clientIp: res.locals.clientIp,
   });
+  // Pages hold this browser's CSRF token (and a signed-in merchant's data): no cache keeps them, unless a route says otherwise.
+  app.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
   const consultation = consultationCache({ build, mode, db, loadContext, throttles });
   app.use(consultation);
-  app.use(createRequestHandler({ build, mode, getLoadContext: (_req, res) => loadContext(res, res.locals.csrfToken) }));
+  app.use(
+    reactRouterHandler({ build, mode, getLoadContext: (_req, res) => loadContext(res, { csrfToken: res.locals.csrfToken, cspNonce: res.locals.cspNonce }) }),
+  );
+
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(error instanceof BodyRefused) || res.headersSent) return next(error);
+    closeAfterAnswer(req, res);
+    refuse(req, res, error.status, error.key);
+  });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     res.locals.log?.error({ err: error }, "unhandled error");

@@ -13,8 +13,10 @@ const CONSULTATION_PATH = /^\/i\/([\w-]{20,100})$/;
 interface KeptPage {
   stamp: string;
   headers: [string, string][];
-  /** The page's bytes, cut where the visitor's CSRF token goes. */
+  /** The page's bytes, cut where the visitor's CSRF token or the answer's CSP nonce goes. */
   parts: Buffer[];
+  /** What goes between `parts[i]` and `parts[i + 1]`. */
+  gaps: ("csrfToken" | "cspNonce")[];
   length: number;
 }
 
@@ -28,14 +30,19 @@ export function consultationCache(deps: {
   build: ServerBuild;
   mode: string;
   db: Db;
-  loadContext: (res: Response, csrfToken: string) => AppLoadContext;
+  loadContext: (res: Response, secrets: { csrfToken: string; cspNonce: string }) => AppLoadContext;
   throttles: Throttles;
   maxEntries?: number;
 }) {
   const render = createRequestHandler(deps.build, deps.mode);
   const maxEntries = deps.maxEntries ?? 500;
   const pages = new Map<string, KeptPage>();
-  const csrfPlaceholder = `csrf${randomToken().replace(/[^A-Za-z0-9]/g, "")}`;
+  // Rendered in place of the visitor's own values, then cut out: what is kept is the same for every visitor.
+  const placeholders = {
+    csrfToken: `csrf${randomToken().replace(/[^A-Za-z0-9]/g, "")}`,
+    cspNonce: `nonce${randomToken().replace(/[^A-Za-z0-9]/g, "")}`,
+  };
+  const cut = new RegExp(`(${placeholders.csrfToken}|${placeholders.cspNonce})`);
 
   /** The cache key and current stamp of a cacheable request, or null (other page, query string, signed-in merchant, unknown link). */
   async function lookup(req: Request, res: Response) {
@@ -52,15 +59,15 @@ export function consultationCache(deps: {
     return { key, stamp };
   }
 
-  function send(req: IncomingMessage, res: ServerResponse, page: KeptPage, csrfToken: string) {
+  function send(req: IncomingMessage, res: ServerResponse, page: KeptPage, secrets: { csrfToken: string; cspNonce: string }) {
     for (const [name, value] of page.headers) res.setHeader(name, value);
-    const token = Buffer.from(csrfToken);
+    const values = { csrfToken: Buffer.from(secrets.csrfToken), cspNonce: Buffer.from(secrets.cspNonce) };
     res.statusCode = 200;
-    res.setHeader("Content-Length", page.length + token.length * (page.parts.length - 1));
+    res.setHeader("Content-Length", page.length + page.gaps.reduce((sum, gap) => sum + values[gap].length, 0));
     if (req.method === "HEAD") return res.end();
     res.cork();
     page.parts.forEach((part, i) => {
-      if (i > 0) res.write(token);
+      if (i > 0) res.write(values[page.gaps[i - 1]]);
       res.write(part);
     });
     res.end();
@@ -73,21 +80,26 @@ export function consultationCache(deps: {
       const found = await lookup(req, res);
       if (!found) return next();
       const kept = pages.get(found.key);
-      if (kept?.stamp === found.stamp) return send(req, res, kept, res.locals.csrfToken);
+      const secrets = { csrfToken: res.locals.csrfToken as string, cspNonce: res.locals.cspNonce as string };
+      if (kept?.stamp === found.stamp) return send(req, res, kept, secrets);
       const headers = new Headers();
       for (const name of ["cookie", "accept-language", "user-agent"]) if (req.get(name)) headers.set(name, req.get(name)!);
-      const response = await render(new Request(`${req.protocol}://${req.get("host")}${req.originalUrl}`, { headers }), deps.loadContext(res, csrfPlaceholder));
+      const response = await render(new Request(`${req.protocol}://${req.get("host")}${req.originalUrl}`, { headers }), deps.loadContext(res, placeholders));
       const html = await response.text();
       if (response.status !== 200) {
-        res.status(response.status).set(Object.fromEntries(response.headers)).send(html.replaceAll(csrfPlaceholder, res.locals.csrfToken));
+        const own = html.replaceAll(placeholders.csrfToken, secrets.csrfToken).replaceAll(placeholders.cspNonce, secrets.cspNonce);
+        res.status(response.status).set(Object.fromEntries(response.headers)).send(own);
         return;
       }
-      const parts = html.split(csrfPlaceholder).map((part) => Buffer.from(part));
-      const page: KeptPage = { stamp: found.stamp, headers: [...response.headers], parts, length: parts.reduce((sum, part) => sum + part.length, 0) };
+      // split() with a capturing group alternates text and the placeholder found: even indexes are text.
+      const pieces = html.split(cut);
+      const parts = pieces.filter((_, i) => i % 2 === 0).map((part) => Buffer.from(part));
+      const gaps = pieces.filter((_, i) => i % 2 === 1).map((found): KeptPage["gaps"][number] => (found === placeholders.csrfToken ? "csrfToken" : "cspNonce"));
+      const page: KeptPage = { stamp: found.stamp, headers: [...response.headers], parts, gaps, length: parts.reduce((sum, part) => sum + part.length, 0) };
       pages.delete(found.key);
       pages.set(found.key, page);
       if (pages.size > maxEntries) pages.delete(pages.keys().next().value!);
-      send(req, res, page, res.locals.csrfToken);
+      send(req, res, page, secrets);
     } catch (error) {
       next(error);
     }

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { createEventInbox } from "~/domain/webhooks";
 import { createRowWriter, type Db } from "~/lib/db.server";
 import type { Providers } from "../integrations";
+import { BodyRefused, closeAfterAnswer, readBody } from "./request-body";
 import { isProviderId } from "../integrations/types";
 
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -23,7 +24,7 @@ export function webhookRoutes(deps: { db: Db; providers: Providers }) {
     if (!req.is("json")) return reply(res, 415, "expected application/json");
     next();
   });
-  router.post("/webhooks/:provider", express.raw({ type: () => true, limit: MAX_WEBHOOK_BYTES }), async (req, res) => {
+  router.post("/webhooks/:provider", readBody(MAX_WEBHOOK_BYTES), async (req, res) => {
     const provider = req.params.provider as keyof Pick<Providers, "gocardless" | "stripe">;
     const log = res.locals.log;
     const headers = new Headers();
@@ -43,9 +44,11 @@ export function webhookRoutes(deps: { db: Db; providers: Providers }) {
       reply(res, 503, "not stored, retry later");
     }
   });
-  router.use("/webhooks", (error: { type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (error?.type === "entity.too.large") return reply(res.set("Connection", "close"), 413, "body too large");
-    next(error);
+  router.use("/webhooks", (error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(error instanceof BodyRefused)) return next(error);
+    // What the provider still sends is not read: the answer goes out and the connection closes.
+    closeAfterAnswer(req, res);
+    reply(res, error.status, { 413: "body too large", 415: "encoded bodies not accepted", 400: "unreadable body" }[error.status]);
   });
   return router;
 }

@@ -1,6 +1,5 @@
 import { hash, verify } from "@node-rs/argon2";
 import type { Db } from "~/lib/db.server";
-import { isUniqueViolation } from "~/lib/db.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
 import { findMembership } from "./organisations";
 import type { Role } from "./permissions";
@@ -8,6 +7,7 @@ import { RULES, type Throttles, firstRefusal } from "./throttling";
 
 export const SESSION_DAYS = 30;
 const RESET_TOKEN_MS = 60 * 60 * 1000;
+const SIGNUP_MS = 24 * 60 * 60 * 1000;
 const INVITATION_MS = 7 * 24 * 60 * 60 * 1000;
 
 export function hashPassword(password: string): Promise<string> {
@@ -17,20 +17,56 @@ export function hashPassword(password: string): Promise<string> {
 // Verified against when the email is unknown, so a failed login takes as long either way.
 let dummyHash: Promise<string> | undefined;
 
-export async function signUp(db: Db, input: { name: string; email: string; password: string; organisationName: string; locale: "fr" | "en" }) {
+export type SignUpInput = { name: string; email: string; password: string; organisationName: string; locale: "fr" | "en" };
+/** What a sign-up leads to: a link to confirm a new account, or a word to the owner of the existing one. */
+export type SignUpOutcome = { kind: "confirm"; token: string } | { kind: "existing"; user: { name: string; email: string; locale: string } };
+
+/**
+ * A sign-up creates nothing yet. A new address gets a pending request and, through `queue`, an email with
+ * the link that creates the account; an address that already has an account gets an email to its owner
+ * instead. Either way the password is hashed and one transaction queues one email, so neither the answer
+ * nor its time tells whether the address has an account.
+ */
+export async function requestSignUp(db: Db, input: SignUpInput, now: Date, queue: (tx: Db, outcome: SignUpOutcome) => Promise<unknown>) {
   const passwordHash = await hashPassword(input.password);
-  try {
-    return await db.$transaction(async (tx) => {
-      const user = await tx.user.create({ data: { name: input.name, email: input.email, passwordHash, locale: input.locale } });
-      const organisation = await tx.organisation.create({
-        data: { legalName: input.organisationName, locale: input.locale, memberships: { create: { userId: user.id, role: "owner" } } },
-      });
-      return { ok: true as const, user, organisation };
+  const token = randomToken();
+  await db.$transaction(async (tx) => {
+    const existing = await tx.user.findUnique({ where: { email: input.email }, select: { name: true, email: true, locale: true } });
+    if (existing) return queue(tx as Db, { kind: "existing", user: existing });
+    const { password: _, ...rest } = input;
+    await tx.signupRequest.create({ data: { ...rest, passwordHash, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + SIGNUP_MS) } });
+    await queue(tx as Db, { kind: "confirm", token });
+  });
+}
+
+/** A sign-up link that can still be followed; null when unknown, used or expired. */
+export async function findUsableSignupRequest(db: Db, token: string, now: Date) {
+  const request = await db.signupRequest.findUnique({ where: { tokenHash: hashToken(token) } });
+  return request && !request.usedAt && request.expiresAt > now ? request : null;
+}
+
+/**
+ * Creates the account and its organisation from a followed sign-up link (single use: claimed in the
+ * statement that checks it). Null when the link is unknown, used or expired; `emailTaken` when the
+ * address got an account meanwhile (another link, an invitation). The address's other links are spent.
+ */
+export async function confirmSignUp(db: Db, token: string, now: Date) {
+  return db.$transaction(async (tx) => {
+    const claimed = await tx.signupRequest.updateMany({
+      where: { tokenHash: hashToken(token), usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
     });
-  } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false as const, reason: "emailTaken" as const };
-    throw error;
-  }
+    if (claimed.count !== 1) return null;
+    const request = await tx.signupRequest.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } });
+    await tx.signupRequest.updateMany({ where: { email: request.email, usedAt: null }, data: { usedAt: now } });
+    if (await tx.user.findUnique({ where: { email: request.email }, select: { id: true } })) return { ok: false as const, reason: "emailTaken" as const };
+    const locale = request.locale === "en" ? "en" : "fr";
+    const user = await tx.user.create({ data: { name: request.name, email: request.email, passwordHash: request.passwordHash, locale } });
+    const organisation = await tx.organisation.create({
+      data: { legalName: request.organisationName, locale, memberships: { create: { userId: user.id, role: "owner" } } },
+    });
+    return { ok: true as const, user, organisation };
+  });
 }
 
 export type LoginResult =
@@ -107,11 +143,13 @@ export async function setUserLocale(db: Db, userId: string, locale: "fr" | "en")
   await db.user.update({ where: { id: userId }, data: { locale } });
 }
 
-export async function changePassword(db: Db, userId: string, keepSessionId: string | null, password: string) {
+/** A new password: the account's other sessions end, and reset links sent before it no longer work. */
+export async function changePassword(db: Db, userId: string, keepSessionId: string | null, password: string, now = new Date()) {
   const passwordHash = await hashPassword(password);
   await db.$transaction([
     db.user.update({ where: { id: userId }, data: { passwordHash, mustChangePassword: false } }),
     db.session.deleteMany({ where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } }),
+    db.passwordResetToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } }),
   ]);
 }
 
@@ -120,15 +158,26 @@ export async function verifyUserPassword(db: Db, userId: string, password: strin
   return Boolean(user?.passwordHash && (await verify(user.passwordHash, password)));
 }
 
-/** Returns the token to email, or null when no such account exists (the caller says the same thing either way). */
-export async function createPasswordReset(db: Db, email: string, now: Date) {
-  const user = await db.user.findUnique({ where: { email } });
-  if (!user) return null;
+/**
+ * A reset asked for an address. When an account has it, a token is created and `queue` adds its email, in
+ * one transaction; otherwise nothing is written and nothing is sent. The caller answers the same either
+ * way, no sooner than a fixed time (see `atLeast`), so neither the answer nor its time tells which.
+ */
+export async function requestPasswordReset(
+  db: Db,
+  email: string,
+  now: Date,
+  queue: (tx: Db, reset: { user: { name: string; email: string; locale: string }; token: string; resetId: string }) => Promise<unknown>,
+) {
   const token = randomToken();
-  const reset = await db.passwordResetToken.create({
-    data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + RESET_TOKEN_MS) },
+  await db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { email } });
+    if (!user) return;
+    const reset = await tx.passwordResetToken.create({
+      data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + RESET_TOKEN_MS) },
+    });
+    await queue(tx as Db, { user, token, resetId: reset.id });
   });
-  return { user, token, resetId: reset.id };
 }
 
 export async function findUsableResetToken(db: Db, token: string, now: Date) {
@@ -136,7 +185,11 @@ export async function findUsableResetToken(db: Db, token: string, now: Date) {
   return reset && !reset.usedAt && reset.expiresAt > now ? reset : null;
 }
 
-/** Single use: the token is consumed in the same statement that checks it, so two tabs cannot both use it. */
+/**
+ * Single use: the token is consumed in the same statement that checks it, so two tabs cannot both use it.
+ * Using one consumes every other outstanding token of the account too: an older link (a forwarded email,
+ * a mailbox someone else reads) must not reset the new password.
+ */
 export async function resetPassword(db: Db, token: string, password: string, now: Date) {
   const passwordHash = await hashPassword(password);
   return db.$transaction(async (tx) => {
@@ -146,6 +199,7 @@ export async function resetPassword(db: Db, token: string, password: string, now
     });
     if (claimed.count !== 1) return null;
     const reset = await tx.passwordResetToken.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } });
+    await tx.passwordResetToken.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: now } });
     await tx.session.deleteMany({ where: { userId: reset.userId } });
     return tx.user.update({ where: { id: reset.userId }, data: { passwordHash, mustChangePassword: false } });
   });

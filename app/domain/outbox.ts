@@ -24,7 +24,7 @@ export interface OutgoingEmail {
 }
 
 /**
- * What stands for the token of a bearer link (reset, invitation, consultation) in a queued email: the
+ * What stands for the token of a bearer link (reset, sign-up, invitation, consultation) in a queued email: the
  * link is never stored in clear. URL-safe, so it goes through rendering (HTML and text) unchanged.
  */
 export const BEARER_TOKEN = "BEARERTOKEN0sealed0until0sent";
@@ -34,8 +34,8 @@ export function bearerLink(encryptionKey: string, prefix: string, token: string)
   return { url: `${prefix}${BEARER_TOKEN}`, secret: encryptSecret(encryptionKey, token) };
 }
 
-/** Links to /i/…, /reset-password/…, /invitation/… (written before links were sealed) lose their token. */
-const CLEAR_BEARER_LINK = /(\/(?:i|reset-password|invitation)\/)[\w-]{20,}/g;
+/** Links to /i/…, /reset-password/…, /invitation/…, /signup/… (written before links were sealed) lose their token. */
+const CLEAR_BEARER_LINK = /(\/(?:i|reset-password|invitation|signup)\/)[\w-]{20,}/g;
 /** The body kept for the log once an email is sent: no token, sealed or not. */
 function withoutBearerLinks(text: string) {
   return text.replaceAll(BEARER_TOKEN, "[redacted]").replace(CLEAR_BEARER_LINK, "$1[redacted]");

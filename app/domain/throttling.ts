@@ -31,7 +31,7 @@ export const RULES = {
   resetAccount: { points: 3, duration: HOUR },
   payClient: { points: 20, duration: 10 * MINUTE },
   payLink: { points: 30, duration: HOUR },
-  /** Unknown reset, invitation and consultation links asked for by one client. */
+  /** Unknown reset, sign-up, invitation and consultation links asked for by one client. */
   linkGuesses: { points: 20, duration: HOUR },
 } as const satisfies Record<string, { points: number; duration: number; block?: number }>;
 

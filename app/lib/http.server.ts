@@ -33,3 +33,16 @@ export async function asResource(locale: () => Promise<Locale>, work: () => Prom
     throw error;
   }
 }
+
+/**
+ * Forms open to anyone that must not tell whether an address has an account (sign-up, forgotten password)
+ * answer no sooner than this after they start: the work differs with the account (a token and an email
+ * written, or nothing), the time seen from outside does not.
+ */
+export const ACCOUNT_FORM_ANSWER_MS = 150;
+
+/** Waits for `work` and for `ms` to pass, whichever is later. */
+export async function atLeast<T>(ms: number, work: Promise<T>): Promise<T> {
+  const [result] = await Promise.all([work, new Promise((resolve) => setTimeout(resolve, ms))]);
+  return result;
+}

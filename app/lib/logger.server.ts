@@ -32,7 +32,7 @@ export const REDACTED_PATHS = [
 export type Logger = pino.Logger;
 
 /** Paths whose segments after the prefix are secrets (reset links, invitations, consultation links). */
-const SECRET_PATHS = /^(\/(?:reset-password|invitation|i|pay)\/)[^/]+/;
+const SECRET_PATHS = /^(\/(?:reset-password|invitation|signup|i|pay)\/)[^/]+/;
 
 /** The path as it may appear in a log: no query string (OAuth codes) and no secret path segments. */
 export function loggablePath(url: string): string {

@@ -91,9 +91,26 @@ export async function endSession(request: Request, context: AppLoadContext) {
   return clearSessionCookie(context);
 }
 
-/** Only same-site relative paths: an open redirect would hand our login page to phishers. */
-export function safeRedirectTarget(target: unknown, fallback = "/invoices"): string {
-  return typeof target === "string" && target.startsWith("/") && !target.startsWith("//") && !target.startsWith("/\\") ? target : fallback;
+/**
+ * Where to send the browser after a form, from a target that came with the request (`redirectTo`).
+ * The target is parsed the way a browser will read it (WHATWG URL, against the app's origin: tabs and
+ * line breaks are dropped, backslashes are slashes) and kept only when it stays on the app's origin;
+ * anything else gives `fallback`. The answer is the parsed path, query and fragment, so it can never
+ * be read as another host (`//evil.example`) or break the Location header.
+ */
+export function safeRedirectTarget(target: unknown, appOrigin: string, fallback = "/invoices"): string {
+  if (typeof target !== "string" || target === "" || target.length > 2048) return fallback;
+  const origin = new URL(appOrigin).origin;
+  let url: URL;
+  try {
+    url = new URL(target, origin);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== origin || url.username || url.password) return fallback;
+  const local = url.pathname + url.search + url.hash;
+  // A path that starts with two slashes (or a slash and a backslash) is another host to a browser.
+  return /^\/[\\/]/.test(local) ? fallback : local;
 }
 
 /**

@@ -16,7 +16,7 @@ export function throwIfRefused(gate: Gate) {
 }
 
 /**
- * Secret links (reset, invitation, consultation): a client that asked for too many unknown ones is refused
+ * Secret links (reset, sign-up, invitation, consultation): a client that asked for too many unknown ones is refused
  * every link, known or not, so a right guess cannot be told from a wrong one.
  */
 export async function refuseLinkGuessers(context: AppLoadContext) {

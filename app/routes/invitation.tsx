@@ -30,6 +30,9 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   };
 }
 
+/** The invitation's own page, for redirects: the token as it came in, encoded (a line feed in it must not break the Location header). */
+const invitationPath = (token: string) => `/invitation/${encodeURIComponent(token)}`;
+
 const answerSchema = z.object({ intent: z.enum(["accept", "decline"], { error: "errors.invalid" }) });
 
 /**
@@ -39,18 +42,18 @@ const answerSchema = z.object({ intent: z.enum(["accept", "decline"], { error: "
 export async function action({ request, params, context }: Route.ActionArgs) {
   const submission = await parseForm(request, context, answerSchema);
   await refuseLinkGuessers(context);
-  if (submission.status !== "success") return redirect(`/invitation/${params.token}`);
+  if (submission.status !== "success") return redirect(invitationPath(params.token));
   const now = new Date();
   if (submission.value.intent === "decline") {
     if (await declineInvitation(context.db, params.token, now)) return { declined: true };
     await countUnknownLink(context);
-    return redirect(`/invitation/${params.token}`);
+    return redirect(invitationPath(params.token));
   }
   const user = await signedInUser(request, context);
   const accepted = await acceptInvitation(context.db, params.token, user, now);
   if (!accepted.ok) {
     if (accepted.reason === "invalid") await countUnknownLink(context);
-    return redirect(accepted.reason === "loginRequired" ? "/login?redirectTo=%2Forgs" : `/invitation/${params.token}`);
+    return redirect(accepted.reason === "loginRequired" ? "/login?redirectTo=%2Forgs" : invitationPath(params.token));
   }
   context.log.info({ organisationId: accepted.organisationId, userId: accepted.user.id }, "invitation accepted");
   if (user) {

@@ -17,7 +17,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   const { locale, redirectTo } = submission.value;
   const session = await getSession(request, context);
   if (session) await setUserLocale(context.db, session.userId, locale);
-  return redirect(safeRedirectTarget(redirectTo, "/"), {
+  return redirect(safeRedirectTarget(redirectTo, context.config.APP_URL, "/"), {
     headers: { "Set-Cookie": serialize(LOCALE_COOKIE, locale, { path: "/", sameSite: "lax", maxAge: 365 * 86400 }) },
   });
 }

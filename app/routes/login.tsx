@@ -39,7 +39,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   const headers = new Headers();
   headers.append("Set-Cookie", await startSession(context, result.user.id, null));
   headers.append("Set-Cookie", knownBrowserCookie(request, context, email));
-  const target = result.user.mustChangePassword ? "/account/password" : safeRedirectTarget(redirectTo);
+  const target = result.user.mustChangePassword ? "/account/password" : safeRedirectTarget(redirectTo, context.config.APP_URL);
   return redirect(target, { headers });
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser";
+import { launchChromium, signUpInBrowser } from "./browser";
 import { startServer } from "./server";
 
 // The invoice form with JavaScript: lines are added and removed in the page, totals follow the typing,
@@ -33,13 +33,12 @@ afterAll(async () => {
 
 describe("the invoice form in a browser", () => {
   it("adds and removes lines in the page, follows the totals, and shows a line's error next to it", async () => {
-    await page.goto(`${server.url}/signup`);
-    await page.fill("input[name=name]", "Paul Formulaire");
-    await page.fill("input[name=email]", "paul@example.fr");
-    await page.fill("input[name=password]", "un mot de passe solide");
-    await page.fill("input[name=organisationName]", "Atelier Formulaire");
-    await page.getByRole("button", { name: "Créer un compte" }).click();
-    await page.waitForURL(/\/settings\/organisation/);
+    await signUpInBrowser(page, server.url, {
+      name: "Paul Formulaire",
+      email: "paul@example.fr",
+      password: "un mot de passe solide",
+      organisationName: "Atelier Formulaire",
+    });
     await page.goto(`${server.url}/customers/new`);
     // A refused customer form keeps what was typed (here checked in the browser, after the server's answer).
     await page.fill("input[name=name]", "Lucie Moreau");

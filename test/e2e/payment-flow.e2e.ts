@@ -1,19 +1,21 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser";
+import { hydrated, launchChromium, openMailbox, signUpInBrowser, watchPolicy } from "./browser";
 import { startServer } from "./server";
 
 const ARTEFACTS = "test-results/e2e";
 let server: Awaited<ReturnType<typeof startServer>>;
 let browser: Browser;
 let merchant: Page;
+/** Content-Security-Policy violations on any page of the flow, the app's or the mailbox's: there must be none. */
+const violations: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTEFACTS, { recursive: true });
   server = await startServer();
   browser = await launchChromium();
-  merchant = await (await browser.newContext({ locale: "fr-FR", viewport: { width: 1280, height: 900 } })).newPage();
+  merchant = watchPolicy(await (await browser.newContext({ locale: "fr-FR", viewport: { width: 1280, height: 900 } })).newPage(), violations);
 });
 
 afterAll(async () => {
@@ -34,16 +36,7 @@ async function connect(provider: "GoCardless" | "Stripe") {
   await merchant.getByText(`${provider} est connecté`).waitFor();
 }
 
-/** The local mailbox lists what the worker delivered: opened again until the email named `subject` is there. */
-async function openMailboxUntil(subject: string) {
-  const link = merchant.getByRole("link", { name: subject });
-  for (let tries = 0; tries < 40; tries++) {
-    await merchant.goto(`${server.url}/mailbox`);
-    if (await link.count()) return link;
-    await merchant.waitForTimeout(250);
-  }
-  throw new Error(`no email "${subject}" in the mailbox`);
-}
+const openMailboxUntil = (subject: string) => openMailbox(merchant, server.url, subject);
 
 /** Creates, finalises and sends an invoice; returns the consultation link read from the local mailbox. */
 async function invoiceAndSend(description: string, amount: string) {
@@ -82,14 +75,13 @@ async function waitForPaid(page: Page) {
 
 describe("the whole flow in a real browser, offline", () => {
   it("signs up, connects both providers, invoices, sends, and the customer pays by card", async () => {
-    await merchant.goto(`${server.url}/signup`);
-    await merchant.fill("input[name=name]", "Camille Rivière");
-    await merchant.fill("input[name=email]", "camille@example.fr");
-    await merchant.fill("input[name=password]", "un mot de passe solide");
-    await merchant.fill("input[name=organisationName]", "Atelier Rivière");
-    await shot(merchant, "01-signup");
-    await merchant.getByRole("button", { name: "Créer un compte" }).click();
-    await merchant.waitForURL(/\/settings\/organisation/);
+    await signUpInBrowser(merchant, server.url, {
+      name: "Camille Rivière",
+      email: "camille@example.fr",
+      password: "un mot de passe solide",
+      organisationName: "Atelier Rivière",
+    });
+    await shot(merchant, "01-signed-up");
     await merchant.fill("input[name=iban]", "FR76 3000 6000 0112 3456 7890 18");
     await merchant.getByRole("button", { name: "Enregistrer" }).click();
     await merchant.getByText("Format de l'IBAN incorrect.").waitFor();
@@ -111,8 +103,12 @@ describe("the whole flow in a real browser, offline", () => {
     await merchant.waitForURL(/\/customers\/c[a-z0-9]+$/);
 
     const { number, link } = await invoiceAndSend("Accompagnement comptable", "300");
-    const customer = await (await browser.newContext({ locale: "fr-FR", viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+    const customer = watchPolicy(
+      await (await browser.newContext({ locale: "fr-FR", viewport: { width: 390, height: 844 }, isMobile: true })).newPage(),
+      violations,
+    );
     await customer.goto(link);
+    await hydrated(customer); // the kept consultation page's inline scripts ran with this answer's nonce
     await customer.getByText(`Facture ${number}`).first().waitFor();
     expect(await customer.getByTestId("amount-due").innerText()).toMatch(/360,00\s€/);
     await shot(customer, "07-consultation-mobile");
@@ -131,11 +127,12 @@ describe("the whole flow in a real browser, offline", () => {
     expect(await merchant.getByTestId("notifications-link").innerText()).toMatch(/1/);
     await openMailboxUntil(`Paiement reçu : 360,00 € — facture ${number}`);
     await openMailboxUntil(`Confirmation de votre paiement — facture ${number}`);
+    expect(violations).toEqual([]);
   });
 
   it("the customer pays the next invoice by SEPA direct debit, through to its confirmation", async () => {
     const { number, link } = await invoiceAndSend("Déclaration de TVA", "100");
-    const customer = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+    const customer = watchPolicy(await (await browser.newContext({ locale: "fr-FR" })).newPage(), violations);
     await customer.goto(link);
     await customer.getByRole("button", { name: "Payer par prélèvement (GoCardless)" }).click();
     await customer.waitForURL(/\/pages\/gocardless\/flow\//);
@@ -152,5 +149,6 @@ describe("the whole flow in a real browser, offline", () => {
     await merchant.getByRole("link", { name: number }).waitFor();
     await openMailboxUntil(`Paiement reçu : 120,00 € — facture ${number}`);
     await shot(merchant, "13-mailbox-after-debit");
+    expect(violations).toEqual([]);
   });
 });

@@ -48,11 +48,17 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ENCRYPTION_KEY: "0123456789abcdef".repeat(4),
   }));
   const logs: string[] = [];
-  const deliver = () =>
+  const deliverBatch = () =>
     deliverDueEmails(
       { db, transport: localMailboxTransport(db, config.ENCRYPTION_KEY), from: config.EMAIL_FROM, log: logger, encryptionKey: config.ENCRYPTION_KEY },
       new Date(),
     );
+  /** Everything due, batch after batch (the worker takes 20 at a time): a test may have queued more. */
+  const deliver = async () => {
+    let delivered = 0;
+    for (let batch = await deliverBatch(); batch > 0; batch = await deliverBatch()) delivered += batch;
+    return delivered;
+  };
   const logger = createLogger(
     "debug",
     new Writable({

@@ -1,10 +1,36 @@
 import { expect } from "vitest";
+import { BEARER_TOKEN } from "~/domain/outbox";
 import { SANDBOX_PAGES_ORIGIN } from "../../integrations/sandbox";
 import type { TestApp, TestBrowser } from "./app";
 
 let counter = 0;
 
-/** Signs a merchant up through the real form; returns its browser and organisation id. */
+/**
+ * The links matching `pattern` in the emails of this kind to this address, oldest first, as their recipient
+ * got them: each email is delivered first if it is still queued (the outbox holds only a placeholder for a
+ * bearer link's token, put in at delivery), then read from the local mailbox.
+ */
+export async function emailLinks(app: TestApp, address: string, kind: string, pattern: RegExp) {
+  const emails = await app.db.outboxEmail.findMany({ where: { toAddress: address, kind }, orderBy: { createdAt: "asc" }, select: { id: true } });
+  const links: string[] = [];
+  for (const { id } of emails) {
+    const { text } = await app.deliveredEmail(id);
+    const match = pattern.exec(text);
+    if (!match) throw new Error(`no ${pattern} in the ${kind} email to ${address}`);
+    expect(match[0]).not.toContain(BEARER_TOKEN);
+    links.push(match[0]);
+  }
+  return links;
+}
+
+/** The link matching `pattern` in the newest email of this kind to this address, as its recipient got it (see `emailLinks`). */
+export async function emailLink(app: TestApp, address: string, kind: string, pattern: RegExp) {
+  const link = (await emailLinks(app, address, kind, pattern)).at(-1);
+  if (!link) throw new Error(`no ${kind} email to ${address}`);
+  return link;
+}
+
+/** Signs a merchant up through the real forms (sign-up, then the link of the email); returns its browser and organisation id. */
 export async function signUpMerchant(app: TestApp, overrides: Partial<Record<"name" | "email" | "password" | "organisationName", string>> = {}) {
   counter++;
   const browser = app.browser();
@@ -15,7 +41,9 @@ export async function signUpMerchant(app: TestApp, overrides: Partial<Record<"na
     password: overrides.password ?? "correct horse battery",
     organisationName: overrides.organisationName ?? `Organisation ${counter}`,
   });
-  expect(page.status, page.html.slice(0, 500)).toBe(302);
+  expect(page.status, page.html.slice(0, 500)).toBe(200);
+  const confirmed = await browser.post(await emailLink(app, email, "signup_confirm", /\/signup\/[\w-]+/), {});
+  expect(confirmed.location, confirmed.html.slice(0, 500)).toBe("/settings/organisation");
   const user = await app.db.user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });
   return { browser, email, userId: user.id, organisationId: user.memberships[0].organisationId };
 }

@@ -8,11 +8,12 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-/** The newest email to `address` as it reached the local mailbox, with its status in the outbox's log. */
+/** The newest email to `address` as it reached the local mailbox, with its kind and status in the outbox's log. */
 async function lastEmailTo(address: string) {
   const delivered = await app.lastEmailTo(address);
   const row = await app.db.outboxEmail.findFirstOrThrow({ where: { toAddress: address }, orderBy: { createdAt: "desc" } });
-  return { ...delivered, status: row.status };
+  expect(delivered.subject).toBe(row.subject);
+  return { ...delivered, kind: row.kind, status: row.status };
 }
 
 describe("sign-up and login", () => {
@@ -26,10 +27,43 @@ describe("sign-up and login", () => {
     expect(await app.db.user.count({ where: { email: "not-an-email" } })).toBe(0);
   });
 
-  it("refuses a second account with the same email, whatever its case", async () => {
-    await signUpMerchant(app, { email: "same@example.fr" });
-    const page = await app.browser().post("/signup", { name: "Autre", email: "SAME@example.fr", password: "another password", organisationName: "Autre" });
-    expect(textOf(page.html)).toContain("Un compte existe déjà avec cet e-mail.");
+  it("creates the account only once its email's link is followed, in a click", async () => {
+    const browser = app.browser();
+    const page = await browser.post("/signup", { name: "Paul", email: "Paul@Example.fr", password: "a long password", organisationName: "Paul SARL" });
+    expect(textOf(page.html)).toContain("Vérifiez votre boîte mail : un e-mail vient de partir vers paul@example.fr.");
+    expect(await app.db.user.count({ where: { email: "paul@example.fr" } })).toBe(0);
+    const message = await lastEmailTo("paul@example.fr");
+    expect(message).toMatchObject({ status: "sent", kind: "signup_confirm", subject: "Confirmez la création de votre compte" });
+    const link = /\/signup\/[\w-]+/.exec(message.text)![0];
+    // Opening the link (a mail scanner does) creates nothing.
+    expect(textOf((await app.browser().get(link)).html)).toContain("Compte pour paul@example.fr, organisation « Paul SARL ».");
+    expect(await app.db.user.count({ where: { email: "paul@example.fr" } })).toBe(0);
+    const created = await browser.post(link, {});
+    expect(created.location).toBe("/settings/organisation");
+    expect((await browser.get("/settings/organisation")).status).toBe(200);
+    // Single use.
+    expect(textOf((await app.browser().get(link)).html)).toContain("Ce lien de création de compte est invalide ou a expiré.");
+    expect((await app.browser().post("/login", { email: "paul@example.fr", password: "a long password" })).location).toBe("/invoices");
+  });
+
+  it("answers a sign-up with an address that has an account like any other, and tells its owner by email", async () => {
+    const { userId } = await signUpMerchant(app, { email: "same@example.fr", password: "the owner's password" });
+    const fresh = await app.browser().post("/signup", { name: "Autre", email: "other@example.fr", password: "another password", organisationName: "Autre" });
+    const taken = await app.browser().post("/signup", { name: "Autre", email: "SAME@example.fr", password: "another password", organisationName: "Autre" });
+    const answer = (html: string, address: string) => textOf(html).replace(address, "ADDRESS");
+    expect(taken.status).toBe(fresh.status);
+    expect(answer(taken.html, "same@example.fr")).toBe(answer(fresh.html, "other@example.fr"));
+    expect(textOf(taken.html)).not.toContain("Un compte existe déjà");
+
+    const message = await lastEmailTo("same@example.fr");
+    expect(message).toMatchObject({ kind: "signup_existing", subject: "Vous avez déjà un compte" });
+    expect(message.text).toContain("Mot de passe oublié ? Choisissez-en un nouveau");
+    expect(message.text).not.toMatch(/\/signup\//);
+    // Nothing changed on the account: one user, its own password.
+    expect(await app.db.user.count({ where: { email: "same@example.fr" } })).toBe(1);
+    expect((await app.db.user.findUniqueOrThrow({ where: { email: "same@example.fr" } })).id).toBe(userId);
+    expect((await app.browser().post("/login", { email: "same@example.fr", password: "another password" })).status).toBe(200);
+    expect((await app.browser().post("/login", { email: "same@example.fr", password: "the owner's password" })).location).toBe("/invoices");
   });
 
   it("logs in, logs out, and the old session cookie no longer works", async () => {

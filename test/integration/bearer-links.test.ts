@@ -4,7 +4,7 @@ import { deliverDueEmails } from "~/domain/outbox";
 import { PermanentError } from "~/domain/queue";
 import { createLogger } from "~/lib/logger.server";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
-import { sentInvoice, signUpMerchant } from "../helpers/merchant";
+import { emailLink, sentInvoice, signUpMerchant } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
 
 useProviderMocks();
@@ -44,6 +44,25 @@ describe("bearer links in the outbox (a database leak hands out none)", () => {
     expect(textOf((await app.browser().get(link)).html)).toContain("Choisir un nouveau mot de passe");
   });
 
+  it("never stores a sign-up link in clear, before or after sending, and the link works", async () => {
+    const email = `sealed-signup-${Date.now()}@example.fr`;
+    const page = await app.browser().post("/signup", { name: "Scellé", email, password: "a long password", organisationName: "Scellé SARL" });
+    expect(page.status).toBe(200);
+    const queued = await outboxDump();
+    const row = await app.db.outboxEmail.findFirstOrThrow({ where: { toAddress: email, kind: "signup_confirm" } });
+    expect(row.secret).not.toBeNull();
+    const link = await emailLink(app, email, "signup_confirm", /\/signup\/[\w-]+/);
+    expect(queued).not.toContain(tokenOf(link));
+    expect(await outboxDump()).not.toContain(tokenOf(link));
+    expect(JSON.stringify(await app.db.signupRequest.findMany())).not.toContain(tokenOf(link));
+    expect(databaseBytes()).not.toContain(tokenOf(link));
+    expect(await app.db.outboxEmail.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "sent", secret: null });
+    // The person who got the email can still use it.
+    const browser = app.browser();
+    expect(textOf((await browser.get(link)).html)).toContain(`Compte pour ${email}, organisation « Scellé SARL ».`);
+    expect((await browser.post(link, {})).location).toBe("/settings/organisation");
+  });
+
   it("never stores an invitation link in clear", async () => {
     const owner = await signUpMerchant(app, { organisationName: "Cabinet Secret" });
     await owner.browser.post("/settings/members", { email: "invitee@example.fr", role: "member" });
@@ -62,7 +81,7 @@ describe("bearer links in the outbox (a database leak hands out none)", () => {
     expect(await outboxDump()).not.toContain(tokenOf(link));
     const page = textOf((await browser.get(`/invoices/${invoiceId}`)).html);
     expect(page).toMatch(/Facture envoyée → lucie@example.fr : envoyé/);
-    // A reminder, sent and then given up, keeps no link either.
+    // A reminder, sent and then given up (refused for good: "rejected"), keeps no link either.
     await browser.post(`/invoices/${invoiceId}`, { intent: "remind", sendKey: `remind-${invoiceId}` });
     const refusing = {
       name: "refusing",

@@ -7,7 +7,7 @@ import { createDb, type Db } from "~/lib/db.server";
 import { createLogger } from "~/lib/logger.server";
 import { createServer } from "../../server/app";
 import { startTestApp, TestBrowser, textOf, type TestApp } from "../helpers/app";
-import { sentInvoice, signUpMerchant } from "../helpers/merchant";
+import { emailLink, sentInvoice, signUpMerchant } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
 
 useProviderMocks();
@@ -161,11 +161,11 @@ describe("other forms that reach accounts or cost something", () => {
 describe("guessing secret links", () => {
   const guess = () => `${"A".repeat(20)}${Math.random().toString(36).slice(2)}`;
 
-  it("refuses a client that keeps trying unknown reset, invitation and consultation links", async () => {
+  it("refuses a client that keeps trying unknown reset, sign-up, invitation and consultation links", async () => {
     const prober = app.browser();
     const statuses: number[] = [];
     for (let i = 0; i < 30; i++) {
-      const pathname = [`/reset-password/${guess()}`, `/invitation/${guess()}`, `/i/${guess()}`][i % 3];
+      const pathname = [`/reset-password/${guess()}`, `/signup/${guess()}`, `/invitation/${guess()}`, `/i/${guess()}`][i % 4];
       statuses.push((await prober.get(pathname)).status);
     }
     expect(statuses.slice(0, 5).every((s) => s === 200 || s === 404)).toBe(true);
@@ -177,8 +177,30 @@ describe("guessing secret links", () => {
     // Posting a guessed token is refused the same way.
     expect((await prober.post(`/reset-password/${guess()}`, { password: "new password 456", confirm: "new password 456" })).status).toBe(429);
     expect((await prober.post(`/invitation/${guess()}`, { intent: "accept" })).status).toBe(429);
+    expect((await prober.post(`/signup/${guess()}`, {})).status).toBe(429);
     // Someone else is unaffected.
     expect((await app.browser().get(`/i/${guess()}`)).status).toBe(404);
+  });
+
+  it("counts guessed sign-up links, shown or posted, and refuses a blocked client a right one too", async () => {
+    const email = `guessed-signup-${Date.now()}@example.fr`;
+    await app.browser().post("/signup", { name: "Vraie", email, password: "a long password", organisationName: "Vraie SARL" });
+    const link = await emailLink(app, email, "signup_confirm", /\/signup\/[\w-]+/);
+    const prober = app.browser();
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      statuses.push((await prober.get(`/signup/${guess()}`)).status);
+      statuses.push((await prober.post(`/signup/${guess()}`, {})).status);
+    }
+    expect(statuses.slice(0, 4).every((s) => s === 200)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    expect((await prober.get(link)).status).toBe(429);
+    expect((await prober.post(link, {})).status).toBe(429);
+    expect(await app.db.user.count({ where: { email } })).toBe(0);
+    // The person who got the email is not affected.
+    const owner = app.browser();
+    expect(textOf((await owner.get(link)).html)).toContain(`Compte pour ${email}`);
+    expect((await owner.post(link, {})).location).toBe("/settings/organisation");
   });
 
   it("refuses a blocked client even when a guess is right, so a hit cannot be told apart", async () => {

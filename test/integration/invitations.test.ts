@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
-import { signUpMerchant } from "../helpers/merchant";
+import { emailLink, signUpMerchant } from "../helpers/merchant";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -13,10 +13,7 @@ async function isMember(userId: string, organisationId: string) {
 }
 
 /** The invitation link from the email, as the invitee receives it. */
-async function invitationLink(email: string) {
-  const message = await app.lastEmailTo(email, /vous invite/);
-  return /\/invitation\/[\w-]+/.exec(message.text)![0];
-}
+const invitationLink = (email: string) => emailLink(app, email, "invitation", /\/invitation\/[\w-]+/);
 
 describe("inviting someone who already has an account", () => {
   it("adds nobody without their consent, and shows the inviter only the email address", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
-import { createCustomer, signUpMerchant } from "../helpers/merchant";
+import { createCustomer, emailLink, signUpMerchant } from "../helpers/merchant";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -67,8 +67,7 @@ describe("operability", () => {
       invoiceNumberFormat: "F{SEQ:4}",
     });
     await app.browser().post("/forgot-password", { email });
-    const reset = await app.lastEmailTo(email, /Réinitialisez/);
-    const link = /\/reset-password\/[\w-]+/.exec(reset.text)![0];
+    const link = await emailLink(app, email, "password_reset", /\/reset-password\/[\w-]+/);
     await app.browser().get(link);
 
     const res = await fetch(`${app.baseUrl}/login`, { headers: { "x-request-id": "trace-abc-123" } });

@@ -17,6 +17,7 @@ const NEVER_ON_A_PAGE = [
   "Notification",
   "ScheduledRun",
   "ContentVersion",
+  "SignupRequest",
 ];
 
 let db: Db;

@@ -1,12 +1,34 @@
 import { z } from "zod";
 import { CURRENCIES, isCurrency, parseAmountMinor, parseQuantityThousandths, parseVatRateBasisPoints } from "../money";
 import { calendarDay, checkbox, optionalText, requiredText } from "../validation";
-import { computeTotals, lineTotalMinor } from "./totals";
+import type { MessageKey } from "~/i18n";
+import { computeTotals, type InvoiceTotals, lineTotalMinor } from "./totals";
 
 /** Prisma's Int is 32-bit: every stored amount stays below this many minor units (21 474 836,47 €). */
 export const MAX_AMOUNT_MINOR = 2_147_483_647;
 export const MAX_QUANTITY_THOUSANDTHS = 1_000_000_000; // one million units
 export const MAX_LINES = 200;
+
+/**
+ * What is wrong with an invoice's totals, or null. Every amount that is stored or shown (each line, each
+ * VAT rate's base and VAT, the subtotal, the VAT, the total) must fit the cap, whatever the sign: large
+ * positive and negative lines must not add up to a VAT or subtotal beyond it. None of the three totals may
+ * be negative (a refund is not an invoice; a discount comes off lines at its own VAT rate).
+ */
+export function totalsError(totals: InvoiceTotals): MessageKey | null {
+  const amounts = [
+    totals.subtotalMinor,
+    totals.taxMinor,
+    totals.totalMinor,
+    ...totals.lineTotalsMinor,
+    ...totals.vat.flatMap((rate) => [rate.baseMinor, rate.vatMinor]),
+  ];
+  if (amounts.some((amount) => !Number.isSafeInteger(amount) || Math.abs(amount) > MAX_AMOUNT_MINOR)) return "errors.amountTooLarge";
+  if (totals.totalMinor < 0) return "invoices.errors.negativeTotal";
+  if (totals.subtotalMinor < 0) return "invoices.errors.negativeSubtotal";
+  if (totals.taxMinor < 0) return "invoices.errors.negativeTax";
+  return null;
+}
 
 export interface DraftLine {
   description: string;
@@ -101,11 +123,7 @@ export function draftSchema(postedCurrency: unknown) {
       },
     })
     .superRefine((draft, ctx) => {
-      const totals = computeTotals(draft.lines);
-      if (totals.totalMinor > MAX_AMOUNT_MINOR || totals.subtotalMinor > MAX_AMOUNT_MINOR) {
-        ctx.addIssue({ code: "custom", path: ["lines"], message: "errors.amountTooLarge" });
-      } else if (totals.totalMinor < 0) {
-        ctx.addIssue({ code: "custom", path: ["lines"], message: "invoices.errors.negativeTotal" });
-      }
+      const error = totalsError(computeTotals(draft.lines));
+      if (error) ctx.addIssue({ code: "custom", path: ["lines"], message: error });
     }) satisfies z.ZodType<DraftInput>;
 }

@@ -3,7 +3,7 @@ import type { Db } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
 import { revokeLinks } from "../consultation";
 import { optionalText } from "../validation";
-import type { DraftInput } from "./draft";
+import { type DraftInput, totalsError } from "./draft";
 import { formatInvoiceNumber } from "./numbering";
 import { UNPAID_STATUSES, type InvoiceStatus } from "./status";
 import { computeTotals } from "./totals";
@@ -175,8 +175,11 @@ export async function setPaymentOptions(db: Db, organisationId: string, id: stri
   return count === 1;
 }
 
+/** The rows of a draft; throws when its totals break the rules `draftSchema` checks (a caller that skipped it). */
 function invoiceData(input: DraftInput) {
   const totals = computeTotals(input.lines);
+  const error = totalsError(totals);
+  if (error) throw new Error(`invoice totals refused: ${error}`);
   return {
     header: {
       customerId: input.customerId,
