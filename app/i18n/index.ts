@@ -1,3 +1,4 @@
+import { withDe } from "./elision";
 import { en } from "./en";
 import { fr, type MessageKey } from "./fr";
 
@@ -18,12 +19,19 @@ export function isMessageKey(value: unknown): value is MessageKey {
 export type Vars = Record<string, string | number>;
 export type Translate = (key: MessageKey, vars?: Vars) => string;
 
-/** The one translation layer: every string a person reads goes through here. */
+/**
+ * The one translation layer: every string a person reads goes through here. `{name}` is replaced by the
+ * variable; `{de:name}` by "de" and the variable with French elision ("d'Atelier Durand").
+ */
 export function translator(locale: Locale): Translate {
   const messages = catalogues[locale];
   return (key, vars) => {
     const template = messages[key] ?? key;
-    return vars ? template.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match)) : template;
+    return vars
+      ? template.replace(/\{(de:)?(\w+)\}/g, (match, de: string | undefined, name: string) =>
+          name in vars ? (de ? withDe(String(vars[name])) : String(vars[name])) : match,
+        )
+      : template;
   };
 }
 

@@ -57,7 +57,7 @@ async function invoiceAndSend(description: string, amount: string) {
   await merchant.getByText("E-mail en file d'envoi vers lucie@example.fr.").waitFor();
   await shot(merchant, `05-invoice-sent-${number}`);
 
-  await (await openMailboxUntil(`Facture ${number} de Atelier Rivière`)).click();
+  await (await openMailboxUntil(`Facture ${number} d'Atelier Rivière`)).click();
   const text = await merchant.getByTestId("email-text").innerText();
   expect(text).toContain(`Facture ${number}`);
   await shot(merchant, `06-mailbox-${number}`);

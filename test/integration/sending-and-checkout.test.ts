@@ -21,7 +21,7 @@ describe("sending an invoice by email", () => {
   it("emails the customer in French with the amount, due date, merchant and consultation link", async () => {
     const { sentEmail: email, link, invoiceId } = await sentInvoice(app);
     const invoice = await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } });
-    expect(email.subject).toBe(`Facture ${invoice.number} de Atelier Rivière`);
+    expect(email.subject).toBe(`Facture ${invoice.number} d'Atelier Rivière`);
     expect(email.toAddress).toBe("lucie@example.fr");
     const text = email.text.replace(/\s+/g, " ");
     expect(text).toContain("Bonjour Lucie Moreau,");
