@@ -20,6 +20,24 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+/** The notices the customer also receives (a receipt, a failed payment, money given back): the others are the merchant's business. */
+export const CUSTOMER_NOTICE_KINDS = [
+  "payment_received",
+  "payment_failed",
+  "payment_overpaid",
+  "payment_refunded",
+] as const satisfies readonly NotificationKind[];
+type CustomerNoticeKind = (typeof CUSTOMER_NOTICE_KINDS)[number];
+const isCustomerNotice = (kind: NotificationKind): kind is CustomerNoticeKind => (CUSTOMER_NOTICE_KINDS as readonly string[]).includes(kind);
+
+/** The lines of a customer notice below its message: how they paid, and what is left to pay. */
+const CUSTOMER_DETAILS: Record<CustomerNoticeKind, { method: boolean; balance: boolean; thanks: boolean }> = {
+  payment_received: { method: true, balance: true, thanks: true },
+  payment_overpaid: { method: true, balance: false, thanks: true },
+  payment_failed: { method: true, balance: false, thanks: false },
+  payment_refunded: { method: false, balance: false, thanks: false },
+};
+
 interface NoticeFacts {
   organisationId: string;
   kind: NotificationKind;
@@ -31,7 +49,9 @@ interface NoticeFacts {
   /** Paid beyond what the invoice asked (an overpayment). */
   excessMinor?: number;
   provider?: string;
-  /** Also tell the customer (payment receipt, or failed debit). */
+  /** How the customer paid ("card", "direct_debit"), for their receipt. */
+  method?: string;
+  /** Also tell the customer (payment receipt, or failed debit): only for CUSTOMER_NOTICE_KINDS. */
   customer?: boolean;
 }
 
@@ -55,7 +75,13 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
       },
       invoices: {
         where: { id: facts.invoiceId ?? "" },
-        select: { id: true, number: true, customer: { select: { name: true, company: true, email: true, locale: true } } },
+        select: {
+          id: true,
+          number: true,
+          currency: true,
+          amountDueMinor: true,
+          customer: { select: { name: true, company: true, email: true, locale: true } },
+        },
       },
     },
   });
@@ -77,19 +103,33 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
   const render = (localeValue: string, kind: "merchant" | "customer") => {
     const locale = isLocale(localeValue) ? localeValue : "fr";
     const t = translator(locale);
+    const money = (minor: number | undefined, currency = facts.currency) => (minor !== undefined && currency ? formatMoney(minor, currency, locale) : "");
     const vars = {
-      amount: facts.amountMinor !== undefined && facts.currency ? formatMoney(facts.amountMinor, facts.currency, locale) : "",
-      excess: facts.excessMinor !== undefined && facts.currency ? formatMoney(facts.excessMinor, facts.currency, locale) : "",
+      amount: money(facts.amountMinor),
+      excess: money(facts.excessMinor),
       number: invoice?.number ?? "",
       customer: data.customer ?? "",
       merchant: organisation.legalName,
-      provider: facts.provider === "gocardless" ? "GoCardless" : facts.provider === "stripe" ? "Stripe" : "",
+      provider: providerName(facts.provider),
     };
     const key = `notify.${facts.kind}.${kind}` as const;
     const subject = t(`${key}.subject` as MessageKey, vars);
-    const body = t(`${key}.body` as MessageKey, vars);
+    const paragraphs = t(`${key}.body` as MessageKey, vars).split("\n");
+    if (kind === "customer" && invoice && isCustomerNotice(facts.kind)) {
+      const details = CUSTOMER_DETAILS[facts.kind];
+      paragraphs.unshift(t("notify.customer.greeting", { name: invoice.customer.name }));
+      if (details.method && (facts.method === "card" || facts.method === "direct_debit")) {
+        paragraphs.push(t("notify.customer.method", { method: t(`notify.customer.method.${facts.method}`, { provider: vars.provider }) }));
+      }
+      if (details.balance) {
+        paragraphs.push(
+          invoice.amountDueMinor > 0 ? t("notify.customer.left", { amount: money(invoice.amountDueMinor, invoice.currency) }) : t("notify.customer.settled"),
+        );
+      }
+      if (details.thanks) paragraphs.push(t("notify.customer.thanks"));
+    }
     const action = kind === "merchant" && invoice ? { label: t("notify.openInvoice"), url: `${appUrl}/invoices/${invoice.id}` } : undefined;
-    const template = { name: "notice" as const, props: { locale, preview: subject, paragraphs: body.split("\n"), action, footer: organisation.legalName } };
+    const template = { name: "notice" as const, props: { locale, preview: subject, paragraphs, action, footer: organisation.legalName } };
     return { subject, template };
   };
   const emails = [];
@@ -103,7 +143,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
       invoiceId: invoice?.id,
     });
   }
-  if (facts.customer && invoice?.customer.email) {
+  if (facts.customer && isCustomerNotice(facts.kind) && invoice?.customer.email) {
     emails.push({
       kind: `${facts.kind}_customer`,
       to: invoice.customer.email,
@@ -115,6 +155,8 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
   }
   await enqueueStoredTemplates(tx as unknown as Db, emails);
 }
+
+const providerName = (provider: string | undefined) => (provider === "gocardless" ? "GoCardless" : provider === "stripe" ? "Stripe" : "");
 
 export async function listNotifications(db: Db, organisationId: string, take = 50) {
   const [items, unread] = await Promise.all([

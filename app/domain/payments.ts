@@ -69,6 +69,7 @@ type PaymentRow = {
   status: string;
   provider: string;
   providerPaymentId: string;
+  method: string;
   flag: string | null;
 };
 type ReversalRow = { id: string; kind: string; amountMinor: number; currency: string; status: string };
@@ -91,6 +92,7 @@ const PAYMENT_FIELDS = {
   statusAt: true,
   provider: true,
   providerPaymentId: true,
+  method: true,
   flag: true,
   failureReason: true,
   confirmedAt: true,

@@ -188,7 +188,14 @@ const PAYMENT_NOTICES = { confirmed: "payment_received", failed: "payment_failed
 
 async function notifyPaymentChange(tx: Tx, appUrl: string, organisationId: string, change: NonNullable<PaymentChange>) {
   const { payment, invoice } = change;
-  const facts = { organisationId, invoiceId: payment.invoiceId, amountMinor: payment.amountMinor, currency: payment.currency, provider: payment.provider };
+  const facts = {
+    organisationId,
+    invoiceId: payment.invoiceId,
+    amountMinor: payment.amountMinor,
+    currency: payment.currency,
+    provider: payment.provider,
+    method: payment.method,
+  };
   // Money back after a cancelled chargeback is news for the merchant, not a new receipt.
   if (change.to === "confirmed" && change.from === "charged_back") {
     await notify(tx, { ...facts, kind: "payment_restored", dedupeKey: `payment_restored/${payment.id}` }, appUrl);
