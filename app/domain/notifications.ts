@@ -112,9 +112,8 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
       merchant: organisation.legalName,
       provider: providerName(facts.provider),
     };
-    const key = `notify.${facts.kind}.${kind}` as const;
-    const subject = t(`${key}.subject` as MessageKey, vars);
-    const paragraphs = t(`${key}.body` as MessageKey, vars).split("\n");
+    const subject = t(`notify.${facts.kind}.${kind}.subject` as MessageKey, vars);
+    const paragraphs = t(`notify.${facts.kind}.${kind}.body` as MessageKey, vars).split("\n");
     if (kind === "customer" && invoice && isCustomerNotice(facts.kind)) {
       const details = CUSTOMER_DETAILS[facts.kind];
       paragraphs.unshift(t("notify.customer.greeting", { name: invoice.customer.name }));
