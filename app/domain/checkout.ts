@@ -67,6 +67,32 @@ export function paymentOptions(
     }));
 }
 
+/**
+ * What the customer will see on the invoice's page, for the merchant's invoice page: the methods they can
+ * pay online with (once the invoice is sent), or why there is none and whether bank details are shown.
+ */
+export type OnlinePaymentSummary =
+  | { online: true; sent: boolean; methods: PaymentMethod[]; unavailable: PaymentMethod[] }
+  | { online: false; reason: "off" | "noProvider"; transfer: boolean };
+
+export function onlinePaymentSummary(
+  invoice: { onlinePayment: boolean; sentAt: Date | null; currency: string },
+  connections: { provider: string; revokedAt: Date | null }[],
+  providers: { get(id: ProviderId): PaymentProvider },
+  hasIban: boolean,
+): OnlinePaymentSummary {
+  const connected = connections.filter((c) => !c.revokedAt).map((c) => providers.get(c.provider as ProviderId));
+  if (!connected.length) return { online: false, reason: "noProvider", transfer: hasIban };
+  if (!invoice.onlinePayment) return { online: false, reason: "off", transfer: hasIban };
+  const accepts = (provider: PaymentProvider) => provider.supportsCurrency(invoice.currency);
+  return {
+    online: true,
+    sent: Boolean(invoice.sentAt),
+    methods: connected.filter(accepts).flatMap((p) => p.methods),
+    unavailable: connected.filter((p) => !accepts(p)).flatMap((p) => p.methods),
+  };
+}
+
 export type AmountResult = { ok: true; amountMinor: number } | { ok: false; error: MessageKey; field: "amount" | "payAnyway" };
 
 /**

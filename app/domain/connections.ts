@@ -5,6 +5,7 @@ import type { Logger } from "~/lib/logger.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
 import type { MessageKey } from "~/i18n";
 import { isProviderError, type PaymentProvider, type ProviderId } from "../../integrations/types";
+import { UNPAID_STATUSES } from "./invoices/status";
 
 const STATE_TTL_MS = 10 * 60 * 1000;
 
@@ -26,7 +27,8 @@ export async function startConnection(db: Db, input: { provider: ProviderId; ses
   return state;
 }
 
-export type ConnectResult = { ok: true; accountName: string } | { ok: false; error: MessageKey };
+/** `first`: no other provider was connected, so the merchant is asked whether to offer online payment by default. */
+export type ConnectResult = { ok: true; accountName: string; first: boolean } | { ok: false; error: MessageKey };
 
 export function providerErrorMessage(error: unknown): MessageKey {
   if (isProviderError(error)) {
@@ -68,6 +70,7 @@ export async function completeConnection(
   }
   const existing = await db.providerConnection.findUnique({ where: { provider_accountId: { provider: provider.id, accountId: account.accountId } } });
   if (existing && existing.organisationId !== input.organisationId) return { ok: false, error: "providers.errors.elsewhere" };
+  const others = await db.providerConnection.count({ where: { organisationId: input.organisationId, revokedAt: null, provider: { not: provider.id } } });
   const data = {
     accountName: account.accountName,
     environment: account.environment,
@@ -87,7 +90,7 @@ export async function completeConnection(
     throw error;
   }
   log.info({ provider: provider.id, accountId: account.accountId, environment: account.environment }, "provider connected");
-  return { ok: true, accountName: account.accountName || account.accountId };
+  return { ok: true, accountName: account.accountName || account.accountId, first: others === 0 };
 }
 
 /** Revokes at the provider where it can (best effort) and always deletes the token. Null when not this organisation's. */
@@ -114,4 +117,28 @@ export async function disconnect(
 
 export async function setOnlinePaymentDefault(db: Db, organisationId: string, enabled: boolean) {
   await db.organisation.update({ where: { id: organisationId }, data: { onlinePaymentDefault: enabled } });
+}
+
+/** Invoices already sent, still to be paid, without online payment: what "turn it on for those too" would change. */
+const sentWithoutOnlinePayment = (organisationId: string) => ({
+  organisationId,
+  status: { in: [...UNPAID_STATUSES] },
+  sentAt: { not: null },
+  onlinePayment: false,
+});
+
+export function countSentWithoutOnlinePayment(db: Db, organisationId: string) {
+  return db.invoice.count({ where: sentWithoutOnlinePayment(organisationId) });
+}
+
+/**
+ * The merchant's answer to "offer online payment by default?" after connecting a first provider: the
+ * default for new invoices and, if asked, online payment on the invoices already sent and not paid.
+ * Returns how many of those were switched on.
+ */
+export async function answerOnlinePaymentDefault(db: Db, organisationId: string, answer: { byDefault: boolean; alsoSent: boolean }) {
+  await setOnlinePaymentDefault(db, organisationId, answer.byDefault);
+  if (!answer.alsoSent) return 0;
+  const { count } = await db.invoice.updateMany({ where: sentWithoutOnlinePayment(organisationId), data: { onlinePayment: true } });
+  return count;
 }

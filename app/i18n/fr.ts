@@ -311,8 +311,6 @@ export const fr = {
   "providers.errors.rejected": "Le prestataire a refusé la connexion. Rien n'a été enregistré ; réessayez ou contactez le support.",
   "providers.errors.unavailable": "Le prestataire ne répond pas pour le moment. Réessayez dans quelques minutes.",
   "providers.errors.elsewhere": "Ce compte est déjà connecté à une autre organisation. Un compte ne peut servir qu'à une seule organisation.",
-  "invoices.paymentMethods": "Moyens proposés : {methods}",
-  "invoices.noProviderConnected": "Aucun compte de paiement connecté.",
   "invoices.onlinePaymentSaved": "Paiement en ligne mis à jour.",
   "sandbox.title": "Bac à sable {provider}",
   "sandbox.consent": "{app} demande l'accès à votre compte {provider} pour encaisser vos factures.",
@@ -525,6 +523,25 @@ export const fr = {
   "sandbox.confirmMandate": "Signer le mandat",
   "sandbox.consentRequired": "Cochez la case d'autorisation pour signer le mandat.",
   "sandbox.flowClosed": "Ce parcours est terminé ou a expiré.",
+  // Issue 13: online payment by default after the first connection; what the customer sees on an invoice
+  "providers.askDefault.title": "Proposer le paiement en ligne sur toutes vos factures ?",
+  "providers.askDefault.intro":
+    "Vos clients pourront payer en ligne depuis le lien de la facture reçu par e-mail. Vous pourrez toujours l'activer ou le désactiver facture par facture.",
+  "providers.askDefault.yes": "Oui, sur toutes les nouvelles factures",
+  "providers.askDefault.no": "Non, je l'activerai facture par facture",
+  "providers.askDefault.alsoSent": "L'activer aussi sur les factures déjà envoyées et non réglées ({count})",
+  "providers.askDefault.submit": "Enregistrer mon choix",
+  "providers.askDefault.enabledOnSent": "Paiement en ligne activé sur les factures déjà envoyées et non réglées ({count}).",
+  "invoices.online.offered": "Le client peut payer en ligne depuis le lien de la facture : {methods}.",
+  "invoices.online.offeredOnceSent": "Dès l'envoi de la facture par e-mail, le client pourra payer en ligne depuis son lien : {methods}.",
+  "invoices.online.unavailable": "{method} n'est pas proposé : ce moyen n'accepte pas la devise {currency}.",
+  "invoices.online.offTransfer": "Paiement en ligne désactivé pour cette facture : le client ne voit que les coordonnées de virement.",
+  "invoices.online.offNothing":
+    "Paiement en ligne désactivé pour cette facture, et aucun IBAN dans le profil de l'organisation : le client ne voit aucun moyen de payer.",
+  "invoices.online.noProvider": "Aucun compte de paiement connecté : le client ne voit que les coordonnées de virement.",
+  "invoices.online.noProviderNothing":
+    "Aucun compte de paiement connecté et aucun IBAN dans le profil de l'organisation : le client ne voit aucun moyen de payer.",
+  "invoices.online.connect": "Connecter GoCardless ou Stripe",
   "health.ok": "ok",
 } as const;
 

@@ -8,14 +8,15 @@ import { Card, PageHeader } from "~/components/page";
 import { computeTotals } from "~/domain/invoices/totals";
 import { deleteDraft, finaliseInvoice, getInvoice, invoiceExists, partiesOf, setPaymentOptions, voidInvoice, voidReasonField } from "~/domain/invoices/service";
 import { listConnections } from "~/domain/connections";
-import { balanceOf } from "~/domain/checkout";
+import { balanceOf, onlinePaymentSummary } from "~/domain/checkout";
 import { currentLinkToken, regenerateLink } from "~/domain/consultation";
 import { excessOf, refundExcess, refundsOf } from "~/domain/refunds";
 import { emailsOfInvoice, sendInvoice } from "~/domain/sending";
 import { randomToken } from "~/lib/tokens.server";
 import { can } from "~/domain/permissions";
 import { checkbox, optionalText } from "~/domain/validation";
-import type { ProviderId } from "../../integrations/types";
+import type { PaymentMethod } from "../../integrations/types";
+import type { OnlinePaymentSummary } from "~/domain/checkout";
 import { isMessageKey, type MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { formatDateTime } from "~/lib/format";
@@ -76,9 +77,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       ? `${context.config.APP_URL}/i/${await currentLinkToken(context.db, context.config.ENCRYPTION_KEY, organisation.id, invoice.id)}`
       : null,
     sendKey: randomToken(),
-    methods: (await listConnections(context.db, organisation.id))
-      .filter((c) => !c.revokedAt)
-      .flatMap((c) => context.providers.get(c.provider as ProviderId).methods),
+    online: onlinePaymentSummary(invoice, await listConnections(context.db, organisation.id), context.providers, Boolean(organisation.iban)),
   };
 }
 
@@ -181,7 +180,7 @@ export default function InvoicePage() {
     canEdit,
     canRefund,
     customerId,
-    methods,
+    online,
     emails,
     consultationUrl,
     sendKey,
@@ -415,11 +414,7 @@ export default function InvoicePage() {
             <CsrfInput />
             <Checkbox name="onlinePayment" label={t("invoices.onlinePayment")} defaultChecked={invoice.onlinePayment} />
             <Checkbox name="allowPartialPayment" label={t("invoices.allowPartial")} defaultChecked={invoice.allowPartialPayment} />
-            <p className="text-sm text-slate-600">
-              {methods.length
-                ? t("invoices.paymentMethods", { methods: methods.map((m) => t(`providers.method.${m}`)).join(", ") })
-                : t("invoices.noProviderConnected")}
-            </p>
+            <OnlinePaymentSummaryText online={online} currency={invoice.currency} />
             <button name="intent" value="onlinePayment" className={secondaryButtonClass}>
               {t("common.save")}
             </button>
@@ -456,6 +451,42 @@ export default function InvoicePage() {
           </Form>
         </Card>
       ) : null}
+    </div>
+  );
+}
+
+/** What the customer will see, in words, under the online payment switch. */
+function OnlinePaymentSummaryText({ online, currency }: { online: OnlinePaymentSummary; currency: string }) {
+  const { t } = useI18n();
+  const names = (methods: readonly PaymentMethod[]) => methods.map((m) => t(`providers.method.${m}`)).join(", ");
+  if (!online.online) {
+    const key =
+      online.reason === "off"
+        ? online.transfer
+          ? "invoices.online.offTransfer"
+          : "invoices.online.offNothing"
+        : online.transfer
+          ? "invoices.online.noProvider"
+          : "invoices.online.noProviderNothing";
+    return (
+      <div className="space-y-1 rounded-md bg-slate-50 p-3 text-sm text-slate-700" data-testid="online-summary">
+        <p>{t(key)}</p>
+        {online.reason === "noProvider" ? (
+          <Link className="text-blue-700 underline" to="/settings/payments">
+            {t("invoices.online.connect")}
+          </Link>
+        ) : null}
+      </div>
+    );
+  }
+  return (
+    <div className="space-y-1 rounded-md bg-slate-50 p-3 text-sm text-slate-700" data-testid="online-summary">
+      {online.methods.length ? (
+        <p>{t(online.sent ? "invoices.online.offered" : "invoices.online.offeredOnceSent", { methods: names(online.methods) })}</p>
+      ) : null}
+      {online.unavailable.map((method) => (
+        <p key={method}>{t("invoices.online.unavailable", { method: t(`providers.method.${method}`), currency })}</p>
+      ))}
     </div>
   );
 }

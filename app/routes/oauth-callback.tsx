@@ -25,5 +25,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     new Date(),
   );
   if (!result.ok) return redirect(`/settings/payments?error=${result.error}`);
-  return redirect(`/settings/payments?connected=${provider.id}&name=${encodeURIComponent(result.accountName)}`);
+  // The first provider connected: the settings page asks whether to offer online payment by default.
+  const ask = result.first ? "&ask=onlineDefault" : "";
+  return redirect(`/settings/payments?connected=${provider.id}&name=${encodeURIComponent(result.accountName)}${ask}`);
 }

@@ -2,7 +2,14 @@ import { Form, redirect, useActionData, useLoaderData, useSearchParams } from "r
 import { z } from "zod";
 import { Checkbox, CsrfInput, FormErrors, FormMessage, buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
-import { disconnect, listConnectionsWithConnector, setOnlinePaymentDefault, startConnection } from "~/domain/connections";
+import {
+  answerOnlinePaymentDefault,
+  countSentWithoutOnlinePayment,
+  disconnect,
+  listConnectionsWithConnector,
+  setOnlinePaymentDefault,
+  startConnection,
+} from "~/domain/connections";
 import { listMembers, setPaymentsContact } from "~/domain/organisations";
 import { can } from "~/domain/permissions";
 import { checkbox, idField } from "~/domain/validation";
@@ -26,18 +33,25 @@ const paymentSettingsSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("disconnect"), connectionId: idField }),
     z.object({ intent: z.literal("paymentsContact"), paymentsContactId: idField }),
     z.object({ intent: z.literal("onlineDefault"), onlinePaymentDefault: checkbox }),
+    // The question asked after the first provider is connected.
+    z.object({ intent: z.literal("answerOnlineDefault"), byDefault: z.enum(["yes", "no"], { error: "errors.required" }), alsoSent: checkbox }),
   ],
   { error: "errors.unknownAction" },
 );
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const { organisation, role } = await requireMember(request, context);
-  const [connections, members] = await Promise.all([listConnectionsWithConnector(context.db, organisation.id), listMembers(context.db, organisation.id)]);
+  const [connections, members, sentWithoutOnlinePayment] = await Promise.all([
+    listConnectionsWithConnector(context.db, organisation.id),
+    listMembers(context.db, organisation.id),
+    countSentWithoutOnlinePayment(context.db, organisation.id),
+  ]);
   return {
     members: members.map((m) => ({ id: m.userId, name: m.user.name, email: m.user.email })),
     paymentsContactId: organisation.paymentsContactId ?? "",
     canManage: can(role, "connectProviders"),
     onlinePaymentDefault: organisation.onlinePaymentDefault,
+    sentWithoutOnlinePayment,
     sandbox: { gocardless: context.providers.gocardless.sandbox, stripe: context.providers.stripe.sandbox },
     connections: connections.map((c) => ({
       id: c.id,
@@ -88,12 +102,16 @@ export async function action({ request, context }: Route.ActionArgs) {
     case "onlineDefault":
       await setOnlinePaymentDefault(context.db, organisation.id, input.onlinePaymentDefault);
       return redirect("/settings/payments?saved=1");
+    case "answerOnlineDefault": {
+      const enabled = await answerOnlinePaymentDefault(context.db, organisation.id, { byDefault: input.byDefault === "yes", alsoSent: input.alsoSent });
+      return redirect(`/settings/payments?saved=1${enabled ? `&enabled=${enabled}` : ""}`);
+    }
   }
 }
 
 export default function PaymentSettings() {
   const { t, date } = useI18n();
-  const { canManage, connections, onlinePaymentDefault, sandbox, members, paymentsContactId } = useLoaderData<typeof loader>();
+  const { canManage, connections, onlinePaymentDefault, sentWithoutOnlinePayment, sandbox, members, paymentsContactId } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const error = params.get("error");
@@ -110,6 +128,8 @@ export default function PaymentSettings() {
       {connected ? <FormMessage success={t("providers.connected", { provider: providerName(connected), name: params.get("name") ?? "" })} /> : null}
       {disconnected ? <FormMessage success={t("providers.disconnected", { provider: providerName(disconnected) })} /> : null}
       {params.get("saved") ? <FormMessage success={t("providers.onlineDefaultSaved")} /> : null}
+      {Number(params.get("enabled")) > 0 ? <FormMessage success={t("providers.askDefault.enabledOnSent", { count: Number(params.get("enabled")) })} /> : null}
+      {connected && params.get("ask") === "onlineDefault" && canManage ? <OnlineDefaultQuestion sentWithoutOnlinePayment={sentWithoutOnlinePayment} /> : null}
       {!canManage ? <p className="text-sm text-slate-600">{t("providers.onlyAdmins")}</p> : null}
       {PROVIDERS.map((provider) => {
         const connection = connections.find((c) => c.provider === provider);
@@ -191,5 +211,39 @@ export default function PaymentSettings() {
         </Form>
       </Card>
     </div>
+  );
+}
+
+/** Asked once the first provider is connected: online payment is offered by default unless the merchant says no. */
+function OnlineDefaultQuestion({ sentWithoutOnlinePayment }: { sentWithoutOnlinePayment: number }) {
+  const { t } = useI18n();
+  return (
+    <section
+      aria-labelledby="online-default-title"
+      className="rounded-lg border-2 border-blue-300 bg-white p-5 shadow-sm"
+      data-testid="online-default-question"
+    >
+      <Form method="post" className="space-y-3">
+        <CsrfInput />
+        <fieldset className="space-y-2">
+          <legend id="online-default-title" className="mb-1 text-lg font-semibold">
+            {t("providers.askDefault.title")}
+          </legend>
+          <p className="text-sm text-slate-600">{t("providers.askDefault.intro")}</p>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="radio" name="byDefault" value="yes" defaultChecked className="h-4 w-4" />
+            {t("providers.askDefault.yes")}
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="radio" name="byDefault" value="no" className="h-4 w-4" />
+            {t("providers.askDefault.no")}
+          </label>
+        </fieldset>
+        {sentWithoutOnlinePayment > 0 ? <Checkbox name="alsoSent" label={t("providers.askDefault.alsoSent", { count: sentWithoutOnlinePayment })} /> : null}
+        <button name="intent" value="answerOnlineDefault" className={buttonClass}>
+          {t("providers.askDefault.submit")}
+        </button>
+      </Form>
+    </section>
   );
 }

@@ -172,7 +172,7 @@ describe("connecting GoCardless by OAuth", () => {
     });
     const invoiceId = created.location!.split("/").pop()!;
     const page = await browser.post(`/invoices/${invoiceId}`, { intent: "onlinePayment", onlinePayment: "on" });
-    expect(textOf(page.html)).toContain("Moyens proposés : Prélèvement, Carte bancaire");
+    expect(textOf(page.html)).toContain("Dès l'envoi de la facture par e-mail, le client pourra payer en ligne depuis son lien : Prélèvement, Carte bancaire.");
     expect((await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).onlinePayment).toBe(true);
   });
 });
