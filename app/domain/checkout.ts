@@ -93,6 +93,27 @@ export function onlinePaymentSummary(
   };
 }
 
+/**
+ * Where the customer's payment stands when they come back from the provider's page (`?return=<provider>`):
+ * still waiting for the provider's news (the checkout is open), on its way (a debit submitted), confirmed,
+ * or failed. Null when there is nothing to say (no checkout, or one that expired).
+ */
+export type ReturnState = { state: "awaiting" | "inFlight" | "confirmed" | "failed"; amountMinor: number } | null;
+
+export async function returnState(db: Db, invoiceId: string, provider: ProviderId): Promise<ReturnState> {
+  const attempt = await db.checkoutAttempt.findFirst({
+    where: { invoiceId, provider },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, status: true, amountMinor: true },
+  });
+  if (!attempt) return null;
+  if (attempt.status === "creating" || attempt.status === "open") return { state: "awaiting", amountMinor: attempt.amountMinor };
+  const payment = await db.payment.findFirst({ where: { checkoutAttemptId: attempt.id }, select: { status: true, amountMinor: true } });
+  if (!payment) return null;
+  const state = payment.status === "processing" ? "inFlight" : payment.status === "confirmed" ? "confirmed" : "failed";
+  return { state, amountMinor: payment.amountMinor };
+}
+
 export type AmountResult = { ok: true; amountMinor: number } | { ok: false; error: MessageKey; field: "amount" | "payAnyway" };
 
 /**

@@ -372,7 +372,6 @@ export const en: Record<MessageKey, string> = {
   "public.downloadPdf": "Download the invoice (PDF)",
   "public.paid": "This invoice is paid. Thank you!",
   "public.void": "This invoice was voided: nothing is due.",
-  "public.processing": "Your payment is being processed. This page will update as soon as the provider confirms it.",
   "public.payTitle": "Pay online",
   "public.amount": "Amount to pay",
   "public.amountHint": "The amount due by default. You may pay part of it.",
@@ -384,7 +383,8 @@ export const en: Record<MessageKey, string> = {
   "public.transferReference": "Reference to quote: {number}",
   "public.noOnlinePayment": "Online payment is not offered for this invoice.",
   "public.payments": "Payments received",
-  "public.inFlightCovers": "The payment in progress covers what is left to pay: there is nothing else to do. This page will update once it is collected.",
+  "public.inFlightCovers":
+    "The payment in progress covers what is left to pay: there is nothing else to do. You will receive a receipt by email once it is collected.",
   "public.inFlightPartial": "The amount offered below already takes the payment in progress into account.",
   "public.inFlightAfterPaid": "The invoice is already paid: if this payment is collected as well, {merchant} can refund you the excess.",
   "public.payAnyway": "Pay anyway",
@@ -536,5 +536,16 @@ export const en: Record<MessageKey, string> = {
   "invoices.online.noProvider": "No payment account connected: the customer only sees the bank transfer details.",
   "invoices.online.noProviderNothing": "No payment account connected and the organisation profile has no IBAN: the customer sees no way to pay.",
   "invoices.online.connect": "Connect GoCardless or Stripe",
+  // Issue 13: the customer's return from the provider's page
+  "public.return.awaiting": "Your payment was passed on to {provider}. We are waiting for its confirmation: it usually takes a few seconds.",
+  "public.return.live": "This page updates by itself as soon as it is confirmed.",
+  "public.return.reload": "Reload the page in a few moments to see the confirmation.",
+  "public.return.refresh": "Reload the page",
+  "public.return.late": "The confirmation is late. There is no need to pay a second time: you will receive an email as soon as it arrives.",
+  "public.return.checkNow": "Check now",
+  "public.return.confirmed": "Your payment of {amount} is confirmed. Thank you!",
+  "public.return.failed": "Your payment of {amount} did not go through: nothing was taken. You can try again below.",
+  "public.return.inFlight":
+    "Your payment of {amount} is recorded by {provider} and on its way (a few working days for a direct debit). You will receive a receipt by email once it is collected.",
   "health.ok": "ok",
 };

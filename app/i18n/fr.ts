@@ -373,7 +373,6 @@ export const fr = {
   "public.downloadPdf": "Télécharger la facture (PDF)",
   "public.paid": "Cette facture est réglée. Merci !",
   "public.void": "Cette facture a été annulée : rien n'est à payer.",
-  "public.processing": "Votre paiement est en cours de traitement. Cette page se mettra à jour dès sa confirmation par le prestataire.",
   "public.payTitle": "Payer en ligne",
   "public.amount": "Montant à payer",
   "public.amountHint": "Par défaut, le montant restant dû. Vous pouvez payer une partie seulement.",
@@ -385,7 +384,8 @@ export const fr = {
   "public.transferReference": "Référence à indiquer : {number}",
   "public.noOnlinePayment": "Le paiement en ligne n'est pas proposé pour cette facture.",
   "public.payments": "Paiements reçus",
-  "public.inFlightCovers": "Le paiement en cours couvre le reste à payer : vous n'avez rien d'autre à faire. Cette page se mettra à jour dès son encaissement.",
+  "public.inFlightCovers":
+    "Le paiement en cours couvre le reste à payer : vous n'avez rien d'autre à faire. Vous recevrez un reçu par e-mail dès son encaissement.",
   "public.inFlightPartial": "Le montant proposé ci-dessous tient déjà compte du paiement en cours.",
   "public.inFlightAfterPaid": "La facture est déjà réglée : si ce paiement est aussi encaissé, {merchant} pourra vous rembourser l'excédent.",
   "public.payAnyway": "Payer quand même",
@@ -542,6 +542,17 @@ export const fr = {
   "invoices.online.noProviderNothing":
     "Aucun compte de paiement connecté et aucun IBAN dans le profil de l'organisation : le client ne voit aucun moyen de payer.",
   "invoices.online.connect": "Connecter GoCardless ou Stripe",
+  // Issue 13: the customer's return from the provider's page
+  "public.return.awaiting": "Votre paiement a été transmis à {provider}. Nous attendons sa confirmation : cela prend en général quelques secondes.",
+  "public.return.live": "Cette page se met à jour d'elle-même dès la confirmation.",
+  "public.return.reload": "Rechargez la page dans quelques instants pour voir la confirmation.",
+  "public.return.refresh": "Recharger la page",
+  "public.return.late": "La confirmation tarde. Inutile de payer une deuxième fois : vous recevrez un e-mail dès qu'elle arrivera.",
+  "public.return.checkNow": "Vérifier maintenant",
+  "public.return.confirmed": "Votre paiement de {amount} est confirmé. Merci !",
+  "public.return.failed": "Votre paiement de {amount} n'a pas abouti : rien n'a été encaissé. Vous pouvez réessayer ci-dessous.",
+  "public.return.inFlight":
+    "Votre paiement de {amount} est enregistré par {provider} et en cours d'encaissement (quelques jours ouvrés pour un prélèvement). Vous recevrez un reçu par e-mail dès qu'il sera encaissé.",
   "health.ok": "ok",
 } as const;
 

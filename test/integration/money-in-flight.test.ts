@@ -90,7 +90,7 @@ describe("money in flight", () => {
     expect(text).toContain(`Paiement de 360,00 € en cours (prélèvement, lancé le ${started}).`);
     expect(text).toContain("Le paiement en cours couvre le reste à payer : vous n'avez rien d'autre à faire.");
     expect(text).toContain("Reste à payer après le paiement en cours 0,00 €");
-    expect(text).not.toContain("Votre paiement est en cours de traitement");
+    expect(text).not.toContain("Nous attendons sa confirmation");
     // The pay form sits behind "Pay anyway", its amount empty, with the warning and the confirmation box.
     expect(page.html).toMatch(/<details[^>]*><summary[^>]*>Payer quand même<\/summary>/);
     expect(page.html).toMatch(/<input[^>]*id="pay-form-amount"[^>]*value=""/);
@@ -384,6 +384,6 @@ describe("the customer who comes back", () => {
     const start = await customer.post(m.link, { provider: "gocardless", amount: "" });
     const signed = await customer.post(start.location!, { intent: "confirm", holder: "Lucie Moreau", iban: "FR7630006000011234567890189", consent: "on" });
     // Not processed yet: no payment recorded, the return itself says it is on its way.
-    expect(textOf((await customer.get(local(signed.location!))).html)).toContain("Votre paiement est en cours de traitement.");
+    expect(textOf((await customer.get(local(signed.location!))).html)).toContain("Votre paiement a été transmis à GoCardless. Nous attendons sa confirmation");
   });
 });

@@ -30,7 +30,7 @@ describe("the offline sandbox's hosted pages", () => {
 
     const paid = await customer.post(checkout, { intent: "pay", card: "4242 4242 4242 4242" });
     expect(paid.location).toMatch(new RegExp(`${m.link}\\?return=stripe&session_id=cs_test_`));
-    expect(textOf((await customer.get(local(paid.location!))).html)).toContain("Votre paiement est en cours de traitement.");
+    expect(textOf((await customer.get(local(paid.location!))).html)).toContain("Votre paiement a été transmis à Stripe. Nous attendons sa confirmation");
     expect(await app.db.webhookEvent.count({ where: { provider: "stripe", type: "checkout.session.completed" } })).toBe(1);
 
     await app.processWebhooks();
