@@ -387,6 +387,7 @@ function ReturnNotice({ returned, unpaid, currency }: { returned: { provider: st
   useEffect(() => {
     if (settled) setEnding(settled);
   }, [settledKey]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `round` restarts the checks ("check now" after they stopped)
   useEffect(() => {
     if (!awaiting) return;
     let stopped = false;

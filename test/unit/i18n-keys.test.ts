@@ -14,14 +14,13 @@ import { LOCALES } from "~/i18n";
 import { en } from "~/i18n/en";
 import { fr } from "~/i18n/fr";
 import { PROVIDERS } from "../../integrations/types";
+import { NAMESPACES } from "../helpers/i18n";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const SOURCES = ["app", "emails", "integrations", "server"];
 const SKIPPED = [path.join("app", "generated"), path.join("app", "i18n")];
 
 const catalogues = { fr: fr as Record<string, string>, en: en as Record<string, string> };
-/** The first segments of the keys ("invoices", "notify"…): a string starting with one of them and a dot is a key. */
-export const NAMESPACES = [...new Set(Object.keys(fr).map((key) => key.split(".")[0]))];
 
 const METHODS = ["card", "direct_debit"] as const;
 const PAYMENT_STATUSES = ["processing", "confirmed", "failed", "charged_back"];
