@@ -49,6 +49,27 @@ export async function invoiceForToken(db: Db, token: string) {
 }
 export type PublicInvoice = NonNullable<Awaited<ReturnType<typeof invoiceForToken>>>;
 
+/**
+ * The invoice behind a link that stopped working because the invoice was voided (revoked at the moment it
+ * was voided), or null: its customer is told who cancelled it, not shown a bare 404. A link revoked
+ * before that (the merchant regenerated it) stays unknown.
+ */
+export async function voidedInvoiceForToken(db: Db, token: string) {
+  if (!/^[\w-]{20,100}$/.test(token)) return null;
+  const link = await db.invoiceLink.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: {
+      revokedAt: true,
+      invoice: {
+        select: { status: true, number: true, voidedAt: true, customer: { select: { locale: true } }, organisation: { select: { legalName: true } } },
+      },
+    },
+  });
+  const invoice = link?.invoice;
+  if (!link?.revokedAt || !invoice || invoice.status !== "void" || !invoice.voidedAt || link.revokedAt < invoice.voidedAt) return null;
+  return { number: invoice.number ?? "", merchant: invoice.organisation.legalName, customerLocale: invoice.customer.locale };
+}
+
 const STAMP_SQL = `
   SELECT v."version" AS stamp
   FROM "InvoiceLink" l

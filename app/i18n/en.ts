@@ -547,5 +547,13 @@ export const en: Record<MessageKey, string> = {
   "public.return.failed": "Your payment of {amount} did not go through: nothing was taken. You can try again below.",
   "public.return.inFlight":
     "Your payment of {amount} is recorded by {provider} and on its way (a few working days for a direct debit). You will receive a receipt by email once it is collected.",
+  // Issue 13: a voided invoice's link; the provider pages of a closed session
+  "public.voidedBy": "{merchant} has cancelled this invoice: there is nothing to pay.",
+  "public.voidedHint": "If you have already paid or have a question, contact {merchant} directly.",
+  "sandbox.sessionComplete": "This payment has already been made: this payment page is closed.",
+  "sandbox.sessionExpired": "This payment page has expired: nothing was charged.",
+  "sandbox.flowDone": "This mandate is already signed: this page is closed.",
+  "sandbox.flowExpired": "This mandate page has expired: nothing was debited.",
+  "sandbox.backToInvoice": "Back to the invoice",
   "health.ok": "ok",
 };

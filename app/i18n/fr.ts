@@ -553,6 +553,14 @@ export const fr = {
   "public.return.failed": "Votre paiement de {amount} n'a pas abouti : rien n'a été encaissé. Vous pouvez réessayer ci-dessous.",
   "public.return.inFlight":
     "Votre paiement de {amount} est enregistré par {provider} et en cours d'encaissement (quelques jours ouvrés pour un prélèvement). Vous recevrez un reçu par e-mail dès qu'il sera encaissé.",
+  // Issue 13: a voided invoice's link; the provider pages of a closed session
+  "public.voidedBy": "{merchant} a annulé cette facture : rien n'est à payer.",
+  "public.voidedHint": "Si vous avez déjà payé ou si vous avez une question, contactez directement {merchant}.",
+  "sandbox.sessionComplete": "Ce paiement est déjà effectué : cette page de paiement est fermée.",
+  "sandbox.sessionExpired": "Cette page de paiement a expiré : rien n'a été débité.",
+  "sandbox.flowDone": "Ce mandat est déjà signé : cette page est fermée.",
+  "sandbox.flowExpired": "Cette page de mandat a expiré : rien n'a été débité.",
+  "sandbox.backToInvoice": "Revenir à la facture",
   "health.ok": "ok",
 } as const;
 

@@ -1,13 +1,13 @@
 import { useForm } from "@conform-to/react";
 import { useEffect, useRef, useState } from "react";
-import { Form, useActionData, useLoaderData, useLocation, useParams, useRevalidator, useSearchParams } from "react-router";
+import { Form, data, useActionData, useLoaderData, useLocation, useParams, useRevalidator, useSearchParams } from "react-router";
 import { z } from "zod";
 import { Checkbox, CsrfInput, FieldError, FormErrors, FormMessage, buttonClass, inputClass } from "~/components/form";
 import { InvoiceLines } from "~/components/invoice-lines";
 import { LanguageSwitch } from "~/components/language-switch";
 import { balanceOf, openCheckout, payAmount, paymentOptions, returnState, type ReturnState } from "~/domain/checkout";
 import { listConnections } from "~/domain/connections";
-import { invoiceForToken, type PublicInvoice } from "~/domain/consultation";
+import { invoiceForToken, voidedInvoiceForToken, type PublicInvoice } from "~/domain/consultation";
 import { displayIban } from "~/domain/identifiers";
 import { partiesOf } from "~/domain/invoices/service";
 import { computeTotals } from "~/domain/invoices/totals";
@@ -44,8 +44,22 @@ async function invoiceOfLink(context: Route.LoaderArgs["context"], token: string
   return invoice ?? notFound();
 }
 
+/** A link that stopped working because its invoice was voided: who cancelled it (410), else the usual 404. */
+async function voidedOrNotFound(request: Request, context: Route.LoaderArgs["context"], token: string) {
+  const voided = await voidedInvoiceForToken(context.db, token);
+  if (!voided) {
+    await countUnknownLink(context);
+    return notFound();
+  }
+  const chosen = cookieValue(request, LOCALE_COOKIE);
+  const locale: Locale = isLocale(chosen) ? chosen : isLocale(voided.customerLocale) ? voided.customerLocale : "fr";
+  return data({ locale, voided: { number: voided.number, merchant: voided.merchant } }, { status: 410 });
+}
+
 export async function loader({ request, params, context }: Route.LoaderArgs) {
-  const invoice = await invoiceOfLink(context, params.token);
+  await refuseLinkGuessers(context);
+  const invoice = await invoiceForToken(context.db, params.token);
+  if (!invoice) return voidedOrNotFound(request, context, params.token);
   const { seller, buyer } = partiesOf(invoice);
   const returnedFrom = new URL(request.url).searchParams.get("return");
   const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
@@ -55,6 +69,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const locale = readerLocale(request, invoice);
   return {
     locale,
+    voided: null,
     invoice: {
       number: invoice.number!,
       status: invoice.status,
@@ -133,18 +148,42 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 }
 
 export default function PublicInvoicePage() {
-  const data = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  return <I18nProvider locale={loaded.locale}>{loaded.voided ? <VoidedInvoice {...loaded.voided} /> : <PublicInvoiceView />}</I18nProvider>;
+}
+
+/** The page's data for an invoice that can be consulted (not a voided one's). */
+function useInvoiceData() {
+  const loaded = useLoaderData<typeof loader>();
+  if (loaded.voided) throw new Error("a voided invoice has no consultation view");
+  return loaded;
+}
+
+/** What the link of a voided invoice shows: who sent it, and that nothing is to be paid. */
+function VoidedInvoice({ number, merchant }: { number: string; merchant: string }) {
+  const { t } = useI18n();
   return (
-    <I18nProvider locale={data.locale}>
-      <PublicInvoiceView />
-    </I18nProvider>
+    <main className="mx-auto max-w-2xl space-y-5 px-4 py-6">
+      <title>{`${t("public.title", { number })} — ${merchant}`}</title>
+      <meta name="robots" content="noindex" />
+      <div className="flex items-center justify-between gap-3">
+        <p className="text-sm text-slate-600">{t("public.from", { merchant })}</p>
+        <LanguageSwitch />
+      </div>
+      <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-5 shadow-sm" data-testid="voided">
+        <h1 className="text-2xl font-bold">{t("public.title", { number })}</h1>
+        <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" role="status">
+          {t("public.voidedBy", { merchant })}
+        </p>
+        <p className="text-sm text-slate-600">{t("public.voidedHint", { merchant })}</p>
+      </section>
+    </main>
   );
 }
 
 function PublicInvoiceView() {
   const { t, money, date } = useI18n();
-  const { invoice, seller, buyer, lines, vat, payments, inFlight, balance, refunds, overpaidMinor, returned, options, defaultAmount } =
-    useLoaderData<typeof loader>();
+  const { invoice, seller, buyer, lines, vat, payments, inFlight, balance, refunds, overpaidMinor, returned, options, defaultAmount } = useInvoiceData();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm<{ amount: string; provider: string; payAnyway: string }>({
     // Not "pay": that is the section the "Pay" tab links to, and a field's `form` attribute names its form by id.

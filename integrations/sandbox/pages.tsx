@@ -137,13 +137,15 @@ function checkoutView(locale: Locale, id: string, message?: MessageKey) {
   const amount = formatMoney(session.amount_total, session.currency.toUpperCase(), locale);
   const merchant = sandboxState().accounts.get(session.account)?.name ?? session.account;
   if (!open) {
+    // Paid (in another tab, say) or expired: back to the invoice, where the customer sees where things stand.
+    const complete = session.status === "complete";
     return page(
       locale,
       t("sandbox.checkoutTitle"),
       <>
-        <p className="error">{t("sandbox.sessionClosed")}</p>
+        <p className="error">{t(complete ? "sandbox.sessionComplete" : "sandbox.sessionExpired")}</p>
         <p>
-          <a href={session.cancel_url}>{t("sandbox.cancel")}</a>
+          <a href={complete ? session.success_url.replace("{CHECKOUT_SESSION_ID}", session.id) : session.cancel_url}>{t("sandbox.backToInvoice")}</a>
         </p>
       </>,
     );
@@ -199,8 +201,20 @@ function flowView(locale: Locale, id: string, errors: Record<string, MessageKey>
   const flow = gcFlows().get(id);
   const billingRequest = flow && gcBillingRequests().get(flow.billing_request);
   if (!flow || !billingRequest) return page(locale, t("sandbox.flowTitle"), <p className="error">{t("sandbox.flowClosed")}</p>, 404);
-  const open = billingRequest.status !== "fulfilled" && new Date(flow.expires_at) > new Date();
-  if (!open) return page(locale, t("sandbox.flowTitle"), <p className="error">{t("sandbox.flowClosed")}</p>);
+  const done = billingRequest.status === "fulfilled";
+  if (done || new Date(flow.expires_at) <= new Date()) {
+    // Signed (in another tab, say) or expired: back to the invoice.
+    return page(
+      locale,
+      t("sandbox.flowTitle"),
+      <>
+        <p className="error">{t(done ? "sandbox.flowDone" : "sandbox.flowExpired")}</p>
+        <p>
+          <a href={done ? flow.redirect_uri : flow.exit_uri}>{t("sandbox.backToInvoice")}</a>
+        </p>
+      </>,
+    );
+  }
   const merchant = sandboxState().accounts.get(billingRequest.organisation)?.name ?? billingRequest.organisation;
   const holder = [flow.prefilled_customer.given_name, flow.prefilled_customer.family_name].filter(Boolean).join(" ");
   const error = (name: string) => (errors[name] ? t(errors[name]) : undefined);

@@ -102,7 +102,9 @@ describe("the consultation page", () => {
     const newLink = /\/i\/[\w-]+/.exec(textOf((await browser.get(`/invoices/${invoiceId}`)).html))![0];
     expect((await app.browser().get(newLink)).status).toBe(200);
     await browser.post(`/invoices/${invoiceId}`, { intent: "void", reason: "Erreur" });
-    expect((await app.browser().get(newLink)).status).toBe(404);
+    // Voided: the live link says so (410); the one revoked earlier stays unknown.
+    expect((await app.browser().get(newLink)).status).toBe(410);
+    expect((await app.browser().get(link)).status).toBe(404);
   });
 
   it("is kept between changes: each visitor gets their own form token, a signed-in merchant their own page, and a payment or a void shows at once", async () => {
@@ -177,7 +179,9 @@ describe("the consultation page", () => {
     expect((await app.browser().get(link)).status).toBe(200);
     expect((await app.browser().get(link)).status).toBe(200);
     await browser.post(`/invoices/${invoiceId}`, { intent: "void", reason: "Erreur" });
-    expect((await app.browser().get(link)).status).toBe(404);
+    const voided = await app.browser().get(link);
+    expect(voided.status).toBe(410);
+    expect(textOf(voided.html)).toContain("Atelier Rivière a annulé cette facture : rien n'est à payer.");
   });
 
   it("offers online payment only when sent with the link, switched on, and the provider connected", async () => {
