@@ -93,6 +93,12 @@ export async function completeConnection(
   return { ok: true, accountName: account.accountName || account.accountId, first: others === 0 };
 }
 
+/** Payments still on their way, per provider: disconnecting a provider stops following them (its events are ignored). */
+export async function paymentsInFlightByProvider(db: Db, organisationId: string): Promise<Record<string, number>> {
+  const rows = await db.payment.groupBy({ by: ["provider"], where: { organisationId, status: "processing" }, _count: { _all: true } });
+  return Object.fromEntries(rows.map((row) => [row.provider, row._count._all]));
+}
+
 /** Revokes at the provider where it can (best effort) and always deletes the token. Null when not this organisation's. */
 export async function disconnect(
   deps: { db: Db; providers: { get(id: ProviderId): PaymentProvider }; encryptionKey: string; log: Logger },

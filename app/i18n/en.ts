@@ -555,5 +555,27 @@ export const en: Record<MessageKey, string> = {
   "sandbox.flowDone": "This mandate is already signed: this page is closed.",
   "sandbox.flowExpired": "This mandate page has expired: nothing was debited.",
   "sandbox.backToInvoice": "Back to the invoice",
+  // Issue 13: confirmation before destructive actions
+  "invoices.voidHint": "A finalised invoice cannot be deleted: it is voided, with a reason.",
+  "confirm.deleteDraft.title": "Delete this draft?",
+  "confirm.deleteDraft.body": "The draft and its lines will be deleted for good. It has no number yet: your invoice numbering does not change.",
+  "confirm.deleteDraft.yes": "Yes, delete the draft",
+  "confirm.deleteDraft.no": "No, keep the draft",
+  "confirm.void.title": "Void invoice {number}?",
+  "confirm.void.body":
+    "This cannot be undone. The invoice keeps its number and stays in your invoices, marked “Void”. Its link no longer takes payments: the customer will read there that you cancelled it. To invoice differently, create a new invoice.",
+  "confirm.void.yes": "Yes, void the invoice",
+  "confirm.void.no": "No, keep the invoice",
+  "confirm.refund.title": "Refund {amount} to the customer?",
+  "confirm.refund.body":
+    "{amount} will be given back to the customer by the provider that took their payment, on their payment method. Once requested, the refund cannot be cancelled.",
+  "confirm.refund.yes": "Yes, refund {amount}",
+  "confirm.refund.no": "No, do not refund",
+  "confirm.disconnect.title": "Disconnect {provider}?",
+  "confirm.disconnect.body": "Payment by {method} will no longer be offered on your invoices until you connect {provider} again. The access token is deleted.",
+  "confirm.disconnect.inFlight":
+    "Careful: {count} {provider} payment(s) in progress will no longer be followed. Whether they are collected or fail will not be recorded on your invoices.",
+  "confirm.disconnect.yes": "Yes, disconnect {provider}",
+  "confirm.disconnect.no": "No, stay connected",
   "health.ok": "ok",
 };

@@ -561,6 +561,30 @@ export const fr = {
   "sandbox.flowDone": "Ce mandat est déjà signé : cette page est fermée.",
   "sandbox.flowExpired": "Cette page de mandat a expiré : rien n'a été débité.",
   "sandbox.backToInvoice": "Revenir à la facture",
+  // Issue 13: confirmation before destructive actions
+  "invoices.voidHint": "Une facture finalisée ne se supprime pas : elle s'annule, avec un motif.",
+  "confirm.deleteDraft.title": "Supprimer ce brouillon ?",
+  "confirm.deleteDraft.body":
+    "Le brouillon et ses lignes seront supprimés définitivement. Il n'a pas encore de numéro : la numérotation de vos factures ne change pas.",
+  "confirm.deleteDraft.yes": "Oui, supprimer le brouillon",
+  "confirm.deleteDraft.no": "Non, garder le brouillon",
+  "confirm.void.title": "Annuler la facture {number} ?",
+  "confirm.void.body":
+    "C'est définitif. La facture garde son numéro et reste dans vos factures, marquée « Annulée ». Son lien ne permet plus de payer : le client y lira que vous l'avez annulée. Pour facturer autrement, créez une nouvelle facture.",
+  "confirm.void.yes": "Oui, annuler la facture",
+  "confirm.void.no": "Non, garder la facture",
+  "confirm.refund.title": "Rembourser {amount} au client ?",
+  "confirm.refund.body":
+    "{amount} seront rendus au client par le prestataire qui a encaissé son paiement, sur son moyen de paiement. Une fois demandé, le remboursement ne peut plus être annulé.",
+  "confirm.refund.yes": "Oui, rembourser {amount}",
+  "confirm.refund.no": "Non, ne pas rembourser",
+  "confirm.disconnect.title": "Déconnecter {provider} ?",
+  "confirm.disconnect.body":
+    "Le paiement par {method} ne sera plus proposé sur vos factures tant que vous ne reconnecterez pas {provider}. Le jeton d'accès est supprimé.",
+  "confirm.disconnect.inFlight":
+    "Attention : {count} paiement(s) {provider} en cours ne seront plus suivis. Leur encaissement ou leur échec ne sera pas enregistré sur vos factures.",
+  "confirm.disconnect.yes": "Oui, déconnecter {provider}",
+  "confirm.disconnect.no": "Non, rester connecté",
   "health.ok": "ok",
 } as const;
 

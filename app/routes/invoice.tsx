@@ -1,7 +1,8 @@
 import { useForm } from "@conform-to/react";
-import { Form, Link, redirect, useActionData, useLoaderData } from "react-router";
+import { Form, Link, redirect, useActionData, useLoaderData, useSearchParams } from "react-router";
 import { z } from "zod";
-import { Checkbox, CsrfInput, Field, FormErrors, FormMessage, buttonClass, dangerButtonClass, secondaryButtonClass } from "~/components/form";
+import { Checkbox, CsrfInput, Field, FormErrors, FormMessage, buttonClass, secondaryButtonClass } from "~/components/form";
+import { ConfirmLink, ConfirmStep, confirmHref } from "~/components/confirm";
 import { InvoiceLines } from "~/components/invoice-lines";
 import { StatusBadge, isOverdue } from "~/components/invoice-table";
 import { Card, PageHeader } from "~/components/page";
@@ -91,9 +92,10 @@ const invoiceActions = z.discriminatedUnion(
     z.object({ intent: z.literal("remind"), sendKey: optionalText(100) }),
     z.object({ intent: z.literal("regenerateLink") }),
     z.object({ intent: z.literal("onlinePayment"), onlinePayment: checkbox, allowPartialPayment: checkbox }),
-    z.object({ intent: z.literal("delete") }),
-    z.object({ intent: z.literal("void"), reason: voidReasonField }),
-    z.object({ intent: z.literal("refundExcess") }),
+    // Destructive: done only with `confirmed=yes`, sent by the confirmation step (see CONFIRMED below).
+    z.object({ intent: z.literal("delete"), confirmed: optionalText(3) }),
+    z.object({ intent: z.literal("void"), reason: voidReasonField, confirmed: optionalText(3) }),
+    z.object({ intent: z.literal("refundExcess"), confirmed: optionalText(3) }),
   ],
   { error: "errors.unknownAction" },
 );
@@ -108,6 +110,8 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   if (!can(role, "editInvoices")) forbidden();
   if (submission.status !== "success") return refuse(submission);
   const input = submission.value;
+  // A destructive action without its confirmation (a stale page, a crafted post) opens the confirmation step instead.
+  if ("confirmed" in input && input.confirmed !== "yes") return redirect(confirmHref(`/invoices/${params.invoiceId}`, input.intent));
   const refused = (notice: Notice) => ({ result: null, error: notice });
   const done = (notice: Notice) => ({ result: null, done: notice });
   const now = new Date();
@@ -196,6 +200,10 @@ export default function InvoicePage() {
   const notice = actionData && "error" in actionData ? actionData.error : null;
   const success = actionData && "done" in actionData ? actionData.done : null;
   const [voidForm, voidFields] = useForm<{ reason: string }>({ id: "void", lastResult: actionData?.result });
+  const [params] = useSearchParams();
+  // The confirmation step open (`?confirm=`), or kept open by a refused void (its reason missing).
+  const confirming = voidFields.reason.errors?.length ? "void" : params.get("confirm");
+  const here = `/invoices/${invoice.id}`;
   const title = invoice.number ? `${t("pdf.invoice")} ${invoice.number}` : t("invoices.draftTitle");
   const isDraft = invoice.status === "draft";
   return (
@@ -314,13 +322,24 @@ export default function InvoicePage() {
             <p>{t("refunds.explain", { excess: money(excess.overpaidMinor, invoice.currency) })}</p>
             {excess.pendingMinor > 0 ? <p className="text-sky-900">{t("refunds.pending", { amount: money(excess.pendingMinor, invoice.currency) })}</p> : null}
             {canRefund && excess.refundableMinor > 0 ? (
-              <Form method="post">
-                <CsrfInput />
-                <button name="intent" value="refundExcess" className={buttonClass}>
-                  {t("refunds.refundExcess", { amount: money(excess.refundableMinor, invoice.currency) })}
-                </button>
-                <p className="mt-1 text-xs text-slate-500">{t("refunds.hint")}</p>
-              </Form>
+              confirming === "refundExcess" ? (
+                <ConfirmStep
+                  title={t("confirm.refund.title", { amount: money(excess.refundableMinor, invoice.currency) })}
+                  intent="refundExcess"
+                  confirmLabel={t("confirm.refund.yes", { amount: money(excess.refundableMinor, invoice.currency) })}
+                  cancelLabel={t("confirm.refund.no")}
+                  cancelTo={here}
+                >
+                  <p>{t("confirm.refund.body", { amount: money(excess.refundableMinor, invoice.currency) })}</p>
+                </ConfirmStep>
+              ) : (
+                <div>
+                  <ConfirmLink to={confirmHref(here, "refundExcess")}>
+                    {t("refunds.refundExcess", { amount: money(excess.refundableMinor, invoice.currency) })}
+                  </ConfirmLink>
+                  <p className="mt-1 text-xs text-slate-500">{t("refunds.hint")}</p>
+                </div>
+              )
             ) : null}
           </div>
         </Card>
@@ -431,24 +450,43 @@ export default function InvoicePage() {
                 {t("invoices.finalise")}
               </button>
             </Form>
-            <Form method="post">
-              <CsrfInput />
-              <button name="intent" value="delete" className={dangerButtonClass}>
-                {t("invoices.deleteDraft")}
-              </button>
-            </Form>
+            {confirming === "delete" ? null : <ConfirmLink to={confirmHref(here, "delete")}>{t("invoices.deleteDraft")}</ConfirmLink>}
           </div>
+          {confirming === "delete" ? (
+            <div className="mt-4">
+              <ConfirmStep
+                title={t("confirm.deleteDraft.title")}
+                intent="delete"
+                confirmLabel={t("confirm.deleteDraft.yes")}
+                cancelLabel={t("confirm.deleteDraft.no")}
+                cancelTo={here}
+              >
+                <p>{t("confirm.deleteDraft.body")}</p>
+              </ConfirmStep>
+            </div>
+          ) : null}
         </Card>
       ) : null}
       {canEdit && invoice.status === "open" && invoice.amountPaidMinor === 0 ? (
         <Card title={t("invoices.void")}>
-          <Form method="post" className="flex flex-wrap items-end gap-3" id={voidForm.id} onSubmit={voidForm.onSubmit} noValidate>
-            <CsrfInput />
-            <Field className="min-w-64 flex-1" meta={voidFields.reason} label={t("invoices.voidReason")} required maxLength={500} />
-            <button name="intent" value="void" className={dangerButtonClass}>
-              {t("invoices.void")}
-            </button>
-          </Form>
+          {confirming === "void" ? (
+            <ConfirmStep
+              title={t("confirm.void.title", { number: invoice.number ?? "" })}
+              intent="void"
+              confirmLabel={t("confirm.void.yes")}
+              cancelLabel={t("confirm.void.no")}
+              cancelTo={here}
+              form={{ id: voidForm.id, onSubmit: voidForm.onSubmit }}
+            >
+              <p>{t("confirm.void.body")}</p>
+              <Field className="max-w-xl" meta={voidFields.reason} label={t("invoices.voidReason")} required maxLength={500} />
+            </ConfirmStep>
+          ) : (
+            <div className="space-y-2">
+              <p className="text-sm text-slate-600">{t("invoices.voidHint")}</p>
+              <ConfirmLink to={confirmHref(here, "void")}>{t("invoices.void")}</ConfirmLink>
+            </div>
+          )}
         </Card>
       ) : null}
     </div>

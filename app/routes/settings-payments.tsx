@@ -1,18 +1,20 @@
 import { Form, redirect, useActionData, useLoaderData, useSearchParams } from "react-router";
 import { z } from "zod";
-import { Checkbox, CsrfInput, FormErrors, FormMessage, buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "~/components/form";
+import { Checkbox, CsrfInput, FormErrors, FormMessage, buttonClass, inputClass, secondaryButtonClass } from "~/components/form";
+import { ConfirmLink, ConfirmStep, confirmHref } from "~/components/confirm";
 import { Card, PageHeader } from "~/components/page";
 import {
   answerOnlinePaymentDefault,
   countSentWithoutOnlinePayment,
   disconnect,
   listConnectionsWithConnector,
+  paymentsInFlightByProvider,
   setOnlinePaymentDefault,
   startConnection,
 } from "~/domain/connections";
 import { listMembers, setPaymentsContact } from "~/domain/organisations";
 import { can } from "~/domain/permissions";
-import { checkbox, idField } from "~/domain/validation";
+import { checkbox, idField, optionalText } from "~/domain/validation";
 import { isMessageKey, type MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { parseForm, refuse } from "~/lib/forms.server";
@@ -30,7 +32,8 @@ const paymentSettingsSchema = z.discriminatedUnion(
       provider: z.enum(PROVIDERS, { error: "errors.invalid" }),
       mode: z.enum(["login", "signup"]).catch("login"),
     }),
-    z.object({ intent: z.literal("disconnect"), connectionId: idField }),
+    // Destructive: done only with `confirmed=yes`, sent by the confirmation step.
+    z.object({ intent: z.literal("disconnect"), connectionId: idField, confirmed: optionalText(3) }),
     z.object({ intent: z.literal("paymentsContact"), paymentsContactId: idField }),
     z.object({ intent: z.literal("onlineDefault"), onlinePaymentDefault: checkbox }),
     // The question asked after the first provider is connected.
@@ -41,10 +44,11 @@ const paymentSettingsSchema = z.discriminatedUnion(
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const { organisation, role } = await requireMember(request, context);
-  const [connections, members, sentWithoutOnlinePayment] = await Promise.all([
+  const [connections, members, sentWithoutOnlinePayment, inFlight] = await Promise.all([
     listConnectionsWithConnector(context.db, organisation.id),
     listMembers(context.db, organisation.id),
     countSentWithoutOnlinePayment(context.db, organisation.id),
+    paymentsInFlightByProvider(context.db, organisation.id),
   ]);
   return {
     members: members.map((m) => ({ id: m.userId, name: m.user.name, email: m.user.email })),
@@ -62,6 +66,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       connectedAt: c.connectedAt,
       connectedBy: c.connectedByName ?? "—",
       revoked: Boolean(c.revokedAt),
+      paymentsInFlight: inFlight[c.provider] ?? 0,
     })),
   };
 }
@@ -92,6 +97,7 @@ export async function action({ request, context }: Route.ActionArgs) {
       );
     }
     case "disconnect": {
+      if (input.confirmed !== "yes") return redirect(confirmHref("/settings/payments", "disconnect", { connection: input.connectionId }));
       const deps = { db: context.db, providers: context.providers, encryptionKey: context.config.ENCRYPTION_KEY, log: context.log };
       const removed = (await disconnect(deps, organisation.id, input.connectionId)) ?? notFound();
       return redirect(`/settings/payments?disconnected=${removed.provider}`);
@@ -148,13 +154,30 @@ export default function PaymentSettings() {
                 </p>
                 <p className="text-slate-600">{t("providers.connectedBy", { name: connection.connectedBy, date: date(connection.connectedAt) })}</p>
                 {canManage ? (
-                  <Form method="post">
-                    <CsrfInput />
-                    <input type="hidden" name="connectionId" value={connection.id} />
-                    <button name="intent" value="disconnect" className={dangerButtonClass}>
-                      {t("providers.disconnect")}
-                    </button>
-                  </Form>
+                  params.get("confirm") === "disconnect" && params.get("connection") === connection.id ? (
+                    <ConfirmStep
+                      title={t("confirm.disconnect.title", { provider: t(`providers.${provider}`) })}
+                      intent="disconnect"
+                      hidden={{ connectionId: connection.id }}
+                      confirmLabel={t("confirm.disconnect.yes", { provider: t(`providers.${provider}`) })}
+                      cancelLabel={t("confirm.disconnect.no")}
+                      cancelTo="/settings/payments"
+                    >
+                      <p>
+                        {t("confirm.disconnect.body", {
+                          provider: t(`providers.${provider}`),
+                          method: t(`payments.inFlightMethod.${provider === "gocardless" ? "direct_debit" : "card"}`),
+                        })}
+                      </p>
+                      {connection.paymentsInFlight ? (
+                        <p className="font-semibold">
+                          {t("confirm.disconnect.inFlight", { provider: t(`providers.${provider}`), count: connection.paymentsInFlight })}
+                        </p>
+                      ) : null}
+                    </ConfirmStep>
+                  ) : (
+                    <ConfirmLink to={confirmHref("/settings/payments", "disconnect", { connection: connection.id })}>{t("providers.disconnect")}</ConfirmLink>
+                  )
                 ) : null}
               </div>
             ) : (

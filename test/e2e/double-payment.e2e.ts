@@ -132,10 +132,13 @@ describe("a customer who pays twice", () => {
     await merchant.goto(invoiceUrl);
     expect(await merchant.getByTestId("overpaid").innerText()).toMatch(/120,00\s€/);
     await shot(merchant, "23-merchant-overpaid");
-    await merchant.getByRole("button", { name: /Rembourser l'excédent \(120,00\s€\)/ }).click();
+    await merchant.getByRole("link", { name: /Rembourser l'excédent \(120,00\s€\)/ }).click();
+    // The confirmation step says how much and that it cannot be undone.
+    await merchant.getByRole("heading", { name: /Rembourser 120,00\s€ au client \?/ }).waitFor();
+    await merchant.getByRole("button", { name: /Oui, rembourser 120,00\s€/ }).click();
     await merchant.getByText(/Remboursement de 120,00\s€ demandé\. Il sera compté/).waitFor();
     await merchant.getByText(/Remboursement de 120,00\s€ demandé le/).waitFor();
-    expect(await merchant.getByRole("button", { name: /Rembourser l'excédent/ }).count()).toBe(0);
+    expect(await merchant.getByRole("link", { name: /Rembourser l'excédent/ }).count()).toBe(0);
     await shot(merchant, "24-merchant-refund-requested");
     // Stripe's refund events arrive: the refund counts and the excess is gone.
     await reloadUntil(merchant, async () => !(await merchant.getByTestId("overpaid").isVisible()), "the refund counted");

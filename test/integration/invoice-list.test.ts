@@ -287,13 +287,13 @@ describe("invoice counts stay right as invoices change", () => {
     await expectCounts(3, { open: 1, draft: 2 });
     expect((await m.browser.post(`/invoices/${toFinalise}`, { intent: "finalise" })).status).toBe(200);
     await expectCounts(3, { open: 2, draft: 1 });
-    expect((await m.browser.post(`/invoices/${toDelete}`, { intent: "delete" })).status).toBe(302);
+    expect((await m.browser.post(`/invoices/${toDelete}`, { intent: "delete", confirmed: "yes" })).status).toBe(302);
     await expectCounts(2, { open: 2 });
     await pay("pi_list_1", 10000);
     await expectCounts(2, { open: 1, partially_paid: 1 });
     await pay("pi_list_2", 26000);
     await expectCounts(2, { open: 1, paid: 1 });
-    expect((await m.browser.post(`/invoices/${toFinalise}`, { intent: "void", reason: "Erreur de saisie" })).status).toBe(200);
+    expect((await m.browser.post(`/invoices/${toFinalise}`, { intent: "void", confirmed: "yes", reason: "Erreur de saisie" })).status).toBe(200);
     await expectCounts(2, { paid: 1, void: 1 });
     expect((await app.db.invoice.findUniqueOrThrow({ where: { id: toFinalise } })).status).toBe("void");
   });

@@ -50,8 +50,8 @@ describe("one organisation never sees or touches another's data", () => {
     ["edit customer", () => `/customers/${customerId}`, () => ({ intent: "save", name: "Piraté", locale: "fr" })],
     ["archive customer", () => `/customers/${customerId}`, () => ({ intent: "archive" })],
     ["finalise draft", () => `/invoices/${draftId}`, () => ({ intent: "finalise" })],
-    ["delete draft", () => `/invoices/${draftId}`, () => ({ intent: "delete" })],
-    ["void invoice", () => `/invoices/${openId}`, () => ({ intent: "void", reason: "x" })],
+    ["delete draft", () => `/invoices/${draftId}`, () => ({ intent: "delete", confirmed: "yes" })],
+    ["void invoice", () => `/invoices/${openId}`, () => ({ intent: "void", confirmed: "yes", reason: "x" })],
     ["edit draft", () => `/invoices/${draftId}/edit`, () => invoiceEdit(draftId)],
     ["switch to the organisation", () => "/orgs", () => ({ organisationId: victim.organisationId })],
   ])("POST %s of another organisation is a 404 and changes nothing", async (_name, path, fields) => {

@@ -112,16 +112,16 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
     const customerId = await createCustomer(browser);
     const invoiceId = await createDraftInvoice(browser, customerId);
     await browser.post(`/invoices/${invoiceId}`, { intent: "finalise" });
-    let page = await browser.post(`/invoices/${invoiceId}`, { intent: "void", reason: "  " });
+    let page = await browser.post(`/invoices/${invoiceId}`, { intent: "void", confirmed: "yes", reason: "  " });
     expect(textOf(page.html)).toContain("Ce champ est obligatoire.");
-    page = await browser.post(`/invoices/${invoiceId}`, { intent: "void", reason: "Erreur de client" });
+    page = await browser.post(`/invoices/${invoiceId}`, { intent: "void", confirmed: "yes", reason: "Erreur de client" });
     expect(textOf(page.html)).toContain("Facture annulée.");
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).toMatchObject({
       status: "void",
       voidReason: "Erreur de client",
       amountDueMinor: 0,
     });
-    page = await browser.post(`/invoices/${invoiceId}`, { intent: "void", reason: "Encore" });
+    page = await browser.post(`/invoices/${invoiceId}`, { intent: "void", confirmed: "yes", reason: "Encore" });
     expect(textOf(page.html)).toContain("Seule une facture ouverte sans paiement peut être annulée.");
   });
 
@@ -129,12 +129,12 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
     const { browser } = await signUpMerchant(app);
     const customerId = await createCustomer(browser);
     const draftId = await createDraftInvoice(browser, customerId);
-    const page = await browser.post(`/invoices/${draftId}`, { intent: "delete" });
+    const page = await browser.post(`/invoices/${draftId}`, { intent: "delete", confirmed: "yes" });
     expect(page.location).toBe("/invoices");
     expect(await app.db.invoice.findUnique({ where: { id: draftId } })).toBeNull();
     const finalId = await createDraftInvoice(browser, customerId);
     await browser.post(`/invoices/${finalId}`, { intent: "finalise" });
-    await browser.post(`/invoices/${finalId}`, { intent: "delete" });
+    await browser.post(`/invoices/${finalId}`, { intent: "delete", confirmed: "yes" });
     expect(await app.db.invoice.findUnique({ where: { id: finalId } })).not.toBeNull();
   });
 

@@ -188,10 +188,10 @@ describe("refunding the excess", () => {
   it("asks the provider that took the later payment once, even on a double submit, and shows the refund as requested", async () => {
     const { m, customer } = await paidTwice();
     const before = calls(STRIPE_REFUNDS).length;
-    const first = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess" });
+    const first = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess", confirmed: "yes" });
     expect(textOf(first.html)).toContain("Remboursement de 360,00 € demandé. Il sera compté dès que le prestataire de paiement l'aura effectué.");
     expect(textOf(first.html)).toContain("Remboursement de 360,00 € demandé : il sera compté");
-    const second = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess" });
+    const second = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess", confirmed: "yes" });
     expect(textOf(second.html)).toContain("Le remboursement de l'excédent est déjà demandé.");
 
     const sent = calls(STRIPE_REFUNDS).slice(before);
@@ -224,7 +224,7 @@ describe("refunding the excess", () => {
 
   it("gives two simultaneous clicks the same refund: one at the provider, one recorded", async () => {
     const { m } = await paidTwice();
-    const pages = await Promise.all([1, 2].map(() => m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess" })));
+    const pages = await Promise.all([1, 2].map(() => m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess", confirmed: "yes" })));
     for (const page of pages) expect(page.status).toBe(200);
     const card = (await invoiceOf(m.invoiceId)).payments.find((p) => p.provider === "stripe")!;
     expect(
@@ -261,7 +261,7 @@ describe("refunding the excess", () => {
     await app.processWebhooks();
     expect(await invoiceOf(m.invoiceId)).toMatchObject({ amountPaidMinor: 72000 });
 
-    const page = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess" });
+    const page = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess", confirmed: "yes" });
     expect(textOf(page.html)).toContain("Remboursement de 360,00 € demandé.");
     const [sent] = calls(GC_REFUNDS).filter((c) => c.body.includes(debitId));
     expect(JSON.parse(sent.body)).toMatchObject({ amount: 36000, total_amount_confirmation: 36000, links: { payment: debitId } });
@@ -283,25 +283,25 @@ describe("refunding the excess", () => {
   it("explains a provider that is down or refuses, and records nothing", async () => {
     const { m } = await paidTwice();
     mocks.server.use(http.post(STRIPE_REFUNDS, () => HttpResponse.json({ error: { type: "api_error", message: "boom" } }, { status: 500 })));
-    let page = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess" });
+    let page = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess", confirmed: "yes" });
     expect(textOf(page.html)).toContain("Le service de paiement ne répond pas pour le moment. Réessayez dans quelques instants : rien n'a été remboursé.");
     mocks.server.use(
       http.post(STRIPE_REFUNDS, () =>
         HttpResponse.json({ error: { type: "invalid_request_error", code: "insufficient_funds", message: "Insufficient funds" } }, { status: 400 }),
       ),
     );
-    page = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess" });
+    page = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess", confirmed: "yes" });
     expect(textOf(page.html)).toContain("Le service de paiement a refusé le remboursement.");
     expect(await app.db.paymentReversal.count({ where: { organisationId: m.organisationId } })).toBe(0);
     mocks.server.resetHandlers();
-    page = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess" });
+    page = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess", confirmed: "yes" });
     expect(textOf(page.html)).toContain("Remboursement de 360,00 € demandé.");
   }, 20_000);
 
   it("is not offered on an invoice without an excess", async () => {
     const m = await sentInvoice(app);
     expect(textOf((await m.browser.get(`/invoices/${m.invoiceId}`)).html)).not.toContain("Rembourser l'excédent");
-    const page = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess" });
+    const page = await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess", confirmed: "yes" });
     expect(textOf(page.html)).toContain("Cette facture n'a pas de trop-perçu à rembourser.");
   });
 
@@ -309,14 +309,14 @@ describe("refunding the excess", () => {
     const { m } = await paidTwice();
     const other = await sentInvoice(app);
     const before = calls(STRIPE_REFUNDS).length;
-    const foreign = await other.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess" });
+    const foreign = await other.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess", confirmed: "yes" });
     expect(foreign.status).toBe(404);
 
     const membership = { userId_organisationId: { userId: m.userId, organisationId: m.organisationId } };
     await app.db.membership.update({ where: membership, data: { role: "member" } });
     try {
       expect(textOf((await m.browser.get(`/invoices/${m.invoiceId}`)).html)).not.toContain("Rembourser l'excédent");
-      expect((await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess" })).status).toBe(403);
+      expect((await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "refundExcess", confirmed: "yes" })).status).toBe(403);
     } finally {
       await app.db.membership.update({ where: membership, data: { role: "owner" } });
     }

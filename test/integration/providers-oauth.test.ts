@@ -102,10 +102,10 @@ describe("connecting Stripe by OAuth", () => {
     const connection = await app.db.providerConnection.findFirstOrThrow({ where: { organisationId: owner.organisationId } });
 
     const intruder = await signUpMerchant(app);
-    expect((await intruder.browser.post("/settings/payments", { intent: "disconnect", connectionId: connection.id })).status).toBe(404);
+    expect((await intruder.browser.post("/settings/payments", { intent: "disconnect", connectionId: connection.id, confirmed: "yes" })).status).toBe(404);
     expect(await app.db.providerConnection.count({ where: { id: connection.id } })).toBe(1);
 
-    const result = await owner.browser.post("/settings/payments", { intent: "disconnect", connectionId: connection.id });
+    const result = await owner.browser.post("/settings/payments", { intent: "disconnect", connectionId: connection.id, confirmed: "yes" });
     expect(result.location).toBe("/settings/payments?disconnected=stripe");
     expect(await app.db.providerConnection.count({ where: { id: connection.id } })).toBe(0);
     const deauthorize = mocks.calls().filter((c) => c.url === "https://connect.stripe.com/oauth/deauthorize");
@@ -149,7 +149,7 @@ describe("connecting GoCardless by OAuth", () => {
     await followCallback(browser, await consent(browser, "gocardless", "approve"));
     const connection = await app.db.providerConnection.findFirstOrThrow({ where: { organisationId } });
     mocks.server.use(http.post("https://connect-sandbox.gocardless.com/oauth/revoke", () => HttpResponse.json({ error: "server_error" }, { status: 500 })));
-    const result = await browser.post("/settings/payments", { intent: "disconnect", connectionId: connection.id });
+    const result = await browser.post("/settings/payments", { intent: "disconnect", connectionId: connection.id, confirmed: "yes" });
     expect(result.location).toBe("/settings/payments?disconnected=gocardless");
     expect(await app.db.providerConnection.count({ where: { organisationId } })).toBe(0);
   });

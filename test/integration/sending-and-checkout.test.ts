@@ -101,7 +101,7 @@ describe("the consultation page", () => {
     expect((await app.browser().get(`${link}/pdf`)).status).toBe(404);
     const newLink = /\/i\/[\w-]+/.exec(textOf((await browser.get(`/invoices/${invoiceId}`)).html))![0];
     expect((await app.browser().get(newLink)).status).toBe(200);
-    await browser.post(`/invoices/${invoiceId}`, { intent: "void", reason: "Erreur" });
+    await browser.post(`/invoices/${invoiceId}`, { intent: "void", confirmed: "yes", reason: "Erreur" });
     // Voided: the live link says so (410); the one revoked earlier stays unknown.
     expect((await app.browser().get(newLink)).status).toBe(410);
     expect((await app.browser().get(link)).status).toBe(404);
@@ -178,7 +178,7 @@ describe("the consultation page", () => {
     const { link, invoiceId, browser } = await sentInvoice(app);
     expect((await app.browser().get(link)).status).toBe(200);
     expect((await app.browser().get(link)).status).toBe(200);
-    await browser.post(`/invoices/${invoiceId}`, { intent: "void", reason: "Erreur" });
+    await browser.post(`/invoices/${invoiceId}`, { intent: "void", confirmed: "yes", reason: "Erreur" });
     const voided = await app.browser().get(link);
     expect(voided.status).toBe(410);
     expect(textOf(voided.html)).toContain("Atelier Rivière a annulé cette facture : rien n'est à payer.");
