@@ -2,6 +2,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, 
 import type { Route } from "./+types/root";
 import "./app.css";
 import { isMessageKey, translator, type Locale, type Vars } from "./i18n";
+import { FocusFirstError } from "./components/form";
 import { I18nProvider } from "./i18n/react";
 import { getSession, resolveLocale } from "./lib/session.server";
 import { retryAfterHeaders } from "./lib/retry-after";
@@ -26,11 +27,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <Meta />
         <Links />
       </head>
       <body className="min-h-screen">
         <I18nProvider locale={locale}>{children}</I18nProvider>
+        <FocusFirstError />
         <ScrollRestoration />
         <Scripts />
       </body>

@@ -15,7 +15,25 @@ export function InvoiceLines({ currency, lines, vat, subtotalMinor, totalMinor }
   const { t, money, locale } = useI18n();
   return (
     <>
-      <div className="overflow-x-auto">
+      {/* On a phone, one block per line (description, then quantity × price and VAT, then the amount): five columns do not fit. */}
+      <ul className="divide-y divide-slate-100 text-sm sm:hidden" data-testid="lines-narrow">
+        {lines.map((line) => (
+          <li key={line.id} className="py-3">
+            <p className="whitespace-pre-line font-medium">{line.description}</p>
+            <div className="mt-1 flex items-baseline justify-between gap-3 text-slate-600">
+              <span className="tabular-nums">
+                {t("invoices.lineNarrow", {
+                  quantity: formatQuantity(line.quantityThousandths, locale),
+                  price: money(line.unitPriceMinor, currency),
+                  vat: formatVatRate(line.vatRateBasisPoints, locale),
+                })}
+              </span>
+              <span className="whitespace-nowrap font-medium tabular-nums text-slate-900">{money(line.totalMinor, currency)}</span>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <div className="hidden overflow-x-auto sm:block">
         <table className="w-full text-left text-sm">
           <thead className="text-slate-500">
             <tr>
@@ -39,7 +57,7 @@ export function InvoiceLines({ currency, lines, vat, subtotalMinor, totalMinor }
           </tbody>
         </table>
       </div>
-      <dl className="ml-auto mt-4 max-w-xs space-y-1 text-sm">
+      <dl className="mt-4 space-y-1 text-sm sm:ml-auto sm:max-w-xs">
         <div className="flex justify-between">
           <dt>{t("invoices.subtotal")}</dt>
           <dd className="tabular-nums">{money(subtotalMinor, currency)}</dd>

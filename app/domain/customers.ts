@@ -51,6 +51,17 @@ export function getCustomer(db: Db, organisationId: string, id: string) {
   return db.customer.findFirst({ where: { id, organisationId } });
 }
 
+/** Other customers of the organisation with this email (a likely duplicate, said to the merchant, never refused). */
+export function customersWithEmail(db: Db, organisationId: string, email: string, exceptId: string) {
+  if (!email) return Promise.resolve([]);
+  return db.customer.findMany({
+    where: { organisationId, email, id: { not: exceptId } },
+    orderBy: { createdAt: "asc" },
+    take: 5,
+    select: { id: true, name: true, company: true },
+  });
+}
+
 export function createCustomer(db: Db, organisationId: string, input: CustomerInput) {
   return db.customer.create({ data: { ...input, organisationId } });
 }

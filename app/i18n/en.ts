@@ -577,5 +577,9 @@ export const en: Record<MessageKey, string> = {
     "Careful: {count} {provider} payment(s) in progress will no longer be followed. Whether they are collected or fail will not be recorded on your invoices.",
   "confirm.disconnect.yes": "Yes, disconnect {provider}",
   "confirm.disconnect.no": "No, stay connected",
+  // Issue 13: small things (a line on a phone, a customer e-mail already used)
+  "invoices.lineNarrow": "{quantity} × {price} excl. VAT · VAT {vat}",
+  "customers.duplicateEmail": "A customer with this email already exists:",
+  "customers.duplicateEmailHint": "Check that this is not a duplicate (nothing is blocked: two customers may share an address).",
   "health.ok": "ok",
 };

@@ -585,6 +585,10 @@ export const fr = {
     "Attention : {count} paiement(s) {provider} en cours ne seront plus suivis. Leur encaissement ou leur échec ne sera pas enregistré sur vos factures.",
   "confirm.disconnect.yes": "Oui, déconnecter {provider}",
   "confirm.disconnect.no": "Non, rester connecté",
+  // Issue 13: small things (a line on a phone, a customer e-mail already used)
+  "invoices.lineNarrow": "{quantity} × {price} HT · TVA {vat}",
+  "customers.duplicateEmail": "Un client avec cet e-mail existe déjà :",
+  "customers.duplicateEmailHint": "Vérifiez qu'il ne s'agit pas d'un doublon (rien n'est bloqué : deux clients peuvent partager une adresse).",
   "health.ok": "ok",
 } as const;
 

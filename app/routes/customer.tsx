@@ -4,7 +4,7 @@ import { CustomerForm } from "~/components/customer-form";
 import { CsrfInput, FormMessage, buttonClass, secondaryButtonClass } from "~/components/form";
 import { InvoiceTable } from "~/components/invoice-table";
 import { Card, PageHeader } from "~/components/page";
-import { customerSchema, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
+import { customerSchema, customersWithEmail, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
 import { listInvoices } from "~/domain/invoices/service";
 import { can } from "~/domain/permissions";
 import { todayUtc } from "~/domain/validation";
@@ -18,7 +18,8 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { organisation, role } = await requireMember(request, context);
   const customer = (await getCustomer(context.db, organisation.id, params.customerId)) ?? notFound();
   const { invoices } = await listInvoices(context.db, organisation.id, { customerId: customer.id }, todayUtc(new Date()));
-  return { customer, invoices, canEdit: can(role, "editCustomers") };
+  const sameEmail = await customersWithEmail(context.db, organisation.id, customer.email, customer.id);
+  return { customer, invoices, sameEmail, canEdit: can(role, "editCustomers") };
 }
 
 const customerActions = z.discriminatedUnion(
@@ -46,7 +47,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function CustomerPage() {
   const { t } = useI18n();
-  const { customer, invoices, canEdit } = useLoaderData<typeof loader>();
+  const { customer, invoices, sameEmail, canEdit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-4xl space-y-6">
@@ -74,6 +75,22 @@ export default function CustomerPage() {
       </PageHeader>
       {customer.archivedAt ? <FormMessage error="customers.archivedNotice" /> : null}
       {actionData && "saved" in actionData ? <FormMessage success={t("common.saved")} /> : null}
+      {sameEmail.length ? (
+        <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" role="status" data-testid="duplicate-email">
+          <p>
+            {t("customers.duplicateEmail")}{" "}
+            {sameEmail.map((other, i) => (
+              <span key={other.id}>
+                {i > 0 ? ", " : null}
+                <Link className="font-medium underline" to={`/customers/${other.id}`}>
+                  {other.company ? `${other.company} (${other.name})` : other.name}
+                </Link>
+              </span>
+            ))}
+          </p>
+          <p className="mt-1 text-xs">{t("customers.duplicateEmailHint")}</p>
+        </div>
+      ) : null}
       {canEdit ? (
         <Card title={t("customers.edit")}>
           <CustomerForm lastResult={actionData?.result} defaultValue={customer} submitLabel={t("common.save")} />
