@@ -345,6 +345,7 @@ export const en: Record<MessageKey, string> = {
   "sending.kind.payment_overpaid": "Overpayment notice",
   "sending.kind.payment_overpaid_customer": "Payment receipt (overpayment)",
   "sending.kind.payment_restored": "Payment restored notice",
+  "sending.kind.provider_deauthorized": "Payment account disconnected notice",
   "sending.status.pending": "pending",
   "sending.status.sending": "sending",
   "sending.status.sent": "sent",

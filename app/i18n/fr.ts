@@ -346,6 +346,7 @@ export const fr = {
   "sending.kind.payment_overpaid": "Avis de trop-perçu",
   "sending.kind.payment_overpaid_customer": "Reçu de paiement (trop-perçu)",
   "sending.kind.payment_restored": "Avis de paiement rétabli",
+  "sending.kind.provider_deauthorized": "Avis de compte de paiement déconnecté",
   "sending.status.pending": "en attente",
   "sending.status.sending": "en cours d'envoi",
   "sending.status.sent": "envoyé",

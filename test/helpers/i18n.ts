@@ -8,4 +8,12 @@ export const NAMESPACES = [...new Set(Object.keys(fr).map((key) => key.split("."
  * namespace, a dot and more (`notify.payment_received.customer.subject`), or a variable left in its
  * braces (`{merchant}`, `{de:merchant}`).
  */
-export const KEY_IN_TEXT = new RegExp(`\\b(?:${NAMESPACES.join("|")})(?:\\.[A-Za-z_]+)+\\b|\\{(?:de:)?[A-Za-z]+\\}`, "g");
+export const KEY_IN_TEXT = new RegExp(`\\b(?:${NAMESPACES.join("|")})(?:\\.[A-Za-z_]+)+\\b|\\{(?:de:)?[a-z][A-Za-z]*\\}`, "g");
+
+/** Text that looks like a key and is not: Stripe's own event names ("checkout.session.completed"), shown as such in the webhook log. */
+export const LOOKS_LIKE_A_KEY = [/^checkout\.session(\.\w+)?$/];
+
+/** The keys and leftover variables in a text a person reads. */
+export function keysIn(text: string): string[] {
+  return [...text.matchAll(KEY_IN_TEXT)].map(([found]) => found).filter((found) => !LOOKS_LIKE_A_KEY.some((not) => not.test(found)));
+}

@@ -26,13 +26,8 @@ const METHODS = ["card", "direct_debit"] as const;
 const PAYMENT_STATUSES = ["processing", "confirmed", "failed", "charged_back"];
 const REFUND_STATUSES = ["pending", "succeeded", "failed", "canceled"];
 const PAYMENT_FLAGS = ["chargeback", "dispute"];
-/** The outbox rows of an invoice: the invoice, its reminders, and the notices about its payments (the merchant's and the customer's). */
-const INVOICE_EMAIL_KINDS = [
-  "invoice_sent",
-  "invoice_reminder",
-  ...NOTIFICATION_KINDS.filter((kind) => kind !== "provider_deauthorized"),
-  ...CUSTOMER_NOTICE_KINDS.map((kind) => `${kind}_customer`),
-];
+/** The outbox rows of an invoice: the invoice, its reminders, and the notices (the merchant's and the customer's). */
+const INVOICE_EMAIL_KINDS = ["invoice_sent", "invoice_reminder", ...NOTIFICATION_KINDS, ...CUSTOMER_NOTICE_KINDS.map((kind) => `${kind}_customer`)];
 const OUTBOX_STATUSES = ["pending", "sending", "sent", "failed", "rejected"];
 const WEBHOOK_STATUSES = ["pending", "processing", "processed", "ignored", "failed", "rejected", "conflict"];
 

@@ -1,0 +1,225 @@
+/**
+ * Issue 13, item 1, rendered: the main pages and every email, in French and in English, never show a
+ * translation key (`notify.payment_received.customer.subject`) or a variable left in braces (`{merchant}`).
+ * The merchant's invoice carries payments of every status and flag, refunds of every status, a notice of
+ * every kind and emails of every status, so every key pattern of those pages is rendered at least once.
+ * (test/unit/i18n-keys.test.ts checks the keys the code names, the PDF's included.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getMailboxEmail } from "~/domain/outbox";
+import { CUSTOMER_NOTICE_KINDS, NOTIFICATION_KINDS, notify } from "~/domain/notifications";
+import { recomputeInvoice } from "~/domain/payments";
+import { startTestApp, textOf, type TestApp, type TestBrowser } from "../helpers/app";
+import { keysIn } from "../helpers/i18n";
+import { createCustomer, createDraftInvoice, sentInvoice } from "../helpers/merchant";
+import { useProviderMocks } from "../mocks/providers";
+import { checkoutSession, postWebhook, stripeEvent } from "../mocks/webhooks";
+
+useProviderMocks();
+let app: TestApp;
+let m: Awaited<ReturnType<typeof sentInvoice>>;
+/** Pages of the merchant app, and of the customer (a consultation link in several states). */
+const merchantPages: string[] = [];
+const customerPages: string[] = [];
+
+/** What a person reads of a page: its text, and the attributes a browser shows or reads out. */
+function readable(html: string) {
+  const attributes = [...html.matchAll(/\s(?:title|aria-label|placeholder|alt)="([^"]*)"/g)].map(([, value]) => value);
+  return [textOf(html), ...attributes].join(" \n ");
+}
+
+async function keysOnPages(browser: TestBrowser, paths: string[]) {
+  const found: string[] = [];
+  for (const path of paths) {
+    const page = await browser.get(path);
+    expect(page.status, path).toBeLessThan(500);
+    found.push(...keysIn(readable(page.html)).map((key) => `${path}: ${key}`));
+  }
+  return found;
+}
+
+/** A notice of every kind about the invoice, to the merchant and (for the kinds they get) to the customer. */
+async function noticesOfEveryKind(organisationId: string, invoiceId: string) {
+  await app.db.$transaction(async (tx) => {
+    for (const kind of NOTIFICATION_KINDS) {
+      const facts = { organisationId, kind, dedupeKey: `every-kind/${kind}/${invoiceId}`, invoiceId, amountMinor: 1000, currency: "EUR", excessMinor: 500 };
+      const customer = (CUSTOMER_NOTICE_KINDS as readonly string[]).includes(kind);
+      await notify(tx, { ...facts, provider: "stripe", method: "card", customer }, app.baseUrl);
+    }
+  });
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  m = await sentInvoice(app, { invoice: { allowPartialPayment: "on" } });
+  const { organisationId, invoiceId, browser } = m;
+  const account = async (provider: string) => (await app.db.providerConnection.findFirstOrThrow({ where: { organisationId, provider } })).accountId;
+
+  // Payments of every status and flag on the invoice, and refunds of every status.
+  const payment = (id: string, fields: Record<string, unknown>) =>
+    app.db.payment.create({
+      data: {
+        organisationId,
+        invoiceId,
+        provider: "stripe",
+        providerPaymentId: id,
+        method: "card",
+        amountMinor: 1000,
+        currency: "EUR",
+        status: "confirmed",
+        ...fields,
+      },
+    });
+  await payment("pi_confirmed", {});
+  await payment("pi_failed", { status: "failed", failureReason: "card_declined" });
+  await payment("pi_disputed", { flag: "dispute" });
+  await payment("PM_processing", { provider: "gocardless", method: "direct_debit", status: "processing" });
+  await payment("PM_charged_back", { provider: "gocardless", method: "direct_debit", status: "charged_back", flag: "chargeback" });
+  for (const status of ["pending", "succeeded", "failed", "canceled"]) {
+    await app.db.paymentReversal.create({
+      data: {
+        organisationId,
+        provider: "stripe",
+        providerRef: `re_${status}`,
+        providerPaymentId: "pi_confirmed",
+        kind: "refund",
+        amountMinor: 100,
+        currency: "EUR",
+        status,
+        statusAt: new Date(),
+      },
+    });
+  }
+  await app.db.$transaction((tx) => recomputeInvoice(tx, invoiceId));
+  await noticesOfEveryKind(organisationId, invoiceId);
+  await browser.post(`/invoices/${invoiceId}`, { intent: "remind", sendKey: "reminder" });
+  await app.deliverEmails();
+  // The invoice's email history with every delivery status.
+  const emails = await app.db.outboxEmail.findMany({ where: { invoiceId }, orderBy: { createdAt: "asc" } });
+  for (const [i, status] of ["pending", "sending", "sent", "failed", "rejected"].entries()) {
+    await app.db.outboxEmail.update({ where: { id: emails[i].id }, data: { status, ...(status === "pending" ? { attempts: 2 } : {}) } });
+  }
+  // The webhook log with every status.
+  for (const status of ["pending", "processing", "processed", "ignored", "failed", "rejected", "conflict"]) {
+    await app.db.webhookEvent.create({
+      data: { provider: "stripe", eventId: `evt_${status}`, type: "checkout.session.completed", organisationId, payload: "{}", status, lastError: "x" },
+    });
+  }
+
+  // Other consultation links: paid in full, overpaid, voided, back from Stripe with the checkout still open.
+  const customerId = await createCustomer(browser, { name: "Paul Martin", email: "paul@example.fr" });
+  const another = async () => {
+    const id = await createDraftInvoice(browser, customerId, { onlinePayment: "on" });
+    await browser.post(`/invoices/${id}`, { intent: "finalise" });
+    await browser.post(`/invoices/${id}`, { intent: "send", sendKey: `send-${id}` });
+    const email = await app.db.outboxEmail.findFirstOrThrow({ where: { invoiceId: id, kind: "invoice_sent" } });
+    const link = /\/i\/[\w-]+/.exec((await app.deliveredEmail(email.id)).text)![0];
+    return { id, link };
+  };
+  const stripeAccount = await account("stripe");
+  const pay = async (invoice: string, pi: string) => {
+    const session = checkoutSession({ invoiceId: invoice, amount: 36000, paymentIntent: pi });
+    await postWebhook(app, "stripe", JSON.stringify(stripeEvent("checkout.session.completed", session, stripeAccount)));
+    await app.processWebhooks();
+  };
+  const paid = await another();
+  await pay(paid.id, "pi_paid_full");
+  const overpaid = await another();
+  await pay(overpaid.id, "pi_over_1");
+  await pay(overpaid.id, "pi_over_2");
+  const voided = await another();
+  await browser.post(`/invoices/${voided.id}`, { intent: "void", reason: "Erreur", confirmed: "yes" });
+  const returning = await another();
+  await app.browser().post(returning.link, { provider: "stripe", amount: "" });
+  const draft = await createDraftInvoice(browser, customerId);
+  // The same notices and an invoice email in English: an English-speaking merchant and customer.
+  await app.db.user.update({ where: { id: m.userId }, data: { locale: "en" } });
+  const english = await createCustomer(browser, { name: "Emma Jones", email: "emma@example.com", locale: "en" });
+  const inEnglish = await createDraftInvoice(browser, english, { onlinePayment: "on" });
+  await browser.post(`/invoices/${inEnglish}`, { intent: "finalise" });
+  await browser.post(`/invoices/${inEnglish}`, { intent: "send", sendKey: "english" });
+  await noticesOfEveryKind(organisationId, inEnglish);
+  await app.db.user.update({ where: { id: m.userId }, data: { locale: "fr" } });
+  await app.deliverEmails();
+
+  const connection = await app.db.providerConnection.findFirstOrThrow({ where: { organisationId, provider: "stripe" } });
+  merchantPages.push(
+    "/invoices",
+    "/invoices?status=paid",
+    `/invoices/${invoiceId}`,
+    `/invoices/${invoiceId}?confirm=refundExcess`,
+    `/invoices/${overpaid.id}`,
+    `/invoices/${overpaid.id}?confirm=refundExcess`,
+    `/invoices/${paid.id}`,
+    `/invoices/${voided.id}`,
+    `/invoices/${returning.id}`,
+    `/invoices/${returning.id}?confirm=void`,
+    `/invoices/${draft}`,
+    `/invoices/${draft}?confirm=delete`,
+    `/invoices/${draft}/edit`,
+    "/invoices/new",
+    "/notifications",
+    "/customers",
+    `/customers/${customerId}`,
+    "/customers/new",
+    "/settings/organisation",
+    "/settings/payments",
+    `/settings/payments?connected=stripe&name=Compte&ask=onlineDefault`,
+    `/settings/payments?confirm=disconnect&connection=${connection.id}`,
+    "/settings/members",
+    "/settings/webhooks",
+    "/orgs",
+    "/orgs/new",
+    "/account/password",
+    "/mailbox",
+    "/nowhere",
+  );
+  customerPages.push(m.link, paid.link, overpaid.link, voided.link, `${returning.link}?return=stripe`, "/login", "/signup", "/forgot-password");
+});
+afterAll(() => app.close());
+
+describe("no translation key is shown", () => {
+  it("on the merchant's pages, in French and in English", async () => {
+    expect(await keysOnPages(m.browser, merchantPages)).toEqual([]);
+    await app.db.user.update({ where: { id: m.userId }, data: { locale: "en" } });
+    expect(await keysOnPages(m.browser, merchantPages)).toEqual([]);
+    // The pages did render the kinds and statuses (not just an empty list).
+    const invoice = textOf((await m.browser.get(`/invoices/${m.invoiceId}`)).html);
+    expect(invoice).toContain("charged back");
+    expect(invoice).toContain("Payment account disconnected notice"); // every notice named in the email history, in the reader's language
+    expect(invoice).toContain("Refund of");
+    expect(textOf((await m.browser.get("/notifications")).html)).toContain("Dispute lost");
+  });
+
+  it("on the customer's pages, in French and in English", async () => {
+    const customer = app.browser();
+    expect(await keysOnPages(customer, customerPages)).toEqual([]);
+    await customer.post("/locale", { locale: "en", redirectTo: "/" });
+    expect(await keysOnPages(customer, customerPages)).toEqual([]);
+    expect(textOf((await customer.get(customerPages[4])).html)).toContain("Your payment was passed on to Stripe.");
+  });
+
+  it("in any email, subject or body (HTML and text)", async () => {
+    await app.deliverEmails();
+    const messages = await app.db.mailboxMessage.findMany({ select: { id: true } });
+    expect(messages.length).toBeGreaterThan(40);
+    const found: string[] = [];
+    for (const { id } of messages) {
+      const email = (await getMailboxEmail(app.db, app.config.ENCRYPTION_KEY, id))!;
+      found.push(...keysIn(`${email.subject}\n${email.text}\n${readable(email.html)}`).map((key) => `${email.subject}: ${key}`));
+    }
+    expect(found).toEqual([]);
+  });
+
+  it("the check itself finds a key or a variable left in a text", () => {
+    expect(keysIn("Paiement reçu notify.payment_received.merchant.subject et sending.kind.invoice_sent")).toEqual([
+      "notify.payment_received.merchant.subject",
+      "sending.kind.invoice_sent",
+    ]);
+    expect(keysIn("Facture F2026-0001 {de:merchant} pour {customer}")).toEqual(["{de:merchant}", "{customer}"]);
+    expect(keysIn("Écrivez à lucie@example.fr ou sur http://127.0.0.1:3000/i/abc. Ex. F{YYYY}-{SEQ:4}")).toEqual([]);
+    // Stripe's event names, shown as they are in the webhook log, are not keys (though "checkout" is a namespace).
+    expect(keysIn("checkout.session.completed")).toEqual([]);
+    expect(keysIn("checkout.errors.amountPositive")).toEqual(["checkout.errors.amountPositive"]);
+  });
+});
