@@ -2,7 +2,6 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, 
 import type { Route } from "./+types/root";
 import "./app.css";
 import { isMessageKey, translator, type Locale, type Vars } from "./i18n";
-import { FocusFirstError } from "./components/form";
 import { I18nProvider } from "./i18n/react";
 import { getSession, resolveLocale } from "./lib/session.server";
 import { retryAfterHeaders } from "./lib/retry-after";
@@ -33,7 +32,6 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body className="min-h-screen">
         <I18nProvider locale={locale}>{children}</I18nProvider>
-        <FocusFirstError />
         <ScrollRestoration />
         <Scripts />
       </body>

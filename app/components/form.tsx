@@ -1,5 +1,5 @@
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useEffect, useRef } from "react";
-import { useNavigation, useRouteLoaderData } from "react-router";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import { useRouteLoaderData } from "react-router";
 import { isMessageKey, type MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 
@@ -71,10 +71,16 @@ function Label({ htmlFor, children }: { htmlFor: string; children: ReactNode }) 
   );
 }
 
+/**
+ * A field in error says so to assistive technology, and asks for focus: a browser focuses the first
+ * `autofocus` field of a page it loads, so without JavaScript the refused form comes back with the
+ * cursor in its first field in error. With JavaScript, conform's useForm moves focus there when the
+ * refusal arrives (tested in test/e2e/issue13.e2e.ts).
+ */
 function ariaOf(id: string, errorId: string, errors: readonly string[] | undefined, hint: boolean) {
   const invalid = Boolean(errors?.length);
   const describedBy = [invalid ? errorId : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
-  return { "aria-invalid": invalid || undefined, "aria-describedby": describedBy || undefined };
+  return { "aria-invalid": invalid || undefined, "aria-describedby": describedBy || undefined, autoFocus: invalid || undefined };
 }
 
 export function Field({ meta, label, hint, className, ...input }: FieldProps & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "form">) {
@@ -208,29 +214,4 @@ export function RetryLater({ actionData }: { actionData: unknown }) {
       {t("errors.tooManyAttempts", { minutes })}
     </p>
   );
-}
-
-/**
- * After a form post comes back refused, focus goes to its first field in error (the fields say so with
- * aria-invalid), so a keyboard or screen-reader user lands where the fix is. One instance, in the root
- * layout, serves every form; a post that leads to another page has no field in error and moves nothing.
- */
-export function FocusFirstError() {
-  const navigation = useNavigation();
-  const submitted = useRef<{ formId: string | null } | null>(null);
-  useEffect(() => {
-    if (navigation.state === "submitting") {
-      const active = document.activeElement;
-      const form = active instanceof HTMLButtonElement || active instanceof HTMLInputElement ? active.form : null;
-      submitted.current = { formId: form?.id || null };
-      return;
-    }
-    if (navigation.state !== "idle" || !submitted.current) return;
-    const { formId } = submitted.current;
-    submitted.current = null;
-    const scope = (formId && document.getElementById(formId)) || document;
-    const invalid = scope.querySelector<HTMLElement>('[aria-invalid="true"]') ?? document.querySelector<HTMLElement>('[aria-invalid="true"]');
-    invalid?.focus();
-  }, [navigation.state]);
-  return null;
 }

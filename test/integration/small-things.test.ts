@@ -32,6 +32,19 @@ describe("the favicon", () => {
   });
 });
 
+describe("focus on the first field in error", () => {
+  it("without JavaScript, the refused form comes back with its first field in error marked autofocus (the browser focuses the first)", async () => {
+    const { browser } = await signUpMerchant(app);
+    const page = await browser.post("/customers/new", { name: "", email: "pas-une-adresse", locale: "fr" });
+    expect(page.status).toBe(200);
+    const first = /<(?:input|select|textarea)\b[^>]*\bautofocus=""[^>]*>/.exec(page.html)?.[0] ?? "";
+    expect(first).toContain('name="name"');
+    expect(first).toContain('aria-invalid="true"');
+    // The field without error is not one of them.
+    expect(page.html).not.toMatch(/<input\b[^>]*autofocus=""[^>]*name="company"/);
+  });
+});
+
 describe("a customer email already used", () => {
   it("is accepted, and both customers' pages say so with a link to the other", async () => {
     const { browser } = await signUpMerchant(app);
