@@ -103,3 +103,21 @@ export async function startWeb(env: Record<string, string>, port: number) {
 export function startWorker(env: Record<string, string>) {
   return spawnGroup("server/worker.ts", env);
 }
+
+/** The provider sandbox (npm run sandbox) for `env`'s app, on env.SANDBOX_URL; resolves once it answers. */
+export async function startSandbox(env: Record<string, string>) {
+  const running = spawnGroup("server/sandbox.ts", env);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (running.process.exitCode !== null) throw new Error(`sandbox exited:\n${running.output.join("")}`);
+    if (
+      await fetch(env.SANDBOX_URL).then(
+        () => true,
+        () => false,
+      )
+    )
+      return running;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`sandbox not answering within 60 s:\n${running.output.join("")}`);
+}
