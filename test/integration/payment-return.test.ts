@@ -1,7 +1,7 @@
 /**
  * Issue 13, item 3: back from the provider's page (`?return=`), the consultation page says where the
  * payment stands: waiting for the provider (and, without JavaScript, to reload), then how it ended. The
- * live updates themselves are in test/e2e/customer-pages.e2e.ts.
+ * live updates themselves are in test/e2e/issue13.e2e.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";

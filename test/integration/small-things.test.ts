@@ -1,5 +1,5 @@
 /**
- * Issue 13, item 9 (what needs no browser; focus and the phone layout are in test/e2e/customer-pages.e2e.ts):
+ * Issue 13, item 9 (what needs no browser; focus and the phone layout are in test/e2e/issue13.e2e.ts):
  * a favicon on every page, and a warning, never a refusal, for a customer email already used.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
