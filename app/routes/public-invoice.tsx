@@ -62,7 +62,6 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   if (!invoice) return voidedOrNotFound(request, context, params.token);
   const { seller, buyer } = partiesOf(invoice);
   const returnedFrom = new URL(request.url).searchParams.get("return");
-  const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
   const inFlight = invoice.payments.filter((p) => p.status === "processing");
   const balance = balanceOf(invoice);
   const refunds = await refundsOf(context.db, invoice.organisationId, invoice.payments);
