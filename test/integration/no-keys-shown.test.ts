@@ -11,6 +11,7 @@ import { CUSTOMER_NOTICE_KINDS, NOTIFICATION_KINDS, notify } from "~/domain/noti
 import { recomputeInvoice } from "~/domain/payments";
 import { startTestApp, textOf, type TestApp, type TestBrowser } from "../helpers/app";
 import { keysIn } from "../helpers/i18n";
+import { pdfText } from "../helpers/pdf";
 import { createCustomer, createDraftInvoice, sentInvoice } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
 import { checkoutSession, postWebhook, stripeEvent } from "../mocks/webhooks";
@@ -20,6 +21,8 @@ let app: TestApp;
 let m: Awaited<ReturnType<typeof sentInvoice>>;
 /** Pages of the merchant app, and of the customer (a consultation link in several states). */
 const merchantPages: string[] = [];
+/** PDFs of the invoice in each state (open with payments, draft, voided), as the merchant downloads them. */
+const pdfs: string[] = [];
 const customerPages: string[] = [];
 
 /** What a person reads of a page: its text, and the attributes a browser shows or reads out. */
@@ -174,6 +177,7 @@ beforeAll(async () => {
     "/mailbox",
     "/nowhere",
   );
+  pdfs.push(`/invoices/${invoiceId}/pdf`, `/invoices/${draft}/pdf`, `/invoices/${voided.id}/pdf`, `/invoices/${paid.id}/pdf`);
   customerPages.push(m.link, paid.link, overpaid.link, voided.link, `${returning.link}?return=stripe`, "/login", "/signup", "/forgot-password");
 });
 afterAll(() => app.close());
@@ -211,6 +215,26 @@ describe("no translation key is shown", () => {
     expect(found).toEqual([]);
   });
 
+  it("in the PDF, in French and in English", async () => {
+    const found: string[] = [];
+    for (const path of pdfs) {
+      for (const [lang, title] of [
+        ["fr", "Facture"],
+        ["en", "Invoice"],
+      ]) {
+        const page = await m.browser.get(`${path}?lang=${lang}`);
+        expect(page.headers.get("content-type")).toBe("application/pdf");
+        const text = pdfText(page.body);
+        expect(text).toContain(title); // the text really was read
+        found.push(...keysIn(text).map((key) => `${path}?lang=${lang}: ${key}`));
+      }
+    }
+    const customerPdf = pdfText((await app.browser().get(`${m.link}/pdf`)).body);
+    expect(customerPdf).toContain("Facture");
+    found.push(...keysIn(customerPdf));
+    expect(found).toEqual([]);
+  });
+
   it("the check itself finds a key or a variable left in a text", () => {
     expect(keysIn("Paiement reçu notify.payment_received.merchant.subject et sending.kind.invoice_sent")).toEqual([
       "notify.payment_received.merchant.subject",
@@ -221,5 +245,6 @@ describe("no translation key is shown", () => {
     // Stripe's event names, shown as they are in the webhook log, are not keys (though "checkout" is a namespace).
     expect(keysIn("checkout.session.completed")).toEqual([]);
     expect(keysIn("checkout.errors.amountPositive")).toEqual(["checkout.errors.amountPositive"]);
+    expect(keysIn("PDF.SELLER Atelier Rivière")).toEqual(["PDF.SELLER"]); // a label in capitals
   });
 });
