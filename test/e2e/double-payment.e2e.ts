@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser";
+import { launchChromium, signUpInBrowser } from "./browser";
 import { startServer } from "./server";
 
 const ARTEFACTS = "test-results/e2e";
@@ -52,13 +52,12 @@ async function connect(provider: "GoCardless" | "Stripe") {
 
 /** A merchant with both providers, a customer, and a 120,00 € invoice sent; returns the consultation link. */
 async function sentInvoice() {
-  await merchant.goto(`${server.url}/signup`);
-  await merchant.fill("input[name=name]", "Camille Rivière");
-  await merchant.fill("input[name=email]", "camille@example.fr");
-  await merchant.fill("input[name=password]", "un mot de passe solide");
-  await merchant.fill("input[name=organisationName]", "Atelier Rivière");
-  await merchant.getByRole("button", { name: "Créer un compte" }).click();
-  await merchant.waitForURL(/\/settings\/organisation/);
+  await signUpInBrowser(merchant, server.url, {
+    name: "Camille Rivière",
+    email: "camille@example.fr",
+    password: "un mot de passe solide",
+    organisationName: "Atelier Rivière",
+  });
   await connect("GoCardless");
   await connect("Stripe");
 
