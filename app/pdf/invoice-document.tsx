@@ -149,8 +149,8 @@ export function InvoiceDocument({ invoice, parties, locale }: { invoice: PdfInvo
           <View style={{ marginTop: 16 }} wrap={false}>
             <Text style={styles.label}>{t("pdf.bankTransfer")}</Text>
             <Text>
-              IBAN : {displayIban(seller.iban)}
-              {seller.bic ? `   BIC : ${seller.bic}` : ""}
+              {t("pdf.iban", { iban: displayIban(seller.iban) })}
+              {seller.bic ? `   ${t("pdf.bic", { bic: seller.bic })}` : ""}
             </Text>
             {invoice.number ? <Text>{t("pdf.reference", { number: invoice.number })}</Text> : null}
           </View>

@@ -1,11 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { normaliseBic, normaliseIban, normaliseSiret, normaliseVatNumber } from "~/domain/identifiers";
+import { checkIban, normaliseBic, normaliseIban, normaliseSiret, normaliseVatNumber } from "~/domain/identifiers";
 
 describe("bank and company identifiers", () => {
   it("accepts a valid IBAN typed with spaces and lower case, and refuses a wrong checksum", () => {
     expect(normaliseIban("fr76 3000 6000 0112 3456 7890 189")).toBe("FR7630006000011234567890189");
     expect(normaliseIban("FR7630006000011234567890188")).toBeNull();
     expect(normaliseIban("not an iban")).toBeNull();
+  });
+
+  it("tells a mistyped IBAN (check digits) from one that is not shaped like an IBAN", () => {
+    expect(checkIban("fr76 3000 6000 0112 3456 7890 189")).toEqual({ ok: true, iban: "FR7630006000011234567890189" });
+    // Right shape, one digit wrong: both the IBAN's check digits and the French RIB key fail.
+    expect(checkIban("FR76 3000 6000 0112 3456 7890 188")).toEqual({ ok: false, error: "checksum" });
+    // Only the two check digits after FR wrong.
+    expect(checkIban("FR7730006000011234567890189")).toEqual({ ok: false, error: "checksum" });
+    // A digit missing, an unknown country, letters where digits go, nothing IBAN-like.
+    expect(checkIban("FR76 3000 6000 0112 3456 7890 18")).toEqual({ ok: false, error: "format" });
+    expect(checkIban("XX7630006000011234567890189")).toEqual({ ok: false, error: "format" });
+    expect(checkIban("FR7A30006000011234567890189")).toEqual({ ok: false, error: "format" });
+    expect(checkIban("not an iban")).toEqual({ ok: false, error: "format" });
   });
 
   it("checks BIC format", () => {
