@@ -59,6 +59,17 @@ export function normaliseSiret(input: string): string | null {
   return luhn(siret) ? siret : null;
 }
 
+/** SIREN: 9 digits with a Luhn key. */
+export function normaliseSiren(input: string): string | null {
+  const siren = input.replace(/[\s.]/g, "");
+  return /^\d{9}$/.test(siren) && luhn(siren) ? siren : null;
+}
+
+/** The SIREN a French VAT number is built on (FR + 2-digit key + SIREN), or null for any other number. */
+export function sirenOfVatNumber(vatNumber: string): string | null {
+  return /^FR\d{2}(\d{9})$/.exec(vatNumber)?.[1] ?? null;
+}
+
 /** EU VAT number; French numbers are checked against their key (FR + key + SIREN). */
 export function normaliseVatNumber(input: string): string | null {
   const vat = input.replace(/[\s.-]/g, "").toUpperCase();

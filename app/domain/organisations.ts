@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { Db } from "~/lib/db.server";
 import { checkIban, normaliseBic, normaliseSiret, normaliseVatNumber } from "./identifiers";
+import { NO_VAT_EXEMPTION, OPERATION_NATURES, VAT_EXEMPTIONS } from "./invoices/mentions";
 import { isValidNumberFormat } from "./invoices/numbering";
 import { CURRENCIES } from "./money";
-import { localeField, optionalText, requiredText } from "./validation";
+import { checkbox, localeField, optionalText, requiredText } from "./validation";
 
 const optionalIdentifier = (normalise: (value: string) => string | null, message: "errors.bicFormat" | "errors.siret" | "errors.vatNumber") =>
   optionalText(64).transform((value, ctx) => {
@@ -41,6 +42,13 @@ export const organisationProfileSchema = z.object({
   iban: optionalIban,
   bic: optionalIdentifier(normaliseBic, "errors.bicFormat"),
   invoiceNumberFormat: requiredText(40).refine(isValidNumberFormat, "errors.numberFormat"),
+  // Left out of a post (undefined): unchanged.
+  operationNature: z.enum(OPERATION_NATURES, { error: "errors.invalid" }).optional(),
+  vatOnDebits: checkbox,
+  vatExemptionDefault: z
+    .enum([NO_VAT_EXEMPTION, ...VAT_EXEMPTIONS], { error: "errors.invalid" })
+    .optional()
+    .transform((value) => (value === NO_VAT_EXEMPTION ? "" : value)),
 });
 export type OrganisationProfile = z.infer<typeof organisationProfileSchema>;
 

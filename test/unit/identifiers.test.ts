@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkIban, normaliseBic, normaliseIban, normaliseSiret, normaliseVatNumber } from "~/domain/identifiers";
+import { checkIban, normaliseBic, normaliseIban, normaliseSiren, normaliseSiret, normaliseVatNumber, sirenOfVatNumber } from "~/domain/identifiers";
 
 describe("bank and company identifiers", () => {
   it("accepts a valid IBAN typed with spaces and lower case, and refuses a wrong checksum", () => {
@@ -32,6 +32,20 @@ describe("bank and company identifiers", () => {
     expect(normaliseSiret("73282932000075")).toBeNull();
     expect(normaliseSiret("35600000049837")).toBe("35600000049837");
     expect(normaliseSiret("1234")).toBeNull();
+  });
+
+  it("checks the SIREN key", () => {
+    expect(normaliseSiren("732 829 320")).toBe("732829320");
+    expect(normaliseSiren("732829321")).toBeNull();
+    expect(normaliseSiren("356000000")).toBe("356000000"); // La Poste
+    expect(normaliseSiren("73282932")).toBeNull();
+    expect(normaliseSiren("73282932000074")).toBeNull(); // a SIRET is not a SIREN
+  });
+
+  it("reads the SIREN a French VAT number is built on", () => {
+    expect(sirenOfVatNumber("FR44732829320")).toBe("732829320");
+    expect(sirenOfVatNumber("FRXX732829320")).toBeNull();
+    expect(sirenOfVatNumber("DE123456789")).toBeNull();
   });
 
   it("checks the French VAT key against the SIREN", () => {
