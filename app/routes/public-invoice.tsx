@@ -3,11 +3,13 @@ import { Form, useActionData, useLoaderData, useParams } from "react-router";
 import { z } from "zod";
 import { CsrfInput, FieldError, FormErrors, FormMessage, buttonClass, inputClass } from "~/components/form";
 import { InvoiceLines } from "~/components/invoice-lines";
+import { InvoiceMentions } from "~/components/invoice-mentions";
 import { LanguageSwitch } from "~/components/language-switch";
 import { openCheckout, payAmount, paymentOptions } from "~/domain/checkout";
 import { listConnections } from "~/domain/connections";
 import { invoiceForToken, type PublicInvoice } from "~/domain/consultation";
 import { displayIban } from "~/domain/identifiers";
+import { printedMentions } from "~/domain/invoices/mentions";
 import { partiesOf } from "~/domain/invoices/service";
 import { computeTotals } from "~/domain/invoices/totals";
 import { firstRefusal } from "~/domain/throttling";
@@ -43,7 +45,8 @@ async function invoiceOfLink(context: Route.LoaderArgs["context"], token: string
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const invoice = await invoiceOfLink(context, params.token);
-  const { seller, buyer } = partiesOf(invoice);
+  const parties = partiesOf(invoice);
+  const { seller, buyer } = parties;
   const returned = new URL(request.url).searchParams.has("return");
   const unpaid = invoice.status === "open" || invoice.status === "partially_paid";
   const pending = invoice.payments.some((p) => p.status === "pending" || p.status === "processing");
@@ -76,6 +79,10 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     buyer: { name: buyer.name, company: buyer.company },
     lines: invoice.lines,
     vat: computeTotals(invoice.lines).vat,
+    mentions: printedMentions(
+      parties,
+      invoice.lines.map((line) => line.vatRateBasisPoints),
+    ),
     payments: invoice.payments.map((p) => ({ id: p.id, amountMinor: p.amountMinor, method: p.method, status: p.status, createdAt: p.createdAt })),
     processing: unpaid && (pending || returned),
     options: await optionsFor(context, invoice),
@@ -127,7 +134,7 @@ export default function PublicInvoicePage() {
 
 function PublicInvoiceView() {
   const { t, money, date } = useI18n();
-  const { invoice, seller, buyer, lines, vat, payments, processing, options, defaultAmount } = useLoaderData<typeof loader>();
+  const { invoice, seller, buyer, lines, vat, mentions, payments, processing, options, defaultAmount } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm<{ amount: string; provider: string }>({ id: "pay", lastResult: actionData?.result, defaultValue: { amount: defaultAmount } });
   const { token } = useParams();
@@ -241,6 +248,7 @@ function PublicInvoiceView() {
         <InvoiceLines currency={invoice.currency} lines={lines} vat={vat} subtotalMinor={invoice.subtotalMinor} totalMinor={invoice.totalMinor} />
         {invoice.paymentTerms ? <p className="mt-4 text-sm">{invoice.paymentTerms}</p> : null}
         {invoice.notes ? <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{invoice.notes}</p> : null}
+        <InvoiceMentions mentions={mentions} buyerName={buyer.company || buyer.name} />
       </section>
 
       {payments.length ? (

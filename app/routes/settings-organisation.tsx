@@ -2,8 +2,9 @@ import { useForm } from "@conform-to/react";
 import { type ChangeEvent, useState } from "react";
 import { Form, useActionData, useLoaderData } from "react-router";
 import { Card, PageHeader } from "~/components/page";
-import { CsrfInput, Field, FormErrors, FormMessage, SelectField, TextareaField, buttonClass } from "~/components/form";
+import { Checkbox, CsrfInput, Field, FormErrors, FormMessage, SelectField, TextareaField, buttonClass } from "~/components/form";
 import { displayIban, sameBic } from "~/domain/identifiers";
+import { NO_VAT_EXEMPTION, OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
 import { CURRENCIES } from "~/domain/money";
 import { organisationProfileSchema, updateOrganisationProfile } from "~/domain/organisations";
 import type { MessageKey } from "~/i18n";
@@ -28,6 +29,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       ...organisation,
       iban: organisation.iban ? displayIban(organisation.iban) : "",
       bic: organisation.bic || proposedBic || "",
+      vatOnDebits: organisation.vatOnDebits ? "on" : "",
+      vatExemptionDefault: organisation.vatExemptionDefault || NO_VAT_EXEMPTION,
     },
     proposedBic: organisation.bic ? null : proposedBic,
     bicNote,
@@ -117,6 +120,30 @@ export default function OrganisationSettings() {
               spellCheck={false}
               hint={shownNote ? t(shownNote.key, shownNote.vars) : undefined}
             />
+          </div>
+        </Card>
+        <Card title={t("org.mentions")}>
+          <p className="mb-4 text-sm text-slate-600">{t("org.mentionsHint")}</p>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <SelectField meta={fields.operationNature} label={t("org.operationNature")}>
+              {OPERATION_NATURES.map((nature) => (
+                <option key={nature} value={nature}>
+                  {t(`mentions.natureOption.${nature}`)}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField meta={fields.vatExemptionDefault} label={t("org.vatExemptionDefault")} hint={t("invoices.vatExemptionHint")}>
+              <option value={NO_VAT_EXEMPTION}>{t("mentions.reason.none")}</option>
+              {VAT_EXEMPTIONS.map((reason) => (
+                <option key={reason} value={reason}>
+                  {t(`mentions.reason.${reason}`)}
+                </option>
+              ))}
+            </SelectField>
+            <div className="sm:col-span-2">
+              <Checkbox meta={fields.vatOnDebits} label={t("org.vatOnDebits")} />
+              <p className="mt-1 text-xs text-slate-500">{t("org.vatOnDebitsHint")}</p>
+            </div>
           </div>
         </Card>
         <button className={buttonClass}>{t("common.save")}</button>
