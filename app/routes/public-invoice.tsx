@@ -236,8 +236,8 @@ function PublicInvoiceView() {
             <div className="border-t border-slate-100 pt-4 text-sm">
               <h3 className="font-semibold">{t("public.transferTitle")}</h3>
               <p>{seller.legalName}</p>
-              <p className="font-mono">{t("pdf.iban", { iban: seller.iban })}</p>
-              {seller.bic ? <p className="font-mono">{t("pdf.bic", { bic: seller.bic })}</p> : null}
+              <p>{t("pdf.iban", { iban: seller.iban })}</p>
+              {seller.bic ? <p>{t("pdf.bic", { bic: seller.bic })}</p> : null}
               <p>{t("public.transferReference", { number: invoice.number })}</p>
             </div>
           ) : null}
