@@ -4,7 +4,7 @@ import { CustomerForm } from "~/components/customer-form";
 import { CsrfInput, FormMessage, buttonClass, secondaryButtonClass } from "~/components/form";
 import { InvoiceTable } from "~/components/invoice-table";
 import { Card, PageHeader } from "~/components/page";
-import { customerSchema, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
+import { checkCustomer, customerFields, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
 import { listInvoices } from "~/domain/invoices/service";
 import { can } from "~/domain/permissions";
 import { todayUtc } from "~/domain/validation";
@@ -23,7 +23,11 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
 
 const customerActions = z.discriminatedUnion(
   "intent",
-  [customerSchema.extend({ intent: z.literal("save") }), z.object({ intent: z.literal("archive") }), z.object({ intent: z.literal("unarchive") })],
+  [
+    customerFields.extend({ intent: z.literal("save") }).superRefine(checkCustomer),
+    z.object({ intent: z.literal("archive") }),
+    z.object({ intent: z.literal("unarchive") }),
+  ],
   { error: "errors.unknownAction" },
 );
 

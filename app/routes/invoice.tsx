@@ -3,8 +3,10 @@ import { Form, Link, redirect, useActionData, useLoaderData } from "react-router
 import { z } from "zod";
 import { Checkbox, CsrfInput, Field, FormErrors, FormMessage, buttonClass, dangerButtonClass, secondaryButtonClass } from "~/components/form";
 import { InvoiceLines } from "~/components/invoice-lines";
+import { InvoiceMentions } from "~/components/invoice-mentions";
 import { StatusBadge, isOverdue } from "~/components/invoice-table";
 import { Card, PageHeader } from "~/components/page";
+import { mentionText, printedMentions } from "~/domain/invoices/mentions";
 import { computeTotals } from "~/domain/invoices/totals";
 import { deleteDraft, finaliseInvoice, getInvoice, invoiceExists, partiesOf, setPaymentOptions, voidInvoice, voidReasonField } from "~/domain/invoices/service";
 import { listConnections } from "~/domain/connections";
@@ -29,6 +31,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const invoice = (await getInvoice(context.db, organisation.id, params.invoiceId)) ?? notFound();
   const { lines, payments, customer } = invoice;
   const refunds = await refundsOf(context.db, organisation.id, payments);
+  const parties = partiesOf(invoice);
   return {
     invoice: {
       id: invoice.id,
@@ -49,9 +52,13 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       allowPartialPayment: invoice.allowPartialPayment,
     },
     customerId: customer.id,
-    buyer: partiesOf(invoice).buyer,
+    buyer: parties.buyer,
     lines,
     vat: computeTotals(lines).vat,
+    mentions: printedMentions(
+      parties,
+      lines.map((line) => line.vatRateBasisPoints),
+    ),
     payments: payments.map((p) => ({
       id: p.id,
       provider: p.provider,
@@ -173,6 +180,7 @@ export default function InvoicePage() {
     buyer,
     lines,
     vat,
+    mentions,
     payments,
     inFlight,
     balance,
@@ -243,6 +251,11 @@ export default function InvoicePage() {
             {[buyer.addressLine1, buyer.addressLine2, `${buyer.postalCode} ${buyer.city}`.trim()].filter(Boolean).join(", ")}
           </p>
           <p className="text-sm text-slate-600">{buyer.email}</p>
+          {mentions.buyer.map((mention) => (
+            <p key={mention.key} className="text-sm text-slate-600">
+              {mentionText(t, mention)}
+            </p>
+          ))}
         </Card>
         <Card>
           <dl className="space-y-1 text-sm">
@@ -337,6 +350,7 @@ export default function InvoicePage() {
           </p>
         ) : null}
         {invoice.notes ? <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{invoice.notes}</p> : null}
+        <InvoiceMentions mentions={{ ...mentions, buyer: [] }} />
       </Card>
 
       {payments.length ? (
