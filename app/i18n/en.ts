@@ -535,6 +535,7 @@ export const en: Record<MessageKey, string> = {
   // Issue 14, customer accounts: recorded payments and the derived balance.
   "account.title": "Customer account",
   "account.balance": "Balance",
+  "account.balanceIn": "Balance ({currency}):",
   "account.balanceOwed": "{amount} owed",
   "account.balanceCredit": "{amount} in credit",
   "account.balanceZero": "Settled",
@@ -562,7 +563,7 @@ export const en: Record<MessageKey, string> = {
   "account.statementTo": "To",
   "account.statementShow": "Show the statement",
   "account.carriedForward": "Balance carried forward on {date}",
-  "account.closing": "Balance on {date}",
+  "account.closing": "Balance on {date}: {amount}",
   "account.currency": "Currency",
   "receipt.record": "Record a payment",
   "receipt.title": "Payment",

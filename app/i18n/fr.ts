@@ -539,6 +539,7 @@ export const fr = {
   // Issue 14, customer accounts: recorded payments and the derived balance.
   "account.title": "Compte client",
   "account.balance": "Solde",
+  "account.balanceIn": "Solde ({currency}) :",
   "account.balanceOwed": "{amount} dû",
   "account.balanceCredit": "{amount} d'avoir",
   "account.balanceZero": "Soldé",
@@ -566,7 +567,7 @@ export const fr = {
   "account.statementTo": "Au",
   "account.statementShow": "Afficher le relevé",
   "account.carriedForward": "Solde reporté au {date}",
-  "account.closing": "Solde au {date}",
+  "account.closing": "Solde au {date} : {amount}",
   "account.currency": "Devise",
   "receipt.record": "Enregistrer un règlement",
   "receipt.title": "Règlement",

@@ -24,6 +24,8 @@ import { formatDateTime } from "~/lib/format";
 import { parseForm, refuse } from "~/lib/forms.server";
 import { forbidden, notFound } from "~/lib/http.server";
 import { requireMember } from "~/lib/session.server";
+import { InvoiceReceipts } from "~/components/invoice-receipts";
+import { allocationsOfInvoice } from "~/domain/accounts/receipts";
 import type { Route } from "./+types/invoice";
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
@@ -83,6 +85,8 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       ? `${context.config.APP_URL}/i/${await currentLinkToken(context.db, context.config.ENCRYPTION_KEY, organisation.id, invoice.id)}`
       : null,
     sendKey: randomToken(),
+    // Issue 14: recorded payments applied to this invoice.
+    receiptAllocations: await allocationsOfInvoice(context.db, organisation.id, invoice.id),
     methods: (await listConnections(context.db, organisation.id))
       .filter((c) => !c.revokedAt)
       .flatMap((c) => context.providers.get(c.provider as ProviderId).methods),
@@ -194,6 +198,7 @@ export default function InvoicePage() {
     consultationUrl,
     sendKey,
     sentAt,
+    receiptAllocations,
   } = useLoaderData<typeof loader>();
   const text = (notice: Notice) =>
     t(notice.key, {
@@ -216,6 +221,11 @@ export default function InvoicePage() {
             <a className={secondaryButtonClass} href={`/invoices/${invoice.id}/pdf`}>
               {t("invoices.downloadPdf")}
             </a>
+            {canRefund && unpaid ? (
+              <Link className={secondaryButtonClass} to={`/customers/${customerId}/receipts/new?invoiceId=${invoice.id}`}>
+                {t("receipt.record")}
+              </Link>
+            ) : null}
             {isDraft && canEdit ? (
               <Link className={secondaryButtonClass} to={`/invoices/${invoice.id}/edit`}>
                 {t("common.edit")}
@@ -239,6 +249,7 @@ export default function InvoicePage() {
         <FormMessage error={null} success={t("invoices.voidedBecause", { reason: invoice.voidReason })} />
       ) : null}
 
+      <InvoiceReceipts allocations={receiptAllocations} />
       <div className="grid gap-6 md:grid-cols-3">
         <Card title={t("pdf.buyer")}>
           <p className="font-medium">

@@ -4,6 +4,10 @@
  */
 import type { MessageKey } from "~/i18n";
 
+/** How a recorded payment was received. */
+export const RECEIPT_METHODS = ["transfer", "cheque", "cash", "other"] as const;
+export type ReceiptMethod = (typeof RECEIPT_METHODS)[number];
+
 export interface OpenInvoice {
   id: string;
   number: string;

@@ -12,43 +12,45 @@ import type { MessageKey } from "~/i18n";
 import { CURRENCIES, parseAmountMinor } from "../money";
 import { recomputeInvoice } from "../payments";
 import { calendarDay, idField, optionalText, requiredText } from "../validation";
-import { type AllocationLine, checkAllocation, type OpenInvoice, proposeAllocation } from "./allocation";
+import { type AllocationLine, checkAllocation, type OpenInvoice, proposeAllocation, RECEIPT_METHODS } from "./allocation";
 import { type AccountEntries, balancesOf, type Movement, movementsOf } from "./movements";
 
-export const RECEIPT_METHODS = ["transfer", "cheque", "cash", "other"] as const;
-export type ReceiptMethod = (typeof RECEIPT_METHODS)[number];
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Reader = Db | Tx;
 
-/** The receipt's own fields, as the form posts them; the amount is read in the chosen currency. */
-export const receiptFields = z
-  .object({
-    method: z.enum(RECEIPT_METHODS, { error: "errors.invalid" }),
-    receivedOn: calendarDay,
-    currency: z.enum(CURRENCIES, { error: "errors.invalid" }),
-    amount: requiredText(32),
-    reference: optionalText(140),
-    allocations: z.preprocess((v) => v ?? [], z.array(z.object({ invoiceId: idField, amount: optionalText(32) })).max(500)),
-  })
-  .transform((value, ctx) => {
-    const amountMinor = parseAmountMinor(value.amount, value.currency);
-    if (amountMinor === null || amountMinor <= 0) {
-      ctx.addIssue({ code: "custom", path: ["amount"], message: "receipt.errors.amount" });
-      return z.NEVER;
+/** The receipt form's fields as posted; `readReceipt` reads the amounts in the chosen currency. */
+export const receiptObject = z.object({
+  method: z.enum(RECEIPT_METHODS, { error: "errors.invalid" }),
+  receivedOn: calendarDay,
+  currency: z.enum(CURRENCIES, { error: "errors.invalid" }),
+  amount: requiredText(32),
+  reference: optionalText(140),
+  allocations: z.preprocess((v) => v ?? [], z.array(z.object({ invoiceId: idField, amount: optionalText(32) })).max(500)),
+});
+type ReceiptObject = z.output<typeof receiptObject>;
+
+export function readReceipt<T extends ReceiptObject>(value: T, ctx: z.core.$RefinementCtx<T>) {
+  const amountMinor = parseAmountMinor(value.amount, value.currency);
+  if (amountMinor === null || amountMinor <= 0) {
+    ctx.addIssue({ code: "custom", path: ["amount"], message: "receipt.errors.amount" });
+    return z.NEVER;
+  }
+  const allocations: (AllocationLine & { blank: boolean })[] = [];
+  for (const [index, line] of value.allocations.entries()) {
+    if (!line.amount) {
+      allocations.push({ invoiceId: line.invoiceId, amountMinor: 0, blank: true });
+      continue;
     }
-    const allocations: (AllocationLine & { blank: boolean })[] = [];
-    for (const [index, line] of value.allocations.entries()) {
-      if (!line.amount) {
-        allocations.push({ invoiceId: line.invoiceId, amountMinor: 0, blank: true });
-        continue;
-      }
-      const share = parseAmountMinor(line.amount, value.currency);
-      if (share === null || share < 0) ctx.addIssue({ code: "custom", path: ["allocations", index, "amount"], message: "receipt.errors.allocationInvalid" });
-      allocations.push({ invoiceId: line.invoiceId, amountMinor: share ?? 0, blank: false });
-    }
-    return { ...value, amountMinor, allocations };
-  });
-export type ReceiptInput = z.output<typeof receiptFields>;
+    const share = parseAmountMinor(line.amount, value.currency);
+    if (share === null || share < 0) ctx.addIssue({ code: "custom", path: ["allocations", index, "amount"], message: "receipt.errors.allocationInvalid" });
+    allocations.push({ invoiceId: line.invoiceId, amountMinor: share ?? 0, blank: false });
+  }
+  const { allocations: _posted, ...rest } = value;
+  return { ...(rest as Omit<T, "allocations">), amountMinor, allocations };
+}
+
+export const receiptFields = receiptObject.transform(readReceipt);
+export type ReceiptInput = Pick<z.output<typeof receiptFields>, "method" | "receivedOn" | "currency" | "amountMinor" | "reference" | "allocations">;
 
 export const reversalFields = z.object({ reason: requiredText(500) });
 
