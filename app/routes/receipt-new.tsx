@@ -15,7 +15,7 @@ import { useI18n } from "~/i18n/react";
 import { minorToInput } from "~/lib/format";
 import { parseForm, refuse, replyTo } from "~/lib/forms.server";
 import { forbidden, notFound } from "~/lib/http.server";
-import { requireMember } from "~/lib/session.server";
+import { requireMember, resolveLocale } from "~/lib/session.server";
 import type { Route } from "./+types/receipt-new";
 
 /** Another organisation's customer is a 404 whatever the role; then recording needs `managePayments`. */
@@ -28,6 +28,7 @@ async function load(request: Request, context: Route.LoaderArgs["context"], cust
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { organisation, customer } = await load(request, context, params.customerId);
+  const locale = await resolveLocale(request, context);
   const invoices = await openInvoicesOf(context.db, organisation.id, customer.id);
   // Opened from an invoice's page: that invoice's due, allocated to it.
   const from = invoices.find((i) => i.id === new URL(request.url).searchParams.get("invoiceId"));
@@ -40,10 +41,10 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       method: "transfer",
       receivedOn: todayUtc(new Date()).toISOString().slice(0, 10),
       currency,
-      amount: from ? minorToInput(from.amountDueMinor, from.currency) : "",
+      amount: from ? minorToInput(from.amountDueMinor, from.currency, locale) : "",
       reference: "",
     },
-    shares: from ? { [from.id]: minorToInput(from.amountDueMinor, from.currency) } : {},
+    shares: from ? { [from.id]: minorToInput(from.amountDueMinor, from.currency, locale) } : {},
   };
 }
 
@@ -55,10 +56,10 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   if (submission.status !== "success") return refuse(submission);
   const input = submission.value;
   if (input.intent === "propose") {
-    const invoices = await openInvoicesOf(context.db, organisation.id, customer.id);
+    const [invoices, locale] = await Promise.all([openInvoicesOf(context.db, organisation.id, customer.id), resolveLocale(request, context)]);
     const proposal = proposeAllocation(invoices, input.amountMinor, input.reference, input.currency);
     const shares = Object.fromEntries(invoices.map((i) => [i.id, ""]));
-    for (const line of proposal) shares[line.invoiceId] = minorToInput(line.amountMinor, input.currency);
+    for (const line of proposal) shares[line.invoiceId] = minorToInput(line.amountMinor, input.currency, locale);
     return { result: replyTo(submission), shares, proposedAt: Date.now() };
   }
   const recorded = (await recordReceipt(context.db, organisation.id, customer.id, user.id, input)) ?? notFound();
