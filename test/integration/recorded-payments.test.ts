@@ -166,4 +166,17 @@ describe("recording a payment", () => {
     expect(textOf((await member.browser.get(`/customers/${customerId}`)).html)).not.toContain("Enregistrer un règlement");
     expect(await app.db.customerReceipt.count({ where: { customerId, kind: "reversal" } })).toBe(1);
   });
+
+  it("never lets two recordings at once take the same due", async () => {
+    // The 10,00 € just recorded went to the oldest due, as proposed.
+    expect(await invoice(first.id)).toMatchObject({ status: "partially_paid", amountDueMinor: 35000 });
+    const post = () =>
+      owner.browser.post(
+        `/customers/${customerId}/receipts/new`,
+        receiptForm({ intent: "record", amount: "350,00", "allocations[0].invoiceId": first.id, "allocations[0].amount": "350,00" }),
+      );
+    const statuses = (await Promise.all([post(), post()])).map((p) => p.status).sort();
+    expect(statuses).toEqual([200, 302]);
+    expect(await invoice(first.id)).toMatchObject({ status: "paid", amountPaidMinor: 36000, amountDueMinor: 0 });
+  });
 });
