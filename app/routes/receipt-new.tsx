@@ -34,7 +34,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const from = invoices.find((i) => i.id === new URL(request.url).searchParams.get("invoiceId"));
   const currency = from?.currency ?? invoices[0]?.currency ?? organisation.defaultCurrency;
   return {
-    customer: { id: customer.id, name: customer.name, locale: customer.locale },
+    customer: { id: customer.id, name: customer.name },
     invoices,
     credit: await unallocatedCredit(context.db, organisation.id, customer.id),
     defaults: {
