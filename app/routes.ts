@@ -27,6 +27,10 @@ export default [
     route("customers", "routes/customers.tsx"),
     route("customers/new", "routes/customers-new.tsx"),
     route("customers/:customerId", "routes/customer.tsx"),
+    // Issue 14, customer accounts.
+    route("customers/:customerId/receipts/new", "routes/receipt-new.tsx"),
+    route("customers/:customerId/statement", "routes/customer-statement.tsx"),
+    route("receipts/:receiptId", "routes/receipt.tsx"),
     route("invoices", "routes/invoices.tsx"),
     route("invoices/new", "routes/invoices-new.tsx"),
     route("invoices/:invoiceId", "routes/invoice.tsx"),

@@ -38,8 +38,32 @@ async function deliveriesFirst() {
   }
 }
 
+/**
+ * Then payments before their emails: rendering and sending notices takes this process's CPU and the write
+ * lock from the ledger. While the webhook queue is busy, each email waits, at most MAX_EMAIL_WAIT_MS (a
+ * long burst still lets emails through, slowly); they all go once the burst is recorded.
+ */
+const MAX_EMAIL_WAIT_MS = 1_000;
+let eventsBusyUntil = 0;
+
+async function paymentsFirst() {
+  await deliveriesFirst();
+  for (const giveUpAt = Date.now() + MAX_EMAIL_WAIT_MS; Date.now() < Math.min(eventsBusyUntil, giveUpAt); ) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const webhookDeps = { db, providers, encryptionKey: config.ENCRYPTION_KEY, appUrl: config.APP_URL, log: logger.child({ queue: "webhooks" }) };
-const webhooks = startPoller("webhooks", () => processDueEvents({ ...webhookDeps, beforeEach: deliveriesFirst }), logger, POLL_MS);
+const webhooks = startPoller(
+  "webhooks",
+  async () => {
+    const done = await processDueEvents({ ...webhookDeps, beforeEach: deliveriesFirst });
+    if (done) eventsBusyUntil = Date.now() + POLL_MS;
+    return done;
+  },
+  logger,
+  POLL_MS,
+);
 const outbox = startPoller(
   "outbox",
   () =>
@@ -49,7 +73,7 @@ const outbox = startPoller(
       from: config.EMAIL_FROM,
       encryptionKey: config.ENCRYPTION_KEY,
       log: logger.child({ queue: "outbox" }),
-      beforeEach: deliveriesFirst,
+      beforeEach: paymentsFirst,
     }),
   logger,
   POLL_MS,

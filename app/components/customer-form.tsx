@@ -5,7 +5,26 @@ import { useI18n } from "~/i18n/react";
 import { CsrfInput, Field, FormErrors, SelectField, buttonClass } from "./form";
 
 export type CustomerFormValues = Partial<
-  Record<"name" | "company" | "email" | "locale" | "addressLine1" | "addressLine2" | "postalCode" | "city" | "country" | "reference", string>
+  Record<
+    | "name"
+    | "company"
+    | "email"
+    | "locale"
+    | "addressLine1"
+    | "addressLine2"
+    | "postalCode"
+    | "city"
+    | "country"
+    | "reference"
+    | "siren"
+    | "vatNumber"
+    | "deliveryAddressLine1"
+    | "deliveryAddressLine2"
+    | "deliveryPostalCode"
+    | "deliveryCity"
+    | "deliveryCountry",
+    string
+  >
 >;
 
 /** Creating and editing a customer: the same fields; its `intent` is "save" (the customer page also archives). */
@@ -40,6 +59,25 @@ export function CustomerForm({
         <Field meta={fields.country} label={t("org.country")} maxLength={2} />
         <Field meta={fields.reference} label={t("customers.reference")} />
       </div>
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-semibold text-slate-800">{t("customers.business")}</legend>
+        <p className="text-xs text-slate-500">{t("customers.businessHint")}</p>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field meta={fields.siren} label={t("customers.siren")} inputMode="numeric" autoComplete="off" />
+          <Field meta={fields.vatNumber} label={t("customers.vatNumber")} autoComplete="off" />
+        </div>
+      </fieldset>
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-semibold text-slate-800">{t("customers.delivery")}</legend>
+        <p className="text-xs text-slate-500">{t("customers.deliveryHint")}</p>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field className="sm:col-span-2" meta={fields.deliveryAddressLine1} label={t("org.addressLine1")} autoComplete="off" />
+          <Field className="sm:col-span-2" meta={fields.deliveryAddressLine2} label={t("org.addressLine2")} autoComplete="off" />
+          <Field meta={fields.deliveryPostalCode} label={t("org.postalCode")} autoComplete="off" />
+          <Field meta={fields.deliveryCity} label={t("org.city")} autoComplete="off" />
+          <Field meta={fields.deliveryCountry} label={t("org.country")} maxLength={2} autoComplete="off" />
+        </div>
+      </fieldset>
       <button className={buttonClass}>{submitLabel}</button>
     </Form>
   );

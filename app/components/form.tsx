@@ -107,15 +107,34 @@ export function Field({ meta, label, hint, className, ...input }: FieldProps & O
   );
 }
 
-export function SelectField({ meta, label, className, children, ...select }: FieldProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, "name" | "form">) {
+export function SelectField({
+  meta,
+  label,
+  hint,
+  className,
+  children,
+  ...select
+}: FieldProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, "name" | "form">) {
   const control = controlOf(meta);
   const { errorId, defaultValue, ...props } = control.props;
   return (
     <div className={className}>
       <Label htmlFor={props.id}>{label}</Label>
-      <select key={control.key} className={inputClass} {...props} defaultValue={defaultValue} {...ariaOf(props.id, errorId, control.errors, false)} {...select}>
+      <select
+        key={control.key}
+        className={inputClass}
+        {...props}
+        defaultValue={defaultValue}
+        {...ariaOf(props.id, errorId, control.errors, Boolean(hint))}
+        {...select}
+      >
         {children}
       </select>
+      {hint ? (
+        <p id={`${props.id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
       <FieldError id={errorId} errors={control.errors} />
     </div>
   );

@@ -1,6 +1,7 @@
 import { useForm } from "@conform-to/react";
 import { Form } from "react-router";
 import { draftSchema, type DraftInput, type RawLine } from "~/domain/invoices/draft";
+import { NO_VAT_EXEMPTION, OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
 import { computeTotals } from "~/domain/invoices/totals";
 import { CURRENCIES, isCurrency, parseAmountMinor, parseQuantityThousandths, parseVatRateBasisPoints } from "~/domain/money";
 import type { FormResult } from "~/domain/validation";
@@ -22,6 +23,8 @@ export type InvoiceFormValues = {
   paymentTerms?: string;
   onlinePayment?: string;
   allowPartialPayment?: string;
+  operationNature?: string;
+  vatExemption?: string;
   lines?: RawLine[];
 };
 
@@ -177,6 +180,23 @@ export function InvoiceForm(props: {
       </fieldset>
 
       <div className="grid gap-4 sm:grid-cols-2">
+        <SelectField meta={fields.operationNature} label={t("invoices.operationNature")}>
+          {OPERATION_NATURES.map((nature) => (
+            <option key={nature} value={nature}>
+              {t(`mentions.natureOption.${nature}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField meta={fields.vatExemption} label={t("invoices.vatExemption")} hint={t("invoices.vatExemptionHint")}>
+          <option value={NO_VAT_EXEMPTION}>{t("mentions.reason.none")}</option>
+          {VAT_EXEMPTIONS.map((reason) => (
+            <option key={reason} value={reason}>
+              {t(`mentions.reason.${reason}`)}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
         <TextareaField meta={fields.paymentTerms} label={t("invoices.paymentTerms")} />
         <TextareaField meta={fields.notes} label={t("invoices.notes")} />
       </div>
@@ -199,6 +219,8 @@ export function draftFormValues(invoice: {
   paymentTerms: string;
   onlinePayment: boolean;
   allowPartialPayment: boolean;
+  operationNature: string;
+  vatExemption: string;
   lines: { description: string; quantityThousandths: number; unitPriceMinor: number; vatRateBasisPoints: number }[];
 }): InvoiceFormValues {
   return {
@@ -210,6 +232,8 @@ export function draftFormValues(invoice: {
     paymentTerms: invoice.paymentTerms,
     onlinePayment: invoice.onlinePayment ? "on" : "",
     allowPartialPayment: invoice.allowPartialPayment ? "on" : "",
+    operationNature: invoice.operationNature,
+    vatExemption: invoice.vatExemption || NO_VAT_EXEMPTION,
     lines: invoice.lines.map((line) => ({
       description: line.description,
       quantity: String(line.quantityThousandths / 1000),

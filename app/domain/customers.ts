@@ -1,8 +1,26 @@
 import { z } from "zod";
 import type { Db } from "~/lib/db.server";
+import { normaliseSiren, normaliseSiret, normaliseVatNumber, sirenOfVatNumber } from "./identifiers";
 import { localeField, optionalEmail, optionalText, requiredText } from "./validation";
 
-export const customerSchema = z.object({
+/** A business customer's SIREN, or the SIRET of the establishment invoiced (both are accepted on an invoice). */
+const sirenOrSiret = (value: string) => normaliseSiren(value) ?? normaliseSiret(value);
+
+const optionalIdentifier = (normalise: (value: string) => string | null, message: "errors.siren" | "errors.vatNumber") =>
+  optionalText(64).transform((value, ctx) => {
+    if (!value) return "";
+    const normalised = normalise(value);
+    if (!normalised) ctx.addIssue({ code: "custom", message });
+    return normalised ?? "";
+  });
+
+const countryCode = (fallback: string) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() ? v.trim().toUpperCase() : fallback), z.string().regex(/^([A-Z]{2})?$/, "errors.invalid"));
+
+const DELIVERY_FIELDS = ["deliveryAddressLine1", "deliveryAddressLine2", "deliveryPostalCode", "deliveryCity"] as const;
+
+/** The customer form's fields; `customerSchema` adds the checks across fields. */
+export const customerFields = z.object({
   name: requiredText(120),
   company: optionalText(120),
   email: optionalEmail,
@@ -11,9 +29,35 @@ export const customerSchema = z.object({
   addressLine2: optionalText(120),
   postalCode: optionalText(16),
   city: optionalText(80),
-  country: z.preprocess((v) => (typeof v === "string" && v.trim() ? v.trim().toUpperCase() : "FR"), z.string().regex(/^[A-Z]{2}$/, "errors.invalid")),
+  country: countryCode("FR").refine((code) => code !== "", "errors.invalid"),
   reference: optionalText(60),
+  siren: optionalIdentifier(sirenOrSiret, "errors.siren"),
+  vatNumber: optionalIdentifier(normaliseVatNumber, "errors.vatNumber"),
+  deliveryAddressLine1: optionalText(120),
+  deliveryAddressLine2: optionalText(120),
+  deliveryPostalCode: optionalText(16),
+  deliveryCity: optionalText(80),
+  deliveryCountry: countryCode(""),
 });
+
+type CustomerFields = z.output<typeof customerFields>;
+
+/** The checks across fields, once each field is valid. */
+export function checkCustomer(customer: CustomerFields, ctx: z.core.$RefinementCtx<CustomerFields>) {
+  // A French VAT number is built on the company's SIREN: both given, they must be the same company's.
+  const vatSiren = sirenOfVatNumber(customer.vatNumber);
+  if (vatSiren && customer.siren && vatSiren !== customer.siren.slice(0, 9)) {
+    ctx.addIssue({ code: "custom", path: ["vatNumber"], message: "errors.vatNumberNotSiren" });
+  }
+  // A delivery address is a whole address or none.
+  if (DELIVERY_FIELDS.some((field) => customer[field]) || customer.deliveryCountry) {
+    for (const field of ["deliveryAddressLine1", "deliveryCity"] as const) {
+      if (!customer[field]) ctx.addIssue({ code: "custom", path: [field], message: "errors.required" });
+    }
+  }
+}
+
+export const customerSchema = customerFields.superRefine(checkCustomer);
 export type CustomerInput = z.infer<typeof customerSchema>;
 
 export const CUSTOMERS_PAGE_SIZE = 25;

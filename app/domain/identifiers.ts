@@ -1,8 +1,24 @@
-import { electronicFormatIBAN, friendlyFormatIBAN, isValidBIC, isValidIBAN } from "ibantools";
+import { ValidationErrorsIBAN, electronicFormatIBAN, friendlyFormatIBAN, isValidBIC, validateIBAN } from "ibantools";
+
+/**
+ * Why an IBAN was refused: `format` when it is not shaped like an IBAN of its country (unknown country,
+ * wrong length, letters where digits go), `checksum` when it is shaped right but its check digits do not
+ * match (a typo: the IBAN's own two digits, or the French RIB key).
+ */
+export type IbanCheck = { ok: true; iban: string } | { ok: false; error: "format" | "checksum" };
+
+const CHECK_DIGIT_ERRORS = [ValidationErrorsIBAN.WrongIBANChecksum, ValidationErrorsIBAN.WrongAccountBankBranchChecksum];
+
+export function checkIban(input: string): IbanCheck {
+  const iban = electronicFormatIBAN(input) ?? "";
+  const { valid, errorCodes } = validateIBAN(iban);
+  if (valid) return { ok: true, iban };
+  return { ok: false, error: errorCodes.every((code) => CHECK_DIGIT_ERRORS.includes(code)) ? "checksum" : "format" };
+}
 
 export function normaliseIban(input: string): string | null {
-  const iban = electronicFormatIBAN(input);
-  return iban && isValidIBAN(iban) ? iban : null;
+  const checked = checkIban(input);
+  return checked.ok ? checked.iban : null;
 }
 
 export function displayIban(iban: string): string {
@@ -12,6 +28,12 @@ export function displayIban(iban: string): string {
 export function normaliseBic(input: string): string | null {
   const bic = input.replace(/\s/g, "").toUpperCase();
   return isValidBIC(bic) ? bic : null;
+}
+
+/** Two BICs name the same institution and branch: "BNPAFRPP" and "BNPAFRPPXXX" (the primary office) are one. */
+export function sameBic(a: string, b: string): boolean {
+  const full = (bic: string) => (bic.length === 8 ? `${bic}XXX` : bic);
+  return full(a.toUpperCase()) === full(b.toUpperCase());
 }
 
 function luhn(digits: string): boolean {
@@ -35,6 +57,17 @@ export function normaliseSiret(input: string): string | null {
     return [...siret].reduce((sum, d) => sum + Number(d), 0) % 5 === 0 ? siret : null;
   }
   return luhn(siret) ? siret : null;
+}
+
+/** SIREN: 9 digits with a Luhn key. */
+export function normaliseSiren(input: string): string | null {
+  const siren = input.replace(/[\s.]/g, "");
+  return /^\d{9}$/.test(siren) && luhn(siren) ? siren : null;
+}
+
+/** The SIREN a French VAT number is built on (FR + 2-digit key + SIREN), or null for any other number. */
+export function sirenOfVatNumber(vatNumber: string): string | null {
+  return /^FR\d{2}(\d{9})$/.exec(vatNumber)?.[1] ?? null;
 }
 
 /** EU VAT number; French numbers are checked against their key (FR + key + SIREN). */

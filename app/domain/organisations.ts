@@ -1,20 +1,27 @@
 import { z } from "zod";
 import type { Db } from "~/lib/db.server";
-import { normaliseBic, normaliseIban, normaliseSiret, normaliseVatNumber } from "./identifiers";
+import { checkIban, normaliseBic, normaliseSiret, normaliseVatNumber } from "./identifiers";
+import { NO_VAT_EXEMPTION, OPERATION_NATURES, VAT_EXEMPTIONS } from "./invoices/mentions";
 import { isValidNumberFormat } from "./invoices/numbering";
 import { CURRENCIES } from "./money";
-import { localeField, optionalText, requiredText } from "./validation";
+import { checkbox, localeField, optionalText, requiredText } from "./validation";
 
-const optionalIdentifier = (
-  normalise: (value: string) => string | null,
-  message: "errors.ibanFormat" | "errors.bicFormat" | "errors.siret" | "errors.vatNumber",
-) =>
+const optionalIdentifier = (normalise: (value: string) => string | null, message: "errors.bicFormat" | "errors.siret" | "errors.vatNumber") =>
   optionalText(64).transform((value, ctx) => {
     if (!value) return "";
     const normalised = normalise(value);
     if (!normalised) ctx.addIssue({ code: "custom", message });
     return normalised ?? "";
   });
+
+/** An IBAN or nothing; a mistyped one is told apart from one that is not an IBAN at all. */
+const optionalIban = optionalText(64).transform((value, ctx) => {
+  if (!value) return "";
+  const checked = checkIban(value);
+  if (checked.ok) return checked.iban;
+  ctx.addIssue({ code: "custom", message: checked.error === "checksum" ? "errors.ibanChecksum" : "errors.ibanFormat" });
+  return "";
+});
 
 export const organisationProfileSchema = z.object({
   legalName: requiredText(120),
@@ -32,9 +39,16 @@ export const organisationProfileSchema = z.object({
     (v) => (v === "" || v === undefined ? undefined : Number(v)),
     z.number({ error: "errors.invalid" }).int("errors.invalid").min(0, "errors.invalid").max(365, "errors.invalid"),
   ),
-  iban: optionalIdentifier(normaliseIban, "errors.ibanFormat"),
+  iban: optionalIban,
   bic: optionalIdentifier(normaliseBic, "errors.bicFormat"),
   invoiceNumberFormat: requiredText(40).refine(isValidNumberFormat, "errors.numberFormat"),
+  // Left out of a post (undefined): unchanged.
+  operationNature: z.enum(OPERATION_NATURES, { error: "errors.invalid" }).optional(),
+  vatOnDebits: checkbox,
+  vatExemptionDefault: z
+    .enum([NO_VAT_EXEMPTION, ...VAT_EXEMPTIONS], { error: "errors.invalid" })
+    .optional()
+    .transform((value) => (value === NO_VAT_EXEMPTION ? "" : value)),
 });
 export type OrganisationProfile = z.infer<typeof organisationProfileSchema>;
 

@@ -254,18 +254,21 @@ const INVOICE_AMOUNTS = {
   currency: true,
   totalMinor: true,
   payments: { select: { status: true, amountMinor: true, refundedMinor: true, disputedMinor: true } },
+  // Recorded payments (transfers, cheques, cash) applied to the invoice; a reversal's are negative.
+  allocations: { select: { amountMinor: true } },
   checkouts: { where: { status: { in: ["creating", "open"] } }, select: { id: true } },
 } satisfies Prisma.InvoiceSelect;
 type InvoiceAmounts = {
   status: string;
   totalMinor: number;
   payments: { status: string; amountMinor: number; refundedMinor: number; disputedMinor: number }[];
+  allocations: { amountMinor: number }[];
   checkouts: { id: string }[];
 };
 
 /**
  * The invoice's paid and due amounts always come from its payment records (confirmed, less refunds and
- * lost disputes), never from adding event amounts: whatever order the events came in, the result is the
+ * lost disputes) and its recorded-payment allocations (app/domain/accounts), never from adding event amounts: whatever order the events came in, the result is the
  * same. Paid can exceed the total (an overpayment): the excess is shown and can be refunded.
  */
 export async function recomputeInvoice(tx: Tx, invoiceId: string): Promise<RecomputedInvoice> {
@@ -273,7 +276,9 @@ export async function recomputeInvoice(tx: Tx, invoiceId: string): Promise<Recom
 }
 
 async function saveAmounts(tx: Tx, invoiceId: string, invoice: InvoiceAmounts): Promise<RecomputedInvoice> {
-  const paid = invoice.payments.filter((p) => p.status === "confirmed").reduce((sum, p) => sum + p.amountMinor - p.refundedMinor - p.disputedMinor, 0);
+  const paid =
+    invoice.payments.filter((p) => p.status === "confirmed").reduce((sum, p) => sum + p.amountMinor - p.refundedMinor - p.disputedMinor, 0) +
+    invoice.allocations.reduce((sum, a) => sum + a.amountMinor, 0);
   const status =
     invoice.status === "void" || invoice.status === "draft"
       ? invoice.status

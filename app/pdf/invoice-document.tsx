@@ -1,4 +1,5 @@
 import { Document, Page, StyleSheet, Text, View, renderToBuffer } from "@react-pdf/renderer";
+import { addressLines, mentionText, printedMentions } from "~/domain/invoices/mentions";
 import type { Parties } from "~/domain/invoices/service";
 import { computeTotals } from "~/domain/invoices/totals";
 import { displayIban } from "~/domain/identifiers";
@@ -50,10 +51,10 @@ export function InvoiceDocument({ invoice, parties, locale }: { invoice: PdfInvo
   const date = (value: Date) => formatDate(value, locale);
   const { seller, buyer } = parties;
   const vat = computeTotals(invoice.lines).vat;
-  // The franchise mention is for sellers outside the VAT system; a registered seller at 0 % is exempt for other reasons.
-  const vatExempt = !seller.vatNumber && invoice.taxMinor === 0 && vat.every((rate) => rate.rateBasisPoints === 0);
-  const address = (p: { addressLine1: string; addressLine2: string; postalCode: string; city: string; country: string }) =>
-    [p.addressLine1, p.addressLine2, `${p.postalCode} ${p.city}`.trim(), p.country !== "FR" ? p.country : ""].filter(Boolean);
+  const mentions = printedMentions(
+    parties,
+    invoice.lines.map((line) => line.vatRateBasisPoints),
+  );
 
   return (
     <Document title={invoice.number ? `${t("pdf.invoice")} ${invoice.number}` : t("pdf.draft")} author={seller.legalName} language={locale}>
@@ -76,7 +77,7 @@ export function InvoiceDocument({ invoice, parties, locale }: { invoice: PdfInvo
           <View style={styles.box}>
             <Text style={styles.label}>{t("pdf.seller")}</Text>
             <Text style={styles.bold}>{seller.legalName}</Text>
-            {address(seller).map((line) => (
+            {addressLines(seller).map((line) => (
               <Text key={line}>{line}</Text>
             ))}
             {seller.siret ? <Text>{t("pdf.siret", { siret: seller.siret })}</Text> : null}
@@ -87,11 +88,23 @@ export function InvoiceDocument({ invoice, parties, locale }: { invoice: PdfInvo
             <Text style={styles.label}>{t("pdf.buyer")}</Text>
             <Text style={styles.bold}>{buyer.company || buyer.name}</Text>
             {buyer.company ? <Text>{buyer.name}</Text> : null}
-            {address(buyer).map((line) => (
+            {addressLines(buyer).map((line) => (
               <Text key={line}>{line}</Text>
+            ))}
+            {mentions.buyer.map((mention) => (
+              <Text key={mention.key}>{mentionText(t, mention)}</Text>
             ))}
           </View>
         </View>
+
+        {mentions.delivery ? (
+          <View style={{ marginTop: 12, marginLeft: "52%" }}>
+            <Text style={styles.label}>{t("mentions.delivery")}</Text>
+            {mentions.delivery.map((line) => (
+              <Text key={line}>{line}</Text>
+            ))}
+          </View>
+        ) : null}
 
         <View style={styles.table}>
           <View style={styles.th} fixed>
@@ -141,7 +154,13 @@ export function InvoiceDocument({ invoice, parties, locale }: { invoice: PdfInvo
           ) : null}
         </View>
 
-        {vatExempt ? <Text style={{ marginTop: 12 }}>{t("pdf.vatExempt")}</Text> : null}
+        {mentions.notes.length ? (
+          <View style={{ marginTop: 12 }} wrap={false}>
+            {mentions.notes.map((mention) => (
+              <Text key={mention.key}>{mentionText(t, mention)}</Text>
+            ))}
+          </View>
+        ) : null}
         {invoice.paymentTerms ? <Text style={{ marginTop: 12 }}>{invoice.paymentTerms}</Text> : null}
         {invoice.notes ? <Text style={{ marginTop: 8 }}>{invoice.notes}</Text> : null}
 
@@ -149,8 +168,8 @@ export function InvoiceDocument({ invoice, parties, locale }: { invoice: PdfInvo
           <View style={{ marginTop: 16 }} wrap={false}>
             <Text style={styles.label}>{t("pdf.bankTransfer")}</Text>
             <Text>
-              IBAN : {displayIban(seller.iban)}
-              {seller.bic ? `   BIC : ${seller.bic}` : ""}
+              {t("pdf.iban", { iban: displayIban(seller.iban) })}
+              {seller.bic ? `   ${t("pdf.bic", { bic: seller.bic })}` : ""}
             </Text>
             {invoice.number ? <Text>{t("pdf.reference", { number: invoice.number })}</Text> : null}
           </View>

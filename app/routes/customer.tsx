@@ -3,8 +3,11 @@ import { z } from "zod";
 import { CustomerForm } from "~/components/customer-form";
 import { CsrfInput, FormMessage, buttonClass, secondaryButtonClass } from "~/components/form";
 import { InvoiceTable } from "~/components/invoice-table";
+import { BalanceText, MovementsTable } from "~/components/account";
 import { Card, PageHeader } from "~/components/page";
-import { customerSchema, customersWithEmail, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
+import { balancesOf, withRunningBalance } from "~/domain/accounts/movements";
+import { accountMovements } from "~/domain/accounts/receipts";
+import { checkCustomer, customerFields, customersWithEmail, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
 import { listInvoices } from "~/domain/invoices/service";
 import { can } from "~/domain/permissions";
 import { todayUtc } from "~/domain/validation";
@@ -18,13 +21,24 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { organisation, role } = await requireMember(request, context);
   const customer = (await getCustomer(context.db, organisation.id, params.customerId)) ?? notFound();
   const { invoices } = await listInvoices(context.db, organisation.id, { customerId: customer.id }, todayUtc(new Date()));
+  // Issue 14: the account, derived from its entries (one table per currency).
+  const movements = await accountMovements(context.db, organisation.id, customer.id);
+  const account = Object.entries(balancesOf(movements)).map(([currency, balanceMinor]) => ({
+    currency,
+    balanceMinor,
+    movements: withRunningBalance(movements, currency),
+  }));
   const sameEmail = await customersWithEmail(context.db, organisation.id, customer.email, customer.id);
-  return { customer, invoices, sameEmail, canEdit: can(role, "editCustomers") };
+  return { customer, invoices, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord: can(role, "managePayments") };
 }
 
 const customerActions = z.discriminatedUnion(
   "intent",
-  [customerSchema.extend({ intent: z.literal("save") }), z.object({ intent: z.literal("archive") }), z.object({ intent: z.literal("unarchive") })],
+  [
+    customerFields.extend({ intent: z.literal("save") }).superRefine(checkCustomer),
+    z.object({ intent: z.literal("archive") }),
+    z.object({ intent: z.literal("unarchive") }),
+  ],
   { error: "errors.unknownAction" },
 );
 
@@ -47,7 +61,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function CustomerPage() {
   const { t } = useI18n();
-  const { customer, invoices, sameEmail, canEdit } = useLoaderData<typeof loader>();
+  const { customer, invoices, sameEmail, canEdit, account, canRecord } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-4xl space-y-6">
@@ -55,6 +69,11 @@ export default function CustomerPage() {
         title={customer.name}
         actions={
           <>
+            {canRecord ? (
+              <Link className={secondaryButtonClass} to={`/customers/${customer.id}/receipts/new`}>
+                {t("receipt.record")}
+              </Link>
+            ) : null}
             {canEdit && !customer.archivedAt ? (
               <Link className={buttonClass} to={`/invoices/new?customerId=${customer.id}`}>
                 {t("invoices.new")}
@@ -96,6 +115,24 @@ export default function CustomerPage() {
           <CustomerForm lastResult={actionData?.result} defaultValue={customer} submitLabel={t("common.save")} />
         </Card>
       ) : null}
+      <Card title={t("account.title")}>
+        {account.length === 0 ? <p className="text-slate-600">{t("account.noMovements")}</p> : null}
+        {account.map((a) => (
+          <section key={a.currency} className="mb-4 space-y-2">
+            <p>
+              {t("account.balanceIn", { currency: a.currency })} <BalanceText minor={a.balanceMinor} currency={a.currency} />
+            </p>
+            <h3 className="text-sm font-semibold text-slate-700">{t("account.movements")}</h3>
+            <MovementsTable movements={a.movements} currency={a.currency} />
+          </section>
+        ))}
+        <p className="text-xs text-slate-500">{t("account.balanceHint")}</p>
+        <p className="mt-2 text-sm">
+          <Link className="text-blue-700 hover:underline" to={`/customers/${customer.id}/statement`}>
+            {t("account.statement")}
+          </Link>
+        </p>
+      </Card>
       <Card title={t("customers.invoices")}>
         <InvoiceTable invoices={invoices} showCustomer={false} />
       </Card>

@@ -1,5 +1,7 @@
 import { Form, Link, useLoaderData } from "react-router";
 import { Card, PageHeader, Pagination } from "~/components/page";
+import { BalanceText } from "~/components/account";
+import { customerBalances } from "~/domain/accounts/receipts";
 import { buttonClass, inputClass, secondaryButtonClass } from "~/components/form";
 import { listCustomers } from "~/domain/customers";
 import { can } from "~/domain/permissions";
@@ -14,12 +16,18 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const query = url.searchParams.get("q") ?? "";
   const archived = url.searchParams.get("archived") === "1";
   const result = await listCustomers(context.db, organisation.id, { query, archived, page: positiveInt(url.searchParams.get("page")) });
-  return { ...result, query, archived, canEdit: can(role, "editCustomers") };
+  // Issue 14: each customer's balance, derived from the account's entries.
+  const balances = await customerBalances(
+    context.db,
+    organisation.id,
+    result.customers.map((c) => c.id),
+  );
+  return { ...result, query, archived, canEdit: can(role, "editCustomers"), balances };
 }
 
 export default function Customers() {
   const { t } = useI18n();
-  const { customers, page, pages, query, archived, canEdit } = useLoaderData<typeof loader>();
+  const { customers, page, pages, query, archived, canEdit, balances } = useLoaderData<typeof loader>();
   const href = (p: number) => `?${new URLSearchParams({ q: query, ...(archived ? { archived: "1" } : {}), page: String(p) })}`;
   return (
     <>
@@ -59,6 +67,7 @@ export default function Customers() {
                   <th>{t("customers.company")}</th>
                   <th>{t("customers.email")}</th>
                   <th>{t("customers.reference")}</th>
+                  <th className="text-right">{t("account.balance")}</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -72,6 +81,13 @@ export default function Customers() {
                     <td>{c.company}</td>
                     <td>{c.email}</td>
                     <td>{c.reference}</td>
+                    <td className="text-right">
+                      {Object.entries(balances[c.id] ?? {}).map(([currency, minor]) => (
+                        <div key={currency}>
+                          <BalanceText minor={minor} currency={currency} />
+                        </div>
+                      ))}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -4,8 +4,10 @@ import { z } from "zod";
 import { Checkbox, CsrfInput, Field, FormErrors, FormMessage, buttonClass, secondaryButtonClass } from "~/components/form";
 import { ConfirmLink, ConfirmStep, confirmHref } from "~/components/confirm";
 import { InvoiceLines } from "~/components/invoice-lines";
+import { InvoiceMentions } from "~/components/invoice-mentions";
 import { StatusBadge, isOverdue } from "~/components/invoice-table";
 import { Card, PageHeader } from "~/components/page";
+import { mentionText, printedMentions } from "~/domain/invoices/mentions";
 import { computeTotals } from "~/domain/invoices/totals";
 import { deleteDraft, finaliseInvoice, getInvoice, invoiceExists, partiesOf, setPaymentOptions, voidInvoice, voidReasonField } from "~/domain/invoices/service";
 import { listConnections } from "~/domain/connections";
@@ -24,6 +26,8 @@ import { formatDateTime } from "~/lib/format";
 import { parseForm, refuse } from "~/lib/forms.server";
 import { forbidden, notFound } from "~/lib/http.server";
 import { requireMember } from "~/lib/session.server";
+import { InvoiceReceipts } from "~/components/invoice-receipts";
+import { allocationsOfInvoice } from "~/domain/accounts/receipts";
 import type { Route } from "./+types/invoice";
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
@@ -31,6 +35,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const invoice = (await getInvoice(context.db, organisation.id, params.invoiceId)) ?? notFound();
   const { lines, payments, customer } = invoice;
   const refunds = await refundsOf(context.db, organisation.id, payments);
+  const parties = partiesOf(invoice);
   return {
     invoice: {
       id: invoice.id,
@@ -51,9 +56,13 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       allowPartialPayment: invoice.allowPartialPayment,
     },
     customerId: customer.id,
-    buyer: partiesOf(invoice).buyer,
+    buyer: parties.buyer,
     lines,
     vat: computeTotals(lines).vat,
+    mentions: printedMentions(
+      parties,
+      lines.map((line) => line.vatRateBasisPoints),
+    ),
     payments: payments.map((p) => ({
       id: p.id,
       provider: p.provider,
@@ -78,6 +87,8 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       ? `${context.config.APP_URL}/i/${await currentLinkToken(context.db, context.config.ENCRYPTION_KEY, organisation.id, invoice.id)}`
       : null,
     sendKey: randomToken(),
+    // Issue 14: recorded payments applied to this invoice.
+    receiptAllocations: await allocationsOfInvoice(context.db, organisation.id, invoice.id),
     online: onlinePaymentSummary(invoice, await listConnections(context.db, organisation.id), context.providers, Boolean(organisation.iban)),
   };
 }
@@ -176,6 +187,7 @@ export default function InvoicePage() {
     buyer,
     lines,
     vat,
+    mentions,
     payments,
     inFlight,
     balance,
@@ -189,6 +201,7 @@ export default function InvoicePage() {
     consultationUrl,
     sendKey,
     sentAt,
+    receiptAllocations,
   } = useLoaderData<typeof loader>();
   const text = (notice: Notice) =>
     t(notice.key, {
@@ -215,6 +228,11 @@ export default function InvoicePage() {
             <a className={secondaryButtonClass} href={`/invoices/${invoice.id}/pdf`}>
               {t("invoices.downloadPdf")}
             </a>
+            {canRefund && unpaid ? (
+              <Link className={secondaryButtonClass} to={`/customers/${customerId}/receipts/new?invoiceId=${invoice.id}`}>
+                {t("receipt.record")}
+              </Link>
+            ) : null}
             {isDraft && canEdit ? (
               <Link className={secondaryButtonClass} to={`/invoices/${invoice.id}/edit`}>
                 {t("common.edit")}
@@ -238,6 +256,7 @@ export default function InvoicePage() {
         <FormMessage error={null} success={t("invoices.voidedBecause", { reason: invoice.voidReason })} />
       ) : null}
 
+      <InvoiceReceipts allocations={receiptAllocations} />
       <div className="grid gap-6 md:grid-cols-3">
         <Card title={t("pdf.buyer")}>
           <p className="font-medium">
@@ -250,6 +269,11 @@ export default function InvoicePage() {
             {[buyer.addressLine1, buyer.addressLine2, `${buyer.postalCode} ${buyer.city}`.trim()].filter(Boolean).join(", ")}
           </p>
           <p className="text-sm text-slate-600">{buyer.email}</p>
+          {mentions.buyer.map((mention) => (
+            <p key={mention.key} className="text-sm text-slate-600">
+              {mentionText(t, mention)}
+            </p>
+          ))}
         </Card>
         <Card>
           <dl className="space-y-1 text-sm">
@@ -355,6 +379,7 @@ export default function InvoicePage() {
           </p>
         ) : null}
         {invoice.notes ? <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{invoice.notes}</p> : null}
+        <InvoiceMentions mentions={{ ...mentions, buyer: [] }} />
       </Card>
 
       {payments.length ? (

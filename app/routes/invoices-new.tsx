@@ -3,6 +3,7 @@ import { InvoiceForm, type InvoiceFormValues } from "~/components/invoice-form";
 import { Card, PageHeader } from "~/components/page";
 import { activeCustomers } from "~/domain/customers";
 import { draftSchema } from "~/domain/invoices/draft";
+import { NO_VAT_EXEMPTION } from "~/domain/invoices/mentions";
 import { createDraft } from "~/domain/invoices/service";
 import { todayUtc } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
@@ -22,6 +23,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     issueDate: today.toISOString().slice(0, 10),
     dueDate: due.toISOString().slice(0, 10),
     onlinePayment: organisation.onlinePaymentDefault ? "on" : "",
+    operationNature: organisation.operationNature,
+    vatExemption: organisation.vatExemptionDefault || NO_VAT_EXEMPTION,
   };
   return { customers, values };
 }

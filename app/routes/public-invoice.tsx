@@ -4,11 +4,13 @@ import { Form, data, useActionData, useLoaderData, useLocation, useParams, useRe
 import { z } from "zod";
 import { Checkbox, CsrfInput, FieldError, FormErrors, FormMessage, buttonClass, inputClass } from "~/components/form";
 import { InvoiceLines } from "~/components/invoice-lines";
+import { InvoiceMentions } from "~/components/invoice-mentions";
 import { LanguageSwitch } from "~/components/language-switch";
 import { balanceOf, openCheckout, payAmount, paymentOptions, returnState, type ReturnState } from "~/domain/checkout";
 import { listConnections } from "~/domain/connections";
 import { invoiceForToken, voidedInvoiceForToken, type PublicInvoice } from "~/domain/consultation";
 import { displayIban } from "~/domain/identifiers";
+import { printedMentions } from "~/domain/invoices/mentions";
 import { partiesOf } from "~/domain/invoices/service";
 import { computeTotals } from "~/domain/invoices/totals";
 import { excessOf, refundsOf } from "~/domain/refunds";
@@ -60,7 +62,8 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   await refuseLinkGuessers(context);
   const invoice = await invoiceForToken(context.db, params.token);
   if (!invoice) return voidedOrNotFound(request, context, params.token);
-  const { seller, buyer } = partiesOf(invoice);
+  const parties = partiesOf(invoice);
+  const { seller, buyer } = parties;
   const returnedFrom = new URL(request.url).searchParams.get("return");
   const inFlight = invoice.payments.filter((p) => p.status === "processing");
   const balance = balanceOf(invoice);
@@ -95,6 +98,10 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     buyer: { name: buyer.name, company: buyer.company },
     lines: invoice.lines,
     vat: computeTotals(invoice.lines).vat,
+    mentions: printedMentions(
+      parties,
+      invoice.lines.map((line) => line.vatRateBasisPoints),
+    ),
     // What was received (money on its way is shown apart, failed attempts not at all).
     payments: invoice.payments.filter((p) => p.status === "confirmed").map((p) => ({ id: p.id, amountMinor: p.amountMinor, createdAt: p.createdAt })),
     inFlight: inFlight.map((p) => ({ id: p.id, amountMinor: p.amountMinor, method: p.method, startedAt: p.createdAt })),
@@ -182,7 +189,8 @@ function VoidedInvoice({ number, merchant }: { number: string; merchant: string 
 
 function PublicInvoiceView() {
   const { t, money, date } = useI18n();
-  const { invoice, seller, buyer, lines, vat, payments, inFlight, balance, refunds, overpaidMinor, returned, options, defaultAmount } = useInvoiceData();
+  const { invoice, seller, buyer, lines, vat, mentions, payments, inFlight, balance, refunds, overpaidMinor, returned, options, defaultAmount } =
+    useInvoiceData();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm<{ amount: string; provider: string; payAnyway: string }>({
     // Not "pay": that is the section the "Pay" tab links to, and a field's `form` attribute names its form by id.
@@ -343,15 +351,8 @@ function PublicInvoiceView() {
             <div className="border-t border-slate-100 pt-4 text-sm">
               <h3 className="font-semibold">{t("public.transferTitle")}</h3>
               <p>{seller.legalName}</p>
-              <p>
-                IBAN : <span className="font-mono">{seller.iban}</span>
-                {seller.bic ? (
-                  <>
-                    {" "}
-                    — BIC : <span className="font-mono">{seller.bic}</span>
-                  </>
-                ) : null}
-              </p>
+              <p>{t("pdf.iban", { iban: seller.iban })}</p>
+              {seller.bic ? <p>{t("pdf.bic", { bic: seller.bic })}</p> : null}
               <p>{t("public.transferReference", { number: invoice.number })}</p>
             </div>
           ) : null}
@@ -362,6 +363,7 @@ function PublicInvoiceView() {
         <InvoiceLines currency={invoice.currency} lines={lines} vat={vat} subtotalMinor={invoice.subtotalMinor} totalMinor={invoice.totalMinor} />
         {invoice.paymentTerms ? <p className="mt-4 text-sm">{invoice.paymentTerms}</p> : null}
         {invoice.notes ? <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{invoice.notes}</p> : null}
+        <InvoiceMentions mentions={mentions} buyerName={buyer.company || buyer.name} />
       </section>
 
       {payments.length || refunds.length ? (

@@ -1,10 +1,13 @@
 import { useForm } from "@conform-to/react";
+import { type ChangeEvent, useState } from "react";
 import { Form, useActionData, useLoaderData } from "react-router";
 import { Card, PageHeader } from "~/components/page";
-import { CsrfInput, Field, FormErrors, FormMessage, SelectField, TextareaField, buttonClass } from "~/components/form";
-import { displayIban } from "~/domain/identifiers";
+import { Checkbox, CsrfInput, Field, FormErrors, FormMessage, SelectField, TextareaField, buttonClass } from "~/components/form";
+import { displayIban, sameBic } from "~/domain/identifiers";
+import { NO_VAT_EXEMPTION, OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
 import { CURRENCIES } from "~/domain/money";
 import { organisationProfileSchema, updateOrganisationProfile } from "~/domain/organisations";
+import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { parseForm, refuse, replyTo } from "~/lib/forms.server";
 import { requireMember } from "~/lib/session.server";
@@ -12,7 +15,26 @@ import type { Route } from "./+types/settings-organisation";
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const { organisation } = await requireMember(request, context, "manageOrganisation");
-  return { organisation: { ...organisation, iban: organisation.iban ? displayIban(organisation.iban) : "" } };
+  // The BIC of the IBAN's bank, when known: proposed in the empty field (saved only when the merchant saves it).
+  const proposedBic = organisation.iban ? (await import("~/domain/bic")).proposeBic(organisation.iban) : null;
+  const bicNote: { key: MessageKey; vars?: Record<string, string> } | null = !proposedBic
+    ? null
+    : !organisation.bic
+      ? { key: "org.bicProposed" }
+      : sameBic(organisation.bic, proposedBic)
+        ? null
+        : { key: "org.bicDiffers", vars: { bic: proposedBic } };
+  return {
+    organisation: {
+      ...organisation,
+      iban: organisation.iban ? displayIban(organisation.iban) : "",
+      bic: organisation.bic || proposedBic || "",
+      vatOnDebits: organisation.vatOnDebits ? "on" : "",
+      vatExemptionDefault: organisation.vatExemptionDefault || NO_VAT_EXEMPTION,
+    },
+    proposedBic: organisation.bic ? null : proposedBic,
+    bicNote,
+  };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -26,9 +48,30 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 export default function OrganisationSettings() {
   const { t } = useI18n();
-  const { organisation } = useLoaderData<typeof loader>();
+  const { organisation, proposedBic, bicNote } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({ id: "organisation", lastResult: actionData?.result, defaultValue: organisation });
+  // With JavaScript, the BIC is proposed as the IBAN is typed: in an empty field, or in place of the previous proposal.
+  const [proposal, setProposal] = useState<{ bic: string | null; note: typeof bicNote } | null>(null);
+  const shownNote = proposal ? proposal.note : bicNote;
+  async function onIbanChange(event: ChangeEvent<HTMLInputElement>) {
+    const ibanInput = event.currentTarget;
+    const iban = ibanInput.value;
+    const bicInput = ibanInput.form?.elements.namedItem(fields.bic.name);
+    if (!(bicInput instanceof HTMLInputElement)) return;
+    // The bank tables (~150 kB) load only when the IBAN is edited.
+    const bic = (await import("~/domain/bic")).proposeBic(iban);
+    if (ibanInput.value !== iban) return; // typed on meanwhile: the later change answers
+    const previous = proposal ? proposal.bic : proposedBic;
+    const replaceable = bicInput.value.trim() === "" || (previous !== null && bicInput.value === previous);
+    // Set in the page (conform's form.update would post an intent, and this form validates on the server).
+    if (replaceable) bicInput.value = bic ?? "";
+    const kept = replaceable ? bic : bicInput.value;
+    setProposal({
+      bic,
+      note: !bic ? null : replaceable ? { key: "org.bicProposed" } : kept && !sameBic(kept, bic) ? { key: "org.bicDiffers", vars: { bic } } : null,
+    });
+  }
   return (
     <div className="max-w-3xl">
       <PageHeader title={t("org.profileTitle")} />
@@ -69,8 +112,38 @@ export default function OrganisationSettings() {
         <Card title={t("org.bank")}>
           <p className="mb-4 text-sm text-slate-600">{t("org.bankHint")}</p>
           <div className="grid gap-4 sm:grid-cols-3">
-            <Field className="sm:col-span-2" meta={fields.iban} label={t("org.iban")} autoComplete="off" spellCheck={false} />
-            <Field meta={fields.bic} label={t("org.bic")} autoComplete="off" spellCheck={false} />
+            <Field className="sm:col-span-2" meta={fields.iban} label={t("org.iban")} autoComplete="off" spellCheck={false} onChange={onIbanChange} />
+            <Field
+              meta={fields.bic}
+              label={t("org.bic")}
+              autoComplete="off"
+              spellCheck={false}
+              hint={shownNote ? t(shownNote.key, shownNote.vars) : undefined}
+            />
+          </div>
+        </Card>
+        <Card title={t("org.mentions")}>
+          <p className="mb-4 text-sm text-slate-600">{t("org.mentionsHint")}</p>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <SelectField meta={fields.operationNature} label={t("org.operationNature")}>
+              {OPERATION_NATURES.map((nature) => (
+                <option key={nature} value={nature}>
+                  {t(`mentions.natureOption.${nature}`)}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField meta={fields.vatExemptionDefault} label={t("org.vatExemptionDefault")} hint={t("invoices.vatExemptionHint")}>
+              <option value={NO_VAT_EXEMPTION}>{t("mentions.reason.none")}</option>
+              {VAT_EXEMPTIONS.map((reason) => (
+                <option key={reason} value={reason}>
+                  {t(`mentions.reason.${reason}`)}
+                </option>
+              ))}
+            </SelectField>
+            <div className="sm:col-span-2">
+              <Checkbox meta={fields.vatOnDebits} label={t("org.vatOnDebits")} />
+              <p className="mt-1 text-xs text-slate-500">{t("org.vatOnDebitsHint")}</p>
+            </div>
           </div>
         </Card>
         <button className={buttonClass}>{t("common.save")}</button>

@@ -12,7 +12,7 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
   it("signs up, fills the profile, creates a customer and an invoice, finalises it and downloads the PDF", async () => {
     const { browser, organisationId } = await signUpMerchant(app, { organisationName: "Plomberie Durand" });
 
-    // The organisation profile refuses a bad IBAN with the message people know, and keeps what was typed.
+    // The organisation profile refuses a mistyped IBAN (its check digits do not match), and keeps what was typed.
     let page = await browser.post("/settings/organisation", {
       legalName: "Plomberie Durand SARL",
       addressLine1: "3 rue Basse",
@@ -29,7 +29,7 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
       invoiceNumberFormat: "PD-{YYYY}-{SEQ:3}",
     });
     expect(page.status).toBe(200);
-    expect(textOf(page.html)).toContain("Format de l'IBAN incorrect.");
+    expect(textOf(page.html)).toContain("IBAN invalide : ses chiffres de contrôle ne correspondent pas.");
     expect(page.html).toContain('value="Plomberie Durand SARL"');
 
     page = await browser.post("/settings/organisation", {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CURRENCIES, isCurrency, parseAmountMinor, parseQuantityThousandths, parseVatRateBasisPoints } from "../money";
 import { calendarDay, checkbox, optionalText, requiredText } from "../validation";
 import type { MessageKey } from "~/i18n";
+import { NO_VAT_EXEMPTION, OPERATION_NATURES, type OperationNature, VAT_EXEMPTIONS, type VatExemption } from "./mentions";
 import { computeTotals, type InvoiceTotals, lineTotalMinor } from "./totals";
 
 /** Prisma's Int is 32-bit: every stored amount stays below this many minor units (21 474 836,47 €). */
@@ -46,6 +47,10 @@ export interface DraftInput {
   paymentTerms: string;
   onlinePayment: boolean;
   allowPartialPayment: boolean;
+  /** Undefined when the form did not have the field: the organisation's default (new draft) or the draft's own (edit). */
+  operationNature?: OperationNature;
+  /** "" for none; undefined as above. */
+  vatExemption?: VatExemption | "";
   lines: DraftLine[];
 }
 
@@ -103,6 +108,11 @@ export function draftSchema(postedCurrency: unknown) {
       paymentTerms: optionalText(500),
       onlinePayment: checkbox,
       allowPartialPayment: checkbox,
+      operationNature: z.enum(OPERATION_NATURES, { error: "errors.invalid" }).optional(),
+      vatExemption: z
+        .enum([NO_VAT_EXEMPTION, ...VAT_EXEMPTIONS], { error: "errors.invalid" })
+        .optional()
+        .transform((value) => (value === NO_VAT_EXEMPTION ? "" : value)),
       lines: z
         .preprocess((v) => v ?? [], z.array(lineSchema(currency)))
         // Counted with the lines' own errors (a failed line is still a line); blank lines do not count.

@@ -4,6 +4,7 @@ import type { MessageKey } from "~/i18n";
 import { revokeLinks } from "../consultation";
 import { optionalText } from "../validation";
 import { type DraftInput, totalsError } from "./draft";
+import { type InvoiceTerms, type PostalAddress, deliveryAddressOf, isOperationNature, vatExemptionOf } from "./mentions";
 import { formatInvoiceNumber } from "./numbering";
 import { UNPAID_STATUSES, type InvoiceStatus } from "./status";
 import { computeTotals } from "./totals";
@@ -183,6 +184,9 @@ function invoiceData(input: DraftInput) {
   return {
     header: {
       customerId: input.customerId,
+      // Left out of a form (undefined): a new draft takes the organisation's defaults, an edited one keeps its own.
+      operationNature: input.operationNature,
+      vatExemption: input.vatExemption,
       currency: input.currency,
       issueDate: input.issueDate,
       dueDate: input.dueDate,
@@ -206,7 +210,17 @@ async function customerUsable(db: Db, organisationId: string, customerId: string
 export async function createDraft(db: Db, organisationId: string, input: DraftInput): Promise<ServiceResult<{ id: string }>> {
   if (!(await customerUsable(db, organisationId, input.customerId))) return { ok: false, error: "errors.customerNotFound", field: "customerId" };
   const { header, lines } = invoiceData(input);
-  const invoice = await db.invoice.create({ data: { ...header, organisationId, lines: { create: lines } }, select: { id: true } });
+  const defaults = await db.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { operationNature: true, vatExemptionDefault: true } });
+  const invoice = await db.invoice.create({
+    data: {
+      ...header,
+      operationNature: header.operationNature ?? defaults.operationNature,
+      vatExemption: header.vatExemption ?? defaults.vatExemptionDefault,
+      organisationId,
+      lines: { create: lines },
+    },
+    select: { id: true },
+  });
   return { ok: true, value: invoice };
 }
 
@@ -258,7 +272,7 @@ export async function finaliseInvoice(db: Db, organisationId: string, id: string
       });
       const number = formatInvoiceNumber(invoiceNumberFormat, sequence, invoice.issueDate);
       const { organisation: seller, customer: buyer } = invoice;
-      const parties = {
+      const parties: Parties = {
         seller: {
           legalName: seller.legalName,
           addressLine1: seller.addressLine1,
@@ -282,7 +296,11 @@ export async function finaliseInvoice(db: Db, organisationId: string, id: string
           city: buyer.city,
           country: buyer.country,
           reference: buyer.reference,
+          siren: buyer.siren,
+          vatNumber: buyer.vatNumber,
+          delivery: deliveryAddressOf(buyer),
         },
+        mentions: termsOf(invoice, seller),
       };
       const claimed = await tx.invoice.updateMany({
         where: { id, organisationId, status: "draft" },
@@ -323,6 +341,15 @@ export async function voidInvoice(db: Db, organisationId: string, id: string, re
   return { ok: true, value: null };
 }
 
+/** The invoice's own mentions, from its columns and its seller's VAT option. */
+function termsOf(invoice: { operationNature: string; vatExemption: string }, seller: { vatOnDebits: boolean }): InvoiceTerms {
+  return {
+    operationNature: isOperationNature(invoice.operationNature) ? invoice.operationNature : "services",
+    vatOnDebits: seller.vatOnDebits,
+    vatExemption: vatExemptionOf(invoice.vatExemption),
+  };
+}
+
 export interface Parties {
   seller: {
     legalName: string;
@@ -347,11 +374,30 @@ export interface Parties {
     city: string;
     country: string;
     reference: string;
+    /** The rest is absent from invoices finalised before the mentions of décret 2022-1299 (see ./mentions.ts). */
+    siren?: string;
+    vatNumber?: string;
+    /** Where goods are delivered, when not at the billing address. */
+    delivery?: PostalAddress | null;
   };
+  mentions?: InvoiceTerms;
 }
 
+type CustomerRecord = Omit<Parties["buyer"], "delivery"> & Parameters<typeof deliveryAddressOf>[0];
+
 /** The parties as printed: frozen at finalisation, live while the invoice is a draft. */
-export function partiesOf(invoice: { partiesSnapshot: string | null; organisation: Parties["seller"]; customer: Parties["buyer"] }): Parties {
+export function partiesOf(invoice: {
+  partiesSnapshot: string | null;
+  operationNature: string;
+  vatExemption: string;
+  organisation: Parties["seller"] & { vatOnDebits: boolean };
+  customer: CustomerRecord;
+}): Parties {
   if (invoice.partiesSnapshot) return JSON.parse(invoice.partiesSnapshot) as Parties;
-  return { seller: invoice.organisation, buyer: invoice.customer };
+  const { customer, organisation } = invoice;
+  return {
+    seller: organisation,
+    buyer: { ...customer, delivery: deliveryAddressOf(customer) },
+    mentions: termsOf(invoice, organisation),
+  };
 }

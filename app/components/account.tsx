@@ -1,0 +1,86 @@
+/** Customer accounts (issue 14): the balance and the movements with their running balance. */
+import { Link } from "react-router";
+import type { MovementWithBalance } from "~/domain/accounts/movements";
+import type { MessageKey } from "~/i18n";
+import { useI18n } from "~/i18n/react";
+
+const METHOD_KEYS: Record<string, MessageKey> = {
+  transfer: "receipt.method.transfer",
+  cheque: "receipt.method.cheque",
+  cash: "receipt.method.cash",
+  other: "receipt.method.other",
+  direct_debit: "providers.method.direct_debit",
+  card: "providers.method.card",
+};
+
+export function useMethodLabel() {
+  const { t } = useI18n();
+  return (method: string | undefined) => (method && METHOD_KEYS[method] ? t(METHOD_KEYS[method]) : (method ?? ""));
+}
+
+/** "120,00 € dû", "30,00 € d'avoir", "Soldé": positive is owed by the customer, negative is credit. */
+export function BalanceText({ minor, currency }: { minor: number; currency: string }) {
+  const { t, money } = useI18n();
+  if (minor === 0) return <span className="text-slate-600">{t("account.balanceZero")}</span>;
+  return minor > 0 ? (
+    <span className="font-medium text-slate-900">{t("account.balanceOwed", { amount: money(minor, currency) })}</span>
+  ) : (
+    <span className="font-medium text-emerald-700">{t("account.balanceCredit", { amount: money(-minor, currency) })}</span>
+  );
+}
+
+/** Wire form of a movement (dates as strings after the loader). */
+export type MovementRow = Omit<MovementWithBalance, "date"> & { date: string | Date };
+
+export function MovementsTable({ movements, currency, opening }: { movements: MovementRow[]; currency: string; opening?: { label: string; minor: number } }) {
+  const { t, money, date } = useI18n();
+  const method = useMethodLabel();
+  const label = (m: MovementRow) => t(`account.kind.${m.kind}` as MessageKey, { number: m.invoiceNumber ?? "", method: method(m.method) });
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <thead className="text-slate-500">
+          <tr>
+            <th className="py-2">{t("account.date")}</th>
+            <th>{t("account.movement")}</th>
+            <th className="text-right">{t("account.debit")}</th>
+            <th className="text-right">{t("account.credit")}</th>
+            <th className="text-right">{t("account.runningBalance")}</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {opening ? (
+            <tr>
+              <td className="py-2" colSpan={4}>
+                {opening.label}
+              </td>
+              <td className="text-right font-medium">{money(opening.minor, currency)}</td>
+            </tr>
+          ) : null}
+          {movements.map((m) => (
+            <tr key={`${m.seq}|${m.kind}`}>
+              <td className="py-2 whitespace-nowrap">{date(m.date)}</td>
+              <td>
+                {m.receiptId ? (
+                  <Link className="text-blue-700 hover:underline" to={`/receipts/${m.receiptId}`}>
+                    {label(m)}
+                  </Link>
+                ) : m.invoiceId ? (
+                  <Link className="text-blue-700 hover:underline" to={`/invoices/${m.invoiceId}`}>
+                    {label(m)}
+                  </Link>
+                ) : (
+                  label(m)
+                )}
+                {m.reference ? <span className="text-slate-500"> — {m.reference}</span> : null}
+              </td>
+              <td className="text-right">{m.amountMinor > 0 ? money(m.amountMinor, currency) : ""}</td>
+              <td className="text-right">{m.amountMinor < 0 ? money(-m.amountMinor, currency) : ""}</td>
+              <td className="text-right font-medium">{money(m.balanceMinor, currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
