@@ -563,7 +563,7 @@ export const fr = {
   "account.currency": "Devise",
   "receipt.record": "Enregistrer un règlement",
   "receipt.title": "Règlement",
-  "receipt.recordTitle": "Enregistrer un règlement de {customer}",
+  "receipt.recordTitle": "Enregistrer un règlement {de:customer}",
   "receipt.intro":
     "Un virement, un chèque ou des espèces reçus hors paiement en ligne. Il peut régler plusieurs factures ; le reste est porté au crédit du compte du client.",
   "receipt.method": "Mode de règlement",

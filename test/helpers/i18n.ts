@@ -11,8 +11,8 @@ export const NAMESPACES = [...new Set(Object.keys(fr).map((key) => key.split("."
 export const KEY_IN_TEXT = new RegExp(`\\b(?:${NAMESPACES.join("|")})(?:\\.[A-Za-z_]+)+\\b`, "gi");
 export const VARIABLE_IN_TEXT = /\{(?:de:)?[a-z][A-Za-z]*\}/g;
 
-/** Text that looks like a key and is not: Stripe's own event names ("checkout.session.completed"), shown as such in the webhook log. */
-export const LOOKS_LIKE_A_KEY = [/^checkout\.session(\.\w+)?$/i];
+/** Text that looks like a key and is not: Stripe's own event names ("checkout.session.completed", "account.application.deauthorized"), shown as such in the webhook log. */
+export const LOOKS_LIKE_A_KEY = [/^checkout\.session(\.\w+)?$/i, /^account\.application\.\w+$/i];
 
 /** The keys and leftover variables in a text a person reads. */
 export function keysIn(text: string): string[] {

@@ -8,6 +8,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CUSTOMER_NOTICE_KINDS, NOTIFICATION_KINDS } from "~/domain/notifications";
+import type { MovementKind } from "~/domain/accounts/movements";
+import { OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
 import { INVOICE_STATUSES } from "~/domain/invoices/status";
 import { ROLES } from "~/domain/permissions";
 import { LOCALES } from "~/i18n";
@@ -28,6 +30,19 @@ const REFUND_STATUSES = ["pending", "succeeded", "failed", "canceled"];
 const PAYMENT_FLAGS = ["chargeback", "dispute"];
 /** The outbox rows of an invoice: the invoice, its reminders, and the notices (the merchant's and the customer's). */
 const INVOICE_EMAIL_KINDS = ["invoice_sent", "invoice_reminder", ...NOTIFICATION_KINDS, ...CUSTOMER_NOTICE_KINDS.map((kind) => `${kind}_customer`)];
+/** A customer account's movements; the type check below fails when a kind is added and not listed here. */
+const MOVEMENT_KINDS = [
+  "invoice",
+  "invoice_void",
+  "payment",
+  "payment_failed",
+  "chargeback",
+  "refund",
+  "dispute",
+  "receipt",
+  "receipt_reversal",
+] as const satisfies readonly MovementKind[];
+const everyMovementKind: [Exclude<MovementKind, (typeof MOVEMENT_KINDS)[number]>] extends [never] ? true : false = true;
 const OUTBOX_STATUSES = ["pending", "sending", "sent", "failed", "rejected"];
 const WEBHOOK_STATUSES = ["pending", "processing", "processed", "ignored", "failed", "rejected", "conflict"];
 
@@ -55,6 +70,11 @@ const EXPANSIONS: Record<string, string[]> = {
   "notify.*.*.subject": [...NOTIFICATION_KINDS.map((k) => `notify.${k}.merchant.subject`), ...CUSTOMER_NOTICE_KINDS.map((k) => `notify.${k}.customer.subject`)],
   "notify.*.*.body": [...NOTIFICATION_KINDS.map((k) => `notify.${k}.merchant.body`), ...CUSTOMER_NOTICE_KINDS.map((k) => `notify.${k}.customer.body`)],
   "notify.customer.method.*": METHODS.map((m) => `notify.customer.method.${m}`),
+  "account.kind.*": MOVEMENT_KINDS.map((k) => `account.kind.${k}`),
+  "mentions.natureOption.*": OPERATION_NATURES.map((n) => `mentions.natureOption.${n}`),
+  "mentions.nature.*": OPERATION_NATURES.map((n) => `mentions.nature.${n}`),
+  "mentions.reason.*": VAT_EXEMPTIONS.map((r) => `mentions.reason.${r}`),
+  "mentions.exemption.*": VAT_EXEMPTIONS.map((r) => `mentions.exemption.${r}`),
 };
 
 function sourceFiles(dir: string): string[] {
@@ -70,7 +90,7 @@ const files = SOURCES.flatMap(sourceFiles).map((file) => ({ file, text: readFile
 const namespace = NAMESPACES.join("|");
 
 /** Strings that look like keys and are not: Stripe's event and object names, a file name, a key prefix tested with startsWith. */
-const NOT_KEYS = [/^checkout\.session(\.\w+)?$/, /^sandbox\.db$/, /\.$/];
+const NOT_KEYS = [/^checkout\.session(\.\w+)?$/, /^account\.application\.\w+$/, /^sandbox\.db$/, /\.$/];
 
 /** Every "namespace.key" string literal in the code ("…" or '…', whole). */
 function literalKeys() {
@@ -125,6 +145,7 @@ describe("translation keys", () => {
   });
 
   it("fails on a key missing from a catalogue, so the checks above are not vacuous", () => {
+    expect(everyMovementKind).toBe(true);
     const notThere = "notify.payment_disputed.customer.subject";
     expect(EXPANSIONS["notify.*.*.subject"]).not.toContain(notThere);
     expect(notThere in fr).toBe(false);
