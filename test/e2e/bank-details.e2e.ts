@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser";
+import { launchChromium, signUpInBrowser } from "./browser";
 import { startServer } from "./server";
 
 // The organisation's bank details with JavaScript: the BIC of the IBAN's bank is proposed as the IBAN is
@@ -31,13 +31,12 @@ afterAll(async () => {
 
 describe("the bank details in a browser", () => {
   it("proposes the BIC as the IBAN is typed, keeps a BIC typed by hand, and saves what the field holds", async () => {
-    await page.goto(`${server.url}/signup`);
-    await page.fill("input[name=name]", "Inès Banque");
-    await page.fill("input[name=email]", "ines@example.fr");
-    await page.fill("input[name=password]", "un mot de passe solide");
-    await page.fill("input[name=organisationName]", "Atelier Banque");
-    await page.getByRole("button", { name: "Créer un compte" }).click();
-    await page.waitForURL(/\/settings\/organisation/);
+    await signUpInBrowser(page, server.url, {
+      name: "Inès Banque",
+      email: "ines@example.fr",
+      password: "un mot de passe solide",
+      organisationName: "Atelier Banque",
+    });
 
     await page.fill("input[name=iban]", "FR76 3000 6000 0112 3456 7890 189");
     await expect.poll(() => page.inputValue("input[name=bic]")).toBe("AGRIFRPPXXX");
