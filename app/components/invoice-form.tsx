@@ -1,7 +1,8 @@
 import { useForm } from "@conform-to/react";
 import { Form } from "react-router";
 import { draftSchema, type DraftInput, type RawLine } from "~/domain/invoices/draft";
-import { NO_VAT_EXEMPTION, OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
+import { OperationNatureOptions, VatExemptionOptions } from "~/components/invoice-mentions";
+import { NO_VAT_EXEMPTION } from "~/domain/invoices/mentions";
 import { computeTotals } from "~/domain/invoices/totals";
 import { CURRENCIES, isCurrency, parseAmountMinor, parseQuantityThousandths, parseVatRateBasisPoints } from "~/domain/money";
 import type { FormResult } from "~/domain/validation";
@@ -181,19 +182,10 @@ export function InvoiceForm(props: {
 
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField meta={fields.operationNature} label={t("invoices.operationNature")}>
-          {OPERATION_NATURES.map((nature) => (
-            <option key={nature} value={nature}>
-              {t(`mentions.natureOption.${nature}`)}
-            </option>
-          ))}
+          <OperationNatureOptions />
         </SelectField>
         <SelectField meta={fields.vatExemption} label={t("invoices.vatExemption")} hint={t("invoices.vatExemptionHint")}>
-          <option value={NO_VAT_EXEMPTION}>{t("mentions.reason.none")}</option>
-          {VAT_EXEMPTIONS.map((reason) => (
-            <option key={reason} value={reason}>
-              {t(`mentions.reason.${reason}`)}
-            </option>
-          ))}
+          <VatExemptionOptions />
         </SelectField>
       </div>
       <div className="grid gap-4 sm:grid-cols-2">

@@ -1,4 +1,4 @@
-import { mentionText, type PrintedMentions } from "~/domain/invoices/mentions";
+import { mentionText, NO_VAT_EXEMPTION, OPERATION_NATURES, type PrintedMentions, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
 import { useI18n } from "~/i18n/react";
 
 /**
@@ -17,5 +17,30 @@ export function InvoiceMentions({ mentions, buyerName }: { mentions: PrintedMent
         <p key={mention.key}>{mentionText(t, mention)}</p>
       ))}
     </div>
+  );
+}
+
+/** The choices of a nature-of-operation select (invoice form, organisation defaults). */
+export function OperationNatureOptions() {
+  const { t } = useI18n();
+  return OPERATION_NATURES.map((nature) => (
+    <option key={nature} value={nature}>
+      {t(`mentions.natureOption.${nature}`)}
+    </option>
+  ));
+}
+
+/** The choices of a 0 % VAT reason select, "none" first (invoice form, organisation defaults). */
+export function VatExemptionOptions() {
+  const { t } = useI18n();
+  return (
+    <>
+      <option value={NO_VAT_EXEMPTION}>{t("mentions.reason.none")}</option>
+      {VAT_EXEMPTIONS.map((reason) => (
+        <option key={reason} value={reason}>
+          {t(`mentions.reason.${reason}`)}
+        </option>
+      ))}
+    </>
   );
 }

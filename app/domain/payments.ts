@@ -29,7 +29,7 @@ const PAYMENT_RANK: Record<PaymentStatus, number> = { processing: 0, confirmed: 
 const REVERSAL_RANK: Record<RefundStatus | DisputeStatus, number> = { pending: 0, open: 0, succeeded: 1, won: 1, lost: 1, failed: 2, canceled: 2 };
 
 /** Money a reversal takes back from the merchant now: a refund once it succeeded, a dispute once it is lost. */
-export const COUNTED_REVERSAL = { refund: "succeeded", dispute: "lost" } as const;
+const COUNTED_REVERSAL = { refund: "succeeded", dispute: "lost" } as const;
 
 function paymentSupersedes(current: { status: string; statusAt: Date | null }, fact: { status: PaymentStatus; at: Date }) {
   const since = current.statusAt?.getTime() ?? 0;

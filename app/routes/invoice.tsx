@@ -293,33 +293,19 @@ export default function InvoicePage() {
         </Card>
         <Card>
           <dl className="space-y-1 text-sm">
-            <div className="flex justify-between">
-              <dt>{t("invoices.total")}</dt>
-              <dd className="tabular-nums">{money(invoice.totalMinor, invoice.currency)}</dd>
-            </div>
-            <div className="flex justify-between">
-              <dt>{t("invoices.amountPaid")}</dt>
-              <dd className="tabular-nums">{money(invoice.amountPaidMinor, invoice.currency)}</dd>
-            </div>
-            <div className="flex justify-between font-semibold">
-              <dt>{t("invoices.amountDue")}</dt>
-              <dd className="tabular-nums">{isDraft ? "—" : money(invoice.amountDueMinor, invoice.currency)}</dd>
-            </div>
+            <AmountRow label={t("invoices.total")} value={money(invoice.totalMinor, invoice.currency)} />
+            <AmountRow label={t("invoices.amountPaid")} value={money(invoice.amountPaidMinor, invoice.currency)} />
+            <AmountRow className="font-semibold" label={t("invoices.amountDue")} value={isDraft ? "—" : money(invoice.amountDueMinor, invoice.currency)} />
             {balance.inFlightMinor > 0 ? (
-              <div className="flex justify-between text-sky-800">
-                <dt>{t("invoices.inFlight")}</dt>
-                <dd className="tabular-nums" data-testid="in-flight">
-                  {money(balance.inFlightMinor, invoice.currency)}
-                </dd>
-              </div>
+              <AmountRow className="text-sky-800" label={t("invoices.inFlight")} value={money(balance.inFlightMinor, invoice.currency)} testId="in-flight" />
             ) : null}
             {excess.overpaidMinor > 0 ? (
-              <div className="flex justify-between font-semibold text-amber-800">
-                <dt>{t("invoices.overpaid")}</dt>
-                <dd className="tabular-nums" data-testid="overpaid">
-                  {money(excess.overpaidMinor, invoice.currency)}
-                </dd>
-              </div>
+              <AmountRow
+                className="font-semibold text-amber-800"
+                label={t("invoices.overpaid")}
+                value={money(excess.overpaidMinor, invoice.currency)}
+                testId="overpaid"
+              />
             ) : null}
           </dl>
         </Card>
@@ -550,6 +536,17 @@ function OnlinePaymentSummaryText({ online, currency }: { online: OnlinePaymentS
       {online.unavailable.map((method) => (
         <p key={method}>{t("invoices.online.unavailable", { method: t(`providers.method.${method}`), currency })}</p>
       ))}
+    </div>
+  );
+}
+
+function AmountRow({ label, value, className = "", testId }: { label: string; value: string; className?: string; testId?: string }) {
+  return (
+    <div className={`flex justify-between ${className}`}>
+      <dt>{label}</dt>
+      <dd className="tabular-nums" data-testid={testId}>
+        {value}
+      </dd>
     </div>
   );
 }

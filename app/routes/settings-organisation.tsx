@@ -4,7 +4,8 @@ import { Form, useActionData, useLoaderData } from "react-router";
 import { Card, PageHeader } from "~/components/page";
 import { Checkbox, CsrfInput, Field, FormErrors, FormMessage, SelectField, TextareaField, buttonClass } from "~/components/form";
 import { displayIban, sameBic } from "~/domain/identifiers";
-import { NO_VAT_EXEMPTION, OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
+import { OperationNatureOptions, VatExemptionOptions } from "~/components/invoice-mentions";
+import { NO_VAT_EXEMPTION } from "~/domain/invoices/mentions";
 import { CURRENCIES } from "~/domain/money";
 import { organisationProfileSchema, updateOrganisationProfile } from "~/domain/organisations";
 import type { MessageKey } from "~/i18n";
@@ -126,19 +127,10 @@ export default function OrganisationSettings() {
           <p className="mb-4 text-sm text-slate-600">{t("org.mentionsHint")}</p>
           <div className="grid gap-4 sm:grid-cols-2">
             <SelectField meta={fields.operationNature} label={t("org.operationNature")}>
-              {OPERATION_NATURES.map((nature) => (
-                <option key={nature} value={nature}>
-                  {t(`mentions.natureOption.${nature}`)}
-                </option>
-              ))}
+              <OperationNatureOptions />
             </SelectField>
             <SelectField meta={fields.vatExemptionDefault} label={t("org.vatExemptionDefault")} hint={t("invoices.vatExemptionHint")}>
-              <option value={NO_VAT_EXEMPTION}>{t("mentions.reason.none")}</option>
-              {VAT_EXEMPTIONS.map((reason) => (
-                <option key={reason} value={reason}>
-                  {t(`mentions.reason.${reason}`)}
-                </option>
-              ))}
+              <VatExemptionOptions />
             </SelectField>
             <div className="sm:col-span-2">
               <Checkbox meta={fields.vatOnDebits} label={t("org.vatOnDebits")} />

@@ -167,7 +167,7 @@ export class StripeProvider implements PaymentProvider {
         providerPaymentId,
         amountMinor: refund.amount,
         currency: refund.currency.toUpperCase(),
-        status: REFUND_STATUS[refund.status as keyof typeof REFUND_STATUS] ?? "pending",
+        status: refundStatusOf(refund.status),
       };
     } catch (error) {
       throw toProviderError(error);
@@ -216,6 +216,7 @@ export function toProviderError(error: unknown): ProviderError {
 const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? ""));
 
 const REFUND_STATUS = { pending: "pending", requires_action: "pending", succeeded: "succeeded", failed: "failed", canceled: "canceled" } as const;
+const refundStatusOf = (status: string | null) => REFUND_STATUS[status as keyof typeof REFUND_STATUS] ?? "pending";
 
 /** Inquiries (warning_*) and open disputes take nothing yet; `warning_closed` and `prevented` end without a loss. */
 const DISPUTE_STATUS: Record<string, "open" | "won" | "lost"> = { won: "won", lost: "lost", warning_closed: "won", prevented: "won" };
@@ -268,7 +269,7 @@ export function normaliseStripeEvent(event: Stripe.Event): NormalisedEvent {
       return {
         kind: "refund",
         refundId: refund.id,
-        status: REFUND_STATUS[refund.status as keyof typeof REFUND_STATUS] ?? "pending",
+        status: refundStatusOf(refund.status),
         providerPaymentId: idOf(refund.payment_intent as never) || undefined,
         amountMinor: refund.amount,
         currency: refund.currency.toUpperCase(),

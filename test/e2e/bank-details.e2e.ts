@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, signUpInBrowser } from "./browser";
+import { launchChromium, signUpInBrowser, watchConsoleErrors } from "./browser";
 import { startServer } from "./server";
 
 // The organisation's bank details with JavaScript: the BIC of the IBAN's bank is proposed as the IBAN is
@@ -18,10 +18,7 @@ beforeAll(async () => {
   server = await startServer();
   browser = await launchChromium();
   page = await (await browser.newContext({ locale: "fr-FR", viewport: { width: 1280, height: 1400 } })).newPage();
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) consoleErrors.push(message.text());
-  });
-  page.on("pageerror", (error) => consoleErrors.push(error.message));
+  watchConsoleErrors(page, consoleErrors);
 });
 
 afterAll(async () => {

@@ -26,6 +26,15 @@ export function watchPolicy(page: Page, into: string[]): Page {
 }
 
 /** Resolves once React Router has hydrated the page (its inline scripts ran: the nonce was accepted). */
+/** Collects what the page's scripts report as errors (a hydration mismatch shows here; a missing resource is not a script error). */
+export function watchConsoleErrors(page: Page, into: string[]): Page {
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) into.push(message.text());
+  });
+  page.on("pageerror", (error) => into.push(error.message));
+  return page;
+}
+
 export function hydrated(page: Page) {
   return page.waitForFunction(() => "__reactRouterRouteModules" in window && "__reactRouterContext" in window, undefined, { timeout: 10_000 });
 }

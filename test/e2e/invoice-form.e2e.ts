@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, signUpInBrowser } from "./browser";
+import { launchChromium, signUpInBrowser, watchConsoleErrors } from "./browser";
 import { startServer } from "./server";
 
 // The invoice form with JavaScript: lines are added and removed in the page, totals follow the typing,
@@ -19,11 +19,7 @@ beforeAll(async () => {
   server = await startServer();
   browser = await launchChromium();
   page = await (await browser.newContext({ locale: "fr-FR", viewport: { width: 1280, height: 1000 } })).newPage();
-  page.on("console", (message) => {
-    // (A missing favicon is a failed resource, not a script error.)
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) consoleErrors.push(message.text());
-  });
-  page.on("pageerror", (error) => consoleErrors.push(error.message));
+  watchConsoleErrors(page, consoleErrors);
 });
 
 afterAll(async () => {

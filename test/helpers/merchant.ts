@@ -57,6 +57,21 @@ export async function joinOrganisation(owner: Merchant, invitee: Merchant, role:
   expect((await invitee.browser.post("/orgs", { intent: "accept", invitationId })).location).toBe("/invoices");
 }
 
+/** A complete organisation profile, as posted to /settings/organisation (a valid SIRET and VAT number). */
+export const organisationProfile = {
+  legalName: "Atelier Rivière SARL",
+  addressLine1: "3 rue Basse",
+  postalCode: "34000",
+  city: "Montpellier",
+  country: "FR",
+  siret: "73282932000074",
+  vatNumber: "FR44732829320",
+  defaultCurrency: "EUR",
+  locale: "fr",
+  paymentTermsDays: "30",
+  invoiceNumberFormat: "AR-{SEQ:3}",
+};
+
 export async function createCustomer(browser: TestBrowser, fields: Record<string, string> = {}) {
   const page = await browser.post("/customers/new", { name: "Jean Client", email: "jean@example.fr", locale: "fr", ...fields });
   expect(page.status, page.html.slice(0, 300)).toBe(302);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, textOf, type TestApp, type TestBrowser } from "../helpers/app";
-import { createCustomer, createDraftInvoice, signUpMerchant } from "../helpers/merchant";
+import { createCustomer, createDraftInvoice, signUpMerchant, organisationProfile as profile } from "../helpers/merchant";
 import { pdfText } from "../helpers/pdf-text";
 
 let app: TestApp;
@@ -8,20 +8,6 @@ beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app.close());
-
-const profile = {
-  legalName: "Atelier Rivière SARL",
-  addressLine1: "3 rue Basse",
-  postalCode: "34000",
-  city: "Montpellier",
-  country: "FR",
-  siret: "73282932000074",
-  vatNumber: "FR44732829320",
-  defaultCurrency: "EUR",
-  locale: "fr",
-  paymentTermsDays: "30",
-  invoiceNumberFormat: "AR-{SEQ:3}",
-};
 
 async function pdfOf(browser: TestBrowser, path: string) {
   const pdf = await browser.get(path);
