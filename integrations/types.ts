@@ -23,6 +23,9 @@ export interface AuthorizeOptions {
   organisationName?: string;
 }
 
+/** What the app asks the provider to keep on a payment: the invoice it pays, or the customer whose balance it pays. */
+export type PaymentMetadata = ({ invoice_id: string } | { customer_id: string }) & { attempt_id: string };
+
 export interface CheckoutRequest {
   accountId: string;
   accessToken: string;
@@ -33,7 +36,7 @@ export interface CheckoutRequest {
   /** Where the payer lands after paying (or setting up the mandate), and after giving up. */
   returnUrl: string;
   cancelUrl: string;
-  metadata: { invoice_id: string; attempt_id: string };
+  metadata: PaymentMetadata;
   /** Derived from the local attempt: a retried call can never open a second checkout. */
   idempotencyKey: string;
 }
@@ -54,6 +57,7 @@ export interface ProviderPayment {
   amountMinor: number;
   currency: string;
   invoiceId?: string;
+  customerId?: string;
   attemptId?: string;
   mandateId?: string;
 }
@@ -77,7 +81,7 @@ export interface MandateCharge {
   amountMinor: number;
   currency: string;
   description: string;
-  metadata: { invoice_id: string; attempt_id: string };
+  metadata: PaymentMetadata;
   idempotencyKey: string;
 }
 
@@ -150,6 +154,7 @@ export type NormalisedEvent =
       amountMinor?: number;
       currency?: string;
       invoiceId?: string;
+      customerId?: string;
       attemptId?: string;
       reason?: string;
       /** The provider will try to collect again (a failed debit it retries): the money is still on its way. */

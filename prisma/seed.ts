@@ -123,6 +123,7 @@ export async function seedDemo(db: Db, now: Date, options: { encryptionKey?: str
       db.payment.create({
         data: {
           organisationId: organisation.id,
+          customerId: invoice.customerId,
           invoiceId: id,
           provider: "manual",
           providerPaymentId: reference,

@@ -2,7 +2,7 @@ import type { Db } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
 import { decryptSecret } from "~/lib/crypto.server";
 import type { Logger } from "~/lib/logger.server";
-import type { MessageKey } from "~/i18n";
+import { isLocale, translator, type MessageKey } from "~/i18n";
 import { isProviderError, type PaymentMethod, type PaymentProvider, type ProviderId } from "../../integrations/types";
 import { parseAmountMinor } from "./money";
 import { inFlight } from "./payments";
@@ -142,6 +142,52 @@ export function payAmount(input: string | undefined, invoice: PayableInvoice, pa
 
 export type CheckoutResult = { ok: true; url: string; reused: boolean } | { ok: false; error: MessageKey };
 
+/** Who pays what: one invoice, or (invoiceId null) the customer's balance. */
+export interface CheckoutPayer {
+  organisationId: string;
+  customerId: string;
+  invoiceId: string | null;
+  currency: string;
+  /** What the payer's bank statement or card receipt shows. */
+  description: string;
+  customer: { email: string; name: string; locale: string };
+}
+
+/** The customer paying their balance (issue 14): the payment is spread over their invoices once collected. */
+export function balancePayer(
+  customer: {
+    id: string;
+    organisationId: string;
+    name: string;
+    email: string;
+    locale: string;
+    reference: string;
+  },
+  currency: string,
+): CheckoutPayer {
+  const t = translator(isLocale(customer.locale) ? customer.locale : "fr");
+  return {
+    organisationId: customer.organisationId,
+    customerId: customer.id,
+    invoiceId: null,
+    currency,
+    description: t("balance.paymentDescription", { reference: customer.reference || customer.name }),
+    customer,
+  };
+}
+
+export function invoicePayer(invoice: {
+  id: string;
+  organisationId: string;
+  customerId: string;
+  number: string | null;
+  currency: string;
+  customer: { email: string; name: string; locale: string };
+}): CheckoutPayer {
+  const { id, number, ...rest } = invoice;
+  return { ...rest, invoiceId: id, description: number ?? id };
+}
+
 /**
  * Opens (or reuses) the provider's hosted page for this invoice and amount. The local attempt is written
  * before the provider is called and names the idempotency key, so retries, double clicks and second tabs
@@ -150,7 +196,7 @@ export type CheckoutResult = { ok: true; url: string; reused: boolean } | { ok: 
 export async function openCheckout(
   deps: { db: Db; providers: { get(id: ProviderId): PaymentProvider }; encryptionKey: string; log: Logger },
   input: {
-    invoice: { id: string; organisationId: string; number: string | null; currency: string; customer: { email: string; name: string; locale: string } };
+    payer: CheckoutPayer;
     provider: ProviderId;
     amountMinor: number;
     returnUrl: string;
@@ -159,13 +205,14 @@ export async function openCheckout(
   now: Date,
 ): Promise<CheckoutResult> {
   const { db, log } = deps;
-  const { invoice, amountMinor } = input;
+  const { payer, amountMinor } = input;
   const provider = deps.providers.get(input.provider);
-  const connection = await db.providerConnection.findFirst({ where: { organisationId: invoice.organisationId, provider: provider.id, revokedAt: null } });
+  const connection = await db.providerConnection.findFirst({ where: { organisationId: payer.organisationId, provider: provider.id, revokedAt: null } });
   if (!connection) return { ok: false, error: "checkout.errors.unavailableMethod" };
 
+  const target = { customerId: payer.customerId, invoiceId: payer.invoiceId };
   const live = await db.checkoutAttempt.findFirst({
-    where: { invoiceId: invoice.id, provider: provider.id, amountMinor, status: { in: ["creating", "open"] } },
+    where: { ...target, provider: provider.id, amountMinor, status: { in: ["creating", "open"] } },
   });
   if (live?.status === "open" && live.url && live.expiresAt && live.expiresAt.getTime() > now.getTime() + REUSE_MARGIN_MS) {
     return { ok: true, url: live.url, reused: true };
@@ -179,14 +226,7 @@ export async function openCheckout(
   let attempt: Awaited<ReturnType<typeof db.checkoutAttempt.create>>;
   try {
     attempt = await db.checkoutAttempt.create({
-      data: {
-        organisationId: invoice.organisationId,
-        invoiceId: invoice.id,
-        provider: provider.id,
-        method: provider.methods[0],
-        amountMinor,
-        currency: invoice.currency,
-      },
+      data: { organisationId: payer.organisationId, ...target, provider: provider.id, method: provider.methods[0], amountMinor, currency: payer.currency },
     });
   } catch (error) {
     // Another tab got there first: its checkout is the one to use.
@@ -198,24 +238,24 @@ export async function openCheckout(
       accountId: connection.accountId,
       accessToken: decryptSecret(deps.encryptionKey, connection.encryptedToken),
       amountMinor,
-      currency: invoice.currency,
-      description: invoice.number ?? invoice.id,
-      customer: { email: invoice.customer.email, name: invoice.customer.name, locale: invoice.customer.locale === "en" ? "en" : "fr" },
+      currency: payer.currency,
+      description: payer.description,
+      customer: { email: payer.customer.email, name: payer.customer.name, locale: payer.customer.locale === "en" ? "en" : "fr" },
       returnUrl: input.returnUrl,
       cancelUrl: input.cancelUrl,
-      metadata: { invoice_id: invoice.id, attempt_id: attempt.id },
+      metadata: { ...(payer.invoiceId ? { invoice_id: payer.invoiceId } : { customer_id: payer.customerId }), attempt_id: attempt.id },
       idempotencyKey: `checkout-${attempt.id}`,
     });
     await db.checkoutAttempt.update({
       where: { id: attempt.id },
       data: { status: "open", providerRef: checkout.ref, url: checkout.url, expiresAt: checkout.expiresAt },
     });
-    log.info({ invoiceId: invoice.id, provider: provider.id, attemptId: attempt.id, amountMinor }, "checkout opened");
+    log.info({ ...target, provider: provider.id, attemptId: attempt.id, amountMinor }, "checkout opened");
     return { ok: true, url: checkout.url, reused: false };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await db.checkoutAttempt.update({ where: { id: attempt.id }, data: { status: "failed", lastError: message.slice(0, 500) } });
-    log.warn({ invoiceId: invoice.id, provider: provider.id, attemptId: attempt.id, error: message }, "checkout creation failed");
+    log.warn({ ...target, provider: provider.id, attemptId: attempt.id, error: message }, "checkout creation failed");
     return { ok: false, error: isProviderError(error) && error.kind === "unavailable" ? "checkout.errors.providerDown" : "checkout.errors.providerRefused" };
   }
 }

@@ -44,6 +44,8 @@ interface NoticeFacts {
   /** One notice per fact: replaying the event that caused it adds nothing. */
   dedupeKey: string;
   invoiceId?: string;
+  /** The customer whose account the fact concerns (a balance payment names no invoice). */
+  customerId?: string;
   amountMinor?: number;
   currency?: string;
   /** Paid beyond what the invoice asked (an overpayment). */
@@ -83,13 +85,29 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
           customer: { select: { name: true, company: true, email: true, locale: true } },
         },
       },
+      customers: {
+        where: { id: facts.invoiceId ? "" : (facts.customerId ?? "") },
+        select: {
+          id: true,
+          name: true,
+          company: true,
+          email: true,
+          locale: true,
+          // What is left on the account once a balance payment is in: the invoices still due.
+          invoices: { where: { status: { in: ["open", "partially_paid"] }, currency: facts.currency ?? "" }, select: { amountDueMinor: true } },
+        },
+      },
     },
   });
   const invoice = organisation.invoices?.[0] ?? null;
+  const accountOwner = organisation.customers?.[0] ?? null;
+  const customer = invoice?.customer ?? accountOwner;
+  const leftMinor = invoice ? invoice.amountDueMinor : (accountOwner?.invoices.reduce((sum, i) => sum + i.amountDueMinor, 0) ?? 0);
   const data = {
     invoiceId: invoice?.id,
+    customerId: accountOwner?.id,
     number: invoice?.number,
-    customer: invoice?.customer.company || invoice?.customer.name,
+    customer: customer?.company || customer?.name,
     amountMinor: facts.amountMinor,
     excessMinor: facts.excessMinor,
     currency: facts.currency,
@@ -114,20 +132,25 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
     };
     const subject = t(`notify.${facts.kind}.${kind}.subject` as MessageKey, vars);
     const paragraphs = t(`notify.${facts.kind}.${kind}.body` as MessageKey, vars).split("\n");
-    if (kind === "customer" && invoice && isCustomerNotice(facts.kind)) {
+    if (kind === "customer" && customer && isCustomerNotice(facts.kind)) {
       const details = CUSTOMER_DETAILS[facts.kind];
-      paragraphs.unshift(t("notify.customer.greeting", { name: invoice.customer.name }));
+      paragraphs.unshift(t("notify.customer.greeting", { name: customer.name }));
       if (details.method && (facts.method === "card" || facts.method === "direct_debit")) {
         paragraphs.push(t("notify.customer.method", { method: t(`notify.customer.method.${facts.method}`, { provider: vars.provider }) }));
       }
       if (details.balance) {
-        paragraphs.push(
-          invoice.amountDueMinor > 0 ? t("notify.customer.left", { amount: money(invoice.amountDueMinor, invoice.currency) }) : t("notify.customer.settled"),
-        );
+        paragraphs.push(leftMinor > 0 ? t("notify.customer.left", { amount: money(leftMinor) }) : t("notify.customer.settled"));
       }
       if (details.thanks) paragraphs.push(t("notify.customer.thanks"));
     }
-    const action = kind === "merchant" && invoice ? { label: t("notify.openInvoice"), url: `${appUrl}/invoices/${invoice.id}` } : undefined;
+    const action =
+      kind !== "merchant"
+        ? undefined
+        : invoice
+          ? { label: t("notify.openInvoice"), url: `${appUrl}/invoices/${invoice.id}` }
+          : accountOwner
+            ? { label: t("notify.openAccount"), url: `${appUrl}/customers/${accountOwner.id}` }
+            : undefined;
     const template = { name: "notice" as const, props: { locale, preview: subject, paragraphs, action, footer: organisation.legalName } };
     return { subject, template };
   };
@@ -142,14 +165,14 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
       invoiceId: invoice?.id,
     });
   }
-  if (facts.customer && isCustomerNotice(facts.kind) && invoice?.customer.email) {
+  if (facts.customer && isCustomerNotice(facts.kind) && customer?.email) {
     emails.push({
       kind: `${facts.kind}_customer`,
-      to: invoice.customer.email,
-      ...render(invoice.customer.locale, "customer"),
+      to: customer.email,
+      ...render(customer.locale, "customer"),
       idempotencyKey: `${facts.dedupeKey}/customer`,
       organisationId: organisation.id,
-      invoiceId: invoice.id,
+      invoiceId: invoice?.id,
     });
   }
   await enqueueStoredTemplates(tx as unknown as Db, emails);

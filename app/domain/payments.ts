@@ -6,6 +6,8 @@
 import type { Db } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
 import type { Prisma } from "~/generated/prisma/client";
+import { countShares } from "./accounts/shares";
+import { openInvoicesOf, proposeAllocation } from "./accounts/open-invoices";
 import { PermanentError } from "./queue";
 
 export type PaymentStatus = "processing" | "confirmed" | "failed" | "charged_back";
@@ -51,8 +53,9 @@ export interface PaymentFact {
   method: string;
   /** The provider's time of the fact (its event's creation time). */
   at: Date;
-  /** Needed only when the payment is new to us. */
+  /** Needed only when the payment is new to us: the invoice it pays, or the customer whose balance it pays. */
   invoiceId?: string;
+  customerId?: string;
   amountMinor?: number;
   currency?: string;
   attemptId?: string;
@@ -63,7 +66,8 @@ export interface PaymentFact {
 type PaymentRow = {
   id: string;
   organisationId: string;
-  invoiceId: string;
+  customerId: string;
+  invoiceId: string | null;
   amountMinor: number;
   currency: string;
   status: string;
@@ -77,7 +81,10 @@ export type PaymentChange = {
   payment: PaymentRow;
   from: PaymentStatus | null;
   to: PaymentStatus;
-  invoice: RecomputedInvoice;
+  /** The payment's invoice as recomputed; null for a balance payment (see `invoices`). */
+  invoice: RecomputedInvoice | null;
+  /** Every invoice the payment counts on, recomputed. */
+  invoices: RecomputedInvoice[];
   /** Refunds and disputes that overtook a payment just recorded (to tell the merchant now). */
   reversals: ReversalRow[];
 } | null;
@@ -85,6 +92,7 @@ export type PaymentChange = {
 const PAYMENT_FIELDS = {
   id: true,
   organisationId: true,
+  customerId: true,
   invoiceId: true,
   amountMinor: true,
   currency: true,
@@ -124,17 +132,18 @@ export async function applyPaymentFact(tx: Tx, fact: PaymentFact): Promise<Payme
     },
     select: PAYMENT_FIELDS,
   });
-  const invoice = await recomputeInvoice(tx, payment.invoiceId);
-  return { payment, from, to: fact.status, invoice, reversals: [] };
+  if (fact.status === "confirmed" && !payment.invoiceId) await shareBalancePayment(tx, payment);
+  return { payment, from, to: fact.status, ...(await recomputeForPayment(tx, payment)), reversals: [] };
 }
 
 async function createPayment(tx: Tx, fact: PaymentFact): Promise<PaymentChange> {
-  if (!fact.invoiceId || fact.amountMinor === undefined || !fact.currency) {
-    throw new PermanentError(`payment ${fact.providerPaymentId} names no invoice of ours, or no amount`);
+  if ((!fact.invoiceId && !fact.customerId) || fact.amountMinor === undefined || !fact.currency) {
+    throw new PermanentError(`payment ${fact.providerPaymentId} names no invoice or customer of ours, or no amount`);
   }
-  const invoice = await tx.invoice.findFirst({ where: { id: fact.invoiceId, organisationId: fact.organisationId }, select: INVOICE_AMOUNTS });
-  if (!invoice) throw new PermanentError(`invoice ${fact.invoiceId} is not one of this account's invoices`);
-  if (invoice.currency !== fact.currency.toUpperCase()) throw new PermanentError(`currency ${fact.currency} does not match the invoice's ${invoice.currency}`);
+  const target = await payee(tx, fact);
+  if (target.currency && target.currency !== fact.currency.toUpperCase()) {
+    throw new PermanentError(`currency ${fact.currency} does not match the invoice's ${target.currency}`);
+  }
   if (!Number.isSafeInteger(fact.amountMinor) || fact.amountMinor <= 0) throw new PermanentError(`amount ${fact.amountMinor} is not a positive amount`);
   // Refunds or disputes that overtook the payment count from the start.
   const reversals = await reversalsOf(tx, fact);
@@ -144,12 +153,13 @@ async function createPayment(tx: Tx, fact: PaymentFact): Promise<PaymentChange> 
     payment = await tx.payment.create({
       data: {
         organisationId: fact.organisationId,
-        invoiceId: fact.invoiceId,
+        customerId: target.customerId,
+        invoiceId: fact.invoiceId ?? null,
         provider: fact.provider,
         providerPaymentId: fact.providerPaymentId,
         method: fact.method,
         amountMinor: fact.amountMinor,
-        currency: invoice.currency,
+        currency: fact.currency.toUpperCase(),
         status: fact.status,
         statusAt: fact.at,
         checkoutAttemptId: fact.attemptId ?? null,
@@ -157,18 +167,31 @@ async function createPayment(tx: Tx, fact: PaymentFact): Promise<PaymentChange> 
         failureReason: fact.reason ?? null,
         confirmedAt: fact.status === "confirmed" ? fact.at : null,
         ...counted,
-        flag: fact.status === "charged_back" ? "chargeback" : counted.flag,
       },
       select: PAYMENT_FIELDS,
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new Error("concurrent creation of the same payment; retry");
+    // The same payment recorded concurrently by another delivery: theirs stands.
+    if (isUniqueViolation(error)) return null;
     throw error;
   }
-  if (fact.attemptId) await tx.checkoutAttempt.updateMany({ where: { id: fact.attemptId, invoiceId: fact.invoiceId }, data: { status: "completed" } });
-  invoice.payments.push({ status: fact.status, amountMinor: fact.amountMinor, refundedMinor: counted.refundedMinor, disputedMinor: counted.disputedMinor });
-  const recomputed = await saveAmounts(tx, fact.invoiceId, invoice);
-  return { payment, from: null, to: fact.status, invoice: recomputed, reversals };
+  if (fact.status === "confirmed" && !payment.invoiceId) await shareBalancePayment(tx, payment);
+  return { payment, from: null, to: fact.status, ...(await recomputeForPayment(tx, payment)), reversals };
+}
+
+/** The invoice or the customer account a new payment is for, checked to be this organisation's. */
+async function payee(tx: Tx, fact: PaymentFact): Promise<{ customerId: string; currency: string | null }> {
+  if (fact.invoiceId) {
+    const invoice = await tx.invoice.findFirst({
+      where: { id: fact.invoiceId, organisationId: fact.organisationId },
+      select: { customerId: true, currency: true },
+    });
+    if (!invoice) throw new PermanentError(`invoice ${fact.invoiceId} is not one of this account's invoices`);
+    return invoice;
+  }
+  const customer = await tx.customer.findFirst({ where: { id: fact.customerId, organisationId: fact.organisationId }, select: { id: true } });
+  if (!customer) throw new PermanentError(`customer ${fact.customerId} is not one of this account's customers`);
+  return { customerId: customer.id, currency: null };
 }
 
 export interface ReversalFact {
@@ -224,7 +247,7 @@ export async function applyReversal(tx: Tx, fact: ReversalFact): Promise<Reversa
       throw new PermanentError(`${fact.kind} currency ${reversal.currency} does not match the payment's ${payment.currency}`);
     const counted = countReversals(await reversalsOf(tx, payment), payment.amountMinor);
     await tx.payment.update({ where: { id: payment.id }, data: { ...counted, flag: payment.flag === "chargeback" ? "chargeback" : counted.flag } });
-    await recomputeInvoice(tx, payment.invoiceId);
+    await recomputeForPayment(tx, payment);
   }
   return { reversal, from: existing?.status ?? null, payment };
 }
@@ -246,38 +269,54 @@ function countReversals(reversals: ReversalRow[], amountMinor: number) {
   return { refundedMinor, disputedMinor, flag };
 }
 
-export type RecomputedInvoice = { status: string; amountPaidMinor: number; amountDueMinor: number; totalMinor: number };
+export type RecomputedInvoice = { id: string; status: string; amountPaidMinor: number; amountDueMinor: number; totalMinor: number };
 
 /** What the invoice's amounts are derived from. */
+const SHARED_PAYMENT = {
+  invoiceId: true,
+  status: true,
+  amountMinor: true,
+  refundedMinor: true,
+  disputedMinor: true,
+  allocations: { select: { id: true, invoiceId: true, amountMinor: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+} satisfies Prisma.PaymentSelect;
 const INVOICE_AMOUNTS = {
   status: true,
   currency: true,
   totalMinor: true,
-  payments: { select: { status: true, amountMinor: true, refundedMinor: true, disputedMinor: true } },
+  payments: { select: SHARED_PAYMENT },
   // Recorded payments (transfers, cheques, cash) applied to the invoice; a reversal's are negative.
   allocations: { select: { amountMinor: true } },
+  // Shares of other payments: a balance payment, or another invoice's overpayment.
+  paymentAllocations: { select: { id: true, payment: { select: SHARED_PAYMENT } } },
   checkouts: { where: { status: { in: ["creating", "open"] } }, select: { id: true } },
 } satisfies Prisma.InvoiceSelect;
-type InvoiceAmounts = {
-  status: string;
-  totalMinor: number;
-  payments: { status: string; amountMinor: number; refundedMinor: number; disputedMinor: number }[];
-  allocations: { amountMinor: number }[];
-  checkouts: { id: string }[];
-};
+type InvoiceAmounts = Prisma.InvoiceGetPayload<{ select: typeof INVOICE_AMOUNTS }>;
 
 /**
  * The invoice's paid and due amounts always come from its payment records (confirmed, less refunds and
- * lost disputes) and its recorded-payment allocations (app/domain/accounts), never from adding event amounts: whatever order the events came in, the result is the
- * same. Paid can exceed the total (an overpayment): the excess is shown and can be refunded.
+ * lost disputes), the shares of other payments that count on it (./accounts/shares.ts) and its
+ * recorded-payment allocations (./accounts), never from adding event amounts: whatever order the events
+ * came in, the result is the same. Paid can exceed the total (an overpayment): the excess is shown, can
+ * be refunded or used by a later invoice.
  */
 export async function recomputeInvoice(tx: Tx, invoiceId: string): Promise<RecomputedInvoice> {
   return saveAmounts(tx, invoiceId, await tx.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: INVOICE_AMOUNTS }));
 }
 
+/** Every invoice a payment counts on (its own, and those it has shares of), recomputed. */
+async function recomputeForPayment(tx: Tx, payment: { id: string; invoiceId: string | null }) {
+  const shares = await tx.paymentAllocation.findMany({ where: { paymentId: payment.id }, select: { invoiceId: true } });
+  const invoiceIds = new Set([...(payment.invoiceId ? [payment.invoiceId] : []), ...shares.map((s) => s.invoiceId)]);
+  const invoices: RecomputedInvoice[] = [];
+  for (const id of invoiceIds) invoices.push(await recomputeInvoice(tx, id));
+  return { invoice: payment.invoiceId ? invoices[0] : null, invoices };
+}
+
 async function saveAmounts(tx: Tx, invoiceId: string, invoice: InvoiceAmounts): Promise<RecomputedInvoice> {
   const paid =
-    invoice.payments.filter((p) => p.status === "confirmed").reduce((sum, p) => sum + p.amountMinor - p.refundedMinor - p.disputedMinor, 0) +
+    invoice.payments.reduce((sum, p) => sum + countShares(p, p.allocations).ownMinor, 0) +
+    invoice.paymentAllocations.reduce((sum, a) => sum + (countShares(a.payment, a.payment.allocations).shares.get(a.id) ?? 0), 0) +
     invoice.allocations.reduce((sum, a) => sum + a.amountMinor, 0);
   const status =
     invoice.status === "void" || invoice.status === "draft"
@@ -293,7 +332,30 @@ async function saveAmounts(tx: Tx, invoiceId: string, invoice: InvoiceAmounts): 
     // Nothing is due any more: pending checkouts must not take a second payment.
     await tx.checkoutAttempt.updateMany({ where: { invoiceId, status: { in: ["creating", "open"] } }, data: { status: "expired" } });
   }
-  return { ...amounts, totalMinor: invoice.totalMinor };
+  return { id: invoiceId, ...amounts, totalMinor: invoice.totalMinor };
+}
+
+/**
+ * A balance payment, once confirmed the first time, is spread over the customer's invoices that are
+ * due, oldest due first (less what is already on its way for each), the rest left as credit. Done once:
+ * if it fails and is confirmed again later, the same shares count again.
+ */
+async function shareBalancePayment(tx: Tx, payment: PaymentRow) {
+  if (await tx.paymentAllocation.findFirst({ where: { paymentId: payment.id }, select: { id: true } })) return;
+  const open = await openInvoicesOf(tx, payment.organisationId, payment.customerId, true);
+  // One by one: the shares' order is the order they are filled in.
+  for (const line of proposeAllocation(open, payment.amountMinor, "", payment.currency)) {
+    await tx.paymentAllocation.create({
+      data: {
+        organisationId: payment.organisationId,
+        paymentId: payment.id,
+        invoiceId: line.invoiceId,
+        amountMinor: line.amountMinor,
+        currency: payment.currency,
+      },
+      select: { id: true },
+    });
+  }
 }
 
 /** Money on its way (debits submitted, card payments still processing): counted nowhere until confirmed. */

@@ -449,6 +449,8 @@ export const en: Record<MessageKey, string> = {
   "checkout.errors.providerRefused": "The payment service refused the request. Try again or pay by bank transfer.",
   "checkout.errors.inFlightConfirm": "A payment for this invoice is already in progress: tick the box to confirm you want to pay anyway.",
   "notify.openInvoice": "View the invoice",
+  "notify.openAccount": "View the customer account",
+  "balance.paymentDescription": "Account balance {reference}",
   "notify.customer.greeting": "Hello {name},",
   "notify.customer.method": "Payment method: {method}.",
   "notify.customer.left": "Left to pay on this invoice: {amount}.",

@@ -450,6 +450,8 @@ export const fr = {
   "checkout.errors.providerRefused": "Le service de paiement a refusé la demande. Réessayez ou payez par virement.",
   "checkout.errors.inFlightConfirm": "Un paiement est déjà en cours pour cette facture : cochez la case pour confirmer que vous voulez payer quand même.",
   "notify.openInvoice": "Voir la facture",
+  "notify.openAccount": "Voir le compte client",
+  "balance.paymentDescription": "Solde compte {reference}",
   "notify.customer.greeting": "Bonjour {name},",
   "notify.customer.method": "Moyen de paiement : {method}.",
   "notify.customer.left": "Reste à payer sur cette facture : {amount}.",

@@ -6,7 +6,7 @@ import { Checkbox, CsrfInput, FieldError, FormErrors, FormMessage, buttonClass, 
 import { InvoiceLines } from "~/components/invoice-lines";
 import { InvoiceMentions } from "~/components/invoice-mentions";
 import { LanguageSwitch } from "~/components/language-switch";
-import { balanceOf, openCheckout, payAmount, paymentOptions, returnState, type ReturnState } from "~/domain/checkout";
+import { balanceOf, invoicePayer, openCheckout, payAmount, paymentOptions, returnState, type ReturnState } from "~/domain/checkout";
 import { listConnections } from "~/domain/connections";
 import { invoiceForToken, voidedInvoiceForToken, type PublicInvoice } from "~/domain/consultation";
 import { displayIban } from "~/domain/identifiers";
@@ -145,7 +145,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   const pageUrl = `${context.config.APP_URL}/i/${params.token}`;
   const result = await openCheckout(
     { db: context.db, providers: context.providers, encryptionKey: context.config.ENCRYPTION_KEY, log: context.log },
-    { invoice, provider, amountMinor: payable.amountMinor, returnUrl: `${pageUrl}?return=${provider}`, cancelUrl: pageUrl },
+    { payer: invoicePayer(invoice), provider, amountMinor: payable.amountMinor, returnUrl: `${pageUrl}?return=${provider}`, cancelUrl: pageUrl },
     new Date(),
   );
   if (!result.ok) return refuse(submission, { formErrors: [result.error] });

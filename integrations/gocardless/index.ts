@@ -130,6 +130,7 @@ export class GoCardlessProvider implements PaymentProvider {
       amountMinor: Number(payment.amount),
       currency: payment.currency as string,
       invoiceId: metadata.invoice_id,
+      customerId: metadata.customer_id,
       attemptId: metadata.attempt_id,
       mandateId: payment.links?.mandate ?? undefined,
     };

@@ -92,7 +92,7 @@ export class StripeProvider implements PaymentProvider {
           ],
           success_url: `${request.returnUrl}${request.returnUrl.includes("?") ? "&" : "?"}session_id={CHECKOUT_SESSION_ID}`,
           cancel_url: request.cancelUrl,
-          client_reference_id: request.metadata.invoice_id,
+          client_reference_id: "invoice_id" in request.metadata ? request.metadata.invoice_id : request.metadata.customer_id,
           customer_email: request.customer.email || undefined,
           locale: request.customer.locale,
           expires_at: Math.floor(Date.now() / 1000) + 60 * 60,
@@ -149,6 +149,7 @@ export class StripeProvider implements PaymentProvider {
         amountMinor: intent.amount,
         currency: intent.currency.toUpperCase(),
         invoiceId: intent.metadata.invoice_id,
+        customerId: intent.metadata.customer_id,
         attemptId: intent.metadata.attempt_id,
       };
     } catch (error) {
@@ -254,7 +255,8 @@ export function normaliseStripeEvent(event: Stripe.Event): NormalisedEvent {
         status,
         amountMinor: session.amount_total,
         currency: session.currency.toUpperCase(),
-        invoiceId: session.metadata?.invoice_id ?? session.client_reference_id ?? undefined,
+        invoiceId: session.metadata?.invoice_id ?? (session.metadata?.customer_id ? undefined : (session.client_reference_id ?? undefined)),
+        customerId: session.metadata?.customer_id,
         attemptId: session.metadata?.attempt_id,
         reason: status === "failed" ? "async_payment_failed" : undefined,
       };

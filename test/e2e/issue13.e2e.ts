@@ -274,6 +274,7 @@ describe("issue 13 in the browser", () => {
       db.payment.create({
         data: {
           organisationId,
+          customerId: invoice.customerId,
           invoiceId: invoice.id,
           provider: "stripe",
           providerPaymentId: id,

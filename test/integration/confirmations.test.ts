@@ -133,6 +133,7 @@ describe("confirmation before destructive actions", () => {
     await app.db.payment.create({
       data: {
         organisationId: m.organisationId,
+        customerId: (await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } })).customerId,
         invoiceId: m.invoiceId,
         provider: "gocardless",
         providerPaymentId: "PMINFLIGHT",

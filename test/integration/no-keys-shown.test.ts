@@ -59,10 +59,12 @@ beforeAll(async () => {
   const account = async (provider: string) => (await app.db.providerConnection.findFirstOrThrow({ where: { organisationId, provider } })).accountId;
 
   // Payments of every status and flag on the invoice, and refunds of every status.
+  const { customerId: payer } = await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } });
   const payment = (id: string, fields: Record<string, unknown>) =>
     app.db.payment.create({
       data: {
         organisationId,
+        customerId: payer,
         invoiceId,
         provider: "stripe",
         providerPaymentId: id,

@@ -98,7 +98,7 @@ export interface AccountEntries {
   }[];
   payments: {
     id: string;
-    invoiceId: string;
+    invoiceId: string | null;
     invoiceNumber: string | null;
     provider: string;
     providerPaymentId: string;
@@ -139,7 +139,12 @@ export function movementsOf(entries: AccountEntries): Movement[] {
   }
   for (const payment of entries.payments) {
     if (!payment.confirmedAt) continue;
-    const base = { currency: payment.currency, invoiceId: payment.invoiceId, invoiceNumber: payment.invoiceNumber ?? undefined, method: payment.method };
+    const base = {
+      currency: payment.currency,
+      invoiceId: payment.invoiceId ?? undefined,
+      invoiceNumber: payment.invoiceNumber ?? undefined,
+      method: payment.method,
+    };
     movements.push({ ...base, date: payment.confirmedAt, kind: "payment", amountMinor: -payment.amountMinor, seq: seqOf(payment.createdAt, payment.id) });
     if (payment.status !== "confirmed") {
       const at = payment.statusAt ?? payment.confirmedAt;

@@ -12,7 +12,8 @@ import type { MessageKey } from "~/i18n";
 import { CURRENCIES, parseAmountMinor } from "../money";
 import { recomputeInvoice } from "../payments";
 import { calendarDay, idField, optionalText, requiredText } from "../validation";
-import { type AllocationLine, checkAllocation, type OpenInvoice, proposeAllocation, RECEIPT_METHODS } from "./allocation";
+import { type AllocationLine, checkAllocation, RECEIPT_METHODS } from "./allocation";
+import { openInvoicesOf, proposeAllocation } from "./open-invoices";
 import { type AccountEntries, balancesOf, type Movement, movementsOf } from "./movements";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -54,17 +55,7 @@ export type ReceiptInput = Pick<z.output<typeof receiptFields>, "method" | "rece
 
 export const reversalFields = z.object({ reason: requiredText(500) });
 
-/** A customer's invoices that can take a payment: finalised, not void, something due. */
-export async function openInvoicesOf(db: Reader, organisationId: string, customerId: string): Promise<OpenInvoice[]> {
-  const rows = await db.invoice.findMany({
-    where: { organisationId, customerId, status: { in: ["open", "partially_paid"] }, number: { not: null }, amountDueMinor: { gt: 0 } },
-    select: { id: true, number: true, currency: true, issueDate: true, dueDate: true, amountDueMinor: true },
-    orderBy: [{ dueDate: "asc" }, { issueDate: "asc" }],
-  });
-  return rows.map((r) => ({ ...r, number: r.number ?? "" }));
-}
-
-export { proposeAllocation };
+export { openInvoicesOf, proposeAllocation };
 
 export type RecordResult = { ok: true; receiptId: string; creditMinor: number } | { ok: false; error: MessageKey; invoiceId?: string };
 
@@ -206,11 +197,12 @@ async function entriesOf(db: Db, organisationId: string, customerIds: string[]):
       },
     }),
     db.payment.findMany({
-      where: { organisationId, invoice: { customerId: { in: customerIds } }, confirmedAt: { not: null } },
+      where: { organisationId, customerId: { in: customerIds }, confirmedAt: { not: null } },
       select: {
         id: true,
+        customerId: true,
         invoiceId: true,
-        invoice: { select: { customerId: true, number: true } },
+        invoice: { select: { number: true } },
         provider: true,
         providerPaymentId: true,
         method: true,
@@ -233,9 +225,9 @@ async function entriesOf(db: Db, organisationId: string, customerIds: string[]):
         select: { id: true, provider: true, providerPaymentId: true, kind: true, amountMinor: true, status: true, statusAt: true, createdAt: true },
       })
     : [];
-  const customerOfPayment = new Map(payments.map((p) => [`${p.provider}|${p.providerPaymentId}`, p.invoice.customerId]));
+  const customerOfPayment = new Map(payments.map((p) => [`${p.provider}|${p.providerPaymentId}`, p.customerId]));
   for (const { customerId, ...invoice } of invoices) entries.get(customerId)?.invoices.push(invoice);
-  for (const { invoice, ...payment } of payments) entries.get(invoice.customerId)?.payments.push({ ...payment, invoiceNumber: invoice.number });
+  for (const { invoice, customerId, ...payment } of payments) entries.get(customerId)?.payments.push({ ...payment, invoiceNumber: invoice?.number ?? null });
   for (const reversal of reversals) {
     const customerId = customerOfPayment.get(`${reversal.provider}|${reversal.providerPaymentId}`);
     if (customerId) entries.get(customerId)?.reversals.push(reversal);

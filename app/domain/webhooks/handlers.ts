@@ -6,6 +6,7 @@ import { decryptSecret } from "~/lib/crypto.server";
 import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import type { NormalisedEvent, PaymentProvider, ProviderEvent, ProviderId } from "../../../integrations/types";
+import { balancePayer } from "../checkout";
 import { notify } from "../notifications";
 import { applyPaymentFact, applyReversal, type PaymentChange, type PaymentFact, type ReversalFact } from "../payments";
 import { PermanentError } from "../queue";
@@ -47,7 +48,7 @@ const handlers: Handlers = {
     const organisationId = connection.organisationId;
     const { kind: _kind, retrying: _retrying, ...facts } = e;
     let fact: PaymentFact = { ...facts, organisationId, provider: provider.id, method: provider.methods[0], at: new Date(event.createdAt) };
-    if (fact.amountMinor === undefined || !fact.invoiceId) {
+    if (fact.amountMinor === undefined || (!fact.invoiceId && !fact.customerId)) {
       const known = await db.payment.findUnique({
         where: { provider_providerPaymentId: { provider: provider.id, providerPaymentId: e.providerPaymentId } },
         select: { id: true },
@@ -55,7 +56,9 @@ const handlers: Handlers = {
       // The event names only a payment we have not recorded yet (it overtook the others): ask the provider.
       if (!known && fact.amountMinor === undefined) fact = { ...fact, ...(await provider.fetchPayment(account(deps, connection), e.providerPaymentId)) };
       // The merchant's account takes other payments than our invoices': those are none of our business.
-      if (!known && !fact.invoiceId) return { status: "ignored", organisationId, note: `payment ${e.providerPaymentId} is not for one of our invoices` };
+      if (!known && !fact.invoiceId && !fact.customerId) {
+        return { status: "ignored", organisationId, note: `payment ${e.providerPaymentId} is not for one of our invoices` };
+      }
     }
     if (e.attemptId) await checkAgainstCheckout(db, organisationId, fact);
     const outcome: Outcome = {
@@ -160,15 +163,17 @@ export async function handleEvent(
 }
 
 /**
- * A Stripe checkout must be the one the app opened for this invoice, for the amount and currency it
- * asked: anything else is refused for good (and shown in the webhook log), never recorded.
+ * A Stripe checkout must be the one the app opened for this invoice (or this customer's balance), for
+ * the amount and currency it asked: anything else is refused for good (and shown in the webhook log),
+ * never recorded.
  */
 async function checkAgainstCheckout(db: Db, organisationId: string, fact: PaymentFact) {
   const attempt = await db.checkoutAttempt.findFirst({
     where: { id: fact.attemptId, organisationId },
-    select: { invoiceId: true, amountMinor: true, currency: true },
+    select: { invoiceId: true, customerId: true, amountMinor: true, currency: true },
   });
-  if (!attempt || attempt.invoiceId !== fact.invoiceId) throw new PermanentError(`checkout ${fact.attemptId} was not opened by this account for this invoice`);
+  const sameTarget = attempt && (attempt.invoiceId ? attempt.invoiceId === fact.invoiceId : !fact.invoiceId && attempt.customerId === fact.customerId);
+  if (!attempt || !sameTarget) throw new PermanentError(`checkout ${fact.attemptId} was not opened by this account for this invoice`);
   if (attempt.currency !== fact.currency?.toUpperCase() || attempt.amountMinor !== fact.amountMinor) {
     throw new PermanentError(`paid ${fact.amountMinor} ${fact.currency}, but the checkout was opened for ${attempt.amountMinor} ${attempt.currency}`);
   }
@@ -190,7 +195,8 @@ async function notifyPaymentChange(tx: Tx, appUrl: string, organisationId: strin
   const { payment, invoice } = change;
   const facts = {
     organisationId,
-    invoiceId: payment.invoiceId,
+    invoiceId: payment.invoiceId ?? undefined,
+    customerId: payment.customerId,
     amountMinor: payment.amountMinor,
     currency: payment.currency,
     provider: payment.provider,
@@ -201,7 +207,7 @@ async function notifyPaymentChange(tx: Tx, appUrl: string, organisationId: strin
     await notify(tx, { ...facts, kind: "payment_restored", dedupeKey: `payment_restored/${payment.id}` }, appUrl);
     return;
   }
-  const overpaidMinor = invoice.amountPaidMinor - invoice.totalMinor;
+  const overpaidMinor = invoice ? invoice.amountPaidMinor - invoice.totalMinor : 0;
   if (change.to === "confirmed" && overpaidMinor > 0) {
     await notify(tx, { ...facts, kind: "payment_overpaid", dedupeKey: `payment_received/${payment.id}`, excessMinor: overpaidMinor, customer: true }, appUrl);
     return;
@@ -216,7 +222,7 @@ async function notifyReversal(
   tx: Tx,
   appUrl: string,
   reversal: { id: string; kind: string; status: string; amountMinor: number; currency: string },
-  payment: { organisationId: string; invoiceId: string; provider: string },
+  payment: { organisationId: string; customerId: string; invoiceId: string | null; provider: string },
 ) {
   const kind = (
     {
@@ -233,7 +239,8 @@ async function notifyReversal(
     tx,
     {
       organisationId: payment.organisationId,
-      invoiceId: payment.invoiceId,
+      invoiceId: payment.invoiceId ?? undefined,
+      customerId: payment.customerId,
       amountMinor: reversal.amountMinor,
       currency: reversal.currency,
       provider: payment.provider,
@@ -255,20 +262,22 @@ async function collectAfterMandate({ deps, provider, connection, event, e }: Eve
   const organisationId = connection.organisationId;
   const attempt = await db.checkoutAttempt.findFirst({ where: { organisationId, provider: provider.id, providerRef: e.billingRequestId } });
   if (!attempt) return { status: "ignored", organisationId, note: `no checkout for billing request ${e.billingRequestId}` };
-  const invoice = await db.invoice.findUniqueOrThrow({ where: { id: attempt.invoiceId } });
   const existing = await db.payment.findFirst({ where: { checkoutAttemptId: attempt.id } });
   if (existing) return { status: "processed", organisationId, note: "payment already created" };
-  const amountMinor = Math.min(attempt.amountMinor, invoice.amountDueMinor);
-  if (amountMinor <= 0 || invoice.status === "void") {
+  // An invoice's debit takes no more than is still due; a balance debit takes what the customer chose.
+  const invoice = attempt.invoiceId ? await db.invoice.findUniqueOrThrow({ where: { id: attempt.invoiceId } }) : null;
+  const amountMinor = invoice ? Math.min(attempt.amountMinor, invoice.amountDueMinor) : attempt.amountMinor;
+  if (amountMinor <= 0 || invoice?.status === "void") {
     await db.checkoutAttempt.update({ where: { id: attempt.id }, data: { status: "expired" } });
     return { status: "processed", organisationId, note: "nothing left to collect" };
   }
+  const target = invoice ? { invoice_id: invoice.id } : { customer_id: attempt.customerId };
   const payment = await provider.collectOnMandate(account(deps, connection), {
     mandateId: e.mandateId,
     amountMinor,
-    currency: invoice.currency,
-    description: invoice.number ?? invoice.id,
-    metadata: { invoice_id: invoice.id, attempt_id: attempt.id },
+    currency: attempt.currency,
+    description: invoice?.number ?? balancePayer(await db.customer.findUniqueOrThrow({ where: { id: attempt.customerId } }), attempt.currency).description,
+    metadata: { ...target, attempt_id: attempt.id },
     idempotencyKey: `payment-${attempt.id}`,
   });
   await db.$transaction((tx) =>
@@ -279,9 +288,10 @@ async function collectAfterMandate({ deps, provider, connection, event, e }: Eve
       providerPaymentId: payment.providerPaymentId,
       status: "processing",
       method: provider.methods[0],
-      invoiceId: invoice.id,
+      invoiceId: invoice?.id,
+      customerId: attempt.customerId,
       amountMinor,
-      currency: invoice.currency,
+      currency: attempt.currency,
       attemptId: attempt.id,
       mandateId: e.mandateId,
     }),
