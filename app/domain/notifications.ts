@@ -28,6 +28,19 @@ export const CUSTOMER_NOTICE_KINDS = [
   "payment_refunded",
 ] as const satisfies readonly NotificationKind[];
 type CustomerNoticeKind = (typeof CUSTOMER_NOTICE_KINDS)[number];
+
+/** What a payment made on the customer's balance (no invoice) can cause: told about the account instead of an invoice. */
+export const ACCOUNT_NOTICE_KINDS = [
+  "payment_received",
+  "payment_failed",
+  "payment_charged_back",
+  "payment_refunded",
+  "payment_refund_failed",
+  "payment_restored",
+  "payment_disputed",
+  "payment_dispute_won",
+  "payment_dispute_lost",
+] as const satisfies readonly NotificationKind[];
 const isCustomerNotice = (kind: NotificationKind): kind is CustomerNoticeKind => (CUSTOMER_NOTICE_KINDS as readonly string[]).includes(kind);
 
 /** The lines of a customer notice below its message: how they paid, and what is left to pay. */
@@ -130,8 +143,10 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
       merchant: organisation.legalName,
       provider: providerName(facts.provider),
     };
-    const subject = t(`notify.${facts.kind}.${kind}.subject` as MessageKey, vars);
-    const paragraphs = t(`notify.${facts.kind}.${kind}.body` as MessageKey, vars).split("\n");
+    // A balance payment names no invoice: its notices speak of the account.
+    const audience = invoice ? kind : (`${kind}Account` as const);
+    const subject = t(`notify.${facts.kind}.${audience}.subject` as MessageKey, vars);
+    const paragraphs = t(`notify.${facts.kind}.${audience}.body` as MessageKey, vars).split("\n");
     if (kind === "customer" && customer && isCustomerNotice(facts.kind)) {
       const details = CUSTOMER_DETAILS[facts.kind];
       paragraphs.unshift(t("notify.customer.greeting", { name: customer.name }));
@@ -139,7 +154,9 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
         paragraphs.push(t("notify.customer.method", { method: t(`notify.customer.method.${facts.method}`, { provider: vars.provider }) }));
       }
       if (details.balance) {
-        paragraphs.push(leftMinor > 0 ? t("notify.customer.left", { amount: money(leftMinor) }) : t("notify.customer.settled"));
+        const left = leftMinor > 0 ? { amount: money(leftMinor) } : null;
+        if (invoice) paragraphs.push(left ? t("notify.customer.left", left) : t("notify.customer.settled"));
+        else paragraphs.push(left ? t("notify.customer.leftAccount", left) : t("notify.customer.settledAccount"));
       }
       if (details.thanks) paragraphs.push(t("notify.customer.thanks"));
     }

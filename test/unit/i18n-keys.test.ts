@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CUSTOMER_NOTICE_KINDS, NOTIFICATION_KINDS } from "~/domain/notifications";
+import { ACCOUNT_NOTICE_KINDS, CUSTOMER_NOTICE_KINDS, NOTIFICATION_KINDS } from "~/domain/notifications";
 import type { MovementKind } from "~/domain/accounts/movements";
 import { OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
 import { INVOICE_STATUSES } from "~/domain/invoices/status";
@@ -50,6 +50,14 @@ const WEBHOOK_STATUSES = ["pending", "processing", "processed", "ignored", "fail
  * Each key pattern of the code (its `${…}` parts written `*`) and the keys it can produce. The values
  * come from the code's own lists where it has one.
  */
+/** Every notice's subject or body: about an invoice, or (a balance payment) about the account. */
+const noticeKeys = (part: "subject" | "body") => [
+  ...NOTIFICATION_KINDS.map((k) => `notify.${k}.merchant.${part}`),
+  ...CUSTOMER_NOTICE_KINDS.map((k) => `notify.${k}.customer.${part}`),
+  ...ACCOUNT_NOTICE_KINDS.map((k) => `notify.${k}.merchantAccount.${part}`),
+  ...ACCOUNT_NOTICE_KINDS.filter((k) => (CUSTOMER_NOTICE_KINDS as readonly string[]).includes(k)).map((k) => `notify.${k}.customerAccount.${part}`),
+];
+
 const EXPANSIONS: Record<string, string[]> = {
   "status.*": [...INVOICE_STATUSES].map((s) => `status.${s}`),
   "lang.*": LOCALES.map((l) => `lang.${l}`),
@@ -67,8 +75,8 @@ const EXPANSIONS: Record<string, string[]> = {
   "webhooks.status.*": WEBHOOK_STATUSES.map((s) => `webhooks.status.${s}`),
   "notify.*.merchant.subject": NOTIFICATION_KINDS.map((k) => `notify.${k}.merchant.subject`),
   // The notice's email: the merchant's for every kind, the customer's for the kinds sent to customers.
-  "notify.*.*.subject": [...NOTIFICATION_KINDS.map((k) => `notify.${k}.merchant.subject`), ...CUSTOMER_NOTICE_KINDS.map((k) => `notify.${k}.customer.subject`)],
-  "notify.*.*.body": [...NOTIFICATION_KINDS.map((k) => `notify.${k}.merchant.body`), ...CUSTOMER_NOTICE_KINDS.map((k) => `notify.${k}.customer.body`)],
+  "notify.*.*.subject": noticeKeys("subject"),
+  "notify.*.*.body": noticeKeys("body"),
   "notify.customer.method.*": METHODS.map((m) => `notify.customer.method.${m}`),
   "account.kind.*": MOVEMENT_KINDS.map((k) => `account.kind.${k}`),
   "mentions.natureOption.*": OPERATION_NATURES.map((n) => `mentions.natureOption.${n}`),

@@ -1,3 +1,4 @@
+import { applyCredit } from "../accounts/credit";
 import type { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
@@ -315,6 +316,8 @@ export async function finaliseInvoice(db: Db, organisationId: string, id: string
       });
       // Another request finalised it meanwhile: roll back our increment so the sequence has no gap.
       if (claimed.count !== 1) throw new ConcurrentFinalisation();
+      // Credit on the customer's account pays the new invoice first (issue 14).
+      await applyCredit(tx, organisationId, invoice.customerId);
       return { ok: true, value: { number } };
     })
     .catch((error) => {
