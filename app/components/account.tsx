@@ -1,6 +1,6 @@
 /** Customer accounts (issue 14): the balance and the movements with their running balance. */
 import { Link } from "react-router";
-import type { MovementWithBalance } from "~/domain/accounts/movements";
+import { type MovementKind, type MovementWithBalance, PAYMENT_MOVEMENT_KINDS } from "~/domain/accounts/movements";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 
@@ -12,6 +12,8 @@ const METHOD_KEYS: Record<string, MessageKey> = {
   direct_debit: "providers.method.direct_debit",
   card: "providers.method.card",
 };
+
+const isPaymentMovement = (kind: MovementKind) => (PAYMENT_MOVEMENT_KINDS as readonly string[]).includes(kind);
 
 export function useMethodLabel() {
   const { t } = useI18n();
@@ -35,7 +37,12 @@ export type MovementRow = Omit<MovementWithBalance, "date"> & { date: string | D
 export function MovementsTable({ movements, currency, opening }: { movements: MovementRow[]; currency: string; opening?: { label: string; minor: number } }) {
   const { t, money, date } = useI18n();
   const method = useMethodLabel();
-  const label = (m: MovementRow) => t(`account.kind.${m.kind}` as MessageKey, { number: m.invoiceNumber ?? "", method: method(m.method) });
+  // A balance payment's movements name no invoice: they read "on the account".
+  const label = (m: MovementRow) =>
+    t((!m.invoiceNumber && isPaymentMovement(m.kind) ? `account.kind.${m.kind}.onAccount` : `account.kind.${m.kind}`) as MessageKey, {
+      number: m.invoiceNumber ?? "",
+      method: method(m.method),
+    });
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">

@@ -336,6 +336,27 @@ async function saveAmounts(tx: Tx, invoiceId: string, invoice: InvoiceAmounts): 
 }
 
 /**
+ * The other payments that count on this invoice (a balance payment's share, another invoice's
+ * overpayment moved here), with what each counts now: for the invoice's page and its public page.
+ */
+export async function sharesOnInvoice(db: Db, organisationId: string, invoiceId: string) {
+  const rows = await db.paymentAllocation.findMany({
+    where: { organisationId, invoiceId },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, createdAt: true, payment: { select: { ...SHARED_PAYMENT, id: true, method: true, provider: true, confirmedAt: true } } },
+  });
+  return rows.map(({ id, createdAt, payment }) => ({
+    id,
+    createdAt,
+    method: payment.method,
+    status: payment.status,
+    paymentAmountMinor: payment.amountMinor,
+    fromInvoiceId: payment.invoiceId,
+    countedMinor: countShares(payment, payment.allocations).shares.get(id) ?? 0,
+  }));
+}
+
+/**
  * A balance payment, once confirmed the first time, is spread over the customer's invoices that are
  * due, oldest due first (less what is already on its way for each), the rest left as credit. Done once:
  * if it fails and is confirmed again later, the same shares count again.

@@ -6,6 +6,7 @@ import { InvoiceTable } from "~/components/invoice-table";
 import { BalanceText, MovementsTable } from "~/components/account";
 import { Card, PageHeader } from "~/components/page";
 import { balancesOf, withRunningBalance } from "~/domain/accounts/movements";
+import { applyCredit, availableCredit } from "~/domain/accounts/credit";
 import { accountMovements } from "~/domain/accounts/receipts";
 import { checkCustomer, customerFields, customersWithEmail, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
 import { listInvoices } from "~/domain/invoices/service";
@@ -29,7 +30,12 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     movements: withRunningBalance(movements, currency),
   }));
   const sameEmail = await customersWithEmail(context.db, organisation.id, customer.email, customer.id);
-  return { customer, invoices, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord: can(role, "managePayments") };
+  // Credit the invoices due could use now (it is used by itself when an invoice is finalised).
+  const credit = await availableCredit(context.db, organisation.id, customer.id);
+  const usable = Object.entries(credit)
+    .filter(([currency, minor]) => minor > 0 && invoices.some((i) => i.currency === currency && i.amountDueMinor > 0))
+    .map(([currency, minor]) => ({ currency, minor }));
+  return { customer, invoices, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord: can(role, "managePayments"), usable };
 }
 
 const customerActions = z.discriminatedUnion(
@@ -38,6 +44,7 @@ const customerActions = z.discriminatedUnion(
     customerFields.extend({ intent: z.literal("save") }).superRefine(checkCustomer),
     z.object({ intent: z.literal("archive") }),
     z.object({ intent: z.literal("unarchive") }),
+    z.object({ intent: z.literal("applyCredit") }),
   ],
   { error: "errors.unknownAction" },
 );
@@ -45,10 +52,15 @@ const customerActions = z.discriminatedUnion(
 export async function action({ request, params, context }: Route.ActionArgs) {
   const { organisation, role } = await requireMember(request, context);
   if (!(await getCustomer(context.db, organisation.id, params.customerId))) notFound();
-  if (!can(role, "editCustomers")) forbidden();
   const submission = await parseForm(request, context, customerActions);
   if (submission.status !== "success") return refuse(submission);
   const input = submission.value;
+  if (input.intent === "applyCredit") {
+    if (!can(role, "managePayments")) forbidden();
+    const appliedMinor = await context.db.$transaction((tx) => applyCredit(tx, organisation.id, params.customerId));
+    return { result: null, applied: appliedMinor > 0 };
+  }
+  if (!can(role, "editCustomers")) forbidden();
   if (input.intent !== "save") {
     await setCustomerArchived(context.db, organisation.id, params.customerId, input.intent === "archive", new Date());
     return { result: null, saved: true };
@@ -60,8 +72,8 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 }
 
 export default function CustomerPage() {
-  const { t } = useI18n();
-  const { customer, invoices, sameEmail, canEdit, account, canRecord } = useLoaderData<typeof loader>();
+  const { t, money } = useI18n();
+  const { customer, invoices, sameEmail, canEdit, account, canRecord, usable } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-4xl space-y-6">
@@ -94,6 +106,9 @@ export default function CustomerPage() {
       </PageHeader>
       {customer.archivedAt ? <FormMessage error="customers.archivedNotice" /> : null}
       {actionData && "saved" in actionData ? <FormMessage success={t("common.saved")} /> : null}
+      {actionData && "applied" in actionData ? (
+        <FormMessage success={t(actionData.applied ? "account.creditApplied" : "account.creditNothingApplied")} />
+      ) : null}
       {sameEmail.length ? (
         <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" role="status" data-testid="duplicate-email">
           <p>
@@ -125,6 +140,17 @@ export default function CustomerPage() {
             <h3 className="text-sm font-semibold text-slate-700">{t("account.movements")}</h3>
             <MovementsTable movements={a.movements} currency={a.currency} />
           </section>
+        ))}
+        {usable.map((c) => (
+          <Form key={c.currency} method="post" className="mb-3 flex flex-wrap items-center gap-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-900">
+            <CsrfInput />
+            <span>{t("account.credit.available", { amount: money(c.minor, c.currency) })}</span>
+            {canRecord ? (
+              <button name="intent" value="applyCredit" className={secondaryButtonClass}>
+                {t("account.applyCredit")}
+              </button>
+            ) : null}
+          </Form>
         ))}
         <p className="text-xs text-slate-500">{t("account.balanceHint")}</p>
         <p className="mt-2 text-sm">

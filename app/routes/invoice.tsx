@@ -28,6 +28,7 @@ import { forbidden, notFound } from "~/lib/http.server";
 import { requireMember } from "~/lib/session.server";
 import { InvoiceReceipts } from "~/components/invoice-receipts";
 import { allocationsOfInvoice } from "~/domain/accounts/receipts";
+import { sharesOnInvoice } from "~/domain/payments";
 import type { Route } from "./+types/invoice";
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
@@ -89,6 +90,8 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     sendKey: randomToken(),
     // Issue 14: recorded payments applied to this invoice.
     receiptAllocations: await allocationsOfInvoice(context.db, organisation.id, invoice.id),
+    // Payments made on the customer's account (or another invoice's overpayment) that count here.
+    shares: await sharesOnInvoice(context.db, organisation.id, invoice.id),
     online: onlinePaymentSummary(invoice, await listConnections(context.db, organisation.id), context.providers, Boolean(organisation.iban)),
   };
 }
@@ -202,6 +205,7 @@ export default function InvoicePage() {
     sendKey,
     sentAt,
     receiptAllocations,
+    shares,
   } = useLoaderData<typeof loader>();
   const text = (notice: Notice) =>
     t(notice.key, {
@@ -368,9 +372,20 @@ export default function InvoicePage() {
         <InvoiceMentions mentions={{ ...mentions, buyer: [] }} />
       </Card>
 
-      {payments.length ? (
+      {payments.length || shares.length ? (
         <Card title={t("payments.title")}>
           <ul className="space-y-1 text-sm" data-testid="payments">
+            {shares.map((s) => (
+              <li key={s.id} data-testid="payment-share">
+                {t(s.fromInvoiceId ? "payments.share.fromInvoice" : "payments.share.fromAccount", {
+                  date: date(s.createdAt),
+                  amount: money(s.countedMinor, invoice.currency),
+                  payment: money(s.paymentAmountMinor, invoice.currency),
+                  method: s.method === "card" ? t("providers.method.card") : t("providers.method.direct_debit"),
+                })}{" "}
+                · {t(`payments.status.${s.status}` as MessageKey)}
+              </li>
+            ))}
             {payments.map((p) => (
               <li key={p.id}>
                 {date(p.createdAt)} — {money(p.amountMinor, invoice.currency)} ·{" "}

@@ -13,6 +13,7 @@ import { displayIban } from "~/domain/identifiers";
 import { printedMentions } from "~/domain/invoices/mentions";
 import { partiesOf } from "~/domain/invoices/service";
 import { computeTotals } from "~/domain/invoices/totals";
+import { sharesOnInvoice } from "~/domain/payments";
 import { excessOf, refundsOf } from "~/domain/refunds";
 import { firstRefusal } from "~/domain/throttling";
 import { checkbox } from "~/domain/validation";
@@ -103,7 +104,13 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       invoice.lines.map((line) => line.vatRateBasisPoints),
     ),
     // What was received (money on its way is shown apart, failed attempts not at all).
-    payments: invoice.payments.filter((p) => p.status === "confirmed").map((p) => ({ id: p.id, amountMinor: p.amountMinor, createdAt: p.createdAt })),
+    payments: [
+      ...invoice.payments.filter((p) => p.status === "confirmed").map((p) => ({ id: p.id, amountMinor: p.amountMinor, createdAt: p.createdAt })),
+      // Shares of payments made on the customer's account.
+      ...(await sharesOnInvoice(context.db, invoice.organisationId, invoice.id))
+        .filter((s) => s.countedMinor > 0)
+        .map((s) => ({ id: s.id, amountMinor: s.countedMinor, createdAt: s.createdAt })),
+    ],
     inFlight: inFlight.map((p) => ({ id: p.id, amountMinor: p.amountMinor, method: p.method, startedAt: p.createdAt })),
     balance,
     refunds: refunds.map((r) => ({ id: r.id, amountMinor: r.amountMinor, status: r.status, requestedAt: r.createdAt })),

@@ -5,7 +5,8 @@ import { useMethodLabel } from "~/components/account";
 import { CsrfInput, Field, FieldError, FormErrors, SelectField, buttonClass, inputClass, secondaryButtonClass } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
 import { RECEIPT_METHODS, proposeAllocation } from "~/domain/accounts/allocation";
-import { openInvoicesOf, readReceipt, receiptObject, recordReceipt, unallocatedCredit } from "~/domain/accounts/receipts";
+import { availableCredit } from "~/domain/accounts/credit";
+import { openInvoicesOf, readReceipt, receiptObject, recordReceipt } from "~/domain/accounts/receipts";
 import { getCustomer } from "~/domain/customers";
 import { CURRENCIES } from "~/domain/money";
 import { can } from "~/domain/permissions";
@@ -36,7 +37,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   return {
     customer: { id: customer.id, name: customer.name },
     invoices,
-    credit: await unallocatedCredit(context.db, organisation.id, customer.id),
+    credit: await availableCredit(context.db, organisation.id, customer.id),
     defaults: {
       method: "transfer",
       receivedOn: todayUtc(new Date()).toISOString().slice(0, 10),

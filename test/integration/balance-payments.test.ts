@@ -3,7 +3,7 @@ import { accountToPay, balanceAmount } from "~/domain/accounts/pay-balance";
 import { accountMovements } from "~/domain/accounts/receipts";
 import { balancePayer, openCheckout } from "~/domain/checkout";
 import { createLogger } from "~/lib/logger.server";
-import { startTestApp, type TestApp } from "../helpers/app";
+import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { createDraftInvoice, sentInvoice } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
 import { checkoutSession, gcEvent, gocardlessBody, postWebhook, stripeEvent, stripeObject } from "../mocks/webhooks";
@@ -150,6 +150,27 @@ describe("paying the account's balance", () => {
     expect(await statusOf(m.oldest)).toMatchObject({ status: "paid" });
     const [balance] = await accountToPay(app.db, m.organisationId, m.customerId);
     expect(balance.balanceMinor).toBe(30000);
+  });
+
+  it("an overpayment becomes credit the merchant applies to the invoices due; the overpaid invoice comes back to its total", async () => {
+    const m = await customerWithThreeInvoices();
+    for (const paymentIntent of ["pi_twice_1", "pi_twice_2"]) {
+      const session = checkoutSession({ invoiceId: m.newest, amount: 30000, paymentIntent });
+      await postWebhook(app, "stripe", JSON.stringify(stripeEvent("checkout.session.completed", session, m.stripeAccount)));
+    }
+    await app.processWebhooks();
+    expect(await statusOf(m.newest)).toEqual({ status: "paid", amountPaidMinor: 60000, amountDueMinor: 0 });
+
+    const page = textOf((await m.browser.get(`/customers/${m.customerId}`)).html);
+    expect(page).toContain("Crédit disponible sur le compte : 300,00 €");
+    const applied = await m.browser.post(`/customers/${m.customerId}`, { intent: "applyCredit" });
+    expect(textOf(applied.html)).toContain("Le crédit a été imputé sur les factures dues, les plus anciennes d'abord.");
+    expect(await statusOf(m.oldest)).toEqual({ status: "paid", amountPaidMinor: 10000, amountDueMinor: 0 });
+    expect(await statusOf(m.middle)).toEqual({ status: "paid", amountPaidMinor: 20000, amountDueMinor: 0 });
+    expect(await statusOf(m.newest)).toEqual({ status: "paid", amountPaidMinor: 30000, amountDueMinor: 0 });
+    expect(textOf((await m.browser.get(`/invoices/${m.middle}`)).html)).toContain("200,00 € du trop-perçu d'un paiement de 300,00 €");
+    // Applying again finds nothing left.
+    expect(textOf((await m.browser.get(`/customers/${m.customerId}`)).html)).not.toContain("Crédit disponible");
   });
 
   it("refuses a balance checkout the app did not open for this customer", async () => {

@@ -129,13 +129,14 @@ beforeAll(async () => {
   };
   const paid = await another();
   await pay(paid.id, "pi_paid_full");
-  const overpaid = await another();
-  await pay(overpaid.id, "pi_over_1");
-  await pay(overpaid.id, "pi_over_2");
   const voided = await another();
   await browser.post(`/invoices/${voided.id}`, { intent: "void", reason: "Erreur", confirmed: "yes" });
   const returning = await another();
   await app.browser().post(returning.link, { provider: "stripe", amount: "" });
+  // Last: the excess is credit that the customer's next invoice would use at once.
+  const overpaid = await another();
+  await pay(overpaid.id, "pi_over_1");
+  await pay(overpaid.id, "pi_over_2");
   const draft = await createDraftInvoice(browser, customerId);
   // The same notices and an invoice email in English: an English-speaking merchant and customer.
   await app.db.user.update({ where: { id: m.userId }, data: { locale: "en" } });

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ACCOUNT_NOTICE_KINDS, CUSTOMER_NOTICE_KINDS, NOTIFICATION_KINDS } from "~/domain/notifications";
-import type { MovementKind } from "~/domain/accounts/movements";
+import { type MovementKind, PAYMENT_MOVEMENT_KINDS } from "~/domain/accounts/movements";
 import { OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
 import { INVOICE_STATUSES } from "~/domain/invoices/status";
 import { ROLES } from "~/domain/permissions";
@@ -79,6 +79,7 @@ const EXPANSIONS: Record<string, string[]> = {
   "notify.*.*.body": noticeKeys("body"),
   "notify.customer.method.*": METHODS.map((m) => `notify.customer.method.${m}`),
   "account.kind.*": MOVEMENT_KINDS.map((k) => `account.kind.${k}`),
+  "account.kind.*.onAccount": PAYMENT_MOVEMENT_KINDS.map((k) => `account.kind.${k}.onAccount`),
   "mentions.natureOption.*": OPERATION_NATURES.map((n) => `mentions.natureOption.${n}`),
   "mentions.nature.*": OPERATION_NATURES.map((n) => `mentions.nature.${n}`),
   "mentions.reason.*": VAT_EXEMPTIONS.map((r) => `mentions.reason.${r}`),

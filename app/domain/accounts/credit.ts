@@ -10,6 +10,7 @@ import { openInvoicesOf } from "./open-invoices";
 import { countShares } from "./shares";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+type Reader = Db | Tx;
 
 /** Where some credit sits, and how to give a share of it to an invoice. */
 interface CreditSource {
@@ -20,7 +21,7 @@ interface CreditSource {
   give(tx: Tx, invoiceId: string, amountMinor: number): Promise<void>;
 }
 
-async function creditSources(tx: Tx, organisationId: string, customerId: string): Promise<CreditSource[]> {
+async function creditSources(tx: Reader, organisationId: string, customerId: string): Promise<CreditSource[]> {
   const [receipts, balancePayments, overpaid] = await Promise.all([
     tx.customerReceipt.findMany({
       where: { organisationId, customerId, kind: "receipt", reversal: null },
@@ -110,7 +111,7 @@ async function creditSources(tx: Tx, organisationId: string, customerId: string)
 
 /** The credit on the account, per currency. */
 export async function availableCredit(db: Db, organisationId: string, customerId: string): Promise<Record<string, number>> {
-  const sources = await db.$transaction((tx) => creditSources(tx, organisationId, customerId));
+  const sources = await creditSources(db, organisationId, customerId);
   const credit: Record<string, number> = {};
   for (const s of sources) credit[s.currency] = (credit[s.currency] ?? 0) + s.availableMinor;
   return credit;

@@ -16,6 +16,9 @@ export type MovementKind =
   | "receipt" // a payment recorded by the merchant
   | "receipt_reversal"; // the counter-entry of a recorded payment
 
+/** The movements of a provider payment: about one invoice, or about the account for a balance payment. */
+export const PAYMENT_MOVEMENT_KINDS = ["payment", "payment_failed", "chargeback", "refund", "dispute"] as const satisfies readonly MovementKind[];
+
 export interface Movement {
   /** The day (or time) of the entry; movements are in this order, then by `seq`. */
   date: Date;

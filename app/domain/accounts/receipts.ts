@@ -247,15 +247,3 @@ export async function customerBalances(db: Db, organisationId: string, customerI
   const entries = await entriesOf(db, organisationId, customerIds);
   return Object.fromEntries([...entries].map(([id, e]) => [id, balancesOf(movementsOf(e))]));
 }
-
-/** Credit on the account per currency: recorded money not applied to any invoice. */
-export async function unallocatedCredit(db: Db, organisationId: string, customerId: string): Promise<Record<string, number>> {
-  const [receipts, allocations] = await Promise.all([
-    db.customerReceipt.findMany({ where: { organisationId, customerId }, select: { kind: true, amountMinor: true, currency: true } }),
-    db.receiptAllocation.findMany({ where: { organisationId, receipt: { customerId } }, select: { amountMinor: true, currency: true } }),
-  ]);
-  const credit: Record<string, number> = {};
-  for (const r of receipts) credit[r.currency] = (credit[r.currency] ?? 0) + (r.kind === "reversal" ? -r.amountMinor : r.amountMinor);
-  for (const a of allocations) credit[a.currency] = (credit[a.currency] ?? 0) - a.amountMinor;
-  return credit;
-}
