@@ -1,8 +1,9 @@
 import { Link, useLoaderData } from "react-router";
-import { BalanceText, useMethodLabel } from "~/components/account";
+import { BalanceText } from "~/components/account";
 import { buttonClass } from "~/components/form";
 import { Card } from "~/components/page";
 import { accountReference, bankDetailsOf, overviewOf } from "~/domain/customer-space/account";
+import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { requireCustomer } from "~/lib/customer-session.server";
 import { spacePath } from "~/lib/space-path";
@@ -26,7 +27,6 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
 
 export default function SpaceHome() {
   const { t, money, date } = useI18n();
-  const method = useMethodLabel();
   const { orgId, merchant, customerName, balances, inProgress, somethingDue, bank, reference } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
@@ -63,7 +63,7 @@ export default function SpaceHome() {
               <li key={p.id}>
                 {t("space.home.inProgressLine", {
                   amount: money(p.amountMinor, p.currency),
-                  method: method(p.method),
+                  method: t(`payments.inFlightMethod.${p.method}` as MessageKey),
                   date: date(p.startedAt),
                   number: p.invoiceNumber ?? "",
                 })}
