@@ -47,7 +47,7 @@ export async function requireSpace(context: AppLoadContext, organisationId: stri
 export async function requireCustomer(request: Request, context: AppLoadContext, organisationId: string, options: { allowPendingPassword?: boolean } = {}) {
   await requireSpace(context, organisationId);
   const session = await getCustomerSession(request, context, organisationId);
-  if (!session || session.access.customer.archivedAt) {
+  if (!session) {
     const url = new URL(request.url);
     throw redirect(`${spacePath(organisationId, "/connexion")}?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
   }

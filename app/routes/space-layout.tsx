@@ -17,8 +17,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   return {
     locale,
     merchant: { id: organisation.id, name: organisation.legalName },
-    customer:
-      session && !session.access.customer.archivedAt ? { name: session.access.customer.name, mustChangePassword: session.access.mustChangePassword } : null,
+    customer: session ? { name: session.access.customer.name, mustChangePassword: session.access.mustChangePassword } : null,
   };
 }
 

@@ -401,3 +401,19 @@ describe("rate limits", () => {
     expect(logs).not.toContain(PASSWORD);
   });
 });
+
+describe("an archived customer", () => {
+  it("can no longer log in, and an open session ends", async () => {
+    const gone = await createCustomer(a.browser, { name: "Client parti", email: "parti@example.fr" });
+    const browser = await openSpace(app, a.browser, a.organisationId, gone, "parti@example.fr", "mot de passe du parti");
+    expect((await browser.get(space(a.organisationId))).status).toBe(200);
+    await a.browser.post(`/customers/${gone}`, { intent: "archive" });
+    const page = await browser.get(space(a.organisationId));
+    expect(page.status).toBe(302);
+    const login = await browser.get(page.location!);
+    expect(login.status).toBe(200);
+    const again = await browser.post(space(a.organisationId, "/connexion"), { email: "parti@example.fr", password: "mot de passe du parti" });
+    expect(again.status).toBe(200);
+    expect(textOf(again.html)).toContain("E-mail ou mot de passe incorrect.");
+  });
+});

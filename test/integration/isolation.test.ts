@@ -62,7 +62,11 @@ describe("one organisation never sees or touches another's data", () => {
     ["edit draft", () => `/invoices/${draftId}/edit`, () => invoiceEdit(draftId)],
     ["switch to the organisation", () => "/orgs", () => ({ organisationId: victim.organisationId })],
     ["invite the customer to their space", () => `/customers/${customerId}/space`, () => ({ intent: "invite" })],
-    ["give the customer a temporary password", () => `/customers/${customerId}/space`, () => ({ intent: "temporary", password: "pirate 123456", confirm: "pirate 123456" })],
+    [
+      "give the customer a temporary password",
+      () => `/customers/${customerId}/space`,
+      () => ({ intent: "temporary", password: "pirate 123456", confirm: "pirate 123456" }),
+    ],
     ["print the customer's access letter", () => `/customers/${customerId}/space/letter`, () => ({})],
   ])("POST %s of another organisation is a 404 and changes nothing", async (_name, path, fields) => {
     const page = await intruder.post(path(), fields());
@@ -123,7 +127,7 @@ describe("the customer space is each customer's own", () => {
   let victimCustomer: TestBrowser;
   let neighbour: TestBrowser; // another customer of the same merchant
   let stranger: TestBrowser; // a customer of another merchant
-  let neighbourInvoice: string;
+  let neighbourInvoice = "";
 
   beforeAll(async () => {
     await app.db.customer.update({ where: { id: customerId }, data: { email: "victime@example.fr" } });
@@ -136,7 +140,10 @@ describe("the customer space is each customer's own", () => {
     stranger = await openSpace(app, intruder, intruderOrg, strangerId, "victime@example.fr");
   });
 
-  const space = (org: () => string, rest = "") => () => `/espace/${org()}${rest}`;
+  const space =
+    (org: () => string, rest = "") =>
+    () =>
+      `/espace/${org()}${rest}`;
   const victimOrg = () => victim.organisationId;
   const strangerOrg = () => intruderOrg;
 

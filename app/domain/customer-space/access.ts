@@ -157,9 +157,12 @@ export async function customerLogin(
     const paced = await throttles.consume("loginAccountPace", account);
     if (!paced.ok) return { ok: false, reason: "throttled", retryAfterMs: paced.retryAfterMs };
   }
-  const access = await db.customerAccess.findUnique({ where: { organisationId_email: { organisationId: input.organisationId, email: input.email } } });
+  const access = await db.customerAccess.findUnique({
+    where: { organisationId_email: { organisationId: input.organisationId, email: input.email } },
+    include: { customer: { select: { archivedAt: true } } },
+  });
   let valid = false;
-  if (access?.passwordHash) valid = await verify(access.passwordHash, input.password);
+  if (access?.passwordHash && !access.customer.archivedAt) valid = await verify(access.passwordHash, input.password);
   else await verify(await dummy(), input.password);
   if (!valid || !access) return { ok: false, reason: "invalid" };
   await Promise.all([
@@ -193,7 +196,8 @@ export async function findCustomerSession(db: Db, token: string, organisationId:
     include: { access: { include: { customer: true, organisation: true } } },
   });
   if (!session || session.expiresAt <= now || session.organisationId !== organisationId || session.access.organisationId !== organisationId) return null;
-  return session;
+  // A customer the merchant archived no longer has a space.
+  return session.access.customer.archivedAt ? null : session;
 }
 
 export async function destroyCustomerSession(db: Db, token: string) {
