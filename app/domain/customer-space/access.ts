@@ -116,7 +116,9 @@ export async function activateAccess(
   const access = await db.customerAccess.findUnique({ where: { organisationId_email: { organisationId: input.organisationId, email: input.email } } });
   const code = normaliseCode(input.code);
   const usable = access?.codeHash && access.codeExpiresAt && access.codeExpiresAt > now;
-  const valid = usable ? await verify(access.codeHash!, code) : (await verify(await dummy(), code), false);
+  let valid = false;
+  if (usable) valid = await verify(access.codeHash!, code);
+  else await verify(await dummy(), code);
   if (!valid || !access) return { ok: false, reason: "invalid" };
   const passwordHash = await hashPassword(input.password);
   const claimed = await db.customerAccess.updateMany({
