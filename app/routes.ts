@@ -30,6 +30,7 @@ export default [
     // Issue 14, customer accounts.
     route("customers/:customerId/receipts/new", "routes/receipt-new.tsx"),
     route("customers/:customerId/statement", "routes/customer-statement.tsx"),
+    route("customers/:customerId/space", "routes/customer-space-access.tsx"),
     route("receipts/:receiptId", "routes/receipt.tsx"),
     route("invoices", "routes/invoices.tsx"),
     route("invoices/new", "routes/invoices-new.tsx"),
@@ -37,5 +38,24 @@ export default [
     route("invoices/:invoiceId/edit", "routes/invoice-edit.tsx"),
   ]),
   route("invoices/:invoiceId/pdf", "routes/invoice-pdf.tsx"),
+  route("customers/:customerId/statement/pdf", "routes/customer-statement-pdf.tsx"),
+  route("customers/:customerId/space/letter", "routes/customer-space-letter.tsx"),
+  // Issue 14, the customer space: one per merchant, under /espace/<organisationId> (docs/decisions/0015).
+  route("espace/:orgId/deconnexion", "routes/space-logout.tsx"),
+  route("espace/:orgId/releve/pdf", "routes/space-statement-pdf.tsx"),
+  route("espace/:orgId/factures/:invoiceId/pdf", "routes/space-invoice-pdf.tsx"),
+  layout("routes/space-layout.tsx", [
+    route("espace/:orgId", "routes/space-home.tsx"),
+    route("espace/:orgId/connexion", "routes/space-login.tsx"),
+    route("espace/:orgId/activer", "routes/space-activate.tsx"),
+    route("espace/:orgId/mot-de-passe-oublie", "routes/space-forgot.tsx"),
+    route("espace/:orgId/reinitialiser/:token", "routes/space-reset.tsx"),
+    route("espace/:orgId/mot-de-passe", "routes/space-password.tsx"),
+    route("espace/:orgId/releve", "routes/space-statement.tsx"),
+    route("espace/:orgId/factures", "routes/space-invoices.tsx"),
+    route("espace/:orgId/paiements", "routes/space-payments.tsx"),
+    // "Payer votre solde": the lead's balance payment replaces this placeholder.
+    route("espace/:orgId/payer", "routes/space-pay.tsx"),
+  ]),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -1,5 +1,6 @@
 import type { ReactElement } from "react";
 import { PasswordResetNotice, SignupConfirmEmail, SignupExistingEmail } from "./account";
+import { CustomerSpaceInvitationEmail, CustomerSpaceResetEmail } from "./customer-space";
 import { NoticeEmail } from "./notice";
 import { renderEmail } from "./render";
 
@@ -13,6 +14,8 @@ const templates = {
   passwordReset: PasswordResetNotice,
   signupConfirm: SignupConfirmEmail,
   signupExisting: SignupExistingEmail,
+  customerSpaceInvitation: CustomerSpaceInvitationEmail,
+  customerSpaceReset: CustomerSpaceResetEmail,
 };
 
 export type StoredTemplate = { [K in keyof typeof templates]: { name: K; props: Parameters<(typeof templates)[K]>[0] } }[keyof typeof templates];

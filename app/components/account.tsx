@@ -34,7 +34,20 @@ export function BalanceText({ minor, currency }: { minor: number; currency: stri
 /** Wire form of a movement (dates as strings after the loader). */
 export type MovementRow = Omit<MovementWithBalance, "date"> & { date: string | Date };
 
-export function MovementsTable({ movements, currency, opening }: { movements: MovementRow[]; currency: string; opening?: { label: string; minor: number } }) {
+/** `closing` adds the period's last line; `plain` shows no links to the merchant's pages (the customer space). */
+export function MovementsTable({
+  movements,
+  currency,
+  opening,
+  closing,
+  plain,
+}: {
+  movements: MovementRow[];
+  currency: string;
+  opening?: { label: string; minor: number };
+  closing?: { label: string; minor: number };
+  plain?: boolean;
+}) {
   const { t, money, date } = useI18n();
   const method = useMethodLabel();
   // A balance payment's movements name no invoice: they read "on the account".
@@ -68,7 +81,9 @@ export function MovementsTable({ movements, currency, opening }: { movements: Mo
             <tr key={`${m.seq}|${m.kind}`}>
               <td className="py-2 whitespace-nowrap">{date(m.date)}</td>
               <td>
-                {m.receiptId ? (
+                {plain ? (
+                  label(m)
+                ) : m.receiptId ? (
                   <Link className="text-blue-700 hover:underline" to={`/receipts/${m.receiptId}`}>
                     {label(m)}
                   </Link>
@@ -86,6 +101,14 @@ export function MovementsTable({ movements, currency, opening }: { movements: Mo
               <td className="text-right font-medium">{money(m.balanceMinor, currency)}</td>
             </tr>
           ))}
+          {closing ? (
+            <tr>
+              <td className="py-2 font-semibold" colSpan={4}>
+                {closing.label}
+              </td>
+              <td className="text-right font-semibold">{money(closing.minor, currency)}</td>
+            </tr>
+          ) : null}
         </tbody>
       </table>
     </div>

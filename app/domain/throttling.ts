@@ -31,6 +31,14 @@ export const RULES = {
   resetAccount: { points: 3, duration: HOUR },
   payClient: { points: 20, duration: 10 * MINUTE },
   payLink: { points: 30, duration: HOUR },
+  /** Customer-space access codes tried by one client, whatever the address (issue 14). */
+  accessCodeClient: { points: 10, duration: HOUR, block: HOUR },
+  /**
+   * Codes tried on one address at one merchant, from anywhere. A code has about 50 bits: ten tries an hour
+   * are no way in; a stranger can at worst delay an activation by an hour (the merchant can re-invite or
+   * hand over a temporary password).
+   */
+  accessCodeAccount: { points: 10, duration: HOUR },
   /** Unknown reset, sign-up, invitation and consultation links asked for by one client. */
   linkGuesses: { points: 20, duration: HOUR },
 } as const satisfies Record<string, { points: number; duration: number; block?: number }>;

@@ -2,41 +2,26 @@ import { Form, Link, useLoaderData } from "react-router";
 import { MovementsTable } from "~/components/account";
 import { inputClass, secondaryButtonClass } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
-import { statementOf } from "~/domain/accounts/movements";
+import { statementFor, statementSearch } from "~/domain/accounts/statement-query";
 import { accountMovements } from "~/domain/accounts/receipts";
 import { getCustomer } from "~/domain/customers";
-import { isCurrency } from "~/domain/money";
 import { todayUtc } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
 import { notFound } from "~/lib/http.server";
 import { requireMember } from "~/lib/session.server";
 import type { Route } from "./+types/customer-statement";
 
-const dayOf = (value: string | null) => {
-  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  const date = new Date(`${value}T00:00:00.000Z`);
-  return Number.isNaN(date.getTime()) ? null : date;
-};
-const iso = (date: Date) => date.toISOString().slice(0, 10);
-
 /** The account statement for a period: carried-forward balance, the period's movements with the running balance, closing balance. */
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { organisation } = await requireMember(request, context, "viewInvoices");
   const customer = (await getCustomer(context.db, organisation.id, params.customerId)) ?? notFound();
-  const url = new URL(request.url);
-  const today = todayUtc(new Date());
-  const to = dayOf(url.searchParams.get("to")) ?? today;
-  const from = dayOf(url.searchParams.get("from")) ?? new Date(Date.UTC(to.getUTCFullYear(), 0, 1));
   const movements = await accountMovements(context.db, organisation.id, customer.id);
-  const currencies = [...new Set(movements.map((m) => m.currency))];
-  const asked = url.searchParams.get("currency");
-  const currency = isCurrency(asked) ? asked : (currencies[0] ?? organisation.defaultCurrency);
-  const statement = statementOf(movements, currency, from, to <= from ? from : to);
+  const { statement, currencies, query } = statementFor(movements, new URL(request.url).searchParams, todayUtc(new Date()), organisation.defaultCurrency);
   return {
     customer: { id: customer.id, name: customer.name },
     statement,
-    currencies: currencies.includes(currency) ? currencies : [...currencies, currency],
-    query: { from: iso(statement.from), to: iso(statement.to), currency },
+    currencies,
+    query,
   };
 }
 
@@ -73,6 +58,14 @@ export default function CustomerStatement() {
           </select>
         </label>
         <button className={secondaryButtonClass}>{t("account.statementShow")}</button>
+        {/* A document, not a page of the app: the browser opens it itself. */}
+        <a
+          className="self-center text-sm text-blue-700 hover:underline"
+          href={`/customers/${customer.id}/statement/pdf?${statementSearch(query)}`}
+          data-testid="statement-pdf"
+        >
+          {t("statement.pdf")}
+        </a>
       </Form>
       <Card>
         <MovementsTable

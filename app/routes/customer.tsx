@@ -9,6 +9,7 @@ import { balancesOf, withRunningBalance } from "~/domain/accounts/movements";
 import { applyCredit, availableCredit } from "~/domain/accounts/credit";
 import { accountMovements } from "~/domain/accounts/receipts";
 import { checkCustomer, customerFields, customersWithEmail, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
+import { accessOf, accessState } from "~/domain/customer-space/access";
 import { listInvoices } from "~/domain/invoices/service";
 import { can } from "~/domain/permissions";
 import { todayUtc } from "~/domain/validation";
@@ -35,7 +36,8 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const usable = Object.entries(credit)
     .filter(([currency, minor]) => minor > 0 && invoices.some((i) => i.currency === currency && i.amountDueMinor > 0))
     .map(([currency, minor]) => ({ currency, minor }));
-  return { customer, invoices, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord: can(role, "managePayments"), usable };
+  const space = accessState(await accessOf(context.db, organisation.id, customer.id), new Date());
+  return { customer, invoices, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord: can(role, "managePayments"), usable, space };
 }
 
 const customerActions = z.discriminatedUnion(
@@ -73,7 +75,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function CustomerPage() {
   const { t, money } = useI18n();
-  const { customer, invoices, sameEmail, canEdit, account, canRecord, usable } = useLoaderData<typeof loader>();
+  const { customer, invoices, sameEmail, canEdit, account, canRecord, usable, space } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-4xl space-y-6">
@@ -158,6 +160,25 @@ export default function CustomerPage() {
             {t("account.statement")}
           </Link>
         </p>
+      </Card>
+      <Card title={t("space.access.title")}>
+        <p className="text-sm" data-testid="customer-space-state">
+          {t(`space.access.short.${space}`)}
+        </p>
+        <div className="mt-3 flex flex-wrap items-center gap-3">
+          {canEdit && customer.email && !customer.archivedAt ? (
+            <Form method="post" action={`/customers/${customer.id}/space`}>
+              <CsrfInput />
+              <button name="intent" value="invite" className={secondaryButtonClass}>
+                {t("space.access.invite")}
+              </button>
+            </Form>
+          ) : null}
+          {!customer.email ? <span className="text-sm text-slate-600">{t("space.access.noEmail")}</span> : null}
+          <Link className="text-sm text-blue-700 hover:underline" to={`/customers/${customer.id}/space`}>
+            {t("space.access.manage")}
+          </Link>
+        </div>
       </Card>
       <Card title={t("customers.invoices")}>
         <InvoiceTable invoices={invoices} showCustomer={false} />

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, textOf, type TestApp, type TestBrowser } from "../helpers/app";
+import { openSpace } from "../helpers/customer-space";
 import { createCustomer, createDraftInvoice, signUpMerchant } from "../helpers/merchant";
 
 let app: TestApp;
 let intruder: TestBrowser;
 let victim: { browser: TestBrowser; organisationId: string };
+let intruderOrg: string;
 let customerId: string;
 let draftId: string;
 let openId: string;
@@ -16,7 +18,9 @@ beforeAll(async () => {
   draftId = await createDraftInvoice(victim.browser, customerId);
   openId = await createDraftInvoice(victim.browser, customerId);
   await victim.browser.post(`/invoices/${openId}`, { intent: "finalise" });
-  intruder = (await signUpMerchant(app, { organisationName: "Intrus SAS" })).browser;
+  const intruderMerchant = await signUpMerchant(app, { organisationName: "Intrus SAS" });
+  intruder = intruderMerchant.browser;
+  intruderOrg = intruderMerchant.organisationId;
 });
 afterAll(() => app.close());
 
@@ -39,6 +43,9 @@ describe("one organisation never sees or touches another's data", () => {
     ["open invoice page", () => `/invoices/${openId}`],
     ["draft edit page", () => `/invoices/${draftId}/edit`],
     ["invoice PDF", () => `/invoices/${openId}/pdf`],
+    ["customer statement", () => `/customers/${customerId}/statement`],
+    ["customer statement PDF", () => `/customers/${customerId}/statement/pdf`],
+    ["customer space access", () => `/customers/${customerId}/space`],
   ])("GET %s of another organisation is a 404", async (_name, path) => {
     const page = await intruder.get(path());
     expect(page.status).toBe(404);
@@ -54,6 +61,13 @@ describe("one organisation never sees or touches another's data", () => {
     ["void invoice", () => `/invoices/${openId}`, () => ({ intent: "void", confirmed: "yes", reason: "x" })],
     ["edit draft", () => `/invoices/${draftId}/edit`, () => invoiceEdit(draftId)],
     ["switch to the organisation", () => "/orgs", () => ({ organisationId: victim.organisationId })],
+    ["invite the customer to their space", () => `/customers/${customerId}/space`, () => ({ intent: "invite" })],
+    [
+      "give the customer a temporary password",
+      () => `/customers/${customerId}/space`,
+      () => ({ intent: "temporary", password: "pirate 123456", confirm: "pirate 123456" }),
+    ],
+    ["print the customer's access letter", () => `/customers/${customerId}/space/letter`, () => ({})],
   ])("POST %s of another organisation is a 404 and changes nothing", async (_name, path, fields) => {
     const page = await intruder.post(path(), fields());
     expect(page.status).toBe(404);
@@ -61,6 +75,7 @@ describe("one organisation never sees or touches another's data", () => {
     expect(customer).toMatchObject({ name: "Client de la victime", archivedAt: null });
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: draftId } })).toMatchObject({ status: "draft", totalMinor: 36000 });
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: openId } })).toMatchObject({ status: "open" });
+    expect(await app.db.customerAccess.count({ where: { customerId } })).toBe(0);
   });
 
   it("cannot invoice another organisation's customer", async () => {
@@ -100,5 +115,80 @@ describe("malformed or unknown ids are a 404, never a 500", () => {
   it.each(["/customers/nope", "/invoices/nope", "/invoices/nope/edit", "/no/such/page"])("POST %s", async (path) => {
     const page = await victim.browser.post(path, { intent: "finalise" });
     expect(page.status).toBe(404);
+  });
+});
+
+/**
+ * The customer space (issue 14): a customer sees only their own account at that merchant. Another
+ * customer, of the same merchant or of another, gets a 404 on every id-taking route; a merchant's
+ * session opens no customer page and a customer's session no merchant page.
+ */
+describe("the customer space is each customer's own", () => {
+  let victimCustomer: TestBrowser;
+  let neighbour: TestBrowser; // another customer of the same merchant
+  let stranger: TestBrowser; // a customer of another merchant
+  let neighbourInvoice = "";
+
+  beforeAll(async () => {
+    await app.db.customer.update({ where: { id: customerId }, data: { email: "victime@example.fr" } });
+    victimCustomer = await openSpace(app, victim.browser, victim.organisationId, customerId, "victime@example.fr");
+    const neighbourId = await createCustomer(victim.browser, { name: "Voisin", email: "voisin@example.fr" });
+    neighbourInvoice = await createDraftInvoice(victim.browser, neighbourId);
+    await victim.browser.post(`/invoices/${neighbourInvoice}`, { intent: "finalise" });
+    neighbour = await openSpace(app, victim.browser, victim.organisationId, neighbourId, "voisin@example.fr");
+    const strangerId = await createCustomer(intruder, { name: "Étranger", email: "victime@example.fr" });
+    stranger = await openSpace(app, intruder, intruderOrg, strangerId, "victime@example.fr");
+  });
+
+  const space =
+    (org: () => string, rest = "") =>
+    () =>
+      `/espace/${org()}${rest}`;
+  const victimOrg = () => victim.organisationId;
+  const strangerOrg = () => intruderOrg;
+
+  it("its owner opens their own pages", async () => {
+    for (const path of ["", "/releve", "/factures", "/paiements", "/payer", `/factures/${openId}/pdf`, "/releve/pdf"]) {
+      expect((await victimCustomer.get(`/espace/${victimOrg()}${path}`)).status, path).toBe(200);
+    }
+    expect(textOf((await victimCustomer.get(`/espace/${victimOrg()}/factures`)).html)).not.toContain("Voisin");
+  });
+
+  it.each([
+    ["another customer of the same merchant: an invoice PDF", () => neighbour, space(victimOrg, `/factures/${openId}/pdf`)],
+    ["another customer of the same merchant: a draft's PDF", () => neighbour, space(victimOrg, `/factures/${draftId}/pdf`)],
+    ["its owner: a draft's PDF (a draft is not the customer's yet)", () => victimCustomer, space(victimOrg, `/factures/${draftId}/pdf`)],
+    ["its owner: the neighbour's invoice PDF", () => victimCustomer, space(victimOrg, `/factures/${neighbourInvoice}/pdf`)],
+    ["a customer of another merchant, through their own space", () => stranger, space(strangerOrg, `/factures/${openId}/pdf`)],
+    ["anyone: an unknown space", () => stranger, () => "/espace/nope"],
+    ["anyone: an unknown space's login", () => stranger, () => "/espace/nope/connexion"],
+    ["anyone: an unknown space's invoice", () => stranger, () => `/espace/nope/factures/${openId}/pdf`],
+    ["anyone: an unknown space's statement PDF", () => stranger, () => "/espace/nope/releve/pdf"],
+    ["anyone: a malformed invoice id", () => victimCustomer, space(victimOrg, `/factures/${"x".repeat(500)}/pdf`)],
+  ])("%s is a 404", async (_name, who, path) => {
+    const page = await who().get(path());
+    expect(page.status).toBe(404);
+    expect(page.html).not.toContain("Client de la victime");
+  });
+
+  it.each([
+    ["a customer of another merchant (same email)", () => stranger],
+    ["the merchant itself, with its own session", () => victim.browser],
+  ])("%s is sent to the space's login on every page", async (_name, who) => {
+    for (const path of ["", "/releve", "/factures", "/paiements", "/payer", "/mot-de-passe", `/factures/${openId}/pdf`, "/releve/pdf"]) {
+      const page = await who().get(`/espace/${victimOrg()}${path}`);
+      expect(page.status, path).toBe(302);
+      expect(page.location, path).toContain(`/espace/${victimOrg()}/connexion`);
+    }
+  });
+
+  it("a customer's session opens no merchant page", async () => {
+    const fresh = app.browser();
+    await fresh.post(`/espace/${victimOrg()}/connexion`, { email: "victime@example.fr", password: "mon mot de passe client" });
+    for (const path of ["/customers", `/customers/${customerId}`, `/invoices/${openId}`, `/invoices/${openId}/pdf`, `/customers/${customerId}/statement/pdf`]) {
+      const page = await fresh.get(path);
+      expect(page.status, path).toBe(302);
+      expect(page.location, path).toMatch(/^\/login/);
+    }
   });
 });

@@ -12,6 +12,7 @@ import { recomputeInvoice } from "~/domain/payments";
 import { startTestApp, textOf, type TestApp, type TestBrowser } from "../helpers/app";
 import { keysIn } from "../helpers/i18n";
 import { pdfText } from "../helpers/pdf";
+import { openSpace } from "../helpers/customer-space";
 import { createCustomer, createDraftInvoice, sentInvoice } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
 import { checkoutSession, postWebhook, stripeEvent } from "../mocks/webhooks";
@@ -24,6 +25,9 @@ const merchantPages: string[] = [];
 /** PDFs of the invoice in each state (open with payments, draft, voided), as the merchant downloads them. */
 const pdfs: string[] = [];
 const customerPages: string[] = [];
+/** The customer space (issue 14): its pages signed in, and those before signing in. */
+const spacePages: string[] = [];
+let spaceBrowser: TestBrowser;
 
 /** What a person reads of a page: its text, and the attributes a browser shows or reads out. */
 function readable(html: string) {
@@ -184,7 +188,15 @@ beforeAll(async () => {
     "/nowhere",
   );
   pdfs.push(`/invoices/${invoiceId}/pdf`, `/invoices/${draft}/pdf`, `/invoices/${voided.id}/pdf`, `/invoices/${paid.id}/pdf`);
+  // The customer space of the invoice's customer: invited by email, opened with a temporary password, a reset asked.
+  await browser.post(`/customers/${m.customerId}/space`, { intent: "invite" });
+  spaceBrowser = await openSpace(app, browser, organisationId, m.customerId, "lucie@example.fr");
+  await app.browser().post(`/espace/${organisationId}/mot-de-passe-oublie`, { email: "lucie@example.fr" });
+  const space = (rest = "") => `/espace/${organisationId}${rest}`;
+  spacePages.push(space(), space("/releve"), space("/factures"), space("/paiements"), space("/payer"), space("/mot-de-passe"));
+  merchantPages.push(`/customers/${m.customerId}/space`, `/customers/${customerId}/space`);
   customerPages.push(m.link, paid.link, overpaid.link, voided.link, `${returning.link}?return=stripe`, "/login", "/signup", "/forgot-password");
+  customerPages.push(space("/connexion"), space("/activer"), space("/mot-de-passe-oublie"), space("/reinitialiser/unknown-token-000000000000"));
 });
 afterAll(() => app.close());
 
@@ -207,6 +219,39 @@ describe("no translation key is shown", () => {
     await customer.post("/locale", { locale: "en", redirectTo: "/" });
     expect(await keysOnPages(customer, customerPages)).toEqual([]);
     expect(textOf((await customer.get(customerPages[4])).html)).toContain("Your payment was passed on to Stripe.");
+  });
+
+  it("in the customer space, in French and in English, pages and PDFs", async () => {
+    expect(await keysOnPages(spaceBrowser, spacePages)).toEqual([]);
+    expect(textOf((await spaceBrowser.get(spacePages[0])).html)).toContain("Payer votre solde");
+    const pdfsOf = async () => {
+      const found: string[] = [];
+      const invoice = await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } });
+      for (const path of [`${spacePages[0]}/releve/pdf?from=2026-01-01`, `${spacePages[0]}/factures/${invoice.id}/pdf`]) {
+        const text = pdfText((await spaceBrowser.get(path)).body);
+        expect(text).toContain(invoice.number!);
+        found.push(...keysIn(text).map((key) => `${path}: ${key}`));
+      }
+      return found;
+    };
+    expect(await pdfsOf()).toEqual([]);
+    await spaceBrowser.post("/locale", { locale: "en", redirectTo: "/" });
+    expect(await keysOnPages(spaceBrowser, spacePages)).toEqual([]);
+    expect(textOf((await spaceBrowser.get(spacePages[0])).html)).toContain("Pay your balance");
+    expect(await pdfsOf()).toEqual([]);
+    // The merchant's statement PDF and the access letter, in both languages.
+    for (const lang of ["fr", "en"]) {
+      const text = pdfText((await m.browser.get(`/customers/${m.customerId}/statement/pdf?from=2026-01-01&lang=${lang}`)).body);
+      expect(text).toContain(lang === "fr" ? "Solde fin de période" : "Closing balance");
+      expect(keysIn(text)).toEqual([]);
+    }
+    for (const locale of ["fr", "en"]) {
+      await app.db.customer.update({ where: { id: m.customerId }, data: { locale } });
+      const letter = pdfText((await m.browser.post(`/customers/${m.customerId}/space/letter`, {})).body);
+      expect(letter).toContain(locale === "fr" ? "Votre espace client" : "Your customer space");
+      expect(keysIn(letter)).toEqual([]);
+    }
+    await app.db.customer.update({ where: { id: m.customerId }, data: { locale: "fr" } });
   });
 
   it("in any email, subject or body (HTML and text)", async () => {

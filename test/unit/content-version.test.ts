@@ -18,6 +18,10 @@ const NEVER_ON_A_PAGE = [
   "ScheduledRun",
   "ContentVersion",
   "SignupRequest",
+  // The customer space's logins, sessions and reset links (issue 14): never on a kept consultation page.
+  "CustomerAccess",
+  "CustomerSession",
+  "CustomerPasswordReset",
 ];
 
 let db: Db;

@@ -12,6 +12,7 @@ import { type MovementKind, PAYMENT_MOVEMENT_KINDS } from "~/domain/accounts/mov
 import { OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
 import { INVOICE_STATUSES } from "~/domain/invoices/status";
 import { ROLES } from "~/domain/permissions";
+import { ACCESS_STATES } from "~/domain/customer-space/access";
 import { LOCALES } from "~/i18n";
 import { en } from "~/i18n/en";
 import { fr } from "~/i18n/fr";
@@ -80,6 +81,7 @@ const EXPANSIONS: Record<string, string[]> = {
   "notify.customer.method.*": METHODS.map((m) => `notify.customer.method.${m}`),
   "account.kind.*": MOVEMENT_KINDS.map((k) => `account.kind.${k}`),
   "account.kind.*.onAccount": PAYMENT_MOVEMENT_KINDS.map((k) => `account.kind.${k}.onAccount`),
+  "space.access.short.*": ACCESS_STATES.map((s) => `space.access.short.${s}`),
   "mentions.natureOption.*": OPERATION_NATURES.map((n) => `mentions.natureOption.${n}`),
   "mentions.nature.*": OPERATION_NATURES.map((n) => `mentions.nature.${n}`),
   "mentions.reason.*": VAT_EXEMPTIONS.map((r) => `mentions.reason.${r}`),

@@ -1,0 +1,106 @@
+import { Link, useLoaderData } from "react-router";
+import { BalanceText } from "~/components/account";
+import { buttonClass } from "~/components/form";
+import { Card } from "~/components/page";
+import { accountReference, bankDetailsOf, overviewOf } from "~/domain/customer-space/account";
+import type { MessageKey } from "~/i18n";
+import { useI18n } from "~/i18n/react";
+import { requireCustomer } from "~/lib/customer-session.server";
+import { spacePath } from "~/lib/space-path";
+import type { Route } from "./+types/space-home";
+
+/** The space's home: the balance per currency, money on its way, how to pay by transfer; "Payer votre solde" only when something is due. */
+export async function loader({ request, params, context }: Route.LoaderArgs) {
+  const { customer, organisation } = await requireCustomer(request, context, params.orgId);
+  const { balances, inProgress, somethingDue } = await overviewOf(context.db, organisation.id, customer.id);
+  return {
+    orgId: organisation.id,
+    merchant: organisation.legalName,
+    customerName: customer.company || customer.name,
+    balances,
+    inProgress,
+    somethingDue,
+    bank: bankDetailsOf(organisation),
+    reference: accountReference(customer),
+  };
+}
+
+export default function SpaceHome() {
+  const { t, money, date } = useI18n();
+  const { orgId, merchant, customerName, balances, inProgress, somethingDue, bank, reference } = useLoaderData<typeof loader>();
+  return (
+    <div className="space-y-6">
+      <title>{`${t("space.home.title")} — ${merchant}`}</title>
+      <div>
+        <h1 className="text-2xl font-bold">{t("space.home.title")}</h1>
+        <p className="text-slate-600">{t("space.home.intro", { name: customerName, merchant })}</p>
+      </div>
+      <Card title={t("account.balance")}>
+        {balances.length === 0 ? <p className="text-slate-600">{t("account.noMovements")}</p> : null}
+        <ul className="space-y-1" data-testid="space-balance">
+          {balances.map((b) => (
+            <li key={b.currency} className="text-lg">
+              {t("account.balanceIn", { currency: b.currency })} <BalanceText minor={b.balanceMinor} currency={b.currency} />
+            </li>
+          ))}
+        </ul>
+        <div className="mt-4 flex flex-wrap gap-3">
+          {/* The lead's "Payer votre solde" (routes/space-pay.tsx): offered only when something is due. */}
+          {somethingDue ? (
+            <Link className={buttonClass} to={spacePath(orgId, "/payer")} data-testid="pay-balance">
+              {t("space.pay.button")}
+            </Link>
+          ) : null}
+          <Link className="self-center text-sm text-blue-700 hover:underline" to={spacePath(orgId, "/releve")}>
+            {t("account.statement")}
+          </Link>
+        </div>
+      </Card>
+      {inProgress.length ? (
+        <Card title={t("space.home.inProgress")}>
+          <ul className="space-y-1 text-sm" data-testid="space-in-progress">
+            {inProgress.map((p) => (
+              <li key={p.id}>
+                {t("space.home.inProgressLine", {
+                  amount: money(p.amountMinor, p.currency),
+                  method: t(`payments.inFlightMethod.${p.method}` as MessageKey),
+                  date: date(p.startedAt),
+                  number: p.invoiceNumber ?? "",
+                })}
+              </li>
+            ))}
+          </ul>
+          <p className="mt-2 text-xs text-slate-500">{t("space.home.inProgressHint")}</p>
+        </Card>
+      ) : null}
+      <Card title={t("space.bank.title")}>
+        {bank ? (
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="space-bank">
+            <dt className="text-slate-500">{t("space.bank.holder")}</dt>
+            <dd>{merchant}</dd>
+            <dt className="text-slate-500">{t("space.bank.iban")}</dt>
+            <dd className="font-mono">{bank.iban}</dd>
+            {bank.bic ? (
+              <>
+                <dt className="text-slate-500">{t("space.bank.bic")}</dt>
+                <dd className="font-mono">{bank.bic}</dd>
+              </>
+            ) : null}
+            <dt className="text-slate-500">{t("space.bank.reference")}</dt>
+            <dd className="font-mono font-semibold" data-testid="space-reference">
+              {reference}
+            </dd>
+          </dl>
+        ) : (
+          <p className="text-sm text-slate-600">{t("space.bank.none", { merchant })}</p>
+        )}
+        {bank ? <p className="mt-2 text-xs text-slate-500">{t("space.bank.hint")}</p> : null}
+      </Card>
+      <p className="text-sm">
+        <Link className="text-blue-700 hover:underline" to={spacePath(orgId, "/mot-de-passe")}>
+          {t("auth.changeTitle")}
+        </Link>
+      </p>
+    </div>
+  );
+}

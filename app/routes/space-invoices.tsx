@@ -1,0 +1,63 @@
+import { useLoaderData } from "react-router";
+import { Card } from "~/components/page";
+import { invoicesOf } from "~/domain/customer-space/account";
+import type { MessageKey } from "~/i18n";
+import { useI18n } from "~/i18n/react";
+import { requireCustomer } from "~/lib/customer-session.server";
+import { spacePath } from "~/lib/space-path";
+import type { Route } from "./+types/space-invoices";
+
+/** The customer's invoices, each with its PDF. (Credit notes join this list with issue 14's credit notes.) */
+export async function loader({ request, params, context }: Route.LoaderArgs) {
+  const { customer, organisation } = await requireCustomer(request, context, params.orgId);
+  return { orgId: organisation.id, merchant: organisation.legalName, invoices: await invoicesOf(context.db, organisation.id, customer.id) };
+}
+
+export default function SpaceInvoices() {
+  const { t, money, date } = useI18n();
+  const { orgId, merchant, invoices } = useLoaderData<typeof loader>();
+  return (
+    <div className="space-y-6">
+      <title>{`${t("space.invoices.title")} — ${merchant}`}</title>
+      <h1 className="text-2xl font-bold">{t("space.invoices.title")}</h1>
+      <Card>
+        {invoices.length === 0 ? (
+          <p className="text-slate-600">{t("space.invoices.none")}</p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="text-slate-500">
+                <tr>
+                  <th className="py-2">{t("invoices.number")}</th>
+                  <th>{t("space.invoices.issued")}</th>
+                  <th>{t("space.invoices.due")}</th>
+                  <th>{t("space.invoices.status")}</th>
+                  <th className="text-right">{t("invoices.total")}</th>
+                  <th className="text-right">{t("invoices.amountDue")}</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {invoices.map((invoice) => (
+                  <tr key={invoice.id}>
+                    <td className="py-2 font-medium">{invoice.number}</td>
+                    <td>{date(invoice.issueDate)}</td>
+                    <td>{date(invoice.dueDate)}</td>
+                    <td>{t(`status.${invoice.status}` as MessageKey)}</td>
+                    <td className="text-right">{money(invoice.totalMinor, invoice.currency)}</td>
+                    <td className="text-right">{invoice.status === "void" ? "" : money(invoice.amountDueMinor, invoice.currency)}</td>
+                    <td className="text-right">
+                      <a className="text-blue-700 hover:underline" href={spacePath(orgId, `/factures/${invoice.id}/pdf`)}>
+                        {t("space.invoices.pdf")}
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}
