@@ -56,14 +56,23 @@ export function paymentOptions(
 ): PaymentOption[] {
   if (invoice.amountDueMinor <= 0 || !UNPAID_STATUSES.includes(invoice.status as InvoiceStatus)) return [];
   if (!invoice.sentAt || !invoice.onlinePayment) return [];
+  return providerOptions(invoice.currency, connections, providers);
+}
+
+/** Each connected provider, or why it cannot take this currency. */
+export function providerOptions(
+  currency: string,
+  connections: { provider: string; revokedAt: Date | null }[],
+  providers: { get(id: ProviderId): PaymentProvider },
+): PaymentOption[] {
   return connections
     .filter((c) => !c.revokedAt)
     .map((c) => providers.get(c.provider as ProviderId))
     .map((provider) => ({
       provider: provider.id,
       method: provider.methods[0],
-      available: provider.supportsCurrency(invoice.currency),
-      reason: provider.supportsCurrency(invoice.currency) ? undefined : ("checkout.errors.currencyUnsupported" as const),
+      available: provider.supportsCurrency(currency),
+      reason: provider.supportsCurrency(currency) ? undefined : ("checkout.errors.currencyUnsupported" as const),
     }));
 }
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountToPay, balanceAmount } from "~/domain/accounts/pay-balance";
 import { accountMovements } from "~/domain/accounts/receipts";
-import { balancePayer, openCheckout } from "~/domain/checkout";
-import { createLogger } from "~/lib/logger.server";
-import { startTestApp, textOf, type TestApp } from "../helpers/app";
+import { startTestApp, textOf, type TestApp, type TestBrowser } from "../helpers/app";
+import { openSpace } from "../helpers/customer-space";
 import { createDraftInvoice, sentInvoice } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
 import { checkoutSession, gcEvent, gocardlessBody, postWebhook, stripeEvent, stripeObject } from "../mocks/webhooks";
@@ -33,28 +32,30 @@ async function customerWithThreeInvoices() {
   const middle = await invoice("2026-12-10", "200,00");
   const connections = await app.db.providerConnection.findMany({ where: { organisationId: m.organisationId } });
   const account = (provider: string) => connections.find((c) => c.provider === provider)!.accountId;
+  const customer = await openSpace(app, m.browser, m.organisationId, m.customerId, "lucie@example.fr");
   // The sent invoice (300 €, due last) is the newest.
-  return { ...m, oldest, middle, newest: m.invoiceId, stripeAccount: account("stripe"), gcAccount: account("gocardless") };
+  return { ...m, customer, oldest, middle, newest: m.invoiceId, stripeAccount: account("stripe"), gcAccount: account("gocardless") };
 }
 
-const log = createLogger("silent");
-const deps = () => ({ db: app.db, providers: app.providers, encryptionKey: app.config.ENCRYPTION_KEY, log });
 const statusOf = async (id: string) =>
   app.db.invoice.findUniqueOrThrow({ where: { id }, select: { status: true, amountPaidMinor: true, amountDueMinor: true } });
+const payPage = (m: { organisationId: string }) => `/espace/${m.organisationId}/payer`;
 
-async function openBalanceCheckout(m: { organisationId: string; customerId: string }, provider: "stripe" | "gocardless", amountMinor: number) {
-  const customer = await app.db.customer.findUniqueOrThrow({ where: { id: m.customerId } });
-  const result = await openCheckout(
-    deps(),
-    { payer: balancePayer(customer, "EUR"), provider, amountMinor, returnUrl: `${app.baseUrl}/back`, cancelUrl: `${app.baseUrl}/back` },
-    new Date(),
-  );
-  if (!result.ok) throw new Error(result.error);
+/** « Payer votre solde » in the customer's space: the form's answer is the provider's page. */
+async function openBalanceCheckout(
+  m: { organisationId: string; customerId: string; customer: TestBrowser },
+  provider: "stripe" | "gocardless",
+  amountMinor: number,
+) {
+  const amount = (amountMinor / 100).toFixed(2).replace(".", ",");
+  const page = await m.customer.post(payPage(m), { currency: "EUR", provider, amount, confirmAbove: "on" });
+  expect(page.status, textOf(page.html).slice(0, 500)).toBe(303);
   const attempt = await app.db.checkoutAttempt.findFirstOrThrow({
     where: { customerId: m.customerId, invoiceId: null, provider },
     orderBy: { createdAt: "desc" },
   });
-  return { ...result, attempt };
+  expect(attempt.amountMinor).toBe(amountMinor);
+  return { url: page.location!, attempt };
 }
 
 async function paidByCard(m: Awaited<ReturnType<typeof customerWithThreeInvoices>>, amountMinor: number, paymentIntent: string) {
@@ -75,6 +76,13 @@ describe("paying the account's balance", () => {
     expect(balanceAmount("250,00", toPay, false)).toEqual({ ok: true, amountMinor: 25000 });
     expect(balanceAmount("650,00", toPay, false)).toMatchObject({ ok: false, field: "confirmAbove" });
     expect(balanceAmount("0", toPay, false)).toMatchObject({ ok: false, field: "amount" });
+    expect(textOf((await m.customer.get(`/espace/${m.organisationId}`)).html)).toContain("Payer votre solde");
+    const form = textOf((await m.customer.get(payPage(m))).html);
+    expect(form).toContain("Reste à payer : 600,00 €");
+    expect(form).toContain("Payer par carte");
+    const above = await m.customer.post(payPage(m), { currency: "EUR", provider: "stripe", amount: "650,00" });
+    expect(textOf(above.html)).toContain("Ce montant dépasse ce qui reste à payer");
+    expect(await app.db.checkoutAttempt.count({ where: { customerId: m.customerId } })).toBe(0);
 
     await paidByCard(m, 25000, "pi_balance_250");
     // A replayed delivery changes nothing.
@@ -86,6 +94,7 @@ describe("paying the account's balance", () => {
 
     const [after] = await accountToPay(app.db, m.organisationId, m.customerId);
     expect(after.toPayMinor).toBe(35000);
+    expect(textOf((await m.customer.get(payPage(m))).html)).toContain("Reste à payer : 350,00 €");
     const movements = await accountMovements(app.db, m.organisationId, m.customerId);
     expect(movements.filter((mv) => mv.kind === "payment").map((mv) => mv.amountMinor)).toEqual([-25000]);
 
@@ -112,6 +121,9 @@ describe("paying the account's balance", () => {
     const debit = await app.db.payment.findFirstOrThrow({ where: { customerId: m.customerId, provider: "gocardless" } });
     expect(debit).toMatchObject({ invoiceId: null, status: "processing", amountMinor: 35000 });
     expect((await accountToPay(app.db, m.organisationId, m.customerId))[0]).toMatchObject({ inFlightMinor: 35000, toPayMinor: 0 });
+    // Nothing more is asked while the debit is on its way.
+    expect(textOf((await m.customer.get(`/espace/${m.organisationId}`)).html)).not.toContain("Payer votre solde");
+    expect(textOf((await m.customer.get(payPage(m))).html)).toContain("Un paiement de 350,00 € est en cours");
 
     await postWebhook(app, "gocardless", gocardlessBody([gcEvent("payments", "confirmed", { payment: debit.providerPaymentId, organisation: m.gcAccount })]));
     await app.processWebhooks();

@@ -194,7 +194,9 @@ describe("what the customer sees", () => {
     expect(text).toContain("Payer votre solde");
     const pay = await browser.get(space(a.organisationId, "/payer"));
     expect(pay.status).toBe(200);
-    expect(textOf(pay.html)).toContain("620,00 € dû");
+    // What is left once the debit on its way arrives.
+    expect(textOf(pay.html)).toContain("Reste à payer : 570,00 €");
+    expect(textOf(pay.html)).toContain("Un paiement de 50,00 € est en cours");
   });
 
   it("the statement: carried-forward balance, movements with the running balance, closing balance; and its PDF, FR and EN", async () => {
