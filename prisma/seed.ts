@@ -1,10 +1,12 @@
 import { hashPassword } from "~/domain/auth";
+import { type ReceiptInput, recordReceipt } from "~/domain/accounts/receipts";
 import { createDraft, finaliseInvoice, voidInvoice } from "~/domain/invoices/service";
 import { encryptSecret } from "~/lib/crypto.server";
 import type { Db } from "~/lib/db.server";
 
 export const DEMO_EMAIL = "demo@example.com";
 export const DEMO_PASSWORD = "demo-password";
+export const DEMO_CUSTOMER_PASSWORD = "client-password";
 
 const DAY = 86400_000;
 const day = (base: Date, offset: number) => new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate()) + offset * DAY);
@@ -116,29 +118,20 @@ export async function seedDemo(db: Db, now: Date, options: { encryptionKey?: str
     const result = await finaliseInvoice(db, organisation.id, id, now);
     if (!result?.ok) throw new Error(`seed: cannot finalise ${id}`);
   };
+  // Transfers received, recorded as the merchant would (app/domain/accounts/receipts.ts).
   const pay = async (id: string, amountMinor: number, reference: string) => {
     const invoice = await db.invoice.findUniqueOrThrow({ where: { id } });
-    const paid = invoice.amountPaidMinor + amountMinor;
-    await db.$transaction([
-      db.payment.create({
-        data: {
-          organisationId: organisation.id,
-          customerId: invoice.customerId,
-          invoiceId: id,
-          provider: "manual",
-          providerPaymentId: reference,
-          method: "transfer",
-          amountMinor,
-          currency: invoice.currency,
-          status: "confirmed",
-          confirmedAt: now,
-        },
-      }),
-      db.invoice.update({
-        where: { id },
-        data: { amountPaidMinor: paid, amountDueMinor: invoice.totalMinor - paid, status: paid >= invoice.totalMinor ? "paid" : "partially_paid" },
-      }),
-    ]);
+    const allocations = [{ invoiceId: id, amountMinor, blank: false }];
+    const input = {
+      method: "transfer" as const,
+      receivedOn: day(now, -1),
+      currency: invoice.currency as ReceiptInput["currency"],
+      amountMinor,
+      reference,
+      allocations,
+    };
+    const recorded = await recordReceipt(db, organisation.id, invoice.customerId, user.id, input);
+    if (!recorded?.ok) throw new Error(`seed: cannot record ${reference}`);
   };
 
   // Finalised in date order: numbering is chronological.
@@ -158,5 +151,20 @@ export async function seedDemo(db: Db, now: Date, options: { encryptionKey?: str
   if (paid.ok) await pay(paid.value.id, 54000, "demo-transfer-1");
   if (partial.ok) await pay(partial.value.id, 50000, "demo-transfer-2");
   if (voided.ok) await voidInvoice(db, organisation.id, voided.value.id, "Facture émise en double", now);
-  return { email: DEMO_EMAIL, password: DEMO_PASSWORD };
+  // Julie Bernard has her customer space open, with a password of her own.
+  await db.customerAccess.create({
+    data: {
+      organisationId: organisation.id,
+      customerId: customers[0].id,
+      email: customers[0].email,
+      passwordHash: await hashPassword(DEMO_CUSTOMER_PASSWORD),
+      invitedAt: now,
+      activatedAt: now,
+    },
+  });
+  return {
+    email: DEMO_EMAIL,
+    password: DEMO_PASSWORD,
+    customer: { space: `/espace/${organisation.id}`, email: customers[0].email, password: DEMO_CUSTOMER_PASSWORD },
+  };
 }

@@ -90,8 +90,10 @@ for (let waited = 0; waited < 30_000; waited += 100) {
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 console.log(`\n  App ready on ${config.APP_URL}`);
-if (demo) console.log(`  Demo merchant: ${demo.email} / ${demo.password}  (database seeded just now)`);
-else console.log("  Demo merchant (if this database was seeded by the app): demo@example.com / demo-password");
+if (demo) {
+  console.log(`  Demo merchant: ${demo.email} / ${demo.password}  (database seeded just now)`);
+  console.log(`  Demo customer space: ${config.APP_URL}${demo.customer.space}  ${demo.customer.email} / ${demo.customer.password}`);
+} else console.log("  Demo merchant (if this database was seeded by the app): demo@example.com / demo-password");
 if (config.localMailbox) console.log(`  Emails go to the local mailbox: ${config.APP_URL}/mailbox`);
 else if (!config.RESEND_API_KEY) logger.warn("RESEND_API_KEY is not set and APP_URL is not local: emails are not delivered to anyone");
 if (sandboxUrl) console.log(`  GoCardless and Stripe are answered by the offline sandbox at ${sandboxUrl}`);
