@@ -35,7 +35,13 @@ export type MovementRow = Omit<MovementWithBalance, "date"> & { date: string | D
 export function MovementsTable({ movements, currency, opening }: { movements: MovementRow[]; currency: string; opening?: { label: string; minor: number } }) {
   const { t, money, date } = useI18n();
   const method = useMethodLabel();
-  const label = (m: MovementRow) => t(`account.kind.${m.kind}` as MessageKey, { number: m.invoiceNumber ?? "", method: method(m.method) });
+  // A credit note is named by its own number, and the invoice it corrects.
+  const label = (m: MovementRow) =>
+    t(`account.kind.${m.kind}` as MessageKey, {
+      number: (m.kind === "credit_note" ? m.creditNoteNumber : m.invoiceNumber) ?? "",
+      invoice: m.invoiceNumber ?? "",
+      method: method(m.method),
+    });
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
@@ -61,7 +67,11 @@ export function MovementsTable({ movements, currency, opening }: { movements: Mo
             <tr key={`${m.seq}|${m.kind}`}>
               <td className="py-2 whitespace-nowrap">{date(m.date)}</td>
               <td>
-                {m.receiptId ? (
+                {m.creditNoteId ? (
+                  <Link className="text-blue-700 hover:underline" to={`/credit-notes/${m.creditNoteId}`}>
+                    {label(m)}
+                  </Link>
+                ) : m.receiptId ? (
                   <Link className="text-blue-700 hover:underline" to={`/receipts/${m.receiptId}`}>
                     {label(m)}
                   </Link>

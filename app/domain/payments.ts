@@ -246,7 +246,7 @@ function countReversals(reversals: ReversalRow[], amountMinor: number) {
   return { refundedMinor, disputedMinor, flag };
 }
 
-export type RecomputedInvoice = { status: string; amountPaidMinor: number; amountDueMinor: number; totalMinor: number };
+export type RecomputedInvoice = { status: string; amountPaidMinor: number; amountCreditedMinor: number; amountDueMinor: number; totalMinor: number };
 
 /** What the invoice's amounts are derived from. */
 const INVOICE_AMOUNTS = {
@@ -256,6 +256,8 @@ const INVOICE_AMOUNTS = {
   payments: { select: { status: true, amountMinor: true, refundedMinor: true, disputedMinor: true } },
   // Recorded payments (transfers, cheques, cash) applied to the invoice; a reversal's are negative.
   allocations: { select: { amountMinor: true } },
+  // Credit notes applied to the invoice: its own credit it (less to pay), another's credit is used as payment.
+  creditAllocations: { select: { amountMinor: true, creditNote: { select: { invoiceId: true } } } },
   checkouts: { where: { status: { in: ["creating", "open"] } }, select: { id: true } },
 } satisfies Prisma.InvoiceSelect;
 type InvoiceAmounts = {
@@ -263,6 +265,7 @@ type InvoiceAmounts = {
   totalMinor: number;
   payments: { status: string; amountMinor: number; refundedMinor: number; disputedMinor: number }[];
   allocations: { amountMinor: number }[];
+  creditAllocations: { amountMinor: number; creditNote: { invoiceId: string } }[];
   checkouts: { id: string }[];
 };
 
@@ -276,20 +279,25 @@ export async function recomputeInvoice(tx: Tx, invoiceId: string): Promise<Recom
 }
 
 async function saveAmounts(tx: Tx, invoiceId: string, invoice: InvoiceAmounts): Promise<RecomputedInvoice> {
+  const own = (a: InvoiceAmounts["creditAllocations"][number]) => a.creditNote.invoiceId === invoiceId;
+  const credited = invoice.creditAllocations.filter(own).reduce((sum, a) => sum + a.amountMinor, 0);
   const paid =
     invoice.payments.filter((p) => p.status === "confirmed").reduce((sum, p) => sum + p.amountMinor - p.refundedMinor - p.disputedMinor, 0) +
-    invoice.allocations.reduce((sum, a) => sum + a.amountMinor, 0);
+    invoice.allocations.reduce((sum, a) => sum + a.amountMinor, 0) +
+    invoice.creditAllocations.filter((a) => !own(a)).reduce((sum, a) => sum + a.amountMinor, 0);
   const status =
     invoice.status === "void" || invoice.status === "draft"
       ? invoice.status
-      : paid >= invoice.totalMinor && invoice.totalMinor > 0
-        ? "paid"
-        : paid > 0
-          ? "partially_paid"
-          : "open";
-  const amounts = { amountPaidMinor: paid, amountDueMinor: Math.max(0, invoice.totalMinor - paid), status };
+      : credited >= invoice.totalMinor && invoice.totalMinor > 0
+        ? "credited"
+        : paid + credited >= invoice.totalMinor && invoice.totalMinor > 0
+          ? "paid"
+          : paid > 0
+            ? "partially_paid"
+            : "open";
+  const amounts = { amountPaidMinor: paid, amountCreditedMinor: credited, amountDueMinor: Math.max(0, invoice.totalMinor - credited - paid), status };
   await tx.invoice.update({ where: { id: invoiceId }, data: amounts, select: { id: true } });
-  if (status === "paid" && invoice.checkouts.length) {
+  if ((status === "paid" || status === "credited") && invoice.checkouts.length) {
     // Nothing is due any more: pending checkouts must not take a second payment.
     await tx.checkoutAttempt.updateMany({ where: { invoiceId, status: { in: ["creating", "open"] } }, data: { status: "expired" } });
   }

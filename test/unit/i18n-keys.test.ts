@@ -29,7 +29,13 @@ const PAYMENT_STATUSES = ["processing", "confirmed", "failed", "charged_back"];
 const REFUND_STATUSES = ["pending", "succeeded", "failed", "canceled"];
 const PAYMENT_FLAGS = ["chargeback", "dispute"];
 /** The outbox rows of an invoice: the invoice, its reminders, and the notices (the merchant's and the customer's). */
-const INVOICE_EMAIL_KINDS = ["invoice_sent", "invoice_reminder", ...NOTIFICATION_KINDS, ...CUSTOMER_NOTICE_KINDS.map((kind) => `${kind}_customer`)];
+const INVOICE_EMAIL_KINDS = [
+  "invoice_sent",
+  "invoice_reminder",
+  "credit_note_sent",
+  ...NOTIFICATION_KINDS,
+  ...CUSTOMER_NOTICE_KINDS.map((kind) => `${kind}_customer`),
+];
 /** A customer account's movements; the type check below fails when a kind is added and not listed here. */
 const MOVEMENT_KINDS = [
   "invoice",
@@ -41,6 +47,7 @@ const MOVEMENT_KINDS = [
   "dispute",
   "receipt",
   "receipt_reversal",
+  "credit_note",
 ] as const satisfies readonly MovementKind[];
 const everyMovementKind: [Exclude<MovementKind, (typeof MOVEMENT_KINDS)[number]>] extends [never] ? true : false = true;
 const OUTBOX_STATUSES = ["pending", "sending", "sent", "failed", "rejected"];

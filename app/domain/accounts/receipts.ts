@@ -187,9 +187,9 @@ export function allocationsOfInvoice(db: Db, organisationId: string, invoiceId: 
 
 /** The entries of these customers' accounts, read once for all of them. */
 async function entriesOf(db: Db, organisationId: string, customerIds: string[]): Promise<Map<string, AccountEntries>> {
-  const entries = new Map<string, AccountEntries>(customerIds.map((id) => [id, { invoices: [], payments: [], reversals: [], receipts: [] }]));
+  const entries = new Map<string, AccountEntries>(customerIds.map((id) => [id, { invoices: [], payments: [], reversals: [], receipts: [], creditNotes: [] }]));
   if (!customerIds.length) return entries;
-  const [invoices, payments, receipts] = await Promise.all([
+  const [invoices, payments, receipts, creditNotes] = await Promise.all([
     db.invoice.findMany({
       where: { organisationId, customerId: { in: customerIds }, number: { not: null } },
       select: {
@@ -226,6 +226,20 @@ async function entriesOf(db: Db, organisationId: string, customerIds: string[]):
       where: { organisationId, customerId: { in: customerIds } },
       select: { id: true, customerId: true, kind: true, method: true, receivedOn: true, amountMinor: true, currency: true, reference: true, createdAt: true },
     }),
+    db.creditNote.findMany({
+      where: { organisationId, customerId: { in: customerIds } },
+      select: {
+        id: true,
+        customerId: true,
+        number: true,
+        invoiceId: true,
+        invoice: { select: { number: true } },
+        issueDate: true,
+        totalMinor: true,
+        currency: true,
+        createdAt: true,
+      },
+    }),
   ]);
   const reversals = payments.length
     ? await db.paymentReversal.findMany({
@@ -241,6 +255,7 @@ async function entriesOf(db: Db, organisationId: string, customerIds: string[]):
     if (customerId) entries.get(customerId)?.reversals.push(reversal);
   }
   for (const { customerId, ...receipt } of receipts) entries.get(customerId)?.receipts.push(receipt);
+  for (const { customerId, invoice, ...note } of creditNotes) entries.get(customerId)?.creditNotes?.push({ ...note, invoiceNumber: invoice.number });
   return entries;
 }
 
@@ -256,14 +271,18 @@ export async function customerBalances(db: Db, organisationId: string, customerI
   return Object.fromEntries([...entries].map(([id, e]) => [id, balancesOf(movementsOf(e))]));
 }
 
-/** Credit on the account per currency: recorded money not applied to any invoice. */
+/** Credit on the account per currency: recorded money and credit notes not applied to any invoice. */
 export async function unallocatedCredit(db: Db, organisationId: string, customerId: string): Promise<Record<string, number>> {
-  const [receipts, allocations] = await Promise.all([
+  const [receipts, allocations, creditNotes, creditAllocations] = await Promise.all([
     db.customerReceipt.findMany({ where: { organisationId, customerId }, select: { kind: true, amountMinor: true, currency: true } }),
     db.receiptAllocation.findMany({ where: { organisationId, receipt: { customerId } }, select: { amountMinor: true, currency: true } }),
+    db.creditNote.findMany({ where: { organisationId, customerId }, select: { totalMinor: true, currency: true } }),
+    db.creditNoteAllocation.findMany({ where: { organisationId, creditNote: { customerId } }, select: { amountMinor: true, currency: true } }),
   ]);
   const credit: Record<string, number> = {};
   for (const r of receipts) credit[r.currency] = (credit[r.currency] ?? 0) + (r.kind === "reversal" ? -r.amountMinor : r.amountMinor);
   for (const a of allocations) credit[a.currency] = (credit[a.currency] ?? 0) - a.amountMinor;
+  for (const c of creditNotes) credit[c.currency] = (credit[c.currency] ?? 0) + c.totalMinor;
+  for (const a of creditAllocations) credit[a.currency] = (credit[a.currency] ?? 0) - a.amountMinor;
   return credit;
 }

@@ -201,7 +201,7 @@ async function notifyPaymentChange(tx: Tx, appUrl: string, organisationId: strin
     await notify(tx, { ...facts, kind: "payment_restored", dedupeKey: `payment_restored/${payment.id}` }, appUrl);
     return;
   }
-  const overpaidMinor = invoice.amountPaidMinor - invoice.totalMinor;
+  const overpaidMinor = invoice.amountPaidMinor - (invoice.totalMinor - invoice.amountCreditedMinor);
   if (change.to === "confirmed" && overpaidMinor > 0) {
     await notify(tx, { ...facts, kind: "payment_overpaid", dedupeKey: `payment_received/${payment.id}`, excessMinor: overpaidMinor, customer: true }, appUrl);
     return;

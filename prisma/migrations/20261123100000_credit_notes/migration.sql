@@ -34,6 +34,7 @@ CREATE INDEX "CreditNote_organisationId_customerId_createdAt_idx" ON "CreditNote
 CREATE TABLE "CreditNoteLine" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "creditNoteId" TEXT NOT NULL,
+    "invoiceLineId" TEXT,
     "position" INTEGER NOT NULL,
     "description" TEXT NOT NULL,
     "quantityThousandths" INTEGER NOT NULL,
