@@ -65,7 +65,7 @@ export async function refundCreditNote(
     return { invoiceId: creditNote.invoiceId, currency: creditNote.currency, amountMinor };
   });
   const result = await refundExcess(deps, organisationId, applied.invoiceId, userId, now);
-  if ((!result || !result.ok) && applied.amountMinor > 0) {
+  if (!result?.ok && applied.amountMinor > 0) {
     // The provider did not take the refund: the credit goes back to the account, by a counter-entry.
     await db.$transaction(async (tx) => {
       await tx.creditNoteAllocation.create({
