@@ -771,6 +771,7 @@ export const en: Record<MessageKey, string> = {
     "This amount is deducted from invoice {number}; whatever exceeds what was left to pay is credited to your account or refunded to you.",
   "email.creditNote.subject": "Credit note {number} from {merchant}",
   "email.creditNote.intro": "{merchant} has issued credit note {number} on invoice {invoice}, for {amount}.",
+  "email.creditNote.amount": "Credit note amount incl. VAT: {amount}",
   "email.creditNote.reason": "Reason: {reason}",
   "email.creditNote.action": "View the invoice and download the credit note",
   "health.ok": "ok",

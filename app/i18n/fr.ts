@@ -779,6 +779,7 @@ export const fr = {
     "Ce montant vient en déduction de la facture {number} ; ce qui dépasse son reste à payer est porté au crédit de votre compte ou vous est remboursé.",
   "email.creditNote.subject": "Avoir {number} de {merchant}",
   "email.creditNote.intro": "{merchant} vous adresse l'avoir {number} sur la facture {invoice}, d'un montant de {amount}.",
+  "email.creditNote.amount": "Montant de l'avoir TTC : {amount}",
   "email.creditNote.reason": "Motif : {reason}",
   "email.creditNote.action": "Consulter la facture et télécharger l'avoir",
   "health.ok": "ok",
