@@ -51,7 +51,9 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   if (submission.status !== "success") return refuse(submission);
   const request_ = requestOf(submission.value, invoice.currency);
   if (!request_.ok) return refuse(submission, { fieldErrors: { [request_.field]: [request_.error] } });
-  const issued = (await issueCreditNote(context.db, organisation.id, invoice.id, user.id, { request: request_.value, reason: submission.value.reason }, new Date())) ?? notFound();
+  const issued =
+    (await issueCreditNote(context.db, organisation.id, invoice.id, user.id, { request: request_.value, reason: submission.value.reason }, new Date())) ??
+    notFound();
   if (!issued.ok) return refuse(submission, { formErrors: [issued.error] });
   context.log.info({ invoiceId: invoice.id, creditNoteId: issued.value.id, number: issued.value.number }, "credit note issued");
   return redirect(`/credit-notes/${issued.value.id}?issued=1`);

@@ -74,7 +74,8 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   if (input.intent === "send") {
     if (!can(role, "editInvoices")) forbidden();
     const deps = { db: context.db, encryptionKey: context.config.ENCRYPTION_KEY, appUrl: context.config.APP_URL };
-    const result = (await sendCreditNote(deps, { organisationId: organisation.id, creditNoteId: creditNote.id, requestKey: input.sendKey || randomToken() })) ?? notFound();
+    const result =
+      (await sendCreditNote(deps, { organisationId: organisation.id, creditNoteId: creditNote.id, requestKey: input.sendKey || randomToken() })) ?? notFound();
     if (!result.ok) return refused({ key: result.error });
     context.log.info({ creditNoteId: creditNote.id }, "credit note email queued");
     return done({ key: "creditNotes.sent", vars: { email: result.to } });
