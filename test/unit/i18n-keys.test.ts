@@ -9,6 +9,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CUSTOMER_NOTICE_KINDS, NOTIFICATION_KINDS } from "~/domain/notifications";
 import type { MovementKind } from "~/domain/accounts/movements";
+import { CREDIT_NOTE_KINDS } from "~/domain/credit-notes/totals";
 import { OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
 import { INVOICE_STATUSES } from "~/domain/invoices/status";
 import { ROLES } from "~/domain/permissions";
@@ -78,6 +79,7 @@ const EXPANSIONS: Record<string, string[]> = {
   "notify.*.*.body": [...NOTIFICATION_KINDS.map((k) => `notify.${k}.merchant.body`), ...CUSTOMER_NOTICE_KINDS.map((k) => `notify.${k}.customer.body`)],
   "notify.customer.method.*": METHODS.map((m) => `notify.customer.method.${m}`),
   "account.kind.*": MOVEMENT_KINDS.map((k) => `account.kind.${k}`),
+  "creditNotes.kind.*": CREDIT_NOTE_KINDS.map((k) => `creditNotes.kind.${k}`),
   "mentions.natureOption.*": OPERATION_NATURES.map((n) => `mentions.natureOption.${n}`),
   "mentions.nature.*": OPERATION_NATURES.map((n) => `mentions.nature.${n}`),
   "mentions.reason.*": VAT_EXEMPTIONS.map((r) => `mentions.reason.${r}`),
