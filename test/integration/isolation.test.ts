@@ -8,6 +8,8 @@ let victim: { browser: TestBrowser; organisationId: string };
 let customerId: string;
 let draftId: string;
 let openId: string;
+let creditedId: string;
+let creditNoteId: string;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -16,6 +18,11 @@ beforeAll(async () => {
   draftId = await createDraftInvoice(victim.browser, customerId);
   openId = await createDraftInvoice(victim.browser, customerId);
   await victim.browser.post(`/invoices/${openId}`, { intent: "finalise" });
+  // Issue 14: an invoice with a credit note (for some of it, so more can be issued).
+  creditedId = await createDraftInvoice(victim.browser, customerId);
+  await victim.browser.post(`/invoices/${creditedId}`, { intent: "finalise" });
+  await victim.browser.post(`/invoices/${creditedId}/credit-notes/new`, { kind: "amount", reason: "Geste", amount: "10,00" });
+  creditNoteId = (await app.db.creditNote.findFirstOrThrow({ where: { invoiceId: creditedId } })).id;
   intruder = (await signUpMerchant(app, { organisationName: "Intrus SAS" })).browser;
 });
 afterAll(() => app.close());
@@ -39,6 +46,9 @@ describe("one organisation never sees or touches another's data", () => {
     ["open invoice page", () => `/invoices/${openId}`],
     ["draft edit page", () => `/invoices/${draftId}/edit`],
     ["invoice PDF", () => `/invoices/${openId}/pdf`],
+    ["new credit note form", () => `/invoices/${openId}/credit-notes/new`],
+    ["credit note page", () => `/credit-notes/${creditNoteId}`],
+    ["credit note PDF", () => `/credit-notes/${creditNoteId}/pdf`],
   ])("GET %s of another organisation is a 404", async (_name, path) => {
     const page = await intruder.get(path());
     expect(page.status).toBe(404);
@@ -52,6 +62,9 @@ describe("one organisation never sees or touches another's data", () => {
     ["finalise draft", () => `/invoices/${draftId}`, () => ({ intent: "finalise" })],
     ["delete draft", () => `/invoices/${draftId}`, () => ({ intent: "delete", confirmed: "yes" })],
     ["void invoice", () => `/invoices/${openId}`, () => ({ intent: "void", confirmed: "yes", reason: "x" })],
+    ["issue a credit note", () => `/invoices/${openId}/credit-notes/new`, () => ({ kind: "full", reason: "x" })],
+    ["send a credit note", () => `/credit-notes/${creditNoteId}`, () => ({ intent: "send", sendKey: "x" })],
+    ["refund a credit note", () => `/credit-notes/${creditNoteId}`, () => ({ intent: "refund", confirmed: "yes" })],
     ["edit draft", () => `/invoices/${draftId}/edit`, () => invoiceEdit(draftId)],
     ["switch to the organisation", () => "/orgs", () => ({ organisationId: victim.organisationId })],
   ])("POST %s of another organisation is a 404 and changes nothing", async (_name, path, fields) => {
@@ -61,6 +74,9 @@ describe("one organisation never sees or touches another's data", () => {
     expect(customer).toMatchObject({ name: "Client de la victime", archivedAt: null });
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: draftId } })).toMatchObject({ status: "draft", totalMinor: 36000 });
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: openId } })).toMatchObject({ status: "open" });
+    expect(await app.db.creditNote.count({ where: { invoiceId: openId } })).toBe(0);
+    expect(await app.db.outboxEmail.count({ where: { invoiceId: creditedId } })).toBe(0);
+    expect(await app.db.creditNoteAllocation.count({ where: { creditNoteId } })).toBe(1);
   });
 
   it("cannot invoice another organisation's customer", async () => {
@@ -88,6 +104,10 @@ describe("malformed or unknown ids are a 404, never a 500", () => {
     "/invoices/%E0%A4%A",
     "/invoices/nope/pdf",
     "/invoices/nope/edit",
+    "/invoices/nope/credit-notes/new",
+    "/credit-notes/nope",
+    "/credit-notes/nope/pdf",
+    "/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/credit-notes/nope/pdf",
     "/reset-password/not-a-token",
     "/mailbox/unknown",
     "/no/such/page",
@@ -97,7 +117,7 @@ describe("malformed or unknown ids are a 404, never a 500", () => {
     if (!path.startsWith("/reset-password")) expect(page.status).toBe(404);
   });
 
-  it.each(["/customers/nope", "/invoices/nope", "/invoices/nope/edit", "/no/such/page"])("POST %s", async (path) => {
+  it.each(["/customers/nope", "/invoices/nope", "/invoices/nope/edit", "/invoices/nope/credit-notes/new", "/credit-notes/nope", "/no/such/page"])("POST %s", async (path) => {
     const page = await victim.browser.post(path, { intent: "finalise" });
     expect(page.status).toBe(404);
   });
