@@ -117,8 +117,11 @@ describe("malformed or unknown ids are a 404, never a 500", () => {
     if (!path.startsWith("/reset-password")) expect(page.status).toBe(404);
   });
 
-  it.each(["/customers/nope", "/invoices/nope", "/invoices/nope/edit", "/invoices/nope/credit-notes/new", "/credit-notes/nope", "/no/such/page"])("POST %s", async (path) => {
-    const page = await victim.browser.post(path, { intent: "finalise" });
-    expect(page.status).toBe(404);
-  });
+  it.each(["/customers/nope", "/invoices/nope", "/invoices/nope/edit", "/invoices/nope/credit-notes/new", "/credit-notes/nope", "/no/such/page"])(
+    "POST %s",
+    async (path) => {
+      const page = await victim.browser.post(path, { intent: "finalise" });
+      expect(page.status).toBe(404);
+    },
+  );
 });
