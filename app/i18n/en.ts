@@ -715,6 +715,8 @@ export const en: Record<MessageKey, string> = {
   "sending.kind.credit_note_sent": "Credit note sent",
   "invoices.amountCredited": "Credit notes applied",
   "public.credited": "This invoice was cancelled by a credit note: nothing is due.",
+  "org.creditNoteNumberFormat": "Credit note numbering",
+  "org.creditNoteNumberFormatHint": "A separate gapless series, with the same elements as invoices; AV{YYYY}-{SEQ} by default.",
   "creditNotes.title": "Credit notes",
   "creditNotes.creditNote": "Credit note",
   "creditNotes.pageTitle": "Credit note {number}",

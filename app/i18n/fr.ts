@@ -723,6 +723,8 @@ export const fr = {
   "sending.kind.credit_note_sent": "Avoir envoyé",
   "invoices.amountCredited": "Avoirs imputés",
   "public.credited": "Cette facture est annulée par avoir : rien n'est à payer.",
+  "org.creditNoteNumberFormat": "Numérotation des avoirs",
+  "org.creditNoteNumberFormatHint": "Une série à part, sans trou, avec les mêmes éléments que les factures ; par défaut AV{YYYY}-{SEQ}.",
   "creditNotes.title": "Avoirs",
   "creditNotes.creditNote": "Avoir",
   "creditNotes.pageTitle": "Avoir {number}",

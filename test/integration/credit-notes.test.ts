@@ -260,3 +260,19 @@ describe("refund through the provider", () => {
     expect(await app.db.paymentReversal.count({ where: { organisationId: merchant.organisationId } })).toBe(0);
   });
 });
+
+describe("the credit note series", () => {
+  it("has its own format in the organisation's settings, checked like the invoices'", async () => {
+    const org = () => app.db.organisation.findUniqueOrThrow({ where: { id: merchant.organisationId } });
+    const form = await merchant.browser.get("/settings/organisation");
+    expect(form.html).toContain('value="AV{YYYY}-{SEQ}"');
+    const refused = await merchant.browser.post("/settings/organisation", { ...organisationProfile, creditNoteNumberFormat: "AV" });
+    expect(refused.status).toBe(200);
+    expect((await org()).creditNoteNumberFormat).toBe("AV{YYYY}-{SEQ}");
+    await merchant.browser.post("/settings/organisation", { ...organisationProfile, creditNoteNumberFormat: "AVOIR-{SEQ:4}" });
+    expect((await org()).creditNoteNumberFormat).toBe("AVOIR-{SEQ:4}");
+    const { lastCreditNoteSequence } = await org();
+    const note = await issue((await finalised()).id, { kind: "full", reason: "x" });
+    expect(note.number).toBe(`AVOIR-${String(lastCreditNoteSequence + 1).padStart(4, "0")}`);
+  });
+});
