@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp, type TestBrowser, textOf } from "../helpers/app";
-import { createCustomer, createDraftInvoice, organisationProfile, sentInvoice, signUpMerchant } from "../helpers/merchant";
+import { createCustomer, createDraftInvoice, joinOrganisation, organisationProfile, sentInvoice, signUpMerchant } from "../helpers/merchant";
 import { formatDate } from "~/lib/format";
 import { pdfText } from "../helpers/pdf-text";
 import { useProviderMocks } from "../mocks/providers";
@@ -274,5 +274,23 @@ describe("the credit note series", () => {
     const { lastCreditNoteSequence } = await org();
     const note = await issue((await finalised()).id, { kind: "full", reason: "x" });
     expect(note.number).toBe(`AVOIR-${String(lastCreditNoteSequence + 1).padStart(4, "0")}`);
+  });
+});
+
+describe("permissions, as for invoices", () => {
+  it("an accountant reads credit notes but neither issues, sends nor refunds them", async () => {
+    const accountant = await signUpMerchant(app, { organisationName: "Cabinet comptable" });
+    await joinOrganisation(merchant, accountant, "accountant");
+    const invoice = await finalised();
+    const note = await issue(invoice.id, { kind: "amount", reason: "Geste", amount: "10,00" });
+    expect((await accountant.browser.get(`/credit-notes/${note.id}`)).status).toBe(200);
+    expect((await accountant.browser.get(`/credit-notes/${note.id}/pdf`)).status).toBe(200);
+    expect(textOf((await accountant.browser.get(`/invoices/${invoice.id}`)).html)).not.toContain("Émettre un avoir");
+    expect((await accountant.browser.get(`/invoices/${invoice.id}/credit-notes/new`)).status).toBe(403);
+    expect((await accountant.browser.post(`/invoices/${invoice.id}/credit-notes/new`, { kind: "full", reason: "x" })).status).toBe(403);
+    expect((await accountant.browser.post(`/credit-notes/${note.id}`, { intent: "send", sendKey: "a" })).status).toBe(403);
+    expect((await accountant.browser.post(`/credit-notes/${note.id}`, { intent: "refund", confirmed: "yes" })).status).toBe(403);
+    expect(await app.db.creditNote.count({ where: { invoiceId: invoice.id } })).toBe(1);
+    expect(await app.db.outboxEmail.count({ where: { kind: "credit_note_sent", invoiceId: invoice.id } })).toBe(0);
   });
 });
