@@ -14,6 +14,7 @@ export default [
   route("mailbox/:emailId", "routes/mailbox-email.tsx"),
   route("i/:token", "routes/public-invoice.tsx"),
   route("i/:token/pdf", "routes/public-invoice-pdf.tsx"),
+  route("i/:token/credit-notes/:creditNoteId/pdf", "routes/public-credit-note-pdf.tsx"),
   route("oauth/:provider/callback", "routes/oauth-callback.tsx"),
   layout("routes/app-layout.tsx", [
     route("account/password", "routes/account-password.tsx"),
@@ -36,6 +37,9 @@ export default [
     route("invoices/new", "routes/invoices-new.tsx"),
     route("invoices/:invoiceId", "routes/invoice.tsx"),
     route("invoices/:invoiceId/edit", "routes/invoice-edit.tsx"),
+    // Issue 14, credit notes.
+    route("invoices/:invoiceId/credit-notes/new", "routes/credit-note-new.tsx"),
+    route("credit-notes/:creditNoteId", "routes/credit-note.tsx"),
   ]),
   route("invoices/:invoiceId/pdf", "routes/invoice-pdf.tsx"),
   route("customers/:customerId/statement/pdf", "routes/customer-statement-pdf.tsx"),
@@ -57,5 +61,6 @@ export default [
     // "Payer votre solde": the lead's balance payment replaces this placeholder.
     route("espace/:orgId/payer", "routes/space-pay.tsx"),
   ]),
+  route("credit-notes/:creditNoteId/pdf", "routes/credit-note-pdf.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

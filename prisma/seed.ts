@@ -1,6 +1,7 @@
 import { hashPassword } from "~/domain/auth";
 import { type ReceiptInput, recordReceipt } from "~/domain/accounts/receipts";
-import { createDraft, finaliseInvoice, voidInvoice } from "~/domain/invoices/service";
+import { issueCreditNote } from "~/domain/credit-notes/service";
+import { createDraft, finaliseInvoice } from "~/domain/invoices/service";
 import { encryptSecret } from "~/lib/crypto.server";
 import type { Db } from "~/lib/db.server";
 
@@ -150,7 +151,8 @@ export async function seedDemo(db: Db, now: Date, options: { encryptionKey?: str
   for (const invoice of [paid, overdue, voided, partial, open]) if (invoice.ok) await finalise(invoice.value.id);
   if (paid.ok) await pay(paid.value.id, 54000, "demo-transfer-1");
   if (partial.ok) await pay(partial.value.id, 50000, "demo-transfer-2");
-  if (voided.ok) await voidInvoice(db, organisation.id, voided.value.id, "Facture émise en double", now);
+  // A finalised invoice is cancelled by a credit note for the whole of it ("Annuler").
+  if (voided.ok) await issueCreditNote(db, organisation.id, voided.value.id, user.id, { request: { kind: "full" }, reason: "Facture émise en double" }, now);
   // Julie Bernard has her customer space open, with a password of her own.
   await db.customerAccess.create({
     data: {

@@ -50,10 +50,11 @@ export function MovementsTable({
 }) {
   const { t, money, date } = useI18n();
   const method = useMethodLabel();
-  // A balance payment's movements name no invoice: they read "on the account".
+  // A credit note is named by its own number and the invoice it corrects; a balance payment's movements name no invoice.
   const label = (m: MovementRow) =>
     t((!m.invoiceNumber && isPaymentMovement(m.kind) ? `account.kind.${m.kind}.onAccount` : `account.kind.${m.kind}`) as MessageKey, {
-      number: m.invoiceNumber ?? "",
+      number: (m.kind === "credit_note" ? m.creditNoteNumber : m.invoiceNumber) ?? "",
+      invoice: m.invoiceNumber ?? "",
       method: method(m.method),
     });
   return (
@@ -83,6 +84,10 @@ export function MovementsTable({
               <td>
                 {plain ? (
                   label(m)
+                ) : m.creditNoteId ? (
+                  <Link className="text-blue-700 hover:underline" to={`/credit-notes/${m.creditNoteId}`}>
+                    {label(m)}
+                  </Link>
                 ) : m.receiptId ? (
                   <Link className="text-blue-700 hover:underline" to={`/receipts/${m.receiptId}`}>
                     {label(m)}

@@ -7,6 +7,7 @@ const badgeColours: Record<string, string> = {
   open: "bg-amber-100 text-amber-800",
   partially_paid: "bg-sky-100 text-sky-800",
   paid: "bg-green-100 text-green-800",
+  credited: "bg-violet-100 text-violet-800",
   void: "bg-slate-200 text-slate-500 line-through",
 };
 

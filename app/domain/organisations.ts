@@ -42,6 +42,8 @@ export const organisationProfileSchema = z.object({
   iban: optionalIban,
   bic: optionalIdentifier(normaliseBic, "errors.bicFormat"),
   invoiceNumberFormat: requiredText(40).refine(isValidNumberFormat, "errors.numberFormat"),
+  // Credit notes' own series (issue 14); left out of a post (undefined): unchanged.
+  creditNoteNumberFormat: z.union([z.undefined(), requiredText(40).refine(isValidNumberFormat, "errors.numberFormat")]),
   // Left out of a post (undefined): unchanged.
   operationNature: z.enum(OPERATION_NATURES, { error: "errors.invalid" }).optional(),
   vatOnDebits: checkbox,

@@ -175,6 +175,8 @@ async function createPayment(tx: Tx, fact: PaymentFact): Promise<PaymentChange> 
     if (isUniqueViolation(error)) return null;
     throw error;
   }
+  // The checkout that asked for it has done its work.
+  if (fact.attemptId) await tx.checkoutAttempt.updateMany({ where: { id: fact.attemptId, customerId: target.customerId }, data: { status: "completed" } });
   if (fact.status === "confirmed" && !payment.invoiceId) await shareBalancePayment(tx, payment);
   return { payment, from: null, to: fact.status, ...(await recomputeForPayment(tx, payment)), reversals };
 }
@@ -269,7 +271,14 @@ function countReversals(reversals: ReversalRow[], amountMinor: number) {
   return { refundedMinor, disputedMinor, flag };
 }
 
-export type RecomputedInvoice = { id: string; status: string; amountPaidMinor: number; amountDueMinor: number; totalMinor: number };
+export type RecomputedInvoice = {
+  id: string;
+  status: string;
+  amountPaidMinor: number;
+  amountCreditedMinor: number;
+  amountDueMinor: number;
+  totalMinor: number;
+};
 
 /** What the invoice's amounts are derived from. */
 const SHARED_PAYMENT = {
@@ -289,6 +298,8 @@ const INVOICE_AMOUNTS = {
   allocations: { select: { amountMinor: true } },
   // Shares of other payments: a balance payment, or another invoice's overpayment.
   paymentAllocations: { select: { id: true, payment: { select: SHARED_PAYMENT } } },
+  // Credit notes applied to the invoice: its own credit it (less to pay), another's credit is used as payment.
+  creditAllocations: { select: { amountMinor: true, creditNote: { select: { invoiceId: true } } } },
   checkouts: { where: { status: { in: ["creating", "open"] } }, select: { id: true } },
 } satisfies Prisma.InvoiceSelect;
 type InvoiceAmounts = Prisma.InvoiceGetPayload<{ select: typeof INVOICE_AMOUNTS }>;
@@ -314,21 +325,26 @@ async function recomputeForPayment(tx: Tx, payment: { id: string; invoiceId: str
 }
 
 async function saveAmounts(tx: Tx, invoiceId: string, invoice: InvoiceAmounts): Promise<RecomputedInvoice> {
+  const own = (a: InvoiceAmounts["creditAllocations"][number]) => a.creditNote.invoiceId === invoiceId;
+  const credited = invoice.creditAllocations.filter(own).reduce((sum, a) => sum + a.amountMinor, 0);
   const paid =
     invoice.payments.reduce((sum, p) => sum + countShares(p, p.allocations).ownMinor, 0) +
     invoice.paymentAllocations.reduce((sum, a) => sum + (countShares(a.payment, a.payment.allocations).shares.get(a.id) ?? 0), 0) +
-    invoice.allocations.reduce((sum, a) => sum + a.amountMinor, 0);
+    invoice.allocations.reduce((sum, a) => sum + a.amountMinor, 0) +
+    invoice.creditAllocations.filter((a) => !own(a)).reduce((sum, a) => sum + a.amountMinor, 0);
   const status =
     invoice.status === "void" || invoice.status === "draft"
       ? invoice.status
-      : paid >= invoice.totalMinor && invoice.totalMinor > 0
-        ? "paid"
-        : paid > 0
-          ? "partially_paid"
-          : "open";
-  const amounts = { amountPaidMinor: paid, amountDueMinor: Math.max(0, invoice.totalMinor - paid), status };
+      : credited >= invoice.totalMinor && invoice.totalMinor > 0
+        ? "credited"
+        : paid + credited >= invoice.totalMinor && invoice.totalMinor > 0
+          ? "paid"
+          : paid > 0
+            ? "partially_paid"
+            : "open";
+  const amounts = { amountPaidMinor: paid, amountCreditedMinor: credited, amountDueMinor: Math.max(0, invoice.totalMinor - credited - paid), status };
   await tx.invoice.update({ where: { id: invoiceId }, data: amounts, select: { id: true } });
-  if (status === "paid" && invoice.checkouts.length) {
+  if ((status === "paid" || status === "credited") && invoice.checkouts.length) {
     // Nothing is due any more: pending checkouts must not take a second payment.
     await tx.checkoutAttempt.updateMany({ where: { invoiceId, status: { in: ["creating", "open"] } }, data: { status: "expired" } });
   }

@@ -33,8 +33,12 @@ export interface Excess {
   refundableMinor: number;
 }
 
-export function excessOf(invoice: { amountPaidMinor: number; totalMinor: number }, refunds: { status: string; amountMinor: number }[]): Excess {
-  const overpaidMinor = Math.max(0, invoice.amountPaidMinor - invoice.totalMinor);
+export function excessOf(
+  invoice: { amountPaidMinor: number; totalMinor: number; amountCreditedMinor?: number },
+  refunds: { status: string; amountMinor: number }[],
+): Excess {
+  // What its credit notes took off the invoice is no longer owed: paid beyond the rest is excess too.
+  const overpaidMinor = Math.max(0, invoice.amountPaidMinor - (invoice.totalMinor - (invoice.amountCreditedMinor ?? 0)));
   const pendingMinor = refunds.filter((r) => r.status === "pending").reduce((sum, r) => sum + r.amountMinor, 0);
   return { overpaidMinor, pendingMinor, refundableMinor: Math.max(0, overpaidMinor - pendingMinor) };
 }
@@ -131,7 +135,9 @@ export async function refundExcess(
     const connection = await db.providerConnection.findFirst({ where: { organisationId, provider: payment.provider, revokedAt: null } });
     if (!connection) return { ok: false, error: "refunds.errors.providerDisconnected" };
     const provider = deps.providers.get(payment.provider as ProviderId);
-    const idempotencyKey = `excess-${invoice.id}-${invoice.amountPaidMinor}-${payment.id}${retries ? `-${retries}` : ""}`;
+    // The credited amount is part of the key: a refund for a later credit note is a new refund, not the earlier one again.
+    const credited = invoice.amountCreditedMinor ? `-c${invoice.amountCreditedMinor}` : "";
+    const idempotencyKey = `excess-${invoice.id}-${invoice.amountPaidMinor}${credited}-${payment.id}${retries ? `-${retries}` : ""}`;
     let refundId: string;
     try {
       ({ refundId } = await provider.refund(

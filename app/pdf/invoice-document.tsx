@@ -22,7 +22,7 @@ export interface PdfInvoice {
   lines: { description: string; quantityThousandths: number; unitPriceMinor: number; vatRateBasisPoints: number; totalMinor: number }[];
 }
 
-const styles = StyleSheet.create({
+export const styles = StyleSheet.create({
   page: { padding: 40, fontSize: 9, fontFamily: "Helvetica", color: "#1f2937" },
   row: { flexDirection: "row" },
   between: { flexDirection: "row", justifyContent: "space-between" },
@@ -43,7 +43,7 @@ const styles = StyleSheet.create({
 });
 
 // The standard PDF fonts have no narrow no-break space (French thousands separator): use the plain one.
-const pdfText = (value: string) => value.replace(/\u202f/g, "\u00a0");
+export const pdfText = (value: string) => value.replace(/\u202f/g, "\u00a0");
 
 export function InvoiceDocument({ invoice, parties, locale }: { invoice: PdfInvoice; parties: Parties; locale: Locale }) {
   const t = translator(locale);

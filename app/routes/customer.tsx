@@ -10,6 +10,7 @@ import { applyCredit, availableCredit } from "~/domain/accounts/credit";
 import { accountMovements } from "~/domain/accounts/receipts";
 import { checkCustomer, customerFields, customersWithEmail, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
 import { accessOf, accessState } from "~/domain/customer-space/access";
+import { creditNotesOfCustomer } from "~/domain/credit-notes/service";
 import { listInvoices } from "~/domain/invoices/service";
 import { can } from "~/domain/permissions";
 import { todayUtc } from "~/domain/validation";
@@ -37,7 +38,9 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     .filter(([currency, minor]) => minor > 0 && invoices.some((i) => i.currency === currency && i.amountDueMinor > 0))
     .map(([currency, minor]) => ({ currency, minor }));
   const space = accessState(await accessOf(context.db, organisation.id, customer.id), new Date());
-  return { customer, invoices, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord: can(role, "managePayments"), usable, space };
+  const creditNotes = await creditNotesOfCustomer(context.db, organisation.id, customer.id);
+  const canRecord = can(role, "managePayments");
+  return { customer, invoices, creditNotes, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord, usable, space };
 }
 
 const customerActions = z.discriminatedUnion(
@@ -74,8 +77,8 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 }
 
 export default function CustomerPage() {
-  const { t, money } = useI18n();
-  const { customer, invoices, sameEmail, canEdit, account, canRecord, usable, space } = useLoaderData<typeof loader>();
+  const { t, money, date } = useI18n();
+  const { customer, invoices, creditNotes, sameEmail, canEdit, account, canRecord, usable, space } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-4xl space-y-6">
@@ -183,6 +186,38 @@ export default function CustomerPage() {
       <Card title={t("customers.invoices")}>
         <InvoiceTable invoices={invoices} showCustomer={false} />
       </Card>
+      {creditNotes.length ? (
+        <Card title={t("creditNotes.title")}>
+          <table className="w-full text-left text-sm" data-testid="customer-credit-notes">
+            <thead className="text-slate-500">
+              <tr>
+                <th className="py-2">{t("creditNotes.number")}</th>
+                <th>{t("creditNotes.date")}</th>
+                <th>{t("creditNotes.invoice")}</th>
+                <th className="text-right">{t("creditNotes.total")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {creditNotes.map((note) => (
+                <tr key={note.id}>
+                  <td className="py-2">
+                    <Link className="text-blue-700 hover:underline" to={`/credit-notes/${note.id}`}>
+                      {note.number}
+                    </Link>
+                  </td>
+                  <td>{date(note.issueDate)}</td>
+                  <td>
+                    <Link className="text-blue-700 hover:underline" to={`/invoices/${note.invoiceId}`}>
+                      {note.invoice.number}
+                    </Link>
+                  </td>
+                  <td className="text-right tabular-nums">{money(note.totalMinor, note.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+      ) : null}
     </div>
   );
 }

@@ -9,7 +9,8 @@ import { StatusBadge, isOverdue } from "~/components/invoice-table";
 import { Card, PageHeader } from "~/components/page";
 import { mentionText, printedMentions } from "~/domain/invoices/mentions";
 import { computeTotals } from "~/domain/invoices/totals";
-import { deleteDraft, finaliseInvoice, getInvoice, invoiceExists, partiesOf, setPaymentOptions, voidInvoice, voidReasonField } from "~/domain/invoices/service";
+import { deleteDraft, finaliseInvoice, getInvoice, invoiceExists, partiesOf, setPaymentOptions, voidReasonField } from "~/domain/invoices/service";
+import { creditNotesOfInvoice, creditStateOf, creditableInvoice, issueCreditNote } from "~/domain/credit-notes/service";
 import { listConnections } from "~/domain/connections";
 import { balanceOf, onlinePaymentSummary } from "~/domain/checkout";
 import { currentLinkToken, regenerateLink } from "~/domain/consultation";
@@ -52,6 +53,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       totalMinor: invoice.totalMinor,
       amountPaidMinor: invoice.amountPaidMinor,
       amountDueMinor: invoice.amountDueMinor,
+      amountCreditedMinor: invoice.amountCreditedMinor,
       voidReason: invoice.voidReason,
       onlinePayment: invoice.onlinePayment,
       allowPartialPayment: invoice.allowPartialPayment,
@@ -92,6 +94,9 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     receiptAllocations: await allocationsOfInvoice(context.db, organisation.id, invoice.id),
     // Payments made on the customer's account (or another invoice's overpayment) that count here.
     shares: await sharesOnInvoice(context.db, organisation.id, invoice.id),
+    // Issue 14: its credit notes, and whether another can be issued (finalised, something left to credit).
+    creditNotes: await creditNotesOfInvoice(context.db, organisation.id, invoice.id),
+    creditable: await creditableInvoice(context.db, organisation.id, invoice.id).then((found) => (found ? creditStateOf(found).creditable : false)),
     online: onlinePaymentSummary(invoice, await listConnections(context.db, organisation.id), context.providers, Boolean(organisation.iban)),
   };
 }
@@ -108,6 +113,7 @@ const invoiceActions = z.discriminatedUnion(
     z.object({ intent: z.literal("onlinePayment"), onlinePayment: checkbox, allowPartialPayment: checkbox }),
     // Destructive: done only with `confirmed=yes`, sent by the confirmation step (see CONFIRMED below).
     z.object({ intent: z.literal("delete"), confirmed: optionalText(3) }),
+    // "Annuler" a finalised invoice: a credit note for all that is left to credit (the invoice itself never changes).
     z.object({ intent: z.literal("void"), reason: voidReasonField, confirmed: optionalText(3) }),
     z.object({ intent: z.literal("refundExcess"), confirmed: optionalText(3) }),
   ],
@@ -169,10 +175,12 @@ export async function action({ request, params, context }: Route.ActionArgs) {
       return redirect("/invoices");
     }
     case "void": {
-      const result = (await voidInvoice(context.db, organisation.id, params.invoiceId, input.reason, now)) ?? notFound();
+      const result =
+        (await issueCreditNote(context.db, organisation.id, params.invoiceId, session.userId, { request: { kind: "full" }, reason: input.reason }, now)) ??
+        notFound();
       if (!result.ok) return refused({ key: result.error });
-      context.log.info({ invoiceId: params.invoiceId }, "invoice voided");
-      return done({ key: "invoices.voided" });
+      context.log.info({ invoiceId: params.invoiceId, creditNoteId: result.value.id, number: result.value.number }, "invoice cancelled by a credit note");
+      return done({ key: "invoices.voided", vars: { number: result.value.number } });
     }
     case "refundExcess": {
       const deps = { db: context.db, providers: context.providers, encryptionKey: context.config.ENCRYPTION_KEY, log: context.log };
@@ -206,6 +214,8 @@ export default function InvoicePage() {
     sentAt,
     receiptAllocations,
     shares,
+    creditNotes,
+    creditable,
   } = useLoaderData<typeof loader>();
   const text = (notice: Notice) =>
     t(notice.key, {
@@ -298,6 +308,9 @@ export default function InvoicePage() {
         <Card>
           <dl className="space-y-1 text-sm">
             <AmountRow label={t("invoices.total")} value={money(invoice.totalMinor, invoice.currency)} />
+            {invoice.amountCreditedMinor > 0 ? (
+              <AmountRow label={t("invoices.amountCredited")} value={money(invoice.amountCreditedMinor, invoice.currency)} testId="credited" />
+            ) : null}
             <AmountRow label={t("invoices.amountPaid")} value={money(invoice.amountPaidMinor, invoice.currency)} />
             <AmountRow className="font-semibold" label={t("invoices.amountDue")} value={isDraft ? "—" : money(invoice.amountDueMinor, invoice.currency)} />
             {balance.inFlightMinor > 0 ? (
@@ -356,6 +369,28 @@ export default function InvoicePage() {
               )
             ) : null}
           </div>
+        </Card>
+      ) : null}
+
+      {creditNotes.length || (canEdit && creditable) ? (
+        <Card title={t("creditNotes.title")}>
+          {creditNotes.length ? (
+            <ul className="mb-3 space-y-1 text-sm" data-testid="credit-notes">
+              {creditNotes.map((note) => (
+                <li key={note.id}>
+                  <Link className="text-blue-700 hover:underline" to={`/credit-notes/${note.id}`}>
+                    {t("creditNotes.pageTitle", { number: note.number })}
+                  </Link>{" "}
+                  — {date(note.issueDate)} — {money(note.totalMinor, note.currency)} — {note.reason}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {canEdit && creditable ? (
+            <Link className={secondaryButtonClass} to={`/invoices/${invoice.id}/credit-notes/new`}>
+              {t("creditNotes.new")}
+            </Link>
+          ) : null}
         </Card>
       ) : null}
 
@@ -493,7 +528,7 @@ export default function InvoicePage() {
           ) : null}
         </Card>
       ) : null}
-      {canEdit && invoice.status === "open" && invoice.amountPaidMinor === 0 ? (
+      {canEdit && creditable ? (
         <Card title={t("invoices.void")}>
           {confirming === "void" ? (
             <ConfirmStep

@@ -13,6 +13,7 @@ import { displayIban } from "~/domain/identifiers";
 import { printedMentions } from "~/domain/invoices/mentions";
 import { partiesOf } from "~/domain/invoices/service";
 import { computeTotals } from "~/domain/invoices/totals";
+import { creditNotesOfInvoice } from "~/domain/credit-notes/service";
 import { sharesOnInvoice } from "~/domain/payments";
 import { excessOf, refundsOf } from "~/domain/refunds";
 import { firstRefusal } from "~/domain/throttling";
@@ -115,6 +116,9 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     balance,
     refunds: refunds.map((r) => ({ id: r.id, amountMinor: r.amountMinor, status: r.status, requestedAt: r.createdAt })),
     overpaidMinor: excessOf(invoice, refunds).overpaidMinor,
+    // Issue 14: the invoice's credit notes, each downloadable through this same link.
+    amountCreditedMinor: invoice.amountCreditedMinor,
+    creditNotes: await creditNotesOfInvoice(context.db, invoice.organisationId, invoice.id),
     // Back from the provider's page (`?return=`): where that payment stands (waiting for the provider's news, on its way, done).
     returned: isProviderId(returnedFrom) ? { provider: returnedFrom, outcome: await returnState(context.db, invoice.id, returnedFrom) } : null,
     options: await optionsFor(context, invoice),
@@ -196,8 +200,24 @@ function VoidedInvoice({ number, merchant }: { number: string; merchant: string 
 
 function PublicInvoiceView() {
   const { t, money, date } = useI18n();
-  const { invoice, seller, buyer, lines, vat, mentions, payments, inFlight, balance, refunds, overpaidMinor, returned, options, defaultAmount } =
-    useInvoiceData();
+  const {
+    invoice,
+    seller,
+    buyer,
+    lines,
+    vat,
+    mentions,
+    payments,
+    inFlight,
+    balance,
+    refunds,
+    overpaidMinor,
+    returned,
+    options,
+    defaultAmount,
+    amountCreditedMinor,
+    creditNotes,
+  } = useInvoiceData();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm<{ amount: string; provider: string; payAnyway: string }>({
     // Not "pay": that is the section the "Pay" tab links to, and a field's `form` attribute names its form by id.
@@ -280,6 +300,12 @@ function PublicInvoiceView() {
               <dd className="text-right tabular-nums">{money(invoice.amountPaidMinor, invoice.currency)}</dd>
             </>
           ) : null}
+          {amountCreditedMinor > 0 ? (
+            <>
+              <dt>{t("invoices.amountCredited")}</dt>
+              <dd className="text-right tabular-nums">{money(amountCreditedMinor, invoice.currency)}</dd>
+            </>
+          ) : null}
           {overpaidMinor > 0 ? (
             <>
               <dt>{t("invoices.overpaid")}</dt>
@@ -318,6 +344,22 @@ function PublicInvoiceView() {
 
       {invoice.status === "paid" ? <FormMessage success={t("public.paid")} /> : null}
       {invoice.status === "void" ? <FormMessage error="public.void" /> : null}
+      {invoice.status === "credited" ? <FormMessage success={t("public.credited")} /> : null}
+      {creditNotes.length ? (
+        <section className="rounded-lg border border-slate-200 bg-white p-5 text-sm shadow-sm" data-testid="credit-notes">
+          <h2 className="mb-2 text-lg font-semibold">{t("creditNotes.title")}</h2>
+          <ul className="space-y-1">
+            {creditNotes.map((note) => (
+              <li key={note.id}>
+                <a className="text-blue-700 underline" href={`/i/${token}/credit-notes/${note.id}/pdf`} download>
+                  {t("creditNotes.pageTitle", { number: note.number })}
+                </a>{" "}
+                — {date(note.issueDate)} — {money(note.totalMinor, note.currency)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {overpaidMinor > 0 ? (
         <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" role="status" data-testid="overpaid-notice">
           {t("public.overpaid", { excess: money(overpaidMinor, invoice.currency), merchant: seller.legalName })}

@@ -108,6 +108,7 @@ export default function OrganisationSettings() {
             </SelectField>
             <Field meta={fields.paymentTermsDays} type="number" min={0} max={365} label={t("org.paymentTermsDays")} />
             <Field meta={fields.invoiceNumberFormat} label={t("org.numberFormat")} hint={t("org.numberFormatHint")} />
+            <Field meta={fields.creditNoteNumberFormat} label={t("org.creditNoteNumberFormat")} hint={t("org.creditNoteNumberFormatHint")} />
           </div>
         </Card>
         <Card title={t("org.bank")}>

@@ -45,13 +45,13 @@ describe("confirmation before destructive actions", () => {
     expect(await app.db.invoice.findUnique({ where: { id: draftId } })).toBeNull();
   });
 
-  it("voiding: the step asks for the reason and says what the customer will see; without confirmation or reason nothing changes", async () => {
+  it("cancelling by a full credit note: the step asks for the reason and says what follows; without confirmation or reason nothing changes", async () => {
     const { browser } = await signUpMerchant(app);
     const invoiceId = await createDraftInvoice(browser, await createCustomer(browser));
     await browser.post(`/invoices/${invoiceId}`, { intent: "finalise" });
     const { number } = await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } });
     const page = await browser.get(`/invoices/${invoiceId}`);
-    expect(textOf(page.html)).toContain("Une facture finalisée ne se supprime pas : elle s'annule, avec un motif.");
+    expect(textOf(page.html)).toContain("Une facture finalisée ne se supprime pas et ne se modifie pas : elle s'annule par un avoir");
     expect(decode(page.html)).toContain(`href="/invoices/${invoiceId}?confirm=void#confirm"`);
     expect(page.html).not.toContain('name="reason"');
 
@@ -61,11 +61,11 @@ describe("confirmation before destructive actions", () => {
 
     const confirm = await browser.get(`/invoices/${invoiceId}?confirm=void`);
     const text = step(confirm.html);
-    expect(text).toContain(`Annuler la facture ${number} ?`);
+    expect(text).toContain(`Émettre un avoir pour la totalité de la facture ${number} ?`);
     expect(text).toContain("C'est définitif.");
-    expect(text).toContain("le client y lira que vous l'avez annulée");
-    expect(text).toContain("Motif de l'annulation");
-    expect(text).toContain("Oui, annuler la facture Non, garder la facture");
+    expect(text).toContain("marquée « Annulée par avoir »");
+    expect(text).toContain("Motif de l'avoir");
+    expect(text).toContain("Oui, émettre l'avoir Non, garder la facture");
 
     // No reason: the step stays open with its error (a browser without JavaScript gets it in the same page).
     const noReason = await browser.post(`/invoices/${invoiceId}?confirm=void`, { intent: "void", confirmed: "yes", reason: "" });
@@ -75,9 +75,10 @@ describe("confirmation before destructive actions", () => {
     expect(step(noReasonWithoutQuery.html)).toContain("Ce champ est obligatoire.");
 
     const voided = await browser.post(`/invoices/${invoiceId}?confirm=void`, { intent: "void", confirmed: "yes", reason: "Erreur de client" });
-    expect(textOf(voided.html)).toContain("Facture annulée.");
+    expect(textOf(voided.html)).toContain("émis pour la totalité : la facture est annulée par avoir.");
     expect(step(voided.html)).toBe("");
-    expect((await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).status).toBe("void");
+    expect((await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).status).toBe("credited");
+    expect(await app.db.creditNote.count({ where: { invoiceId } })).toBe(1);
   });
 
   it("refunding an overpayment: the step names the amount and that it cannot be undone; no refund without it", async () => {

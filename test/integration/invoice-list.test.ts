@@ -14,6 +14,8 @@ let otherIds: Set<string>;
 
 const DAY = 86400_000;
 const STATUSES = ["draft", "open", "partially_paid", "paid", "void"] as const;
+/** Every status the list counts (issue 14: « Annulée par avoir » too). */
+const COUNTED = [...STATUSES, "credited"] as const;
 let numbered = 0;
 
 /** Invoices written straight to the database (the list is what is under test): three share each creation time, so the id must break ties. */
@@ -255,24 +257,24 @@ describe("invoice list, page after page", () => {
 });
 
 describe("invoice counts stay right as invoices change", () => {
-  it("after create, finalise, delete, partial and full payment, and void", async () => {
+  it("after create, finalise, delete, partial and full payment, and cancelling by a credit note", async () => {
     const m = await sentInvoice(app, { invoice: { allowPartialPayment: "on" }, providers: ["stripe"] });
     const account = (await app.db.providerConnection.findFirstOrThrow({ where: { organisationId: m.organisationId, provider: "stripe" } })).accountId;
     const counts = async () => {
       const shown: Record<string, string> = { all: countOf((await m.browser.get("/invoices")).html) };
-      for (const status of STATUSES) shown[status] = countOf((await m.browser.get(`/invoices?status=${status}`)).html);
+      for (const status of COUNTED) shown[status] = countOf((await m.browser.get(`/invoices?status=${status}`)).html);
       // The kept counts are the true counts.
       const kept = await app.db.invoiceStatusCount.findMany({ where: { organisationId: m.organisationId } });
-      for (const status of STATUSES) {
+      for (const status of COUNTED) {
         expect(kept.find((k) => k.status === status)?.count ?? 0, status).toBe(
           await app.db.invoice.count({ where: { organisationId: m.organisationId, status } }),
         );
       }
       return shown;
     };
-    const expectCounts = async (all: number, byStatus: Partial<Record<(typeof STATUSES)[number], number>>) => {
+    const expectCounts = async (all: number, byStatus: Partial<Record<(typeof COUNTED)[number], number>>) => {
       const expected: Record<string, string> = { all: `${all} facture(s)` };
-      for (const status of STATUSES) expected[status] = `${byStatus[status] ?? 0} facture(s)`;
+      for (const status of COUNTED) expected[status] = `${byStatus[status] ?? 0} facture(s)`;
       expect(await counts()).toEqual(expected);
     };
     const pay = async (paymentIntent: string, amount: number) => {
@@ -294,8 +296,8 @@ describe("invoice counts stay right as invoices change", () => {
     await pay("pi_list_2", 26000);
     await expectCounts(2, { open: 1, paid: 1 });
     expect((await m.browser.post(`/invoices/${toFinalise}`, { intent: "void", confirmed: "yes", reason: "Erreur de saisie" })).status).toBe(200);
-    await expectCounts(2, { paid: 1, void: 1 });
-    expect((await app.db.invoice.findUniqueOrThrow({ where: { id: toFinalise } })).status).toBe("void");
+    await expectCounts(2, { paid: 1, credited: 1 });
+    expect((await app.db.invoice.findUniqueOrThrow({ where: { id: toFinalise } })).status).toBe("credited");
   });
 
   it("keeps the counts with database triggers that every migration leaves in place", async () => {

@@ -10,6 +10,8 @@ let intruderOrg: string;
 let customerId: string;
 let draftId: string;
 let openId: string;
+let creditedId: string;
+let creditNoteId: string;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -21,6 +23,11 @@ beforeAll(async () => {
   const intruderMerchant = await signUpMerchant(app, { organisationName: "Intrus SAS" });
   intruder = intruderMerchant.browser;
   intruderOrg = intruderMerchant.organisationId;
+  // Issue 14: an invoice with a credit note (for some of it, so more can be issued).
+  creditedId = await createDraftInvoice(victim.browser, customerId);
+  await victim.browser.post(`/invoices/${creditedId}`, { intent: "finalise" });
+  await victim.browser.post(`/invoices/${creditedId}/credit-notes/new`, { kind: "amount", reason: "Geste", amount: "10,00" });
+  creditNoteId = (await app.db.creditNote.findFirstOrThrow({ where: { invoiceId: creditedId } })).id;
 });
 afterAll(() => app.close());
 
@@ -46,6 +53,9 @@ describe("one organisation never sees or touches another's data", () => {
     ["customer statement", () => `/customers/${customerId}/statement`],
     ["customer statement PDF", () => `/customers/${customerId}/statement/pdf`],
     ["customer space access", () => `/customers/${customerId}/space`],
+    ["new credit note form", () => `/invoices/${openId}/credit-notes/new`],
+    ["credit note page", () => `/credit-notes/${creditNoteId}`],
+    ["credit note PDF", () => `/credit-notes/${creditNoteId}/pdf`],
   ])("GET %s of another organisation is a 404", async (_name, path) => {
     const page = await intruder.get(path());
     expect(page.status).toBe(404);
@@ -59,6 +69,9 @@ describe("one organisation never sees or touches another's data", () => {
     ["finalise draft", () => `/invoices/${draftId}`, () => ({ intent: "finalise" })],
     ["delete draft", () => `/invoices/${draftId}`, () => ({ intent: "delete", confirmed: "yes" })],
     ["void invoice", () => `/invoices/${openId}`, () => ({ intent: "void", confirmed: "yes", reason: "x" })],
+    ["issue a credit note", () => `/invoices/${openId}/credit-notes/new`, () => ({ kind: "full", reason: "x" })],
+    ["send a credit note", () => `/credit-notes/${creditNoteId}`, () => ({ intent: "send", sendKey: "x" })],
+    ["refund a credit note", () => `/credit-notes/${creditNoteId}`, () => ({ intent: "refund", confirmed: "yes" })],
     ["edit draft", () => `/invoices/${draftId}/edit`, () => invoiceEdit(draftId)],
     ["switch to the organisation", () => "/orgs", () => ({ organisationId: victim.organisationId })],
     ["invite the customer to their space", () => `/customers/${customerId}/space`, () => ({ intent: "invite" })],
@@ -76,6 +89,9 @@ describe("one organisation never sees or touches another's data", () => {
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: draftId } })).toMatchObject({ status: "draft", totalMinor: 36000 });
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: openId } })).toMatchObject({ status: "open" });
     expect(await app.db.customerAccess.count({ where: { customerId } })).toBe(0);
+    expect(await app.db.creditNote.count({ where: { invoiceId: openId } })).toBe(0);
+    expect(await app.db.outboxEmail.count({ where: { invoiceId: creditedId } })).toBe(0);
+    expect(await app.db.creditNoteAllocation.count({ where: { creditNoteId } })).toBe(1);
   });
 
   it("cannot invoice another organisation's customer", async () => {
@@ -103,6 +119,10 @@ describe("malformed or unknown ids are a 404, never a 500", () => {
     "/invoices/%E0%A4%A",
     "/invoices/nope/pdf",
     "/invoices/nope/edit",
+    "/invoices/nope/credit-notes/new",
+    "/credit-notes/nope",
+    "/credit-notes/nope/pdf",
+    "/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/credit-notes/nope/pdf",
     "/reset-password/not-a-token",
     "/mailbox/unknown",
     "/no/such/page",
@@ -112,10 +132,13 @@ describe("malformed or unknown ids are a 404, never a 500", () => {
     if (!path.startsWith("/reset-password")) expect(page.status).toBe(404);
   });
 
-  it.each(["/customers/nope", "/invoices/nope", "/invoices/nope/edit", "/no/such/page"])("POST %s", async (path) => {
-    const page = await victim.browser.post(path, { intent: "finalise" });
-    expect(page.status).toBe(404);
-  });
+  it.each(["/customers/nope", "/invoices/nope", "/invoices/nope/edit", "/invoices/nope/credit-notes/new", "/credit-notes/nope", "/no/such/page"])(
+    "POST %s",
+    async (path) => {
+      const page = await victim.browser.post(path, { intent: "finalise" });
+      expect(page.status).toBe(404);
+    },
+  );
 });
 
 /**

@@ -107,7 +107,7 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
     expect(textOf(page.html)).not.toContain("PD-2026-001");
   });
 
-  it("voids an open invoice with a reason, and refuses to void without one", async () => {
+  it("cancels an open invoice by a full credit note with a reason, and refuses without one", async () => {
     const { browser } = await signUpMerchant(app);
     const customerId = await createCustomer(browser);
     const invoiceId = await createDraftInvoice(browser, customerId);
@@ -115,14 +115,15 @@ describe("a merchant's first invoice, through the real HTTP server", () => {
     let page = await browser.post(`/invoices/${invoiceId}`, { intent: "void", confirmed: "yes", reason: "  " });
     expect(textOf(page.html)).toContain("Ce champ est obligatoire.");
     page = await browser.post(`/invoices/${invoiceId}`, { intent: "void", confirmed: "yes", reason: "Erreur de client" });
-    expect(textOf(page.html)).toContain("Facture annulée.");
+    expect(textOf(page.html)).toContain("émis pour la totalité : la facture est annulée par avoir.");
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).toMatchObject({
-      status: "void",
-      voidReason: "Erreur de client",
+      status: "credited",
+      voidedAt: null,
       amountDueMinor: 0,
     });
+    expect(await app.db.creditNote.findFirstOrThrow({ where: { invoiceId } })).toMatchObject({ reason: "Erreur de client", totalMinor: 36000 });
     page = await browser.post(`/invoices/${invoiceId}`, { intent: "void", confirmed: "yes", reason: "Encore" });
-    expect(textOf(page.html)).toContain("Seule une facture ouverte sans paiement peut être annulée.");
+    expect(textOf(page.html)).toContain("Il ne reste rien à créditer sur cette facture.");
   });
 
   it("deletes a draft but never a finalised invoice", async () => {

@@ -92,7 +92,7 @@ describe("the consultation page", () => {
     expect(new TextDecoder().decode(pdf.body.slice(0, 5))).toBe("%PDF-");
   });
 
-  it("answers 404 to a guessed token, a regenerated (revoked) link and a voided invoice", async () => {
+  it("answers 404 to a guessed token and a regenerated (revoked) link; a credit note keeps the live link working", async () => {
     const { link, invoiceId, browser } = await sentInvoice(app);
     expect((await app.browser().get("/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).status).toBe(404);
     expect((await app.browser().get("/i/short")).status).toBe(404);
@@ -102,8 +102,10 @@ describe("the consultation page", () => {
     const newLink = /\/i\/[\w-]+/.exec(textOf((await browser.get(`/invoices/${invoiceId}`)).html))![0];
     expect((await app.browser().get(newLink)).status).toBe(200);
     await browser.post(`/invoices/${invoiceId}`, { intent: "void", confirmed: "yes", reason: "Erreur" });
-    // Voided: the live link says so (410); the one revoked earlier stays unknown.
-    expect((await app.browser().get(newLink)).status).toBe(410);
+    // Cancelled by a credit note: the live link says so (and gives the credit note); the one revoked earlier stays unknown.
+    const credited = await app.browser().get(newLink);
+    expect(credited.status).toBe(200);
+    expect(textOf(credited.html)).toContain("Cette facture est annulée par avoir : rien n'est à payer.");
     expect((await app.browser().get(link)).status).toBe(404);
   });
 
@@ -174,14 +176,15 @@ describe("the consultation page", () => {
     expect(await page()).not.toContain("Pay by card (Stripe)");
   });
 
-  it("stops serving a kept page the moment its invoice is voided", async () => {
+  it("stops serving a kept page the moment its invoice is cancelled by a credit note", async () => {
     const { link, invoiceId, browser } = await sentInvoice(app);
     expect((await app.browser().get(link)).status).toBe(200);
     expect((await app.browser().get(link)).status).toBe(200);
     await browser.post(`/invoices/${invoiceId}`, { intent: "void", confirmed: "yes", reason: "Erreur" });
-    const voided = await app.browser().get(link);
-    expect(voided.status).toBe(410);
-    expect(textOf(voided.html)).toContain("Atelier Rivière a annulé cette facture : rien n'est à payer.");
+    const credited = await app.browser().get(link);
+    expect(credited.status).toBe(200);
+    expect(textOf(credited.html)).toContain("Cette facture est annulée par avoir : rien n'est à payer.");
+    expect(textOf(credited.html)).not.toContain("Payer par");
   });
 
   it("offers online payment only when sent with the link, switched on, and the provider connected", async () => {

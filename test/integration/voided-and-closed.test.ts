@@ -16,10 +16,37 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const voidIt = (m: Awaited<ReturnType<typeof sentInvoice>>) =>
-  m.browser.post(`/invoices/${m.invoiceId}`, { intent: "void", reason: "Erreur de client", confirmed: "yes" });
+/**
+ * An invoice voided before credit notes (issue 14: « Annuler » now issues a credit note and the invoice is
+ * never changed): such invoices are kept as they were, their links revoked, and their page says so.
+ */
+const voidIt = async (m: Awaited<ReturnType<typeof sentInvoice>>) => {
+  const now = new Date();
+  await app.db.invoice.update({ where: { id: m.invoiceId }, data: { status: "void", voidReason: "Erreur de client", voidedAt: now, amountDueMinor: 0 } });
+  await app.db.invoiceLink.updateMany({ where: { invoiceId: m.invoiceId, revokedAt: null }, data: { revokedAt: now } });
+};
 
-describe("a voided invoice's link", () => {
+describe("a link of an invoice cancelled by a credit note", () => {
+  it("keeps working: says nothing is due, offers no payment, and gives the credit note's PDF", async () => {
+    const m = await sentInvoice(app);
+    await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "void", reason: "Erreur de client", confirmed: "yes" });
+    const note = await app.db.creditNote.findFirstOrThrow({ where: { invoiceId: m.invoiceId } });
+    const page = await app.browser().get(m.link);
+    expect(page.status).toBe(200);
+    const text = textOf(page.html);
+    expect(text).toContain("Cette facture est annulée par avoir : rien n'est à payer.");
+    expect(text).toContain(`Avoir ${note.number}`);
+    expect(text).not.toContain("Payer par");
+    expect(text).not.toContain("Erreur de client"); // the merchant's reason is on the credit note's PDF, not the page
+    expect((await app.browser().get(`${m.link}/credit-notes/${note.id}/pdf`)).status).toBe(200);
+    // Paying through it is refused: nothing is due.
+    const pay = await app.browser().post(m.link, { provider: "stripe", amount: "" });
+    expect(pay.status).not.toBe(303);
+    expect(await app.db.checkoutAttempt.count({ where: { invoiceId: m.invoiceId } })).toBe(0);
+  });
+});
+
+describe("a voided invoice's link (voided before credit notes)", () => {
   it("says who cancelled it and that nothing is to be paid (410), in the customer's language, with nothing to pay or download", async () => {
     const m = await sentInvoice(app);
     const { number } = await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } });
@@ -50,7 +77,10 @@ describe("a voided invoice's link", () => {
   it("a link the merchant had regenerated before voiding stays unknown (404)", async () => {
     const m = await sentInvoice(app);
     await m.browser.post(`/invoices/${m.invoiceId}`, { intent: "regenerateLink" });
+    const revoked = await app.db.invoiceLink.findMany({ where: { invoiceId: m.invoiceId, revokedAt: { not: null } } });
     await voidIt(m);
+    // The link regenerated earlier was revoked before the voiding: it stays unknown.
+    await app.db.invoiceLink.updateMany({ where: { id: { in: revoked.map((l) => l.id) } }, data: { revokedAt: new Date(0) } });
     expect((await app.browser().get(m.link)).status).toBe(404);
   });
 });

@@ -9,6 +9,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ACCOUNT_NOTICE_KINDS, CUSTOMER_NOTICE_KINDS, NOTIFICATION_KINDS } from "~/domain/notifications";
 import { type MovementKind, PAYMENT_MOVEMENT_KINDS } from "~/domain/accounts/movements";
+import { CREDIT_NOTE_KINDS } from "~/domain/credit-notes/totals";
 import { OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
 import { INVOICE_STATUSES } from "~/domain/invoices/status";
 import { ROLES } from "~/domain/permissions";
@@ -30,7 +31,13 @@ const PAYMENT_STATUSES = ["processing", "confirmed", "failed", "charged_back"];
 const REFUND_STATUSES = ["pending", "succeeded", "failed", "canceled"];
 const PAYMENT_FLAGS = ["chargeback", "dispute"];
 /** The outbox rows of an invoice: the invoice, its reminders, and the notices (the merchant's and the customer's). */
-const INVOICE_EMAIL_KINDS = ["invoice_sent", "invoice_reminder", ...NOTIFICATION_KINDS, ...CUSTOMER_NOTICE_KINDS.map((kind) => `${kind}_customer`)];
+const INVOICE_EMAIL_KINDS = [
+  "invoice_sent",
+  "invoice_reminder",
+  "credit_note_sent",
+  ...NOTIFICATION_KINDS,
+  ...CUSTOMER_NOTICE_KINDS.map((kind) => `${kind}_customer`),
+];
 /** A customer account's movements; the type check below fails when a kind is added and not listed here. */
 const MOVEMENT_KINDS = [
   "invoice",
@@ -42,6 +49,7 @@ const MOVEMENT_KINDS = [
   "dispute",
   "receipt",
   "receipt_reversal",
+  "credit_note",
 ] as const satisfies readonly MovementKind[];
 const everyMovementKind: [Exclude<MovementKind, (typeof MOVEMENT_KINDS)[number]>] extends [never] ? true : false = true;
 const OUTBOX_STATUSES = ["pending", "sending", "sent", "failed", "rejected"];
@@ -82,6 +90,7 @@ const EXPANSIONS: Record<string, string[]> = {
   "account.kind.*": MOVEMENT_KINDS.map((k) => `account.kind.${k}`),
   "account.kind.*.onAccount": PAYMENT_MOVEMENT_KINDS.map((k) => `account.kind.${k}.onAccount`),
   "space.access.short.*": ACCESS_STATES.map((s) => `space.access.short.${s}`),
+  "creditNotes.kind.*": CREDIT_NOTE_KINDS.map((k) => `creditNotes.kind.${k}`),
   "mentions.natureOption.*": OPERATION_NATURES.map((n) => `mentions.natureOption.${n}`),
   "mentions.nature.*": OPERATION_NATURES.map((n) => `mentions.nature.${n}`),
   "mentions.reason.*": VAT_EXEMPTIONS.map((r) => `mentions.reason.${r}`),

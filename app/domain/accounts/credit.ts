@@ -1,12 +1,14 @@
 /**
  * Credit on a customer's account (issue 14): money received and applied to no invoice — the part of a
- * recorded payment left unallocated, the rest of a balance payment, an invoice's overpayment. It is used
+ * recorded payment left unallocated, the rest of a balance payment, an invoice's overpayment — and what of
+ * a credit note its invoice did not need. It is used
  * by the invoices that are due, oldest due first: when an invoice is finalised, and when the merchant
  * asks. Using it only ever adds shares (receipt allocations, payment shares); the history stays as it was.
  */
 import type { Db } from "~/lib/db.server";
 import { recomputeInvoice } from "../payments";
 import { openInvoicesOf } from "./open-invoices";
+import { unallocatedOf } from "../credit-notes/service";
 import { countShares } from "./shares";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -22,10 +24,14 @@ interface CreditSource {
 }
 
 async function creditSources(tx: Reader, organisationId: string, customerId: string): Promise<CreditSource[]> {
-  const [receipts, balancePayments, overpaid] = await Promise.all([
+  const [receipts, creditNotes, balancePayments, overpaid] = await Promise.all([
     tx.customerReceipt.findMany({
       where: { organisationId, customerId, kind: "receipt", reversal: null },
       select: { id: true, amountMinor: true, currency: true, receivedOn: true, allocations: { select: { amountMinor: true } } },
+    }),
+    tx.creditNote.findMany({
+      where: { organisationId, customerId },
+      select: { id: true, totalMinor: true, currency: true, issueDate: true, allocations: { select: { amountMinor: true } } },
     }),
     tx.payment.findMany({
       where: { organisationId, customerId, invoiceId: null, status: "confirmed" },
@@ -42,11 +48,12 @@ async function creditSources(tx: Reader, organisationId: string, customerId: str
       },
     }),
     tx.invoice.findMany({
-      where: { organisationId, customerId, status: "paid" },
+      where: { organisationId, customerId, status: { in: ["paid", "credited"] } },
       select: {
         id: true,
         totalMinor: true,
         amountPaidMinor: true,
+        amountCreditedMinor: true,
         currency: true,
         payments: {
           where: { status: "confirmed", flag: null },
@@ -59,12 +66,24 @@ async function creditSources(tx: Reader, organisationId: string, customerId: str
             refundedMinor: true,
             disputedMinor: true,
             confirmedAt: true,
+            provider: true,
+            providerPaymentId: true,
             allocations: { select: { id: true, invoiceId: true, amountMinor: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
           },
         },
       },
     }),
   ]);
+  // An excess being refunded is not credit any more.
+  const pendingRefunds = await tx.paymentReversal.findMany({
+    where: {
+      organisationId,
+      kind: "refund",
+      status: "pending",
+      providerPaymentId: { in: overpaid.flatMap((i) => i.payments.map((p) => p.providerPaymentId)) },
+    },
+    select: { provider: true, providerPaymentId: true, amountMinor: true },
+  });
   const paymentShare = (paymentId: string, currency: string) => async (tx: Tx, invoiceId: string, amountMinor: number) => {
     await tx.paymentAllocation.create({ data: { organisationId, paymentId, invoiceId, amountMinor, currency }, select: { id: true } });
   };
@@ -83,6 +102,19 @@ async function creditSources(tx: Reader, organisationId: string, customerId: str
       },
     });
   }
+  for (const creditNote of creditNotes) {
+    sources.push({
+      currency: creditNote.currency,
+      availableMinor: unallocatedOf(creditNote),
+      since: creditNote.issueDate,
+      give: async (tx, invoiceId, amountMinor) => {
+        await tx.creditNoteAllocation.create({
+          data: { organisationId, creditNoteId: creditNote.id, invoiceId, amountMinor, currency: creditNote.currency },
+          select: { id: true },
+        });
+      },
+    });
+  }
   for (const payment of balancePayments) {
     sources.push({
       currency: payment.currency,
@@ -93,7 +125,10 @@ async function creditSources(tx: Reader, organisationId: string, customerId: str
   }
   for (const invoice of overpaid) {
     // The excess is moved from the payments that made it, the latest first, never more than each one counts there.
-    let excess = invoice.amountPaidMinor - invoice.totalMinor;
+    const pending = pendingRefunds
+      .filter((r) => invoice.payments.some((p) => p.provider === r.provider && p.providerPaymentId === r.providerPaymentId))
+      .reduce((sum, r) => sum + r.amountMinor, 0);
+    let excess = invoice.amountPaidMinor - (invoice.totalMinor - invoice.amountCreditedMinor) - pending;
     for (const payment of invoice.payments) {
       if (excess <= 0) break;
       const movable = Math.min(excess, countShares(payment, payment.allocations).ownMinor);
@@ -142,10 +177,10 @@ export async function applyCredit(tx: Tx, organisationId: string, customerId: st
   }
   // The overpaid invoices the credit came from come down to their total; the others are paid.
   const sourceInvoices = await tx.invoice.findMany({
-    where: { organisationId, customerId, status: "paid", amountPaidMinor: { gt: 0 } },
-    select: { id: true, amountPaidMinor: true, totalMinor: true },
+    where: { organisationId, customerId, status: { in: ["paid", "credited"] }, amountPaidMinor: { gt: 0 } },
+    select: { id: true, amountPaidMinor: true, amountCreditedMinor: true, totalMinor: true },
   });
-  for (const invoice of sourceInvoices) if (invoice.amountPaidMinor > invoice.totalMinor) touched.add(invoice.id);
+  for (const invoice of sourceInvoices) if (invoice.amountPaidMinor > invoice.totalMinor - invoice.amountCreditedMinor) touched.add(invoice.id);
   for (const id of touched) await recomputeInvoice(tx, id);
   return applied;
 }

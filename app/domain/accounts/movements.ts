@@ -14,7 +14,8 @@ export type MovementKind =
   | "refund" // a refund that succeeded
   | "dispute" // a card dispute lost
   | "receipt" // a payment recorded by the merchant
-  | "receipt_reversal"; // the counter-entry of a recorded payment
+  | "receipt_reversal" // the counter-entry of a recorded payment
+  | "credit_note"; // a credit note (facture d'avoir): no longer owed
 
 /** The movements of a provider payment: about one invoice, or about the account for a balance payment. */
 export const PAYMENT_MOVEMENT_KINDS = ["payment", "payment_failed", "chargeback", "refund", "dispute"] as const satisfies readonly MovementKind[];
@@ -30,6 +31,8 @@ export interface Movement {
   invoiceId?: string;
   invoiceNumber?: string;
   receiptId?: string;
+  creditNoteId?: string;
+  creditNoteNumber?: string;
   method?: string;
   reference?: string;
 }
@@ -115,6 +118,17 @@ export interface AccountEntries {
   }[];
   reversals: { id: string; provider: string; providerPaymentId: string; kind: string; amountMinor: number; status: string; statusAt: Date; createdAt: Date }[];
   receipts: { id: string; kind: string; method: string; receivedOn: Date; amountMinor: number; currency: string; reference: string; createdAt: Date }[];
+  /** Absent where a caller does not read them (older callers): no credit notes. */
+  creditNotes?: {
+    id: string;
+    number: string;
+    invoiceId: string;
+    invoiceNumber: string | null;
+    issueDate: Date;
+    totalMinor: number;
+    currency: string;
+    createdAt: Date;
+  }[];
 }
 
 const seqOf = (createdAt: Date, id: string, suffix = "") => `${createdAt.toISOString()}|${id}${suffix}`;
@@ -185,6 +199,19 @@ export function movementsOf(entries: AccountEntries): Movement[] {
       receiptId: receipt.id,
       method: receipt.method,
       reference: receipt.reference,
+    });
+  }
+  for (const note of entries.creditNotes ?? []) {
+    movements.push({
+      date: note.issueDate,
+      kind: "credit_note",
+      currency: note.currency,
+      amountMinor: -note.totalMinor,
+      seq: seqOf(note.createdAt, note.id),
+      creditNoteId: note.id,
+      creditNoteNumber: note.number,
+      invoiceId: note.invoiceId,
+      invoiceNumber: note.invoiceNumber ?? undefined,
     });
   }
   return sortMovements(movements);

@@ -178,9 +178,9 @@ export function allocationsOfInvoice(db: Db, organisationId: string, invoiceId: 
 
 /** The entries of these customers' accounts, read once for all of them. */
 async function entriesOf(db: Db, organisationId: string, customerIds: string[]): Promise<Map<string, AccountEntries>> {
-  const entries = new Map<string, AccountEntries>(customerIds.map((id) => [id, { invoices: [], payments: [], reversals: [], receipts: [] }]));
+  const entries = new Map<string, AccountEntries>(customerIds.map((id) => [id, { invoices: [], payments: [], reversals: [], receipts: [], creditNotes: [] }]));
   if (!customerIds.length) return entries;
-  const [invoices, payments, receipts] = await Promise.all([
+  const [invoices, payments, receipts, creditNotes] = await Promise.all([
     db.invoice.findMany({
       where: { organisationId, customerId: { in: customerIds }, number: { not: null } },
       select: {
@@ -218,6 +218,20 @@ async function entriesOf(db: Db, organisationId: string, customerIds: string[]):
       where: { organisationId, customerId: { in: customerIds } },
       select: { id: true, customerId: true, kind: true, method: true, receivedOn: true, amountMinor: true, currency: true, reference: true, createdAt: true },
     }),
+    db.creditNote.findMany({
+      where: { organisationId, customerId: { in: customerIds } },
+      select: {
+        id: true,
+        customerId: true,
+        number: true,
+        invoiceId: true,
+        invoice: { select: { number: true } },
+        issueDate: true,
+        totalMinor: true,
+        currency: true,
+        createdAt: true,
+      },
+    }),
   ]);
   const reversals = payments.length
     ? await db.paymentReversal.findMany({
@@ -233,6 +247,7 @@ async function entriesOf(db: Db, organisationId: string, customerIds: string[]):
     if (customerId) entries.get(customerId)?.reversals.push(reversal);
   }
   for (const { customerId, ...receipt } of receipts) entries.get(customerId)?.receipts.push(receipt);
+  for (const { customerId, invoice, ...note } of creditNotes) entries.get(customerId)?.creditNotes?.push({ ...note, invoiceNumber: invoice.number });
   return entries;
 }
 

@@ -2,7 +2,6 @@ import { applyCredit } from "../accounts/credit";
 import type { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
-import { revokeLinks } from "../consultation";
 import { optionalText } from "../validation";
 import { type DraftInput, totalsError } from "./draft";
 import { type InvoiceTerms, type PostalAddress, deliveryAddressOf, isOperationNature, vatExemptionOf } from "./mentions";
@@ -328,21 +327,8 @@ export async function finaliseInvoice(db: Db, organisationId: string, id: string
 
 class ConcurrentFinalisation extends Error {}
 
+/** The reason of a credit note issued by "Annuler" (a finalised invoice is never voided any more: see docs/decisions/0014). */
 export const voidReasonField = optionalText(500).refine((reason) => reason.length > 0, "errors.required");
-
-export async function voidInvoice(db: Db, organisationId: string, id: string, reason: string, now: Date): Promise<ServiceResult<null> | null> {
-  const invoice = await db.invoice.findFirst({ where: { id, organisationId }, select: { id: true } });
-  if (!invoice) return null;
-  const { count } = await db.invoice.updateMany({
-    where: { id, organisationId, status: "open", amountPaidMinor: 0 },
-    data: { status: "void", voidReason: reason, voidedAt: now, amountDueMinor: 0 },
-  });
-  if (count !== 1) return { ok: false, error: "invoices.errors.cannotVoid" };
-  // A void invoice has nothing to consult or pay: its links stop working and open checkouts are dropped.
-  await revokeLinks(db, organisationId, id, now);
-  await db.checkoutAttempt.updateMany({ where: { invoiceId: id, status: { in: ["creating", "open"] } }, data: { status: "expired" } });
-  return { ok: true, value: null };
-}
 
 /** The invoice's own mentions, from its columns and its seller's VAT option. */
 function termsOf(invoice: { operationNature: string; vatExemption: string }, seller: { vatOnDebits: boolean }): InvoiceTerms {

@@ -1,4 +1,5 @@
-export const INVOICE_STATUSES = ["draft", "open", "partially_paid", "paid", "void"] as const;
+/** `credited`: wholly cancelled by its credit notes ("Annulée par avoir"). */
+export const INVOICE_STATUSES = ["draft", "open", "partially_paid", "paid", "credited", "void"] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 /** States in which money is still expected. */
 export const UNPAID_STATUSES: InvoiceStatus[] = ["open", "partially_paid"];

@@ -207,7 +207,7 @@ async function notifyPaymentChange(tx: Tx, appUrl: string, organisationId: strin
     await notify(tx, { ...facts, kind: "payment_restored", dedupeKey: `payment_restored/${payment.id}` }, appUrl);
     return;
   }
-  const overpaidMinor = invoice ? invoice.amountPaidMinor - invoice.totalMinor : 0;
+  const overpaidMinor = invoice ? invoice.amountPaidMinor - (invoice.totalMinor - invoice.amountCreditedMinor) : 0;
   if (change.to === "confirmed" && overpaidMinor > 0) {
     await notify(tx, { ...facts, kind: "payment_overpaid", dedupeKey: `payment_received/${payment.id}`, excessMinor: overpaidMinor, customer: true }, appUrl);
     return;
