@@ -709,4 +709,13 @@ export const en: Record<MessageKey, string> = {
   "customers.duplicateEmail": "A customer with this email already exists:",
   "customers.duplicateEmailHint": "Check that this is not a duplicate (nothing is blocked: two customers may share an address).",
   "health.ok": "ok",
+  "errors.icsFormat": "Invalid SEPA creditor identifier (ICS): FR, 2 check digits, a 3-character business code and 6 characters (e.g. FR13ZZZ437149).",
+  "errors.icsRequired": "Enter your SEPA creditor identifier (ICS) to collect debits yourself.",
+  "org.sepa": "SEPA direct debit",
+  "org.sepaHint": "Who presents mandates and collects: GoCardless (your connected account) or you, with the SEPA creditor identifier (ICS) your bank gave you.",
+  "org.sepaCreditor": "Direct debit creditor",
+  "org.sepaCreditor.gocardless": "GoCardless",
+  "org.sepaCreditor.own_ics": "My own ICS",
+  "org.creditorIdentifier": "SEPA creditor identifier (ICS)",
+  "org.creditorIdentifierHint": "13 characters in France, e.g. FR13ZZZ437149.",
 };

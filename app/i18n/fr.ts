@@ -717,6 +717,17 @@ export const fr = {
   "customers.duplicateEmail": "Un client avec cet e-mail existe déjà :",
   "customers.duplicateEmailHint": "Vérifiez qu'il ne s'agit pas d'un doublon (rien n'est bloqué : deux clients peuvent partager une adresse).",
   "health.ok": "ok",
+  "errors.icsFormat":
+    "Identifiant créancier SEPA (ICS) invalide : FR, 2 chiffres de contrôle, 3 caractères de code activité et 6 caractères (ex. FR13ZZZ437149).",
+  "errors.icsRequired": "Indiquez votre identifiant créancier SEPA (ICS) pour prélever vous-même.",
+  "org.sepa": "Prélèvement SEPA",
+  "org.sepaHint":
+    "Qui présente les mandats et prélève : GoCardless (votre compte connecté) ou vous-même, avec votre identifiant créancier SEPA (ICS) délivré par votre banque.",
+  "org.sepaCreditor": "Créancier des prélèvements",
+  "org.sepaCreditor.gocardless": "GoCardless",
+  "org.sepaCreditor.own_ics": "Mon propre ICS",
+  "org.creditorIdentifier": "Identifiant créancier SEPA (ICS)",
+  "org.creditorIdentifierHint": "13 caractères pour la France, ex. FR13ZZZ437149.",
 } as const;
 
 export type MessageKey = keyof typeof fr;

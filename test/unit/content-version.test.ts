@@ -18,6 +18,8 @@ const NEVER_ON_A_PAGE = [
   "ScheduledRun",
   "ContentVersion",
   "SignupRequest",
+  // A mandate's verification codes (their HMACs): never shown, only checked.
+  "MandateCode",
 ];
 
 let db: Db;
