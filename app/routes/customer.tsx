@@ -9,6 +9,8 @@ import { balancesOf, withRunningBalance } from "~/domain/accounts/movements";
 import { accountMovements } from "~/domain/accounts/receipts";
 import { checkCustomer, customerFields, customersWithEmail, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
 import { listInvoices } from "~/domain/invoices/service";
+import { MandateHistory } from "~/components/mandates";
+import { mandatesOfCustomer } from "~/domain/mandates/service";
 import { can } from "~/domain/permissions";
 import { todayUtc } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
@@ -29,7 +31,9 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     movements: withRunningBalance(movements, currency),
   }));
   const sameEmail = await customersWithEmail(context.db, organisation.id, customer.email, customer.id);
-  return { customer, invoices, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord: can(role, "managePayments") };
+  // Issue 15: the customer's SEPA mandates and their history (masked IBAN).
+  const mandates = await mandatesOfCustomer(context.db, organisation.id, customer.id);
+  return { customer, invoices, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord: can(role, "managePayments"), mandates };
 }
 
 const customerActions = z.discriminatedUnion(
@@ -61,7 +65,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function CustomerPage() {
   const { t } = useI18n();
-  const { customer, invoices, sameEmail, canEdit, account, canRecord } = useLoaderData<typeof loader>();
+  const { customer, invoices, sameEmail, canEdit, account, canRecord, mandates } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-4xl space-y-6">
@@ -133,6 +137,14 @@ export default function CustomerPage() {
           </Link>
         </p>
       </Card>
+      <MandateHistory
+        mandates={mandates}
+        actions={(m) => (
+          <Link className="text-sm text-blue-700 hover:underline" to={`/customers/${customer.id}/mandates/${m.id}`}>
+            {["pending", "active"].includes(m.status) && canRecord ? t("mandates.manage") : t("mandates.details")}
+          </Link>
+        )}
+      />
       <Card title={t("customers.invoices")}>
         <InvoiceTable invoices={invoices} showCustomer={false} />
       </Card>

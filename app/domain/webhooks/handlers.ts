@@ -5,14 +5,15 @@
 import { decryptSecret } from "~/lib/crypto.server";
 import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
-import type { NormalisedEvent, PaymentProvider, ProviderEvent, ProviderId } from "../../../integrations/types";
+import type { MandateProvider, NormalisedEvent, PaymentProvider, ProviderEvent, ProviderId } from "../../../integrations/types";
+import { applyProviderMandateEvent, recordProviderMandate } from "../mandates/service";
 import { notify } from "../notifications";
 import { applyPaymentFact, applyReversal, type PaymentChange, type PaymentFact, type ReversalFact } from "../payments";
 import { PermanentError } from "../queue";
 
 export interface WebhookDeps {
   db: Db;
-  providers: { get(id: ProviderId): PaymentProvider };
+  providers: { get(id: ProviderId): PaymentProvider; gocardless: MandateProvider };
   encryptionKey: string;
   appUrl: string;
   log: Logger;
@@ -116,8 +117,24 @@ const handlers: Handlers = {
     return { status: "processed", organisationId };
   },
 
-  async mandate({ connection, e }) {
-    return { status: "processed", organisationId: connection.organisationId, note: `mandate ${e.mandateId} ${e.action}` };
+  /** A GoCardless mandate event: the mandate's status and history, once per event (see applyProviderMandateEvent). */
+  async mandate({ deps, connection, event, e, record }) {
+    const organisationId = connection.organisationId;
+    let outcome: Outcome = { status: "ignored", organisationId, note: `mandate ${e.mandateId} is not one of ours` };
+    await deps.db.$transaction(async (tx) => {
+      const applied = await applyProviderMandateEvent(tx, {
+        organisationId,
+        providerMandateId: e.mandateId,
+        action: e.action,
+        at: new Date(event.createdAt),
+        providerEventId: `${event.id}`,
+        newMandateId: e.newMandateId,
+        cause: e.cause,
+      });
+      if (applied) outcome = { status: "processed", organisationId, note: `mandate ${e.mandateId} ${e.action}${applied.applied ? "" : ` (${applied.note})`}` };
+      await record(tx, outcome);
+    });
+    return outcome;
   },
 
   async rejected({ e }) {
@@ -253,6 +270,26 @@ async function notifyReversal(
 async function collectAfterMandate({ deps, provider, connection, event, e }: EventContext<"mandate_ready">): Promise<Outcome> {
   const { db } = deps;
   const organisationId = connection.organisationId;
+  // A mandate the customer signed with us (issue 15): GoCardless's id and reference are recorded on it.
+  const signed = await db.mandate.findFirst({
+    where: { organisationId, providerRequestId: e.billingRequestId, providerMandateId: null },
+    select: { id: true },
+  });
+  if (signed) {
+    const reference = await deps.providers.gocardless
+      .fetchMandate(account(deps, connection), e.mandateId)
+      .then((m) => m.reference || undefined)
+      .catch(() => undefined);
+    await db.$transaction((tx) =>
+      recordProviderMandate(tx, {
+        organisationId,
+        billingRequestId: e.billingRequestId,
+        providerMandateId: e.mandateId,
+        reference,
+        at: new Date(event.createdAt),
+      }),
+    );
+  }
   const attempt = await db.checkoutAttempt.findFirst({ where: { organisationId, provider: provider.id, providerRef: e.billingRequestId } });
   if (!attempt) return { status: "ignored", organisationId, note: `no checkout for billing request ${e.billingRequestId}` };
   const invoice = await db.invoice.findUniqueOrThrow({ where: { id: attempt.invoiceId } });

@@ -14,6 +14,7 @@ CREATE TABLE "Mandate" (
     "creditorSnapshot" TEXT NOT NULL DEFAULT '{}',
     "encryptedIban" TEXT NOT NULL,
     "ibanLast4" TEXT NOT NULL,
+    "ibanMasked" TEXT NOT NULL DEFAULT '',
     "bic" TEXT NOT NULL DEFAULT '',
     "holderName" TEXT NOT NULL,
     "debtorAddress" TEXT NOT NULL DEFAULT '{}',
