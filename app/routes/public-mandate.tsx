@@ -263,7 +263,8 @@ function MandateSummary() {
             data-testid="send-form"
           >
             <CsrfInput />
-            <FormErrors result={actionData?.result} placed={["consent", "channel", "phone", "code"]} />
+            {/* A code's error is shown by its field while the code can still be typed, else here (expired, too many tries). */}
+            <FormErrors result={actionData?.result} placed={codeLive ? ["consent", "channel", "phone", "code"] : ["consent", "channel", "phone"]} />
             <Checkbox meta={sendFields.consent} label={t("mandate.consent")} />
             <FieldError id={sendFields.consent.errorId} errors={sendFields.consent.errors} />
             <fieldset className="space-y-1 text-sm">

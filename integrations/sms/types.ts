@@ -35,5 +35,6 @@ export function normalisePhone(input: string): string | null {
 
 /** "+33 6 •• •• •• 78": enough for the customer to recognise their number, not enough to read it. */
 export function maskPhone(phone: string): string {
-  return `${phone.slice(0, phone.startsWith("+33") ? 4 : 3)} •• •• •• ${phone.slice(-2)}`;
+  const start = phone.startsWith("+33") ? `+33 ${phone.charAt(3)}` : phone.slice(0, 3);
+  return `${start} •• •• •• ${phone.slice(-2)}`;
 }

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { CUSTOMER_NOTICE_KINDS, NOTIFICATION_KINDS } from "~/domain/notifications";
 import type { MovementKind } from "~/domain/accounts/movements";
 import { OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
+import { MANDATE_STATUSES } from "~/domain/mandates/service";
 import { INVOICE_STATUSES } from "~/domain/invoices/status";
 import { ROLES } from "~/domain/permissions";
 import { LOCALES } from "~/i18n";
@@ -29,7 +30,14 @@ const PAYMENT_STATUSES = ["processing", "confirmed", "failed", "charged_back"];
 const REFUND_STATUSES = ["pending", "succeeded", "failed", "canceled"];
 const PAYMENT_FLAGS = ["chargeback", "dispute"];
 /** The outbox rows of an invoice: the invoice, its reminders, and the notices (the merchant's and the customer's). */
-const INVOICE_EMAIL_KINDS = ["invoice_sent", "invoice_reminder", ...NOTIFICATION_KINDS, ...CUSTOMER_NOTICE_KINDS.map((kind) => `${kind}_customer`)];
+const INVOICE_EMAIL_KINDS = [
+  "invoice_sent",
+  "invoice_reminder",
+  "mandate_code",
+  "mandate_signed",
+  ...NOTIFICATION_KINDS,
+  ...CUSTOMER_NOTICE_KINDS.map((kind) => `${kind}_customer`),
+];
 /** A customer account's movements; the type check below fails when a kind is added and not listed here. */
 const MOVEMENT_KINDS = [
   "invoice",
@@ -71,6 +79,8 @@ const EXPANSIONS: Record<string, string[]> = {
   "notify.*.*.body": [...NOTIFICATION_KINDS.map((k) => `notify.${k}.merchant.body`), ...CUSTOMER_NOTICE_KINDS.map((k) => `notify.${k}.customer.body`)],
   "notify.customer.method.*": METHODS.map((m) => `notify.customer.method.${m}`),
   "account.kind.*": MOVEMENT_KINDS.map((k) => `account.kind.${k}`),
+  "mandates.status.*": MANDATE_STATUSES.map((s) => `mandates.status.${s}`),
+  "mandates.origin.*": ["customer", "merchant", "gocardless", "system"].map((o) => `mandates.origin.${o}`),
   "mentions.natureOption.*": OPERATION_NATURES.map((n) => `mentions.natureOption.${n}`),
   "mentions.nature.*": OPERATION_NATURES.map((n) => `mentions.nature.${n}`),
   "mentions.reason.*": VAT_EXEMPTIONS.map((r) => `mentions.reason.${r}`),

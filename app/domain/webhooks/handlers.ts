@@ -37,6 +37,9 @@ interface EventContext<K extends NormalisedEvent["kind"]> {
 
 type Handlers = { [K in NormalisedEvent["kind"]]: (context: EventContext<K>) => Promise<Outcome> };
 
+/** GoCardless's hosted flows expire after 7 days: a mandate of ours still waiting after that never will be linked. */
+const FLOW_LIFETIME_MS = 7 * 86400_000;
+
 const account = (deps: WebhookDeps, connection: Connection) => ({
   accountId: connection.accountId,
   accessToken: decryptSecret(deps.encryptionKey, connection.encryptedToken),
@@ -118,7 +121,7 @@ const handlers: Handlers = {
   },
 
   /** A GoCardless mandate event: the mandate's status and history, once per event (see applyProviderMandateEvent). */
-  async mandate({ deps, connection, event, e, record }) {
+  async mandate({ deps, connection, event, e, record, now }) {
     const organisationId = connection.organisationId;
     let outcome: Outcome = { status: "ignored", organisationId, note: `mandate ${e.mandateId} is not one of ours` };
     await deps.db.$transaction(async (tx) => {
@@ -132,6 +135,21 @@ const handlers: Handlers = {
         cause: e.cause,
       });
       if (applied) outcome = { status: "processed", organisationId, note: `mandate ${e.mandateId} ${e.action}${applied.applied ? "" : ` (${applied.note})`}` };
+      // GoCardless sends a new mandate's first events with the billing request's `fulfilled`, in any order: while
+      // one of ours awaits its GoCardless mandate id, an unknown mandate may be it, so its event is retried, not dropped.
+      else if (
+        await tx.mandate.count({
+          where: {
+            organisationId,
+            creditorKind: "gocardless",
+            providerMandateId: null,
+            providerRequestId: { not: null },
+            status: "pending",
+            createdAt: { gt: new Date(now.getTime() - FLOW_LIFETIME_MS) },
+          },
+        })
+      )
+        throw new Error(`mandate ${e.mandateId} not linked to one of ours yet`);
       await record(tx, outcome);
     });
     return outcome;
