@@ -8,6 +8,7 @@ let victim: { browser: TestBrowser; organisationId: string };
 let customerId: string;
 let draftId: string;
 let openId: string;
+let mandateId: string;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -17,6 +18,26 @@ beforeAll(async () => {
   openId = await createDraftInvoice(victim.browser, customerId);
   await victim.browser.post(`/invoices/${openId}`, { intent: "finalise" });
   intruder = (await signUpMerchant(app, { organisationName: "Intrus SAS" })).browser;
+  // Issue 15: an active mandate of the victim's customer (as the signing flow leaves it).
+  mandateId = (
+    await app.db.mandate.create({
+      data: {
+        organisationId: victim.organisationId,
+        customerId,
+        reference: "RUM-20261123-ISOLATION0",
+        creditorKind: "own_ics",
+        creditorIdentifier: "FR13ZZZ437149",
+        encryptedIban: "v1.sealed",
+        ibanLast4: "0189",
+        ibanMasked: "FR76 •••• 0189",
+        holderName: "Client de la victime",
+        email: "victime@example.fr",
+        type: "recurrent",
+        status: "active",
+        signedAt: new Date(),
+      },
+    })
+  ).id;
 });
 afterAll(() => app.close());
 
@@ -39,6 +60,7 @@ describe("one organisation never sees or touches another's data", () => {
     ["open invoice page", () => `/invoices/${openId}`],
     ["draft edit page", () => `/invoices/${draftId}/edit`],
     ["invoice PDF", () => `/invoices/${openId}/pdf`],
+    ["customer's mandate", () => `/customers/${customerId}/mandates/${mandateId}`],
   ])("GET %s of another organisation is a 404", async (_name, path) => {
     const page = await intruder.get(path());
     expect(page.status).toBe(404);
@@ -54,6 +76,7 @@ describe("one organisation never sees or touches another's data", () => {
     ["void invoice", () => `/invoices/${openId}`, () => ({ intent: "void", confirmed: "yes", reason: "x" })],
     ["edit draft", () => `/invoices/${draftId}/edit`, () => invoiceEdit(draftId)],
     ["switch to the organisation", () => "/orgs", () => ({ organisationId: victim.organisationId })],
+    ["cancel a mandate", () => `/customers/${customerId}/mandates/${mandateId}`, () => ({ intent: "cancelMandate", confirmed: "yes" })],
   ])("POST %s of another organisation is a 404 and changes nothing", async (_name, path, fields) => {
     const page = await intruder.post(path(), fields());
     expect(page.status).toBe(404);
@@ -61,6 +84,15 @@ describe("one organisation never sees or touches another's data", () => {
     expect(customer).toMatchObject({ name: "Client de la victime", archivedAt: null });
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: draftId } })).toMatchObject({ status: "draft", totalMinor: 36000 });
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: openId } })).toMatchObject({ status: "open" });
+    expect(await app.db.mandate.findUniqueOrThrow({ where: { id: mandateId } })).toMatchObject({ status: "active" });
+  });
+
+  it("cannot reach another organisation's mandate through one of its own customers either", async () => {
+    const ownCustomer = await createCustomer(intruder, { name: "Client de l'intrus" });
+    expect((await intruder.get(`/customers/${ownCustomer}/mandates/${mandateId}`)).status).toBe(404);
+    expect((await intruder.post(`/customers/${ownCustomer}/mandates/${mandateId}`, { intent: "cancelMandate", confirmed: "yes" })).status).toBe(404);
+    expect(textOf((await intruder.get(`/customers/${ownCustomer}`)).html)).not.toContain("RUM-20261123-ISOLATION0");
+    expect(await app.db.mandate.findUniqueOrThrow({ where: { id: mandateId } })).toMatchObject({ status: "active" });
   });
 
   it("cannot invoice another organisation's customer", async () => {
