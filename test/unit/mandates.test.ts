@@ -73,3 +73,33 @@ describe("three monthly collections", () => {
     for (const bad of [0, -1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1]) expect(() => splitInstalments(bad, day("2026-12-01"))).toThrow(RangeError);
   });
 });
+
+describe("what the signing flow shows and sends", () => {
+  it("masks an IBAN to its country, check digits and last four characters", async () => {
+    const { maskIban } = await import("~/domain/mandates/service");
+    expect(maskIban("FR7630006000011234567890189")).toBe("FR76 •••• •••• •••• •••• •••0 189");
+    expect(maskIban("DE89370400440532013000")).toBe("DE89 •••• •••• •••• ••30 00");
+  });
+
+  it("reads French and international mobile numbers as E.164, and masks them", async () => {
+    const { maskPhone, normalisePhone } = await import("../../integrations/sms");
+    expect(normalisePhone("06 12 34 56 78")).toBe("+33612345678");
+    expect(normalisePhone("+33 7.12.34.56.78")).toBe("+33712345678");
+    expect(normalisePhone("0033612345678")).toBe("+33612345678");
+    expect(normalisePhone("+44 7911 123456")).toBe("+447911123456");
+    for (const bad of ["01 23 45 67 89", "12345", "", "+0612345678", "06 12 34 56"]) expect(normalisePhone(bad), bad).toBeNull();
+    expect(maskPhone("+33612345678")).toBe("+33 6 •• •• •• 78");
+  });
+
+  it("normalises GoCardless's mandate events, with the new mandate of a replacement", async () => {
+    const { normaliseGoCardlessEvent } = await import("../../integrations/gocardless");
+    const event = {
+      id: "EV1",
+      resource_type: "mandates",
+      action: "replaced",
+      links: { mandate: "MD1", new_mandate: "MD2" },
+      details: { cause: "mandate_replaced" },
+    };
+    expect(normaliseGoCardlessEvent(event)).toEqual({ kind: "mandate", mandateId: "MD1", action: "replaced", newMandateId: "MD2", cause: "mandate_replaced" });
+  });
+});

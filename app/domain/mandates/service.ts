@@ -91,7 +91,9 @@ export function mandatesOfCustomer(db: Db, organisationId: string, customerId: s
 
 /** Once a customer has an active (or coming) recurrent mandate, there is no way back to one-off debits. */
 export async function hasRecurrentMandate(db: DbOrTx, organisationId: string, customerId: string) {
-  return (await db.mandate.count({ where: { organisationId, customerId, type: "recurrent", status: { in: LIVE_STATUSES } } })) > 0;
+  // A GoCardless mandate whose flow the customer left before GoCardless set it up does not count.
+  const live = { OR: [{ status: "active" }, { status: "pending", providerMandateId: { not: null } }] };
+  return (await db.mandate.count({ where: { organisationId, customerId, type: "recurrent", ...live } })) > 0;
 }
 
 export interface MandateDetails {
