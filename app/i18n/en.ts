@@ -834,4 +834,8 @@ export const en: Record<MessageKey, string> = {
   "public.payByMandate": "Pay by SEPA direct debit (sign a mandate)",
   "sending.kind.mandate_code": "Mandate signature code",
   "sending.kind.mandate_signed": "Signed mandate confirmation",
+  "notify.mandate_ended.merchant.subject": "{customer}'s SEPA mandate stopped",
+  "notify.mandate_ended.merchant.body":
+    "{provider} reports that {customer}'s direct debit mandate was cancelled, refused by their bank or has expired: no debit can be made with it any more.\nThe customer must sign a new mandate to be debited.",
+  "sending.kind.mandate_ended": "Mandate stopped notice",
 };

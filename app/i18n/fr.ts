@@ -846,6 +846,10 @@ export const fr = {
   "public.payByMandate": "Payer par prélèvement SEPA (signer un mandat)",
   "sending.kind.mandate_code": "Code de signature de mandat",
   "sending.kind.mandate_signed": "Confirmation de mandat signé",
+  "notify.mandate_ended.merchant.subject": "Mandat SEPA de {customer} arrêté",
+  "notify.mandate_ended.merchant.body":
+    "{provider} signale que le mandat de prélèvement de {customer} est révoqué, refusé par sa banque ou expiré : plus aucun prélèvement ne peut être fait avec lui.\nLe client doit signer un nouveau mandat pour être prélevé.",
+  "sending.kind.mandate_ended": "Avis de mandat arrêté",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -359,6 +359,11 @@ describe("a GoCardless creditor's mandate", () => {
       gocardlessBody([mandateEvent("replaced", gcMandate, gcAccount, new Date(t0 + 9000), { new_mandate: "MDNEW0000001" })]),
     );
     await app.processWebhooks();
+    // The merchant is told each time the mandate stopped (failed, expired), once per event; not when it came back or was replaced.
+    const notices = await app.db.notification.findMany({ where: { organisationId: m.organisationId, kind: "mandate_ended" } });
+    expect(notices).toHaveLength(2);
+    expect(JSON.parse(notices[0].data)).toMatchObject({ customer: "Lucie Moreau", invoiceId: m.invoiceId });
+    expect(textOf((await m.browser.get("/notifications")).html)).toContain("Mandat SEPA de Lucie Moreau arrêté");
     const replaced = await mandateRow(mandateId);
     expect(replaced.status).toBe("replaced");
     const successor = await app.db.mandate.findUniqueOrThrow({ where: { providerMandateId: "MDNEW0000001" } });

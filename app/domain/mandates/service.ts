@@ -409,7 +409,7 @@ export const GOCARDLESS_MANDATE_ACTIONS: Record<string, MandateStatus> = {
   replaced: "replaced",
 };
 
-export type ProviderMandateOutcome = { applied: boolean; note?: string } | null;
+export type ProviderMandateOutcome = { applied: boolean; note?: string; mandate?: { id: string; invoiceId: string | null }; status?: MandateStatus } | null;
 
 /**
  * One GoCardless mandate event, applied once (its id is unique in the history). An event older than the
@@ -492,7 +492,7 @@ export async function applyProviderMandateEvent(
       ...(replacedById ? { replacedById } : {}),
     },
   });
-  return { applied: true };
+  return { applied: true, mandate: { id: mandate.id, invoiceId: mandate.invoiceId }, status };
 }
 
 function base(mandate: { id: string; organisationId: string; status: string }, fact: { action: string; at: Date; providerEventId: string }) {

@@ -135,6 +135,20 @@ const handlers: Handlers = {
         cause: e.cause,
       });
       if (applied) outcome = { status: "processed", organisationId, note: `mandate ${e.mandateId} ${e.action}${applied.applied ? "" : ` (${applied.note})`}` };
+      // The merchant hears of a mandate that can no longer be debited (the customer's bank cancelled it, it failed or lapsed).
+      if (applied?.mandate && applied.status && ["cancelled", "failed", "expired"].includes(applied.status)) {
+        await notify(
+          tx,
+          {
+            organisationId,
+            kind: "mandate_ended",
+            dedupeKey: `mandate_ended/${applied.mandate.id}/${event.id}`,
+            invoiceId: applied.mandate.invoiceId ?? undefined,
+            provider: "gocardless",
+          },
+          deps.appUrl,
+        );
+      }
       // GoCardless sends a new mandate's first events with the billing request's `fulfilled`, in any order: while
       // one of ours awaits its GoCardless mandate id, an unknown mandate may be it, so its event is retried, not dropped.
       else if (
