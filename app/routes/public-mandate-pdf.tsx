@@ -5,6 +5,7 @@ import { decryptSecret } from "~/lib/crypto.server";
 import { asResource, notFound } from "~/lib/http.server";
 import { invoiceOfLink, readerLocale } from "~/lib/public-link.server";
 import { LOCALE_COOKIE, cookieValue } from "~/lib/session.server";
+import { throwIfRefused } from "~/lib/throttle.server";
 import { isLocale } from "~/i18n";
 import { renderMandatePdf } from "~/pdf/mandate-document";
 import type { Route } from "./+types/public-mandate-pdf";
@@ -27,6 +28,8 @@ export function loader({ request, params, context }: Route.LoaderArgs) {
           where: { organisationId: invoice.organisationId, provider: "gocardless", revokedAt: null },
         });
         if (!mandate.providerMandateId || !connection) notFound();
+        // Each click asks GoCardless for a new PDF URL: a few per client, like the pay buttons.
+        throwIfRefused(await context.throttles.consume("payClient", context.clientIp));
         const pdf = await context.providers.gocardless.mandatePdf(
           { accountId: connection!.accountId, accessToken: decryptSecret(context.config.ENCRYPTION_KEY, connection!.encryptedToken) },
           mandate.providerMandateId!,

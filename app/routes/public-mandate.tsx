@@ -27,6 +27,7 @@ import { notFound } from "~/lib/http.server";
 import { invoiceOfLink, readerLocale } from "~/lib/public-link.server";
 import { smsSender } from "~/lib/sms.server";
 import { throwIfRefused } from "~/lib/throttle.server";
+import { hashToken } from "~/lib/tokens.server";
 import { normalisePhone } from "../../integrations/sms";
 import type { Route } from "./+types/public-mandate";
 
@@ -116,7 +117,13 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   const { invoice, mandate } = await mandateOfLink(context, params.token, params.mandateId);
   const submission = await parseForm(request, context, signSchema);
   if (submission.status !== "success") return refuse(submission);
-  throwIfRefused(await firstRefusal(() => context.throttles.consume("mandateCodeClient", context.clientIp)));
+  // Codes are emails and text messages sent on the customer's say: a few per client, and per link whatever the client.
+  throwIfRefused(
+    await firstRefusal(
+      () => context.throttles.consume("mandateCodeClient", context.clientIp),
+      () => (submission.value.intent === "send" ? context.throttles.consume("mandateLink", hashToken(params.token)) : Promise.resolve({ ok: true as const })),
+    ),
+  );
   const now = new Date();
   const input = submission.value;
   const codeSecret = context.config.SESSION_SECRET;
