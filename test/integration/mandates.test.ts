@@ -68,6 +68,23 @@ const checked = (html: string, value: string) =>
 
 const mandateRow = (id: string) => app.db.mandate.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { createdAt: "asc" } } } });
 
+describe("the organisation's SEPA creditor", () => {
+  it("needs a well-formed creditor identifier (ICS) to be its own creditor", async () => {
+    const m = await sentInvoice(app, { providers: [] });
+    const missing = await m.browser.post("/settings/organisation", { ...organisationProfile, sepaCreditor: "own_ics", creditorIdentifier: "" });
+    expect(textOf(missing.html)).toContain("Indiquez votre identifiant créancier SEPA (ICS)");
+    const wrong = await m.browser.post("/settings/organisation", { ...organisationProfile, sepaCreditor: "own_ics", creditorIdentifier: "FR14ZZZ437149" });
+    expect(textOf(wrong.html)).toContain("Identifiant créancier SEPA (ICS) invalide");
+    expect(await app.db.organisation.findUniqueOrThrow({ where: { id: m.organisationId } })).toMatchObject({
+      sepaCreditor: "gocardless",
+      creditorIdentifier: "",
+    });
+    // Neither GoCardless connected nor an ICS: no mandate is offered.
+    expect((await app.browser().get(m.link)).html).not.toContain(`${m.link}/mandate`);
+    expect(textOf((await app.browser().get(`${m.link}/mandate`)).html)).toContain("pas encore proposé par ce créancier");
+  });
+});
+
 describe("an own-ICS creditor's mandate, signed from the invoice's pay tab", () => {
   let m: Merchant;
   let customer: TestBrowser;
