@@ -15,6 +15,10 @@ export default [
   route("i/:token", "routes/public-invoice.tsx"),
   route("i/:token/pdf", "routes/public-invoice-pdf.tsx"),
   route("i/:token/credit-notes/:creditNoteId/pdf", "routes/public-credit-note-pdf.tsx"),
+  // Issue 15: signing a SEPA mandate from the invoice's pay tab (to be linked from the customer space too).
+  route("i/:token/mandate", "routes/public-mandate-new.tsx"),
+  route("i/:token/mandate/:mandateId", "routes/public-mandate.tsx"),
+  route("i/:token/mandate/:mandateId/pdf", "routes/public-mandate-pdf.tsx"),
   route("oauth/:provider/callback", "routes/oauth-callback.tsx"),
   layout("routes/app-layout.tsx", [
     route("account/password", "routes/account-password.tsx"),
@@ -32,6 +36,8 @@ export default [
     route("customers/:customerId/receipts/new", "routes/receipt-new.tsx"),
     route("customers/:customerId/statement", "routes/customer-statement.tsx"),
     route("customers/:customerId/space", "routes/customer-space-access.tsx"),
+    // Issue 15: a customer's mandates (cancelled from the customer page).
+    route("customers/:customerId/mandates/:mandateId", "routes/customer-mandate.tsx"),
     route("receipts/:receiptId", "routes/receipt.tsx"),
     route("invoices", "routes/invoices.tsx"),
     route("invoices/new", "routes/invoices-new.tsx"),

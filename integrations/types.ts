@@ -85,6 +85,22 @@ export interface MandateCharge {
   idempotencyKey: string;
 }
 
+/** A direct-debit mandate as the provider knows it. */
+export interface ProviderMandate {
+  status: string;
+  /** The mandate reference (RUM) the provider gave it. */
+  reference: string;
+}
+
+/** What the app asks of a provider that holds SEPA mandates for the merchant (GoCardless). */
+export interface MandateProvider {
+  fetchMandate(account: ProviderAccount, mandateId: string): Promise<ProviderMandate>;
+  /** Cancels the mandate at the provider (its pending payments with it); an already cancelled one is no error. */
+  cancelMandate(account: ProviderAccount, mandateId: string): Promise<void>;
+  /** The provider's own PDF of the mandate: a short-lived URL, to hand over at once and never store. */
+  mandatePdf(account: ProviderAccount, mandateId: string, locale: "fr" | "en"): Promise<{ url: string; expiresAt: Date }>;
+}
+
 /** The one small interface the app uses for a payment provider. */
 export interface PaymentProvider {
   readonly id: ProviderId;
@@ -181,7 +197,7 @@ export type NormalisedEvent =
     }
   | { kind: "checkout_expired"; checkoutRef: string }
   | { kind: "mandate_ready"; billingRequestId: string; mandateId: string }
-  | { kind: "mandate"; mandateId: string; action: string }
+  | { kind: "mandate"; mandateId: string; action: string; newMandateId?: string; cause?: string }
   | { kind: "deauthorized" }
   /** A fact that can never apply (a checkout we did not open, a setup session): kept, with the reason, and not retried. */
   | { kind: "rejected"; reason: string }

@@ -149,7 +149,7 @@ export function payAmount(input: string | undefined, invoice: PayableInvoice, pa
   return { ok: true, amountMinor };
 }
 
-export type CheckoutResult = { ok: true; url: string; reused: boolean } | { ok: false; error: MessageKey };
+export type CheckoutResult = { ok: true; url: string; reused: boolean; attemptId: string } | { ok: false; error: MessageKey };
 
 /** Who pays what: one invoice, or (invoiceId null) the customer's balance. */
 export interface CheckoutPayer {
@@ -224,7 +224,7 @@ export async function openCheckout(
     where: { ...target, provider: provider.id, amountMinor, status: { in: ["creating", "open"] } },
   });
   if (live?.status === "open" && live.url && live.expiresAt && live.expiresAt.getTime() > now.getTime() + REUSE_MARGIN_MS) {
-    return { ok: true, url: live.url, reused: true };
+    return { ok: true, url: live.url, reused: true, attemptId: live.id };
   }
   if (live && (live.status === "open" || now.getTime() - live.createdAt.getTime() > STALE_CREATING_MS)) {
     await db.checkoutAttempt.update({ where: { id: live.id }, data: { status: "expired" } });
@@ -260,7 +260,7 @@ export async function openCheckout(
       data: { status: "open", providerRef: checkout.ref, url: checkout.url, expiresAt: checkout.expiresAt },
     });
     log.info({ ...target, provider: provider.id, attemptId: attempt.id, amountMinor }, "checkout opened");
-    return { ok: true, url: checkout.url, reused: false };
+    return { ok: true, url: checkout.url, reused: false, attemptId: attempt.id };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await db.checkoutAttempt.update({ where: { id: attempt.id }, data: { status: "failed", lastError: message.slice(0, 500) } });

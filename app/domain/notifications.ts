@@ -17,6 +17,7 @@ export const NOTIFICATION_KINDS = [
   "payment_overpaid",
   "payment_restored",
   "provider_deauthorized",
+  "mandate_ended",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

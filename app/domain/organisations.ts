@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "~/lib/db.server";
 import { checkIban, normaliseBic, normaliseSiret, normaliseVatNumber } from "./identifiers";
+import { SEPA_CREDITORS, normaliseIcs } from "./mandates/creditor";
 import { NO_VAT_EXEMPTION, OPERATION_NATURES, VAT_EXEMPTIONS } from "./invoices/mentions";
 import { isValidNumberFormat } from "./invoices/numbering";
 import { CURRENCIES } from "./money";
@@ -23,35 +24,51 @@ const optionalIban = optionalText(64).transform((value, ctx) => {
   return "";
 });
 
-export const organisationProfileSchema = z.object({
-  legalName: requiredText(120),
-  addressLine1: optionalText(120),
-  addressLine2: optionalText(120),
-  postalCode: optionalText(16),
-  city: optionalText(80),
-  country: z.preprocess((v) => (typeof v === "string" ? v.trim().toUpperCase() : ""), z.string().regex(/^[A-Z]{2}$/, "errors.invalid")),
-  siret: optionalIdentifier(normaliseSiret, "errors.siret"),
-  vatNumber: optionalIdentifier(normaliseVatNumber, "errors.vatNumber"),
-  legalMentions: optionalText(300),
-  defaultCurrency: z.enum(CURRENCIES, { error: "errors.currency" }),
-  locale: localeField,
-  paymentTermsDays: z.preprocess(
-    (v) => (v === "" || v === undefined ? undefined : Number(v)),
-    z.number({ error: "errors.invalid" }).int("errors.invalid").min(0, "errors.invalid").max(365, "errors.invalid"),
-  ),
-  iban: optionalIban,
-  bic: optionalIdentifier(normaliseBic, "errors.bicFormat"),
-  invoiceNumberFormat: requiredText(40).refine(isValidNumberFormat, "errors.numberFormat"),
-  // Credit notes' own series (issue 14); left out of a post (undefined): unchanged.
-  creditNoteNumberFormat: z.union([z.undefined(), requiredText(40).refine(isValidNumberFormat, "errors.numberFormat")]),
-  // Left out of a post (undefined): unchanged.
-  operationNature: z.enum(OPERATION_NATURES, { error: "errors.invalid" }).optional(),
-  vatOnDebits: checkbox,
-  vatExemptionDefault: z
-    .enum([NO_VAT_EXEMPTION, ...VAT_EXEMPTIONS], { error: "errors.invalid" })
-    .optional()
-    .transform((value) => (value === NO_VAT_EXEMPTION ? "" : value)),
-});
+export const organisationProfileSchema = z
+  .object({
+    legalName: requiredText(120),
+    addressLine1: optionalText(120),
+    addressLine2: optionalText(120),
+    postalCode: optionalText(16),
+    city: optionalText(80),
+    country: z.preprocess((v) => (typeof v === "string" ? v.trim().toUpperCase() : ""), z.string().regex(/^[A-Z]{2}$/, "errors.invalid")),
+    siret: optionalIdentifier(normaliseSiret, "errors.siret"),
+    vatNumber: optionalIdentifier(normaliseVatNumber, "errors.vatNumber"),
+    legalMentions: optionalText(300),
+    defaultCurrency: z.enum(CURRENCIES, { error: "errors.currency" }),
+    locale: localeField,
+    paymentTermsDays: z.preprocess(
+      (v) => (v === "" || v === undefined ? undefined : Number(v)),
+      z.number({ error: "errors.invalid" }).int("errors.invalid").min(0, "errors.invalid").max(365, "errors.invalid"),
+    ),
+    iban: optionalIban,
+    bic: optionalIdentifier(normaliseBic, "errors.bicFormat"),
+    invoiceNumberFormat: requiredText(40).refine(isValidNumberFormat, "errors.numberFormat"),
+    // Credit notes' own series (issue 14); left out of a post (undefined): unchanged.
+    creditNoteNumberFormat: z.union([z.undefined(), requiredText(40).refine(isValidNumberFormat, "errors.numberFormat")]),
+    // Left out of a post (undefined): unchanged.
+    operationNature: z.enum(OPERATION_NATURES, { error: "errors.invalid" }).optional(),
+    vatOnDebits: checkbox,
+    vatExemptionDefault: z
+      .enum([NO_VAT_EXEMPTION, ...VAT_EXEMPTIONS], { error: "errors.invalid" })
+      .optional()
+      .transform((value) => (value === NO_VAT_EXEMPTION ? "" : value)),
+    // SEPA direct debit (issue 15). Left out of a post (undefined): unchanged.
+    sepaCreditor: z.enum(SEPA_CREDITORS, { error: "errors.invalid" }).optional(),
+    creditorIdentifier: optionalText(40)
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || value === "") return value;
+        const ics = normaliseIcs(value);
+        if (!ics) ctx.addIssue({ code: "custom", message: "errors.icsFormat" });
+        return ics ?? "";
+      }),
+  })
+  // Its own creditor must have its identifier: mandates print it and the bank needs it.
+  .superRefine((profile, ctx) => {
+    if (profile.sepaCreditor === "own_ics" && !profile.creditorIdentifier)
+      ctx.addIssue({ code: "custom", path: ["creditorIdentifier"], message: "errors.icsRequired" });
+  });
 export type OrganisationProfile = z.infer<typeof organisationProfileSchema>;
 
 /** The form asks only for the name; the document language starts as the creator's. */

@@ -39,6 +39,11 @@ export const RULES = {
    * hand over a temporary password).
    */
   accessCodeAccount: { points: 10, duration: HOUR },
+  /** Mandates started (form posted) by one client, and on one consultation link. */
+  mandateClient: { points: 10, duration: HOUR },
+  mandateLink: { points: 20, duration: HOUR },
+  /** Mandate verification codes asked for and typed by one client (each code also allows only 5 tries). */
+  mandateCodeClient: { points: 30, duration: HOUR },
   /** Unknown reset, sign-up, invitation and consultation links asked for by one client. */
   linkGuesses: { points: 20, duration: HOUR },
 } as const satisfies Record<string, { points: number; duration: number; block?: number }>;

@@ -27,6 +27,14 @@ const envSchema = z.object({
   SANDBOX_URL: optional(z.url({ protocol: /^http$/, error: "must be an http URL such as http://localhost:3001" }).transform((url) => url.replace(/\/$/, ""))),
   /** How long a direct debit stays in flight in the offline sandbox before it is collected, in seconds. */
   SANDBOX_DEBIT_SECONDS: optional(z.coerce.number().min(1).max(86400)).default(3),
+  /** SMS for mandate verification codes (integrations/sms): Twilio's official SDK; offline, the local mailbox. */
+  TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-f]{32}$/i, "must be AC followed by 32 hex characters")),
+  TWILIO_AUTH_TOKEN: optional(z.string().min(16)),
+  TWILIO_FROM: optional(
+    z
+      .string()
+      .regex(/^(\+\d{6,15}|MG[0-9a-f]{32}|[A-Za-z0-9 ]{1,11})$/, "must be a phone number (+33…), a Messaging Service SID (MG…) or an alphanumeric sender"),
+  ),
   RESEND_BASE_URL: optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
   /**
    * Whose X-Forwarded-For to believe (Express's "trust proxy"): a number of proxy hops, or addresses,

@@ -12,6 +12,8 @@ import { checkCustomer, customerFields, customersWithEmail, getCustomer, setCust
 import { accessOf, accessState } from "~/domain/customer-space/access";
 import { creditNotesOfCustomer } from "~/domain/credit-notes/service";
 import { listInvoices } from "~/domain/invoices/service";
+import { MandateHistory } from "~/components/mandates";
+import { mandatesOfCustomer } from "~/domain/mandates/service";
 import { can } from "~/domain/permissions";
 import { todayUtc } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
@@ -40,7 +42,9 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const space = accessState(await accessOf(context.db, organisation.id, customer.id), new Date());
   const creditNotes = await creditNotesOfCustomer(context.db, organisation.id, customer.id);
   const canRecord = can(role, "managePayments");
-  return { customer, invoices, creditNotes, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord, usable, space };
+  // Issue 15: the customer's SEPA mandates and their history (masked IBAN).
+  const mandates = await mandatesOfCustomer(context.db, organisation.id, customer.id);
+  return { customer, invoices, creditNotes, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord, usable, space, mandates };
 }
 
 const customerActions = z.discriminatedUnion(
@@ -78,7 +82,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function CustomerPage() {
   const { t, money, date } = useI18n();
-  const { customer, invoices, creditNotes, sameEmail, canEdit, account, canRecord, usable, space } = useLoaderData<typeof loader>();
+  const { customer, invoices, creditNotes, sameEmail, canEdit, account, canRecord, usable, space, mandates } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-4xl space-y-6">
@@ -183,6 +187,14 @@ export default function CustomerPage() {
           </Link>
         </div>
       </Card>
+      <MandateHistory
+        mandates={mandates}
+        actions={(m) => (
+          <Link className="text-sm text-blue-700 hover:underline" to={`/customers/${customer.id}/mandates/${m.id}`}>
+            {["pending", "active"].includes(m.status) && canRecord ? t("mandates.manage") : t("mandates.details")}
+          </Link>
+        )}
+      />
       <Card title={t("customers.invoices")}>
         <InvoiceTable invoices={invoices} showCustomer={false} />
       </Card>

@@ -69,6 +69,7 @@ export default function Notifications() {
                 excess: typeof n.data.excessMinor === "number" && n.data.currency ? formatMoney(n.data.excessMinor, String(n.data.currency), locale) : "",
                 number: String(n.data.number ?? ""),
                 provider: n.data.provider === "gocardless" ? "GoCardless" : n.data.provider === "stripe" ? "Stripe" : "",
+                customer: String(n.data.customer ?? ""),
               };
               return (
                 <li key={n.id} className={`flex items-start justify-between gap-4 py-3 ${n.readAt ? "text-slate-500" : ""}`}>

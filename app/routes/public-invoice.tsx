@@ -10,6 +10,7 @@ import { balanceOf, invoicePayer, openCheckout, payAmount, paymentOptions, retur
 import { listConnections } from "~/domain/connections";
 import { invoiceForToken, voidedInvoiceForToken, type PublicInvoice } from "~/domain/consultation";
 import { displayIban } from "~/domain/identifiers";
+import { creditorOf } from "~/domain/mandates/service";
 import { printedMentions } from "~/domain/invoices/mentions";
 import { partiesOf } from "~/domain/invoices/service";
 import { computeTotals } from "~/domain/invoices/totals";
@@ -122,6 +123,8 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     // Back from the provider's page (`?return=`): where that payment stands (waiting for the provider's news, on its way, done).
     returned: isProviderId(returnedFrom) ? { provider: returnedFrom, outcome: await returnState(context.db, invoice.id, returnedFrom) } : null,
     options: await optionsFor(context, invoice),
+    // Issue 15: a SEPA mandate can be signed from here (own-ICS creditor, or GoCardless connected), in euros.
+    mandateOffered: invoice.currency === "EUR" && creditorOf(invoice.organisation, await listConnections(context.db, invoice.organisationId)).ok,
     // Nothing is offered ready to pay while the money on its way covers what is due.
     defaultAmount: balance.leftMinor > 0 ? minorToInput(balance.leftMinor, invoice.currency, locale) : "",
   };
@@ -217,6 +220,7 @@ function PublicInvoiceView() {
     defaultAmount,
     amountCreditedMinor,
     creditNotes,
+    mandateOffered,
   } = useInvoiceData();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm<{ amount: string; provider: string; payAnyway: string }>({
@@ -396,6 +400,13 @@ function PublicInvoiceView() {
           ) : (
             payForm
           )}
+          {mandateOffered ? (
+            <p className="text-sm">
+              <a className="font-medium text-blue-700 underline" href={`/i/${token}/mandate`} data-testid="mandate-link">
+                {t("public.payByMandate")}
+              </a>
+            </p>
+          ) : null}
           {seller.iban ? (
             <div className="border-t border-slate-100 pt-4 text-sm">
               <h3 className="font-semibold">{t("public.transferTitle")}</h3>

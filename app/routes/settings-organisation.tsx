@@ -124,6 +124,22 @@ export default function OrganisationSettings() {
             />
           </div>
         </Card>
+        <Card title={t("org.sepa")}>
+          <p className="mb-4 text-sm text-slate-600">{t("org.sepaHint")}</p>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <SelectField meta={fields.sepaCreditor} label={t("org.sepaCreditor")}>
+              <option value="gocardless">{t("org.sepaCreditor.gocardless")}</option>
+              <option value="own_ics">{t("org.sepaCreditor.own_ics")}</option>
+            </SelectField>
+            <Field
+              meta={fields.creditorIdentifier}
+              label={t("org.creditorIdentifier")}
+              hint={t("org.creditorIdentifierHint")}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </div>
+        </Card>
         <Card title={t("org.mentions")}>
           <p className="mb-4 text-sm text-slate-600">{t("org.mentionsHint")}</p>
           <div className="grid gap-4 sm:grid-cols-2">

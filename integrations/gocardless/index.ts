@@ -3,6 +3,8 @@ import type { ProviderSettings } from "../settings";
 import { SandboxRedirectAgent } from "./sandbox-agent";
 import {
   type MandateCharge,
+  type MandateProvider,
+  type ProviderMandate,
   type ProviderAccount,
   type ProviderPayment,
   type ProviderRefund,
@@ -29,7 +31,7 @@ export function gocardlessConnectBase(environment: "sandbox" | "live") {
   return environment === "live" ? "https://connect.gocardless.com" : "https://connect-sandbox.gocardless.com";
 }
 
-export class GoCardlessProvider implements PaymentProvider {
+export class GoCardlessProvider implements PaymentProvider, MandateProvider {
   readonly id = "gocardless" as const;
   readonly methods = ["direct_debit"] as const;
   readonly sandbox: boolean;
@@ -202,6 +204,44 @@ export class GoCardlessProvider implements PaymentProvider {
     }
   }
 
+  async fetchMandate(account: ProviderAccount, mandateId: string): Promise<ProviderMandate> {
+    try {
+      const mandate = await withTimeout("gocardless", TIMEOUT_MS, this.client(account.accessToken).mandates.find(mandateId));
+      return { status: String(mandate.status), reference: String(mandate.reference ?? "") };
+    } catch (error) {
+      throw toGoCardlessError(error);
+    }
+  }
+
+  /** `POST /mandates/:id/actions/cancel`; GoCardless refuses an already cancelled mandate (invalid_state): that is done already. */
+  async cancelMandate(account: ProviderAccount, mandateId: string): Promise<void> {
+    try {
+      await withTimeout("gocardless", TIMEOUT_MS, this.client(account.accessToken).mandates.cancel(mandateId));
+    } catch (error) {
+      const reason = (error as { errors?: { reason?: string }[] }).errors?.[0]?.reason;
+      if (reason === "mandate_already_cancelled" || reason === "cancellation_failed") {
+        const mandate = await this.fetchMandate(account, mandateId);
+        if (mandate.status === "cancelled") return;
+      }
+      throw toGoCardlessError(error);
+    }
+  }
+
+  /** `POST /mandate_pdfs` for an existing mandate, in the customer's language (the URL lasts 10 minutes). */
+  async mandatePdf(account: ProviderAccount, mandateId: string, locale: "fr" | "en") {
+    try {
+      const pdf = await withTimeout(
+        "gocardless",
+        TIMEOUT_MS,
+        this.client(account.accessToken).mandatePdfs.create({ links: { mandate: mandateId } } as never, undefined, { "Accept-Language": locale }),
+      );
+      if (!pdf.url) throw new ProviderError("gocardless", "rejected", "mandate PDF without a URL");
+      return { url: pdf.url, expiresAt: new Date(pdf.expires_at ?? Date.now() + 10 * 60_000) };
+    } catch (error) {
+      throw toGoCardlessError(error);
+    }
+  }
+
   /**
    * Creates with an idempotency key: a network failure is retried once with the same key, and a
    * conflict (the first call did go through) returns the resource it created.
@@ -312,6 +352,7 @@ interface GoCardlessEvent {
     mandate?: string;
     billing_request?: string;
     mandate_request_mandate?: string;
+    new_mandate?: string;
   };
 }
 
@@ -363,6 +404,14 @@ export function normaliseGoCardlessEvent(event: GoCardlessEvent): NormalisedEven
   if (event.resource_type === "billing_requests" && event.action === "fulfilled" && links.billing_request && links.mandate_request_mandate) {
     return { kind: "mandate_ready", billingRequestId: links.billing_request, mandateId: links.mandate_request_mandate };
   }
-  if (event.resource_type === "mandates" && links.mandate) return { kind: "mandate", mandateId: links.mandate, action: event.action };
+  if (event.resource_type === "mandates" && links.mandate) {
+    return {
+      kind: "mandate",
+      mandateId: links.mandate,
+      action: event.action,
+      ...(links.new_mandate ? { newMandateId: links.new_mandate } : {}),
+      ...(event.details?.cause ? { cause: event.details.cause } : {}),
+    };
+  }
   return { kind: "ignored" };
 }

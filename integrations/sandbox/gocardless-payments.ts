@@ -147,6 +147,37 @@ export const gocardlessPaymentHandlers = [
     return HttpResponse.json({ mandates: mandate });
   }),
 
+  /** Like GoCardless: a cancelled (or failed, expired) mandate cannot be cancelled again. */
+  http.post(`${API}/mandates/:id/actions/cancel`, ({ request, params }) => {
+    const account = authorisedAccount(request);
+    const mandate = gcMandates().get(String(params.id));
+    if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+    if (!mandate || mandate.organisation !== account.accountId) return gcError(404, "invalid_api_usage", "Resource not found");
+    recordCall({ method: "POST", url: request.url, body: "", headers: {} });
+    if (["cancelled", "failed", "expired", "consumed", "blocked"].includes(mandate.status))
+      return gcError(422, "invalid_state", "Mandate is not active", [
+        { reason: "mandate_already_cancelled", message: "The mandate has already been cancelled" },
+      ]);
+    const cancelled = { ...mandate, status: "cancelled" };
+    gcMandates().set(mandate.id, cancelled);
+    return HttpResponse.json({ mandates: cancelled });
+  }),
+
+  /** A mandate's PDF: a URL that expires 10 minutes later (the sandbox's pages serve a small PDF there). */
+  http.post(`${API}/mandate_pdfs`, async ({ request }) => {
+    const account = authorisedAccount(request);
+    if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+    const body = ((await request.json()) as { mandate_pdfs?: { links?: { mandate?: string } } }).mandate_pdfs ?? {};
+    const mandate = gcMandates().get(body.links?.mandate ?? "");
+    if (!mandate || mandate.organisation !== account.accountId)
+      return gcError(422, "validation_failed", "Validation failed", [{ field: "links.mandate", message: "is invalid" }]);
+    const { publicUrl } = sandboxState().settings;
+    return HttpResponse.json(
+      { mandate_pdfs: { url: `${publicUrl}/pages/gocardless/mandate-pdf/${mandate.id}`, expires_at: new Date(Date.now() + 10 * 60_000).toISOString() } },
+      { status: 200 },
+    );
+  }),
+
   http.post(`${API}/payments`, async ({ request }) => {
     const account = authorisedAccount(request);
     if (!account) return gcError(401, "invalid_api_usage", "Invalid token");

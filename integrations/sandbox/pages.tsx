@@ -9,7 +9,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { type Locale, localeFromAcceptLanguage, type MessageKey, translator } from "~/i18n";
 import { normaliseIban } from "~/domain/identifiers";
 import { formatMoney } from "~/lib/format";
-import { fulfilBillingRequest, gcBillingRequests, gcFlows } from "./gocardless-payments";
+import { fulfilBillingRequest, gcBillingRequests, gcFlows, gcMandates } from "./gocardless-payments";
 import { encodeSandboxCode, SANDBOX_PAGES_ORIGIN, sandboxId, sandboxState } from "./state";
 import { stripeSessions } from "./stripe-checkout";
 import { sendGoCardlessEvents, sendStripeEvent } from "./webhooks";
@@ -277,4 +277,36 @@ const flowPage = [
   }),
 ];
 
-export const hostedPageHandlers = [...consentPage("gocardless"), ...consentPage("stripe"), ...checkoutPage, ...flowPage];
+/** A one-page PDF naming the mandate: what GoCardless's `mandate_pdfs` URL answers, offline. */
+function samplePdf(text: string) {
+  const content = `BT /F1 14 Tf 72 760 Td (${text.replace(/[()\\]/g, "")}) Tj ET`;
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  let pdf = "%PDF-1.4\n";
+  const offsets = objects.map((object, i) => {
+    const offset = pdf.length;
+    pdf += `${i + 1} 0 obj\n${object}\nendobj\n`;
+    return offset;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return pdf;
+}
+
+const mandatePdfPage = [
+  http.get(`${PAGES}/gocardless/mandate-pdf/:id`, ({ params }) => {
+    const mandate = gcMandates().get(String(params.id));
+    if (!mandate) return new HttpResponse("Not found", { status: 404 });
+    return new HttpResponse(samplePdf(`GoCardless sandbox - SEPA mandate ${mandate.id} - ${mandate.reference}`), {
+      headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="${mandate.id}.pdf"` },
+    });
+  }),
+];
+
+export const hostedPageHandlers = [...consentPage("gocardless"), ...consentPage("stripe"), ...checkoutPage, ...flowPage, ...mandatePdfPage];

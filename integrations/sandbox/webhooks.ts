@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
 import Stripe from "stripe";
-import { gcPayments, gcRefunds } from "./gocardless-payments";
+import { gcMandates, gcPayments, gcRefunds } from "./gocardless-payments";
 import { stripeRefunds } from "./stripe-refunds";
 import { sandboxId, sandboxState } from "./state";
 
@@ -94,7 +94,22 @@ async function runPaymentStep(task: Record<string, unknown>) {
   const action = task.action as PaymentStep;
   payment.status = action === "created" ? "pending_submission" : action;
   gcPayments().set(payment.id, payment);
+  // A SEPA mandate goes to the banks with its first payment, and is active once that payment is collected.
+  const mandate = gcMandates().get(payment.links.mandate);
+  const mandateAction = action === "submitted" ? "submitted" : action === "confirmed" ? "active" : null;
+  const mandateMoves = mandate && mandateAction && mandate.status !== mandateAction && !["cancelled", "failed", "expired"].includes(mandate.status);
+  if (mandate && mandateMoves) gcMandates().set(mandate.id, { ...mandate, status: mandateAction! });
   await sendGoCardlessEvents([
+    ...(mandateMoves
+      ? [
+          {
+            resource_type: "mandates",
+            action: mandateAction!,
+            links: { mandate: mandate!.id, organisation: payment.organisation },
+            cause: `mandate_${mandateAction}`,
+          },
+        ]
+      : []),
     { resource_type: "payments", action, links: { payment: payment.id, mandate: payment.links.mandate, organisation: payment.organisation } },
   ]);
 }

@@ -12,6 +12,7 @@ let draftId: string;
 let openId: string;
 let creditedId: string;
 let creditNoteId: string;
+let mandateId: string;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -28,6 +29,26 @@ beforeAll(async () => {
   await victim.browser.post(`/invoices/${creditedId}`, { intent: "finalise" });
   await victim.browser.post(`/invoices/${creditedId}/credit-notes/new`, { kind: "amount", reason: "Geste", amount: "10,00" });
   creditNoteId = (await app.db.creditNote.findFirstOrThrow({ where: { invoiceId: creditedId } })).id;
+  // Issue 15: an active mandate of the victim's customer (as the signing flow leaves it).
+  mandateId = (
+    await app.db.mandate.create({
+      data: {
+        organisationId: victim.organisationId,
+        customerId,
+        reference: "RUM-20261123-ISOLATION0",
+        creditorKind: "own_ics",
+        creditorIdentifier: "FR13ZZZ437149",
+        encryptedIban: "v1.sealed",
+        ibanLast4: "0189",
+        ibanMasked: "FR76 •••• 0189",
+        holderName: "Client de la victime",
+        email: "victime@example.fr",
+        type: "recurrent",
+        status: "active",
+        signedAt: new Date(),
+      },
+    })
+  ).id;
 });
 afterAll(() => app.close());
 
@@ -56,6 +77,7 @@ describe("one organisation never sees or touches another's data", () => {
     ["new credit note form", () => `/invoices/${openId}/credit-notes/new`],
     ["credit note page", () => `/credit-notes/${creditNoteId}`],
     ["credit note PDF", () => `/credit-notes/${creditNoteId}/pdf`],
+    ["customer's mandate", () => `/customers/${customerId}/mandates/${mandateId}`],
   ])("GET %s of another organisation is a 404", async (_name, path) => {
     const page = await intruder.get(path());
     expect(page.status).toBe(404);
@@ -81,6 +103,7 @@ describe("one organisation never sees or touches another's data", () => {
       () => ({ intent: "temporary", password: "pirate 123456", confirm: "pirate 123456" }),
     ],
     ["print the customer's access letter", () => `/customers/${customerId}/space/letter`, () => ({})],
+    ["cancel a mandate", () => `/customers/${customerId}/mandates/${mandateId}`, () => ({ intent: "cancelMandate", confirmed: "yes" })],
   ])("POST %s of another organisation is a 404 and changes nothing", async (_name, path, fields) => {
     const page = await intruder.post(path(), fields());
     expect(page.status).toBe(404);
@@ -92,6 +115,15 @@ describe("one organisation never sees or touches another's data", () => {
     expect(await app.db.creditNote.count({ where: { invoiceId: openId } })).toBe(0);
     expect(await app.db.outboxEmail.count({ where: { invoiceId: creditedId } })).toBe(0);
     expect(await app.db.creditNoteAllocation.count({ where: { creditNoteId } })).toBe(1);
+    expect(await app.db.mandate.findUniqueOrThrow({ where: { id: mandateId } })).toMatchObject({ status: "active" });
+  });
+
+  it("cannot reach another organisation's mandate through one of its own customers either", async () => {
+    const ownCustomer = await createCustomer(intruder, { name: "Client de l'intrus" });
+    expect((await intruder.get(`/customers/${ownCustomer}/mandates/${mandateId}`)).status).toBe(404);
+    expect((await intruder.post(`/customers/${ownCustomer}/mandates/${mandateId}`, { intent: "cancelMandate", confirmed: "yes" })).status).toBe(404);
+    expect(textOf((await intruder.get(`/customers/${ownCustomer}`)).html)).not.toContain("RUM-20261123-ISOLATION0");
+    expect(await app.db.mandate.findUniqueOrThrow({ where: { id: mandateId } })).toMatchObject({ status: "active" });
   });
 
   it("cannot invoice another organisation's customer", async () => {

@@ -22,6 +22,8 @@ const NEVER_ON_A_PAGE = [
   "CustomerAccess",
   "CustomerSession",
   "CustomerPasswordReset",
+  // A mandate's verification codes (their HMACs): never shown, only checked.
+  "MandateCode",
 ];
 
 let db: Db;

@@ -11,6 +11,7 @@ import { ACCOUNT_NOTICE_KINDS, CUSTOMER_NOTICE_KINDS, NOTIFICATION_KINDS } from 
 import { type MovementKind, PAYMENT_MOVEMENT_KINDS } from "~/domain/accounts/movements";
 import { CREDIT_NOTE_KINDS } from "~/domain/credit-notes/totals";
 import { OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
+import { MANDATE_STATUSES } from "~/domain/mandates/service";
 import { INVOICE_STATUSES } from "~/domain/invoices/status";
 import { ROLES } from "~/domain/permissions";
 import { ACCESS_STATES } from "~/domain/customer-space/access";
@@ -35,6 +36,8 @@ const INVOICE_EMAIL_KINDS = [
   "invoice_sent",
   "invoice_reminder",
   "credit_note_sent",
+  "mandate_code",
+  "mandate_signed",
   ...NOTIFICATION_KINDS,
   ...CUSTOMER_NOTICE_KINDS.map((kind) => `${kind}_customer`),
 ];
@@ -91,6 +94,8 @@ const EXPANSIONS: Record<string, string[]> = {
   "account.kind.*.onAccount": PAYMENT_MOVEMENT_KINDS.map((k) => `account.kind.${k}.onAccount`),
   "space.access.short.*": ACCESS_STATES.map((s) => `space.access.short.${s}`),
   "creditNotes.kind.*": CREDIT_NOTE_KINDS.map((k) => `creditNotes.kind.${k}`),
+  "mandates.status.*": MANDATE_STATUSES.map((s) => `mandates.status.${s}`),
+  "mandates.origin.*": ["customer", "merchant", "gocardless", "system"].map((o) => `mandates.origin.${o}`),
   "mentions.natureOption.*": OPERATION_NATURES.map((n) => `mentions.natureOption.${n}`),
   "mentions.nature.*": OPERATION_NATURES.map((n) => `mentions.nature.${n}`),
   "mentions.reason.*": VAT_EXEMPTIONS.map((r) => `mentions.reason.${r}`),

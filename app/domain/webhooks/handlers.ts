@@ -5,15 +5,16 @@
 import { decryptSecret } from "~/lib/crypto.server";
 import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
-import type { NormalisedEvent, PaymentProvider, ProviderEvent, ProviderId } from "../../../integrations/types";
+import type { MandateProvider, NormalisedEvent, PaymentProvider, ProviderEvent, ProviderId } from "../../../integrations/types";
 import { balancePayer } from "../checkout";
+import { applyProviderMandateEvent, recordProviderMandate } from "../mandates/service";
 import { notify } from "../notifications";
 import { applyPaymentFact, applyReversal, type PaymentChange, type PaymentFact, type ReversalFact } from "../payments";
 import { PermanentError } from "../queue";
 
 export interface WebhookDeps {
   db: Db;
-  providers: { get(id: ProviderId): PaymentProvider };
+  providers: { get(id: ProviderId): PaymentProvider; gocardless: MandateProvider };
   encryptionKey: string;
   appUrl: string;
   log: Logger;
@@ -36,6 +37,9 @@ interface EventContext<K extends NormalisedEvent["kind"]> {
 }
 
 type Handlers = { [K in NormalisedEvent["kind"]]: (context: EventContext<K>) => Promise<Outcome> };
+
+/** GoCardless's hosted flows expire after 7 days: a mandate of ours still waiting after that never will be linked. */
+const FLOW_LIFETIME_MS = 7 * 86400_000;
 
 const account = (deps: WebhookDeps, connection: Connection) => ({
   accountId: connection.accountId,
@@ -119,8 +123,53 @@ const handlers: Handlers = {
     return { status: "processed", organisationId };
   },
 
-  async mandate({ connection, e }) {
-    return { status: "processed", organisationId: connection.organisationId, note: `mandate ${e.mandateId} ${e.action}` };
+  /** A GoCardless mandate event: the mandate's status and history, once per event (see applyProviderMandateEvent). */
+  async mandate({ deps, connection, event, e, record, now }) {
+    const organisationId = connection.organisationId;
+    let outcome: Outcome = { status: "ignored", organisationId, note: `mandate ${e.mandateId} is not one of ours` };
+    await deps.db.$transaction(async (tx) => {
+      const applied = await applyProviderMandateEvent(tx, {
+        organisationId,
+        providerMandateId: e.mandateId,
+        action: e.action,
+        at: new Date(event.createdAt),
+        providerEventId: `${event.id}`,
+        newMandateId: e.newMandateId,
+        cause: e.cause,
+      });
+      if (applied) outcome = { status: "processed", organisationId, note: `mandate ${e.mandateId} ${e.action}${applied.applied ? "" : ` (${applied.note})`}` };
+      // The merchant hears of a mandate that can no longer be debited (the customer's bank cancelled it, it failed or lapsed).
+      if (applied?.mandate && applied.status && ["cancelled", "failed", "expired"].includes(applied.status)) {
+        await notify(
+          tx,
+          {
+            organisationId,
+            kind: "mandate_ended",
+            dedupeKey: `mandate_ended/${applied.mandate.id}/${event.id}`,
+            invoiceId: applied.mandate.invoiceId ?? undefined,
+            provider: "gocardless",
+          },
+          deps.appUrl,
+        );
+      }
+      // GoCardless sends a new mandate's first events with the billing request's `fulfilled`, in any order: while
+      // one of ours awaits its GoCardless mandate id, an unknown mandate may be it, so its event is retried, not dropped.
+      else if (
+        await tx.mandate.count({
+          where: {
+            organisationId,
+            creditorKind: "gocardless",
+            providerMandateId: null,
+            providerRequestId: { not: null },
+            status: "pending",
+            createdAt: { gt: new Date(now.getTime() - FLOW_LIFETIME_MS) },
+          },
+        })
+      )
+        throw new Error(`mandate ${e.mandateId} not linked to one of ours yet`);
+      await record(tx, outcome);
+    });
+    return outcome;
   },
 
   async rejected({ e }) {
@@ -260,6 +309,26 @@ async function notifyReversal(
 async function collectAfterMandate({ deps, provider, connection, event, e }: EventContext<"mandate_ready">): Promise<Outcome> {
   const { db } = deps;
   const organisationId = connection.organisationId;
+  // A mandate the customer signed with us (issue 15): GoCardless's id and reference are recorded on it.
+  const signed = await db.mandate.findFirst({
+    where: { organisationId, providerRequestId: e.billingRequestId, providerMandateId: null },
+    select: { id: true },
+  });
+  if (signed) {
+    const reference = await deps.providers.gocardless
+      .fetchMandate(account(deps, connection), e.mandateId)
+      .then((m) => m.reference || undefined)
+      .catch(() => undefined);
+    await db.$transaction((tx) =>
+      recordProviderMandate(tx, {
+        organisationId,
+        billingRequestId: e.billingRequestId,
+        providerMandateId: e.mandateId,
+        reference,
+        at: new Date(event.createdAt),
+      }),
+    );
+  }
   const attempt = await db.checkoutAttempt.findFirst({ where: { organisationId, provider: provider.id, providerRef: e.billingRequestId } });
   if (!attempt) return { status: "ignored", organisationId, note: `no checkout for billing request ${e.billingRequestId}` };
   const existing = await db.payment.findFirst({ where: { checkoutAttemptId: attempt.id } });
