@@ -54,6 +54,7 @@ export default [
   route("espace/:orgId/deconnexion", "routes/space-logout.tsx"),
   route("espace/:orgId/releve/pdf", "routes/space-statement-pdf.tsx"),
   route("espace/:orgId/factures/:invoiceId/pdf", "routes/space-invoice-pdf.tsx"),
+  route("espace/:orgId/avoirs/:creditNoteId/pdf", "routes/space-credit-note-pdf.tsx"),
   layout("routes/space-layout.tsx", [
     route("espace/:orgId", "routes/space-home.tsx"),
     route("espace/:orgId/connexion", "routes/space-login.tsx"),

@@ -861,6 +861,8 @@ export const en: Record<MessageKey, string> = {
   "space.bank.reference": "Reference to quote",
   "space.bank.hint": "Quote this reference with your transfer so that it is credited to your account.",
   "space.bank.none": "Contact {merchant} for their bank details.",
+  "space.creditNotes.title": "My credit notes",
+  "space.creditNotes.line": "Credit note {number} of {date}, on invoice {invoice}",
   "space.invoices.title": "My invoices",
   "space.invoices.none": "No invoices yet.",
   "space.invoices.issued": "Issued",

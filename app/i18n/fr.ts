@@ -871,6 +871,8 @@ export const fr = {
   "space.bank.reference": "Référence à indiquer",
   "space.bank.hint": "Indiquez cette référence dans le libellé du virement pour qu'il soit attribué à votre compte.",
   "space.bank.none": "Contactez {de:merchant} pour ses coordonnées bancaires.",
+  "space.creditNotes.title": "Mes avoirs",
+  "space.creditNotes.line": "Avoir {number} du {date}, sur la facture {invoice}",
   "space.invoices.title": "Mes factures",
   "space.invoices.none": "Aucune facture pour l'instant.",
   "space.invoices.issued": "Émise le",

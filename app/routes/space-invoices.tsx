@@ -1,5 +1,6 @@
 import { useLoaderData } from "react-router";
 import { Card } from "~/components/page";
+import { creditNotesOfCustomer } from "~/domain/credit-notes/service";
 import { invoicesOf } from "~/domain/customer-space/account";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
@@ -7,15 +8,19 @@ import { requireCustomer } from "~/lib/customer-session.server";
 import { spacePath } from "~/lib/space-path";
 import type { Route } from "./+types/space-invoices";
 
-/** The customer's invoices, each with its PDF. (Credit notes join this list with issue 14's credit notes.) */
+/** The customer's invoices and credit notes, each with its PDF. */
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { customer, organisation } = await requireCustomer(request, context, params.orgId);
-  return { orgId: organisation.id, merchant: organisation.legalName, invoices: await invoicesOf(context.db, organisation.id, customer.id) };
+  const [invoices, creditNotes] = await Promise.all([
+    invoicesOf(context.db, organisation.id, customer.id),
+    creditNotesOfCustomer(context.db, organisation.id, customer.id),
+  ]);
+  return { orgId: organisation.id, merchant: organisation.legalName, invoices, creditNotes };
 }
 
 export default function SpaceInvoices() {
   const { t, money, date } = useI18n();
-  const { orgId, merchant, invoices } = useLoaderData<typeof loader>();
+  const { orgId, merchant, invoices, creditNotes } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
       <title>{`${t("space.invoices.title")} — ${merchant}`}</title>
@@ -58,6 +63,23 @@ export default function SpaceInvoices() {
           </div>
         )}
       </Card>
+      {creditNotes.length ? (
+        <Card title={t("space.creditNotes.title")}>
+          <ul className="divide-y divide-slate-100 text-sm" data-testid="space-credit-notes">
+            {creditNotes.map((note) => (
+              <li key={note.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                <span>{t("space.creditNotes.line", { number: note.number, invoice: note.invoice.number ?? "", date: date(note.issueDate) })}</span>
+                <span className="flex items-center gap-4">
+                  <span>{money(note.totalMinor, note.currency)}</span>
+                  <a className="text-blue-700 hover:underline" href={spacePath(orgId, `/avoirs/${note.id}/pdf`)}>
+                    {t("space.invoices.pdf")}
+                  </a>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
     </div>
   );
 }

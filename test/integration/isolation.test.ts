@@ -203,15 +203,19 @@ describe("the customer space is each customer's own", () => {
   const strangerOrg = () => intruderOrg;
 
   it("its owner opens their own pages", async () => {
-    for (const path of ["", "/releve", "/factures", "/paiements", "/payer", `/factures/${openId}/pdf`, "/releve/pdf"]) {
+    for (const path of ["", "/releve", "/factures", "/paiements", "/payer", `/factures/${openId}/pdf`, "/releve/pdf", `/avoirs/${creditNoteId}/pdf`]) {
       expect((await victimCustomer.get(`/espace/${victimOrg()}${path}`)).status, path).toBe(200);
     }
-    expect(textOf((await victimCustomer.get(`/espace/${victimOrg()}/factures`)).html)).not.toContain("Voisin");
+    const invoices = textOf((await victimCustomer.get(`/espace/${victimOrg()}/factures`)).html);
+    expect(invoices).not.toContain("Voisin");
+    expect(invoices).toContain("Mes avoirs");
   });
 
   it.each([
     ["another customer of the same merchant: an invoice PDF", () => neighbour, space(victimOrg, `/factures/${openId}/pdf`)],
     ["another customer of the same merchant: a draft's PDF", () => neighbour, space(victimOrg, `/factures/${draftId}/pdf`)],
+    ["another customer of the same merchant: a credit note's PDF", () => neighbour, space(victimOrg, `/avoirs/${creditNoteId}/pdf`)],
+    ["a customer of another merchant: a credit note's PDF through their own space", () => stranger, space(strangerOrg, `/avoirs/${creditNoteId}/pdf`)],
     ["its owner: a draft's PDF (a draft is not the customer's yet)", () => victimCustomer, space(victimOrg, `/factures/${draftId}/pdf`)],
     ["its owner: the neighbour's invoice PDF", () => victimCustomer, space(victimOrg, `/factures/${neighbourInvoice}/pdf`)],
     ["a customer of another merchant, through their own space", () => stranger, space(strangerOrg, `/factures/${openId}/pdf`)],
@@ -230,7 +234,17 @@ describe("the customer space is each customer's own", () => {
     ["a customer of another merchant (same email)", () => stranger],
     ["the merchant itself, with its own session", () => victim.browser],
   ])("%s is sent to the space's login on every page", async (_name, who) => {
-    for (const path of ["", "/releve", "/factures", "/paiements", "/payer", "/mot-de-passe", `/factures/${openId}/pdf`, "/releve/pdf"]) {
+    for (const path of [
+      "",
+      "/releve",
+      "/factures",
+      "/paiements",
+      "/payer",
+      "/mot-de-passe",
+      `/factures/${openId}/pdf`,
+      "/releve/pdf",
+      `/avoirs/${creditNoteId}/pdf`,
+    ]) {
       const page = await who().get(`/espace/${victimOrg()}${path}`);
       expect(page.status, path).toBe(302);
       expect(page.location, path).toContain(`/espace/${victimOrg()}/connexion`);
