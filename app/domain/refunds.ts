@@ -10,6 +10,7 @@ import { decryptSecret } from "~/lib/crypto.server";
 import type { Logger } from "~/lib/logger.server";
 import type { MessageKey } from "~/i18n";
 import { isProviderError, type PaymentProvider, type ProviderId } from "../../integrations/types";
+import { countShares } from "./accounts/shares";
 import { applyReversal } from "./payments";
 import { can } from "./permissions";
 
@@ -177,4 +178,74 @@ async function recordPending(db: Db, fact: Parameters<typeof applyReversal>[1]) 
       if (attempt >= 2 || !isUniqueViolation(error)) throw error;
     }
   }
+}
+
+/**
+ * Gives back the credit a customer's balance payments left on the account (paid more than was due):
+ * through the provider that took each payment, the latest first, recorded as pending at once and counted
+ * when the provider says it succeeded — the payment then brings less, so its credit goes down by as much.
+ * The key names the payment and what it brings now: a double click asks for the same refund.
+ */
+export async function refundBalanceCredit(deps: RefundDeps, organisationId: string, customerId: string, userId: string, now = new Date()) {
+  const { db, log } = deps;
+  const sources = await balanceCreditSources(db, organisationId, customerId);
+  if (!sources.length) return { ok: false as const, error: "refunds.errors.nothingToRefund" as const };
+  let refundedMinor = 0;
+  // One currency at a time (an account with credit in two currencies is refunded by two clicks).
+  const currency = sources[0].payment.currency;
+  for (const { payment, amountMinor } of sources.filter((s) => s.payment.currency === currency)) {
+    const connection = await db.providerConnection.findFirst({ where: { organisationId, provider: payment.provider, revokedAt: null } });
+    if (!connection) return { ok: false as const, error: "refunds.errors.providerDisconnected" as const };
+    const idempotencyKey = `credit-${payment.id}-${payment.amountMinor - payment.refundedMinor - payment.disputedMinor}-${amountMinor}`;
+    let refundId: string;
+    try {
+      ({ refundId } = await deps.providers
+        .get(payment.provider as ProviderId)
+        .refund(
+          { accountId: connection.accountId, accessToken: decryptSecret(deps.encryptionKey, connection.encryptedToken) },
+          { providerPaymentId: payment.providerPaymentId, amountMinor, currency: payment.currency, idempotencyKey },
+        ));
+    } catch (error) {
+      log.warn(
+        { customerId, provider: payment.provider, paymentId: payment.id, amountMinor, error: error instanceof Error ? error.message : String(error) },
+        "refund refused",
+      );
+      return {
+        ok: false as const,
+        error: isProviderError(error) && error.kind === "unavailable" ? ("refunds.errors.providerDown" as const) : ("refunds.errors.providerRefused" as const),
+      };
+    }
+    await recordPending(db, {
+      organisationId,
+      provider: payment.provider,
+      kind: "refund",
+      providerRef: refundId,
+      providerPaymentId: payment.providerPaymentId,
+      amountMinor,
+      currency: payment.currency,
+      status: "pending",
+      at: now,
+    });
+    log.info({ customerId, provider: payment.provider, paymentId: payment.id, refundId, amountMinor, userId }, "account credit refund requested");
+    refundedMinor += amountMinor;
+  }
+  return { ok: true as const, amountMinor: refundedMinor, currency };
+}
+
+/** The balance payments with credit left (what they bring less their shares), less the refunds already asked for. */
+export async function balanceCreditSources(db: Db, organisationId: string, customerId: string) {
+  const payments = await db.payment.findMany({
+    where: { organisationId, customerId, invoiceId: null, status: "confirmed", flag: null },
+    orderBy: { createdAt: "desc" },
+    include: { allocations: { select: { id: true, invoiceId: true, amountMinor: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
+  });
+  const pending = await refundsOf(db, organisationId, payments);
+  return payments
+    .map((payment) => {
+      const asked = pending
+        .filter((r) => r.status === "pending" && r.provider === payment.provider && r.providerPaymentId === payment.providerPaymentId)
+        .reduce((sum, r) => sum + r.amountMinor, 0);
+      return { payment, amountMinor: countShares(payment, payment.allocations).unappliedMinor - asked };
+    })
+    .filter((s) => s.amountMinor > 0);
 }

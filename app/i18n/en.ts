@@ -585,6 +585,12 @@ export const en: Record<MessageKey, string> = {
   "account.credit": "Credit",
   "account.runningBalance": "Balance",
   "account.credit.available": "Credit available on the account: {amount}",
+  "account.refundCredit": "Refund the customer the credit of their online payments ({amount})",
+  "account.creditRefundRequested": "Refund of {amount} requested: it counts once the provider confirms it.",
+  "confirm.refundCredit.title": "Refund {amount} to the customer?",
+  "confirm.refundCredit.body":
+    "The credit their online payments left on the account is given back by the provider that took them (card or debit). The account balance is updated when the refund succeeds.",
+  "confirm.refundCredit.yes": "Yes, refund",
   "account.applyCredit": "Apply to the invoices due",
   "account.creditApplied": "The credit was applied to the invoices due, oldest first.",
   "account.creditNothingApplied": "No invoice due could take this credit.",

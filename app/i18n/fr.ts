@@ -591,6 +591,12 @@ export const fr = {
   "account.credit": "Crédit",
   "account.runningBalance": "Solde",
   "account.credit.available": "Crédit disponible sur le compte : {amount}",
+  "account.refundCredit": "Rembourser au client le crédit de ses paiements en ligne ({amount})",
+  "account.creditRefundRequested": "Remboursement de {amount} demandé : il sera compté dès que le prestataire l'aura confirmé.",
+  "confirm.refundCredit.title": "Rembourser {amount} au client ?",
+  "confirm.refundCredit.body":
+    "Le crédit laissé sur le compte par ses paiements en ligne lui est rendu par le prestataire qui les a encaissés (carte ou prélèvement). Le solde du compte est mis à jour quand le remboursement aboutit.",
+  "confirm.refundCredit.yes": "Oui, rembourser",
   "account.applyCredit": "Imputer sur les factures dues",
   "account.creditApplied": "Le crédit a été imputé sur les factures dues, les plus anciennes d'abord.",
   "account.creditNothingApplied": "Aucune facture due ne pouvait recevoir ce crédit.",

@@ -1,4 +1,4 @@
-import { Form, Link, useActionData, useLoaderData } from "react-router";
+import { Form, Link, redirect, useActionData, useLoaderData, useSearchParams } from "react-router";
 import { z } from "zod";
 import { CustomerForm } from "~/components/customer-form";
 import { CsrfInput, FormMessage, buttonClass, secondaryButtonClass } from "~/components/form";
@@ -6,7 +6,9 @@ import { InvoiceTable } from "~/components/invoice-table";
 import { BalanceText, MovementsTable } from "~/components/account";
 import { Card, PageHeader } from "~/components/page";
 import { balancesOf, withRunningBalance } from "~/domain/accounts/movements";
+import { ConfirmLink, ConfirmStep, confirmHref } from "~/components/confirm";
 import { applyCredit, availableCredit } from "~/domain/accounts/credit";
+import { balanceCreditSources, refundBalanceCredit } from "~/domain/refunds";
 import { accountMovements } from "~/domain/accounts/receipts";
 import { checkCustomer, customerFields, customersWithEmail, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
 import { accessOf, accessState } from "~/domain/customer-space/access";
@@ -15,7 +17,7 @@ import { listInvoices } from "~/domain/invoices/service";
 import { MandateHistory } from "~/components/mandates";
 import { mandatesOfCustomer } from "~/domain/mandates/service";
 import { can } from "~/domain/permissions";
-import { todayUtc } from "~/domain/validation";
+import { optionalText, todayUtc } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
 import { parseForm, refuse, replyTo } from "~/lib/forms.server";
 import { forbidden, notFound } from "~/lib/http.server";
@@ -44,7 +46,13 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const canRecord = can(role, "managePayments");
   // Issue 15: the customer's SEPA mandates and their history (masked IBAN).
   const mandates = await mandatesOfCustomer(context.db, organisation.id, customer.id);
-  return { customer, invoices, creditNotes, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord, usable, space, mandates };
+  // Credit left by balance payments can go back through the provider that took it.
+  const refundable = (await balanceCreditSources(context.db, organisation.id, customer.id)).map((s) => ({
+    currency: s.payment.currency,
+    amountMinor: s.amountMinor,
+    provider: s.payment.provider,
+  }));
+  return { customer, invoices, creditNotes, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord, usable, space, mandates, refundable };
 }
 
 const customerActions = z.discriminatedUnion(
@@ -54,16 +62,27 @@ const customerActions = z.discriminatedUnion(
     z.object({ intent: z.literal("archive") }),
     z.object({ intent: z.literal("unarchive") }),
     z.object({ intent: z.literal("applyCredit") }),
+    z.object({ intent: z.literal("refundCredit"), confirmed: optionalText(3) }),
   ],
   { error: "errors.unknownAction" },
 );
 
 export async function action({ request, params, context }: Route.ActionArgs) {
-  const { organisation, role } = await requireMember(request, context);
+  const { organisation, role, session } = await requireMember(request, context);
   if (!(await getCustomer(context.db, organisation.id, params.customerId))) notFound();
   const submission = await parseForm(request, context, customerActions);
   if (submission.status !== "success") return refuse(submission);
   const input = submission.value;
+  if (input.intent === "refundCredit") {
+    if (!can(role, "managePayments")) forbidden();
+    // Destructive: only with the confirmation step's `confirmed=yes`.
+    if (input.confirmed !== "yes") return redirect(confirmHref(`/customers/${params.customerId}`, "refundCredit"));
+    const deps = { db: context.db, providers: context.providers, encryptionKey: context.config.ENCRYPTION_KEY, log: context.log };
+    const refunded = await refundBalanceCredit(deps, organisation.id, params.customerId, session.user.id);
+    return refunded.ok
+      ? { result: null, refunded: { amountMinor: refunded.amountMinor, currency: refunded.currency } }
+      : { result: null, refundError: refunded.error };
+  }
   if (input.intent === "applyCredit") {
     if (!can(role, "managePayments")) forbidden();
     const appliedMinor = await context.db.$transaction((tx) => applyCredit(tx, organisation.id, params.customerId));
@@ -82,7 +101,9 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function CustomerPage() {
   const { t, money, date } = useI18n();
-  const { customer, invoices, creditNotes, sameEmail, canEdit, account, canRecord, usable, space, mandates } = useLoaderData<typeof loader>();
+  const { customer, invoices, creditNotes, sameEmail, canEdit, account, canRecord, usable, space, mandates, refundable } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const here = `/customers/${customer.id}`;
   const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-4xl space-y-6">
@@ -161,6 +182,29 @@ export default function CustomerPage() {
             ) : null}
           </Form>
         ))}
+        {actionData && "refunded" in actionData && actionData.refunded ? (
+          <FormMessage success={t("account.creditRefundRequested", { amount: money(actionData.refunded.amountMinor, actionData.refunded.currency) })} />
+        ) : null}
+        {actionData && "refundError" in actionData && actionData.refundError ? <FormMessage error={actionData.refundError} /> : null}
+        {canRecord && refundable.length ? (
+          <div className="mb-3 space-y-2 text-sm" data-testid="refund-credit">
+            {params.get("confirm") === "refundCredit" ? (
+              <ConfirmStep
+                title={t("confirm.refundCredit.title", { amount: refundable.map((r) => money(r.amountMinor, r.currency)).join(" + ") })}
+                intent="refundCredit"
+                confirmLabel={t("confirm.refundCredit.yes")}
+                cancelLabel={t("confirm.refund.no")}
+                cancelTo={here}
+              >
+                <p>{t("confirm.refundCredit.body")}</p>
+              </ConfirmStep>
+            ) : (
+              <ConfirmLink to={confirmHref(here, "refundCredit")}>
+                {t("account.refundCredit", { amount: refundable.map((r) => money(r.amountMinor, r.currency)).join(" + ") })}
+              </ConfirmLink>
+            )}
+          </div>
+        ) : null}
         <p className="text-xs text-slate-500">{t("account.balanceHint")}</p>
         <p className="mt-2 text-sm">
           <Link className="text-blue-700 hover:underline" to={`/customers/${customer.id}/statement`}>

@@ -185,6 +185,31 @@ describe("paying the account's balance", () => {
     expect(textOf((await m.browser.get(`/customers/${m.customerId}`)).html)).not.toContain("Crédit disponible");
   });
 
+  it("credit left by a balance payment is refunded through its provider once confirmed, and is not used by the next invoice meanwhile", async () => {
+    const m = await customerWithThreeInvoices();
+    // Paid on the sandbox's Checkout page: the refund goes to the sandbox's own payment.
+    const { url } = await openBalanceCheckout(m, "stripe", 70000);
+    await m.customer.post(url, { intent: "pay", card: "4242 4242 4242 4242" });
+    await app.processWebhooks();
+    const { providerPaymentId } = await app.db.payment.findFirstOrThrow({ where: { customerId: m.customerId, status: "confirmed", invoiceId: null } });
+    const page = textOf((await m.browser.get(`/customers/${m.customerId}`)).html);
+    expect(page).toContain("Rembourser au client le crédit de ses paiements en ligne (100,00 €)");
+    const unconfirmed = await m.browser.post(`/customers/${m.customerId}`, { intent: "refundCredit" });
+    expect(unconfirmed.location).toContain("confirm=refundCredit");
+    expect(await app.db.paymentReversal.count({ where: { providerPaymentId } })).toBe(0);
+
+    const done = await m.browser.post(`/customers/${m.customerId}`, { intent: "refundCredit", confirmed: "yes" });
+    expect(textOf(done.html)).toContain("Remboursement de 100,00 € demandé");
+    expect(await app.db.paymentReversal.findMany({ where: { providerPaymentId } })).toMatchObject([{ kind: "refund", status: "pending", amountMinor: 10000 }]);
+    // A second click asks for nothing more; the next invoice does not use credit on its way back.
+    const again = await m.browser.post(`/customers/${m.customerId}`, { intent: "refundCredit", confirmed: "yes" });
+    expect(textOf(again.html)).not.toContain("Remboursement de");
+    expect(await app.db.paymentReversal.count({ where: { providerPaymentId } })).toBe(1);
+    const next = await createDraftInvoice(m.browser, m.customerId, { "lines[0].quantity": "1", "lines[0].unitPrice": "50,00", "lines[0].vatRate": "0" });
+    await m.browser.post(`/invoices/${next}`, { intent: "finalise" });
+    expect(await statusOf(next)).toMatchObject({ status: "open", amountDueMinor: 5000 });
+  });
+
   it("refuses a balance checkout the app did not open for this customer", async () => {
     const m = await customerWithThreeInvoices();
     const other = await customerWithThreeInvoices();

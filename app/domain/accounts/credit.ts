@@ -37,6 +37,8 @@ async function creditSources(tx: Reader, organisationId: string, customerId: str
       where: { organisationId, customerId, invoiceId: null, status: "confirmed" },
       select: {
         id: true,
+        provider: true,
+        providerPaymentId: true,
         invoiceId: true,
         status: true,
         amountMinor: true,
@@ -74,16 +76,20 @@ async function creditSources(tx: Reader, organisationId: string, customerId: str
       },
     }),
   ]);
-  // An excess being refunded is not credit any more.
+  // Credit being refunded is not credit any more.
   const pendingRefunds = await tx.paymentReversal.findMany({
     where: {
       organisationId,
       kind: "refund",
       status: "pending",
-      providerPaymentId: { in: overpaid.flatMap((i) => i.payments.map((p) => p.providerPaymentId)) },
+      providerPaymentId: { in: [...balancePayments, ...overpaid.flatMap((i) => i.payments)].map((p) => p.providerPaymentId) },
     },
     select: { provider: true, providerPaymentId: true, amountMinor: true },
   });
+  const pendingOn = (payments: { provider: string; providerPaymentId: string }[]) =>
+    pendingRefunds
+      .filter((r) => payments.some((p) => p.provider === r.provider && p.providerPaymentId === r.providerPaymentId))
+      .reduce((sum, r) => sum + r.amountMinor, 0);
   const paymentShare = (paymentId: string, currency: string) => async (tx: Tx, invoiceId: string, amountMinor: number) => {
     await tx.paymentAllocation.create({ data: { organisationId, paymentId, invoiceId, amountMinor, currency }, select: { id: true } });
   };
@@ -118,17 +124,14 @@ async function creditSources(tx: Reader, organisationId: string, customerId: str
   for (const payment of balancePayments) {
     sources.push({
       currency: payment.currency,
-      availableMinor: countShares(payment, payment.allocations).unappliedMinor,
+      availableMinor: countShares(payment, payment.allocations).unappliedMinor - pendingOn([payment]),
       since: payment.confirmedAt ?? new Date(0),
       give: paymentShare(payment.id, payment.currency),
     });
   }
   for (const invoice of overpaid) {
     // The excess is moved from the payments that made it, the latest first, never more than each one counts there.
-    const pending = pendingRefunds
-      .filter((r) => invoice.payments.some((p) => p.provider === r.provider && p.providerPaymentId === r.providerPaymentId))
-      .reduce((sum, r) => sum + r.amountMinor, 0);
-    let excess = invoice.amountPaidMinor - (invoice.totalMinor - invoice.amountCreditedMinor) - pending;
+    let excess = invoice.amountPaidMinor - (invoice.totalMinor - invoice.amountCreditedMinor) - pendingOn(invoice.payments);
     for (const payment of invoice.payments) {
       if (excess <= 0) break;
       const movable = Math.min(excess, countShares(payment, payment.allocations).ownMinor);
