@@ -148,7 +148,7 @@ describe("the customer space is each customer's own", () => {
   const strangerOrg = () => intruderOrg;
 
   it("its owner opens their own pages", async () => {
-    for (const path of ["", "/releve", "/factures", "/paiements", "/payer", `/factures/${openId}/pdf`, "/releve/pdf"]) {
+    for (const path of ["/compte", "/releve", "/factures", "/paiements", "/payer", `/factures/${openId}/pdf`, "/releve/pdf"]) {
       expect((await victimCustomer.get(`/espace/${victimOrg()}${path}`)).status, path).toBe(200);
     }
     expect(textOf((await victimCustomer.get(`/espace/${victimOrg()}/factures`)).html)).not.toContain("Voisin");

@@ -193,7 +193,7 @@ beforeAll(async () => {
   spaceBrowser = await openSpace(app, browser, organisationId, m.customerId, "lucie@example.fr");
   await app.browser().post(`/espace/${organisationId}/mot-de-passe-oublie`, { email: "lucie@example.fr" });
   const space = (rest = "") => `/espace/${organisationId}${rest}`;
-  spacePages.push(space(), space("/releve"), space("/factures"), space("/paiements"), space("/payer"), space("/mot-de-passe"));
+  spacePages.push(space("/compte"), space("/releve"), space("/factures"), space("/paiements"), space("/payer"), space("/mot-de-passe"));
   merchantPages.push(`/customers/${m.customerId}/space`, `/customers/${customerId}/space`);
   customerPages.push(m.link, paid.link, overpaid.link, voided.link, `${returning.link}?return=stripe`, "/login", "/signup", "/forgot-password");
   customerPages.push(space("/connexion"), space("/activer"), space("/mot-de-passe-oublie"), space("/reinitialiser/unknown-token-000000000000"));
