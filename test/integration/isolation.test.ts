@@ -175,7 +175,7 @@ describe("the customer space is each customer's own", () => {
     ["a customer of another merchant (same email)", () => stranger],
     ["the merchant itself, with its own session", () => victim.browser],
   ])("%s is sent to the space's login on every page", async (_name, who) => {
-    for (const path of ["", "/releve", "/factures", "/paiements", "/payer", "/mot-de-passe", `/factures/${openId}/pdf`, "/releve/pdf"]) {
+    for (const path of ["/compte", "/releve", "/factures", "/paiements", "/payer", "/mot-de-passe", `/factures/${openId}/pdf`, "/releve/pdf"]) {
       const page = await who().get(`/espace/${victimOrg()}${path}`);
       expect(page.status, path).toBe(302);
       expect(page.location, path).toContain(`/espace/${victimOrg()}/connexion`);
