@@ -237,7 +237,7 @@ describe("issue 14: the customer space in a real browser", () => {
     await shot(customer, "12-card-receipt-email");
 
     await customer.goto(`${server.url}/espace/${state.orgId}/paiements`);
-    const payments = await customer.getByTestId("space-payments").innerText();
+    const payments = await customer.getByTestId("space-payments-narrow").innerText();
     expect(payments).toMatch(/300,00\s€/);
     await check(customer);
     await shot(customer, "13-payments-after-card");
