@@ -6,7 +6,7 @@ import { changeCustomerPassword, verifyCustomerPassword } from "~/domain/custome
 import { newPasswordWithConfirmation } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
 import { requireCustomer } from "~/lib/customer-session.server";
-import { spaceHome, spacePath } from "~/lib/space-path";
+import { spaceHome } from "~/lib/space-path";
 import { parseForm, refuse, replyTo } from "~/lib/forms.server";
 import type { Route } from "./+types/space-password";
 

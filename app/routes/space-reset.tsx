@@ -5,7 +5,7 @@ import { findUsableCustomerReset, resetCustomerPassword } from "~/domain/custome
 import { newPasswordWithConfirmation } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
 import { requireSpace, startCustomerSession } from "~/lib/customer-session.server";
-import { spaceHome, spacePath } from "~/lib/space-path";
+import { spaceHome } from "~/lib/space-path";
 import { parseForm, refuse } from "~/lib/forms.server";
 import { countUnknownLink, refuseLinkGuessers } from "~/lib/throttle.server";
 import type { Route } from "./+types/space-reset";
