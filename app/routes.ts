@@ -55,8 +55,9 @@ export default [
   route("espace/:orgId/releve/pdf", "routes/space-statement-pdf.tsx"),
   route("espace/:orgId/factures/:invoiceId/pdf", "routes/space-invoice-pdf.tsx"),
   route("espace/:orgId/avoirs/:creditNoteId/pdf", "routes/space-credit-note-pdf.tsx"),
+  route("espace/:orgId", "routes/space-index.tsx"),
   layout("routes/space-layout.tsx", [
-    route("espace/:orgId", "routes/space-home.tsx"),
+    route("espace/:orgId/compte", "routes/space-home.tsx"),
     route("espace/:orgId/connexion", "routes/space-login.tsx"),
     route("espace/:orgId/activer", "routes/space-activate.tsx"),
     route("espace/:orgId/mot-de-passe-oublie", "routes/space-forgot.tsx"),

@@ -50,7 +50,7 @@ export function MovementsTable({
 }) {
   const { t, money, date } = useI18n();
   const method = useMethodLabel();
-  // A credit note is named by its own number and the invoice it corrects; a balance payment's movements name no invoice.
+  // A balance payment's movements name no invoice: they read "on the account".
   const label = (m: MovementRow) =>
     t((!m.invoiceNumber && isPaymentMovement(m.kind) ? `account.kind.${m.kind}.onAccount` : `account.kind.${m.kind}`) as MessageKey, {
       number: (m.kind === "credit_note" ? m.creditNoteNumber : m.invoiceNumber) ?? "",
@@ -58,64 +58,100 @@ export function MovementsTable({
       method: method(m.method),
     });
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <thead className="text-slate-500">
-          <tr>
-            <th className="py-2">{t("account.date")}</th>
-            <th>{t("account.movement")}</th>
-            <th className="text-right">{t("account.debit")}</th>
-            <th className="text-right">{t("account.credit")}</th>
-            <th className="text-right">{t("account.runningBalance")}</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {opening ? (
-            <tr>
-              <td className="py-2" colSpan={4}>
-                {opening.label}
-              </td>
-              <td className="text-right font-medium">{money(opening.minor, currency)}</td>
-            </tr>
-          ) : null}
+    <>
+      {plain ? (
+        // The customer reads it on a phone: one block per line, the running balance kept in sight.
+        <ul className="divide-y divide-slate-100 text-sm sm:hidden" data-testid="movements-narrow">
+          {opening ? <NarrowLine label={opening.label} balance={money(opening.minor, currency)} /> : null}
           {movements.map((m) => (
-            <tr key={`${m.seq}|${m.kind}`}>
-              <td className="py-2 whitespace-nowrap">{date(m.date)}</td>
-              <td>
-                {plain ? (
-                  label(m)
-                ) : m.creditNoteId ? (
-                  <Link className="text-blue-700 hover:underline" to={`/credit-notes/${m.creditNoteId}`}>
-                    {label(m)}
-                  </Link>
-                ) : m.receiptId ? (
-                  <Link className="text-blue-700 hover:underline" to={`/receipts/${m.receiptId}`}>
-                    {label(m)}
-                  </Link>
-                ) : m.invoiceId ? (
-                  <Link className="text-blue-700 hover:underline" to={`/invoices/${m.invoiceId}`}>
-                    {label(m)}
-                  </Link>
-                ) : (
-                  label(m)
-                )}
-                {m.reference ? <span className="text-slate-500"> — {m.reference}</span> : null}
-              </td>
-              <td className="text-right">{m.amountMinor > 0 ? money(m.amountMinor, currency) : ""}</td>
-              <td className="text-right">{m.amountMinor < 0 ? money(-m.amountMinor, currency) : ""}</td>
-              <td className="text-right font-medium">{money(m.balanceMinor, currency)}</td>
-            </tr>
+            <NarrowLine
+              key={`${m.seq}|${m.kind}`}
+              date={date(m.date)}
+              label={m.reference ? `${label(m)} — ${m.reference}` : label(m)}
+              amount={
+                m.amountMinor > 0 ? `${t("account.debit")} ${money(m.amountMinor, currency)}` : `${t("account.credit")} ${money(-m.amountMinor, currency)}`
+              }
+              balance={money(m.balanceMinor, currency)}
+            />
           ))}
-          {closing ? (
+          {closing ? <NarrowLine label={closing.label} balance={money(closing.minor, currency)} strong /> : null}
+        </ul>
+      ) : null}
+      <div className={plain ? "hidden overflow-x-auto sm:block" : "overflow-x-auto"}>
+        <table className="w-full text-left text-sm">
+          <thead className="text-slate-500">
             <tr>
-              <td className="py-2 font-semibold" colSpan={4}>
-                {closing.label}
-              </td>
-              <td className="text-right font-semibold">{money(closing.minor, currency)}</td>
+              <th className="py-2">{t("account.date")}</th>
+              <th>{t("account.movement")}</th>
+              <th className="text-right">{t("account.debit")}</th>
+              <th className="text-right">{t("account.credit")}</th>
+              <th className="text-right">{t("account.runningBalance")}</th>
             </tr>
-          ) : null}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {opening ? (
+              <tr>
+                <td className="py-2" colSpan={4}>
+                  {opening.label}
+                </td>
+                <td className="text-right font-medium">{money(opening.minor, currency)}</td>
+              </tr>
+            ) : null}
+            {movements.map((m) => (
+              <tr key={`${m.seq}|${m.kind}`}>
+                <td className="py-2 whitespace-nowrap">{date(m.date)}</td>
+                <td>
+                  {plain ? (
+                    label(m)
+                  ) : m.creditNoteId ? (
+                    <Link className="text-blue-700 hover:underline" to={`/credit-notes/${m.creditNoteId}`}>
+                      {label(m)}
+                    </Link>
+                  ) : m.receiptId ? (
+                    <Link className="text-blue-700 hover:underline" to={`/receipts/${m.receiptId}`}>
+                      {label(m)}
+                    </Link>
+                  ) : m.invoiceId ? (
+                    <Link className="text-blue-700 hover:underline" to={`/invoices/${m.invoiceId}`}>
+                      {label(m)}
+                    </Link>
+                  ) : (
+                    label(m)
+                  )}
+                  {m.reference ? <span className="text-slate-500"> — {m.reference}</span> : null}
+                </td>
+                <td className="text-right">{m.amountMinor > 0 ? money(m.amountMinor, currency) : ""}</td>
+                <td className="text-right">{m.amountMinor < 0 ? money(-m.amountMinor, currency) : ""}</td>
+                <td className="text-right font-medium">{money(m.balanceMinor, currency)}</td>
+              </tr>
+            ))}
+            {closing ? (
+              <tr>
+                <td className="py-2 font-semibold" colSpan={4}>
+                  {closing.label}
+                </td>
+                <td className="text-right font-semibold">{money(closing.minor, currency)}</td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function NarrowLine({ date, label, amount, balance, strong }: { date?: string; label: string; amount?: string; balance: string; strong?: boolean }) {
+  const { t } = useI18n();
+  return (
+    <li className={`py-2 ${strong ? "font-semibold" : ""}`}>
+      {date ? <p className="text-slate-500">{date}</p> : null}
+      <p className="flex justify-between gap-3">
+        <span>{label}</span>
+        {amount ? <span className="whitespace-nowrap">{amount}</span> : null}
+      </p>
+      <p className="text-right">
+        {t("account.runningBalance")} {balance}
+      </p>
+    </li>
   );
 }

@@ -10,7 +10,7 @@ import { spaceOrganisation } from "~/domain/customer-space/account";
 import { isLocale, localeFromAcceptLanguage, type Locale } from "~/i18n";
 import { notFound } from "./http.server";
 import { LOCALE_COOKIE, cookieValue, safeRedirectTarget } from "./session.server";
-import { spacePath } from "./space-path";
+import { spaceHome, spacePath } from "./space-path";
 import { hmac } from "./tokens.server";
 
 export { spacePath };
@@ -92,7 +92,8 @@ export function knownCustomerBrowserCookie(request: Request, context: AppLoadCon
 
 /** After logging in: back where the customer was going, if that is in this space; else the space's home. */
 export function spaceTarget(target: unknown, appUrl: string, organisationId: string) {
-  const home = spacePath(organisationId);
+  const space = spacePath(organisationId);
+  const home = spaceHome(organisationId);
   const local = safeRedirectTarget(target, appUrl, home);
-  return local === home || local.startsWith(`${home}/`) || local.startsWith(`${home}?`) ? local : home;
+  return local.startsWith(`${space}/`) ? local : home;
 }

@@ -6,7 +6,7 @@ import { activateAccess } from "~/domain/customer-space/access";
 import { emailAddress, newPassword } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
 import { requireSpace, startCustomerSession } from "~/lib/customer-session.server";
-import { spacePath } from "~/lib/space-path";
+import { spaceHome, spacePath } from "~/lib/space-path";
 import { parseForm, refuse } from "~/lib/forms.server";
 import { retryAfterHeaders } from "~/lib/retry-after";
 import { tooManyAttempts } from "~/lib/throttle.server";
@@ -42,7 +42,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     return refuse(submission, { formErrors: ["space.activate.invalid"] });
   }
   context.log.info({ accessId: result.accessId }, "customer space activated");
-  return redirect(spacePath(organisation.id), {
+  return redirect(spaceHome(organisation.id), {
     headers: { "Set-Cookie": await startCustomerSession(context, { id: result.accessId, organisationId: organisation.id }) },
   });
 }

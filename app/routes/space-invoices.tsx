@@ -29,38 +29,63 @@ export default function SpaceInvoices() {
         {invoices.length === 0 ? (
           <p className="text-slate-600">{t("space.invoices.none")}</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-slate-500">
-                <tr>
-                  <th className="py-2">{t("invoices.number")}</th>
-                  <th>{t("space.invoices.issued")}</th>
-                  <th>{t("space.invoices.due")}</th>
-                  <th>{t("space.invoices.status")}</th>
-                  <th className="text-right">{t("invoices.total")}</th>
-                  <th className="text-right">{t("invoices.amountDue")}</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {invoices.map((invoice) => (
-                  <tr key={invoice.id}>
-                    <td className="py-2 font-medium">{invoice.number}</td>
-                    <td>{date(invoice.issueDate)}</td>
-                    <td>{date(invoice.dueDate)}</td>
-                    <td>{t(`status.${invoice.status}` as MessageKey)}</td>
-                    <td className="text-right">{money(invoice.totalMinor, invoice.currency)}</td>
-                    <td className="text-right">{invoice.status === "void" ? "" : money(invoice.amountDueMinor, invoice.currency)}</td>
-                    <td className="text-right">
-                      <a className="text-blue-700 hover:underline" href={spacePath(orgId, `/factures/${invoice.id}/pdf`)}>
-                        {t("space.invoices.pdf")}
-                      </a>
-                    </td>
+          <>
+            {/* On a phone, one block per invoice: seven columns do not fit 390 px. */}
+            <ul className="divide-y divide-slate-100 text-sm sm:hidden" data-testid="space-invoices-narrow">
+              {invoices.map((invoice) => (
+                <li key={invoice.id} className="py-3">
+                  <p className="flex justify-between gap-3">
+                    <span className="font-medium">{invoice.number}</span>
+                    <span>{t(`status.${invoice.status}` as MessageKey)}</span>
+                  </p>
+                  <p className="text-slate-600">
+                    {t("space.invoices.issued")} {date(invoice.issueDate)} · {t("space.invoices.due")} {date(invoice.dueDate)}
+                  </p>
+                  <p className="flex justify-between gap-3">
+                    <span>
+                      {t("invoices.total")} {money(invoice.totalMinor, invoice.currency)}
+                      {invoice.status === "void" ? null : ` · ${t("invoices.amountDue")} ${money(invoice.amountDueMinor, invoice.currency)}`}
+                    </span>
+                    <a className="text-blue-700 hover:underline" href={spacePath(orgId, `/factures/${invoice.id}/pdf`)}>
+                      {t("space.invoices.pdf")}
+                    </a>
+                  </p>
+                </li>
+              ))}
+            </ul>
+            <div className="hidden overflow-x-auto sm:block">
+              <table className="w-full text-left text-sm">
+                <thead className="text-slate-500">
+                  <tr>
+                    <th className="py-2">{t("invoices.number")}</th>
+                    <th>{t("space.invoices.issued")}</th>
+                    <th>{t("space.invoices.due")}</th>
+                    <th>{t("space.invoices.status")}</th>
+                    <th className="text-right">{t("invoices.total")}</th>
+                    <th className="text-right">{t("invoices.amountDue")}</th>
+                    <th />
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {invoices.map((invoice) => (
+                    <tr key={invoice.id}>
+                      <td className="py-2 font-medium">{invoice.number}</td>
+                      <td>{date(invoice.issueDate)}</td>
+                      <td>{date(invoice.dueDate)}</td>
+                      <td>{t(`status.${invoice.status}` as MessageKey)}</td>
+                      <td className="text-right">{money(invoice.totalMinor, invoice.currency)}</td>
+                      <td className="text-right">{invoice.status === "void" ? "" : money(invoice.amountDueMinor, invoice.currency)}</td>
+                      <td className="text-right">
+                        <a className="text-blue-700 hover:underline" href={spacePath(orgId, `/factures/${invoice.id}/pdf`)}>
+                          {t("space.invoices.pdf")}
+                        </a>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
         )}
       </Card>
       {creditNotes.length ? (

@@ -4,7 +4,7 @@ import { LanguageSwitch } from "~/components/language-switch";
 import type { MessageKey } from "~/i18n";
 import { I18nProvider, useI18n } from "~/i18n/react";
 import { getCustomerSession, requireSpace, spaceLocale } from "~/lib/customer-session.server";
-import { spacePath } from "~/lib/space-path";
+import { spaceHome, spacePath } from "~/lib/space-path";
 import type { Route } from "./+types/space-layout";
 
 /**
@@ -34,7 +34,7 @@ function SpaceFrame() {
   const { t } = useI18n();
   const { merchant, customer } = useLoaderData<typeof loader>();
   const links: { to: string; label: MessageKey; end?: boolean }[] = [
-    { to: spacePath(merchant.id), label: "space.nav.home", end: true },
+    { to: spaceHome(merchant.id), label: "space.nav.home" },
     { to: spacePath(merchant.id, "/releve"), label: "space.nav.statement" },
     { to: spacePath(merchant.id, "/factures"), label: "space.nav.invoices" },
     { to: spacePath(merchant.id, "/paiements"), label: "space.nav.payments" },

@@ -13,7 +13,7 @@ import {
   spaceTarget,
   startCustomerSession,
 } from "~/lib/customer-session.server";
-import { spacePath } from "~/lib/space-path";
+import { spaceHome, spacePath } from "~/lib/space-path";
 import { parseForm, refuse } from "~/lib/forms.server";
 import { retryAfterHeaders } from "~/lib/retry-after";
 import { tooManyAttempts } from "~/lib/throttle.server";
@@ -29,7 +29,7 @@ const loginSchema = z.object({
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const organisation = await requireSpace(context, params.orgId);
-  if (await getCustomerSession(request, context, organisation.id)) throw redirect(spacePath(organisation.id));
+  if (await getCustomerSession(request, context, organisation.id)) throw redirect(spaceHome(organisation.id));
   return { orgId: organisation.id };
 }
 

@@ -6,7 +6,7 @@ import { changeCustomerPassword, verifyCustomerPassword } from "~/domain/custome
 import { newPasswordWithConfirmation } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
 import { requireCustomer } from "~/lib/customer-session.server";
-import { spacePath } from "~/lib/space-path";
+import { spaceHome } from "~/lib/space-path";
 import { parseForm, refuse, replyTo } from "~/lib/forms.server";
 import type { Route } from "./+types/space-password";
 
@@ -31,7 +31,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   }
   await changeCustomerPassword(context.db, access.id, session.id, password, new Date());
   context.log.info({ accessId: access.id }, "customer password changed");
-  if (access.mustChangePassword) return redirect(spacePath(organisation.id));
+  if (access.mustChangePassword) return redirect(spaceHome(organisation.id));
   return { result: replyTo(submission, { resetForm: true }), changed: true };
 }
 

@@ -12,7 +12,7 @@ import { useI18n } from "~/i18n/react";
 import { requireCustomer, spaceLocale } from "~/lib/customer-session.server";
 import { minorToInput } from "~/lib/format";
 import { parseForm, refuse } from "~/lib/forms.server";
-import { spacePath } from "~/lib/space-path";
+import { spaceHome, spacePath } from "~/lib/space-path";
 import { PROVIDERS } from "../../integrations/types";
 import type { Route } from "./+types/space-pay";
 
@@ -90,7 +90,7 @@ export default function SpacePay() {
         <PayCard key={account.currency} account={account} />
       ))}
       <p className="text-sm">
-        <Link className="text-blue-700 hover:underline" to={spacePath(orgId)}>
+        <Link className="text-blue-700 hover:underline" to={spaceHome(orgId)}>
           {t("common.back")}
         </Link>
       </p>

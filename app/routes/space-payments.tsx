@@ -31,36 +31,57 @@ export default function SpacePayments() {
         {payments.length === 0 ? (
           <p className="text-slate-600">{t("space.payments.none")}</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm" data-testid="space-payments">
-              <thead className="text-slate-500">
-                <tr>
-                  <th className="py-2">{t("account.date")}</th>
-                  <th>{t("space.payments.what")}</th>
-                  <th>{t("space.payments.method")}</th>
-                  <th>{t("space.payments.state")}</th>
-                  <th className="text-right">{t("space.payments.amount")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {payments.map((p) => (
-                  <tr key={`${p.source}|${p.id}`}>
-                    <td className="py-2 whitespace-nowrap">{date(p.date)}</td>
-                    <td>
-                      {t(SOURCE_KEYS[p.source])}
-                      {p.invoiceNumber ? ` — ${t("space.payments.forInvoice", { number: p.invoiceNumber })}` : ""}
-                      {p.reference ? <span className="text-slate-500"> — {p.reference}</span> : null}
-                    </td>
-                    <td>{method(p.method)}</td>
-                    <td className={p.status === "processing" ? "font-medium text-amber-700" : p.status === "confirmed" ? "" : "text-red-700"}>
-                      {t(`payments.status.${p.status}` as MessageKey)}
-                    </td>
-                    <td className="text-right">{money(p.source === "reversal" ? -p.amountMinor : p.amountMinor, p.currency)}</td>
+          <>
+            {/* On a phone, one block per payment: five columns do not fit 390 px. */}
+            <ul className="divide-y divide-slate-100 text-sm sm:hidden" data-testid="space-payments-narrow">
+              {payments.map((p) => (
+                <li key={`${p.source}|${p.id}`} className="py-3">
+                  <p className="flex justify-between gap-3">
+                    <span>{date(p.date)}</span>
+                    <span className="font-medium">{money(p.source === "reversal" ? -p.amountMinor : p.amountMinor, p.currency)}</span>
+                  </p>
+                  <p>
+                    {t(SOURCE_KEYS[p.source])} — {method(p.method)}
+                    {p.invoiceNumber ? ` — ${t("space.payments.forInvoice", { number: p.invoiceNumber })}` : ""}
+                    {p.reference ? <span className="text-slate-500"> — {p.reference}</span> : null}
+                  </p>
+                  <p className={p.status === "processing" ? "font-medium text-amber-700" : p.status === "confirmed" ? "text-slate-600" : "text-red-700"}>
+                    {t(`payments.status.${p.status}` as MessageKey)}
+                  </p>
+                </li>
+              ))}
+            </ul>
+            <div className="hidden overflow-x-auto sm:block">
+              <table className="w-full text-left text-sm" data-testid="space-payments">
+                <thead className="text-slate-500">
+                  <tr>
+                    <th className="py-2">{t("account.date")}</th>
+                    <th>{t("space.payments.what")}</th>
+                    <th>{t("space.payments.method")}</th>
+                    <th>{t("space.payments.state")}</th>
+                    <th className="text-right">{t("space.payments.amount")}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {payments.map((p) => (
+                    <tr key={`${p.source}|${p.id}`}>
+                      <td className="py-2 whitespace-nowrap">{date(p.date)}</td>
+                      <td>
+                        {t(SOURCE_KEYS[p.source])}
+                        {p.invoiceNumber ? ` — ${t("space.payments.forInvoice", { number: p.invoiceNumber })}` : ""}
+                        {p.reference ? <span className="text-slate-500"> — {p.reference}</span> : null}
+                      </td>
+                      <td>{method(p.method)}</td>
+                      <td className={p.status === "processing" ? "font-medium text-amber-700" : p.status === "confirmed" ? "" : "text-red-700"}>
+                        {t(`payments.status.${p.status}` as MessageKey)}
+                      </td>
+                      <td className="text-right">{money(p.source === "reversal" ? -p.amountMinor : p.amountMinor, p.currency)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
         )}
       </Card>
     </div>

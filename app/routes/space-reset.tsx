@@ -5,7 +5,7 @@ import { findUsableCustomerReset, resetCustomerPassword } from "~/domain/custome
 import { newPasswordWithConfirmation } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
 import { requireSpace, startCustomerSession } from "~/lib/customer-session.server";
-import { spacePath } from "~/lib/space-path";
+import { spaceHome } from "~/lib/space-path";
 import { parseForm, refuse } from "~/lib/forms.server";
 import { countUnknownLink, refuseLinkGuessers } from "~/lib/throttle.server";
 import type { Route } from "./+types/space-reset";
@@ -29,7 +29,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     return { result: null, invalid: true };
   }
   context.log.info({ accessId: access.id }, "customer password reset");
-  return redirect(spacePath(organisation.id), { headers: { "Set-Cookie": await startCustomerSession(context, access) } });
+  return redirect(spaceHome(organisation.id), { headers: { "Set-Cookie": await startCustomerSession(context, access) } });
 }
 
 export default function SpaceReset() {

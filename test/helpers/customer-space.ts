@@ -31,6 +31,6 @@ export async function openSpace(
   const login = await browser.post(`/espace/${organisationId}/connexion`, { email, password: "temporaire 123456" });
   expect(login.location).toBe(`/espace/${organisationId}/mot-de-passe`);
   const changed = await browser.post(`/espace/${organisationId}/mot-de-passe`, { password, confirm: password });
-  expect(changed.location).toBe(`/espace/${organisationId}`);
+  expect(changed.location).toBe(`/espace/${organisationId}/compte`);
   return browser;
 }

@@ -76,7 +76,7 @@ describe("paying the account's balance", () => {
     expect(balanceAmount("250,00", toPay, false)).toEqual({ ok: true, amountMinor: 25000 });
     expect(balanceAmount("650,00", toPay, false)).toMatchObject({ ok: false, field: "confirmAbove" });
     expect(balanceAmount("0", toPay, false)).toMatchObject({ ok: false, field: "amount" });
-    expect(textOf((await m.customer.get(`/espace/${m.organisationId}`)).html)).toContain("Payer votre solde");
+    expect(textOf((await m.customer.get(`/espace/${m.organisationId}/compte`)).html)).toContain("Payer votre solde");
     const form = textOf((await m.customer.get(payPage(m))).html);
     expect(form).toContain("Reste à payer : 600,00 €");
     expect(form).toContain("Payer par carte");
@@ -122,7 +122,7 @@ describe("paying the account's balance", () => {
     expect(debit).toMatchObject({ invoiceId: null, status: "processing", amountMinor: 35000 });
     expect((await accountToPay(app.db, m.organisationId, m.customerId))[0]).toMatchObject({ inFlightMinor: 35000, toPayMinor: 0 });
     // Nothing more is asked while the debit is on its way.
-    expect(textOf((await m.customer.get(`/espace/${m.organisationId}`)).html)).not.toContain("Payer votre solde");
+    expect(textOf((await m.customer.get(`/espace/${m.organisationId}/compte`)).html)).not.toContain("Payer votre solde");
     expect(textOf((await m.customer.get(payPage(m))).html)).toContain("Un paiement de 350,00 € est en cours");
 
     await postWebhook(app, "gocardless", gocardlessBody([gcEvent("payments", "confirmed", { payment: debit.providerPaymentId, organisation: m.gcAccount })]));

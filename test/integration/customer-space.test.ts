@@ -119,11 +119,14 @@ describe("invitation and activation with the access code", () => {
     const loose = ` ${code.toLowerCase().replace("-", " ")} `;
     const page = await browser.post(space(a.organisationId, "/activer"), { email: "Lucie@Example.fr", code: loose, password: PASSWORD, confirm: PASSWORD });
     expect(page.status, textOf(page.html).slice(0, 300)).toBe(302);
-    expect(page.location).toBe(space(a.organisationId));
+    expect(page.location).toBe(space(a.organisationId, "/compte"));
     const cookie = page.headers.getSetCookie().find((c) => c.startsWith("csid="))!;
     expect(cookie).toContain(`Path=${space(a.organisationId)}`);
     expect(cookie).toMatch(/HttpOnly/i);
-    const home = await browser.get(space(a.organisationId));
+    // The space's address leads to its home, a page under the cookie's path, its data (`/compte.data`) too.
+    const entry = await browser.get(space(a.organisationId));
+    expect(entry.location).toBe(space(a.organisationId, "/compte"));
+    const home = await browser.get(space(a.organisationId, "/compte"));
     expect(home.status).toBe(200);
     expect(home.headers.get("cache-control")).toBe("no-store");
     expect(textOf(home.html)).toContain("Espace client — Atelier Rivière");
@@ -150,7 +153,7 @@ describe("invitation and activation with the access code", () => {
     const page = await app
       .browser()
       .post(space(a.organisationId, "/activer"), { email: "paul@example.fr", code: printed!, password: PASSWORD, confirm: PASSWORD });
-    expect(page.location).toBe(space(a.organisationId));
+    expect(page.location).toBe(space(a.organisationId, "/compte"));
     await a.browser.post(`/customers/${paul}/space`, { intent: "revoke" });
     expect(await app.db.customerAccess.count({ where: { customerId: paul } })).toBe(0);
   });
@@ -167,7 +170,7 @@ describe("what the customer sees", () => {
   beforeAll(async () => {
     browser = app.browser();
     const login = await browser.post(space(a.organisationId, "/connexion"), { email: "lucie@example.fr", password: PASSWORD });
-    expect(login.location).toBe(space(a.organisationId));
+    expect(login.location).toBe(space(a.organisationId, "/compte"));
   });
 
   it("the home shows the balance, money in progress, the bank details, the reference and « Payer votre solde »", async () => {
@@ -184,7 +187,7 @@ describe("what the customer sees", () => {
         status: "processing",
       },
     });
-    const text = textOf((await browser.get(space(a.organisationId))).html);
+    const text = textOf((await browser.get(space(a.organisationId, "/compte"))).html);
     expect(text).toContain("Solde (EUR) : 620,00 € dû");
     expect(text).toContain("Paiements en cours");
     expect(text).toContain("50,00 € par prélèvement");
@@ -265,7 +268,7 @@ describe("what the customer sees", () => {
 
   it("in English when the customer reads English", async () => {
     await browser.post("/locale", { locale: "en", redirectTo: space(a.organisationId) });
-    const text = textOf((await browser.get(space(a.organisationId))).html);
+    const text = textOf((await browser.get(space(a.organisationId, "/compte"))).html);
     expect(text).toContain("Balance (EUR):");
     expect(text).toContain("Pay your balance");
     await browser.post("/locale", { locale: "fr", redirectTo: space(a.organisationId) });
@@ -274,7 +277,7 @@ describe("what the customer sees", () => {
   it("no « Payer votre solde » when nothing is due", async () => {
     const settled = await createCustomer(a.browser, { name: "Client à jour", email: "ajour@example.fr" });
     const own = await openSpace(app, a.browser, a.organisationId, settled, "ajour@example.fr");
-    const text = textOf((await own.get(space(a.organisationId))).html);
+    const text = textOf((await own.get(space(a.organisationId, "/compte"))).html);
     expect(text).not.toContain("Payer votre solde");
   });
 });
@@ -294,7 +297,7 @@ describe("log in, log out, forgotten password", () => {
     const elsewhere = await app
       .browser()
       .post(space(a.organisationId, "/connexion"), { email: "lucie@example.fr", password: PASSWORD, redirectTo: "/customers" });
-    expect(elsewhere.location).toBe(space(a.organisationId));
+    expect(elsewhere.location).toBe(space(a.organisationId, "/compte"));
     const out = await browser.post(space(a.organisationId, "/deconnexion"), {});
     expect(out.location).toBe(space(a.organisationId, "/connexion"));
     const after = await browser.get(space(a.organisationId, "/releve"));
@@ -310,14 +313,14 @@ describe("log in, log out, forgotten password", () => {
     expect(textOf(unknown.html)).toBe(textOf(asked.html));
     const link = await emailLink(app, "lucie@example.fr", "customer_space_reset", new RegExp(`/espace/${a.organisationId}/reinitialiser/[\\w-]+`));
     const reset = await browser.post(link, { password: "nouveau mot de passe", confirm: "nouveau mot de passe" });
-    expect(reset.location).toBe(space(a.organisationId));
-    expect((await browser.get(space(a.organisationId))).status).toBe(200);
+    expect(reset.location).toBe(space(a.organisationId, "/compte"));
+    expect((await browser.get(space(a.organisationId, "/compte"))).status).toBe(200);
     const reused = await app.browser().post(link, { password: "encore un autre", confirm: "encore un autre" });
     expect(textOf(reused.html)).toContain("Ce lien");
     const old = await app.browser().post(space(a.organisationId, "/connexion"), { email: "lucie@example.fr", password: PASSWORD });
     expect(old.status).toBe(200);
     const fresh = await app.browser().post(space(a.organisationId, "/connexion"), { email: "lucie@example.fr", password: "nouveau mot de passe" });
-    expect(fresh.location).toBe(space(a.organisationId));
+    expect(fresh.location).toBe(space(a.organisationId, "/compte"));
     // The link of the reset email is not usable at another merchant's space.
     expect(link).toContain(a.organisationId);
   });
@@ -328,7 +331,7 @@ describe("log in, log out, forgotten password", () => {
     const browser = app.browser();
     const login = await browser.post(space(a.organisationId, "/connexion"), { email: "paul@example.fr", password: "temporaire 123456" });
     expect(login.location).toBe(space(a.organisationId, "/mot-de-passe"));
-    for (const path of ["", "/releve", "/factures", "/paiements", `/factures/${paulInvoice}/pdf`, "/releve/pdf"]) {
+    for (const path of ["/compte", "/releve", "/factures", "/paiements", `/factures/${paulInvoice}/pdf`, "/releve/pdf"]) {
       const page = await browser.get(space(a.organisationId, path));
       expect(page.status, path).toBe(302);
       expect(page.location, path).toBe(space(a.organisationId, "/mot-de-passe"));
@@ -338,7 +341,7 @@ describe("log in, log out, forgotten password", () => {
     const same = await browser.post(space(a.organisationId, "/mot-de-passe"), { password: "temporaire 123456", confirm: "temporaire 123456" });
     expect(textOf(same.html)).toContain("différent du mot de passe temporaire");
     const changed = await browser.post(space(a.organisationId, "/mot-de-passe"), { password: "le mien desormais", confirm: "le mien desormais" });
-    expect(changed.location).toBe(space(a.organisationId));
+    expect(changed.location).toBe(space(a.organisationId, "/compte"));
     expect((await browser.get(space(a.organisationId, "/factures"))).status).toBe(200);
   });
 });
@@ -346,13 +349,13 @@ describe("log in, log out, forgotten password", () => {
 describe("one space per merchant", () => {
   it("the same email at two merchants: two accounts, two passwords; logging in at one never opens the other", async () => {
     const atB = await openSpace(app, b.browser, b.organisationId, lucieAtB, "lucie@example.fr", "le mot de passe chez B");
-    const home = textOf((await atB.get(space(b.organisationId))).html);
+    const home = textOf((await atB.get(space(b.organisationId, "/compte"))).html);
     expect(home).toContain("Customer space — Boutique Bleue"); // the customer's language at B: English
     expect(home).not.toContain("Atelier Rivière");
     expect(home).toContain("360.00");
     expect(home).not.toContain("620");
     // B's session does not open A's space, and B's password does not open A's account.
-    const atA = await atB.get(space(a.organisationId));
+    const atA = await atB.get(space(a.organisationId, "/compte"));
     expect(atA.status).toBe(302);
     expect(atA.location).toContain(space(a.organisationId, "/connexion"));
     const cross = await atB.post(space(a.organisationId, "/connexion"), { email: "lucie@example.fr", password: "le mot de passe chez B" });
@@ -409,9 +412,9 @@ describe("an archived customer", () => {
   it("can no longer log in, and an open session ends", async () => {
     const gone = await createCustomer(a.browser, { name: "Client parti", email: "parti@example.fr" });
     const browser = await openSpace(app, a.browser, a.organisationId, gone, "parti@example.fr", "mot de passe du parti");
-    expect((await browser.get(space(a.organisationId))).status).toBe(200);
+    expect((await browser.get(space(a.organisationId, "/compte"))).status).toBe(200);
     await a.browser.post(`/customers/${gone}`, { intent: "archive" });
-    const page = await browser.get(space(a.organisationId));
+    const page = await browser.get(space(a.organisationId, "/compte"));
     expect(page.status).toBe(302);
     const login = await browser.get(page.location!);
     expect(login.status).toBe(200);

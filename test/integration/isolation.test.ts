@@ -203,7 +203,7 @@ describe("the customer space is each customer's own", () => {
   const strangerOrg = () => intruderOrg;
 
   it("its owner opens their own pages", async () => {
-    for (const path of ["", "/releve", "/factures", "/paiements", "/payer", `/factures/${openId}/pdf`, "/releve/pdf", `/avoirs/${creditNoteId}/pdf`]) {
+    for (const path of ["/compte", "/releve", "/factures", "/paiements", "/payer", `/factures/${openId}/pdf`, "/releve/pdf", `/avoirs/${creditNoteId}/pdf`]) {
       expect((await victimCustomer.get(`/espace/${victimOrg()}${path}`)).status, path).toBe(200);
     }
     const invoices = textOf((await victimCustomer.get(`/espace/${victimOrg()}/factures`)).html);
@@ -235,7 +235,7 @@ describe("the customer space is each customer's own", () => {
     ["the merchant itself, with its own session", () => victim.browser],
   ])("%s is sent to the space's login on every page", async (_name, who) => {
     for (const path of [
-      "",
+      "/compte",
       "/releve",
       "/factures",
       "/paiements",

@@ -207,7 +207,7 @@ beforeAll(async () => {
   spaceBrowser = await openSpace(app, browser, organisationId, m.customerId, "lucie@example.fr");
   await app.browser().post(`/espace/${organisationId}/mot-de-passe-oublie`, { email: "lucie@example.fr" });
   const space = (rest = "") => `/espace/${organisationId}${rest}`;
-  spacePages.push(space(), space("/releve"), space("/factures"), space("/paiements"), space("/payer"), space("/mot-de-passe"));
+  spacePages.push(space("/compte"), space("/releve"), space("/factures"), space("/paiements"), space("/payer"), space("/mot-de-passe"));
   merchantPages.push(`/customers/${m.customerId}/space`, `/customers/${customerId}/space`);
   customerPages.push(m.link, paid.link, overpaid.link, voided.link, `${returning.link}?return=stripe`, "/login", "/signup", "/forgot-password");
   customerPages.push(space("/connexion"), space("/activer"), space("/mot-de-passe-oublie"), space("/reinitialiser/unknown-token-000000000000"));
@@ -241,7 +241,8 @@ describe("no translation key is shown", () => {
     const pdfsOf = async () => {
       const found: string[] = [];
       const invoice = await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } });
-      for (const path of [`${spacePages[0]}/releve/pdf?from=2026-01-01`, `${spacePages[0]}/factures/${invoice.id}/pdf`]) {
+      const space = spacePages[0].replace(/\/compte$/, ""); // the home is /espace/<org>/compte
+      for (const path of [`${space}/releve/pdf?from=2026-01-01`, `${space}/factures/${invoice.id}/pdf`]) {
         const text = pdfText((await spaceBrowser.get(path)).body);
         expect(text).toContain(invoice.number!);
         found.push(...keysIn(text).map((key) => `${path}: ${key}`));
