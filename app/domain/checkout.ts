@@ -109,9 +109,9 @@ export function onlinePaymentSummary(
  */
 export type ReturnState = { state: "awaiting" | "inFlight" | "confirmed" | "failed"; amountMinor: number } | null;
 
-export async function returnState(db: Db, invoiceId: string, provider: ProviderId): Promise<ReturnState> {
+export async function returnState(db: Db, payer: { invoiceId: string } | { customerId: string; invoiceId: null }, provider: ProviderId): Promise<ReturnState> {
   const attempt = await db.checkoutAttempt.findFirst({
-    where: { invoiceId, provider },
+    where: { ...payer, provider },
     orderBy: { createdAt: "desc" },
     select: { id: true, status: true, amountMinor: true },
   });

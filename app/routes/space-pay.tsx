@@ -1,10 +1,11 @@
 import { useForm } from "@conform-to/react";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "react-router";
+import { Form, Link, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
-import { Checkbox, CsrfInput, FieldError, FormErrors, FormMessage, buttonClass, inputClass } from "~/components/form";
+import { Checkbox, CsrfInput, FieldError, FormErrors, buttonClass, inputClass } from "~/components/form";
 import { Card } from "~/components/page";
+import { ReturnNotice } from "~/components/return-notice";
 import { accountToPay, balanceAmount } from "~/domain/accounts/pay-balance";
-import { balancePayer, openCheckout, providerOptions } from "~/domain/checkout";
+import { balancePayer, openCheckout, providerOptions, returnState } from "~/domain/checkout";
 import { listConnections } from "~/domain/connections";
 import { CURRENCIES } from "~/domain/money";
 import { checkbox } from "~/domain/validation";
@@ -13,7 +14,7 @@ import { requireCustomer, spaceLocale } from "~/lib/customer-session.server";
 import { minorToInput } from "~/lib/format";
 import { parseForm, refuse } from "~/lib/forms.server";
 import { spaceHome, spacePath } from "~/lib/space-path";
-import { PROVIDERS } from "../../integrations/types";
+import { isProviderId, PROVIDERS } from "../../integrations/types";
 import type { Route } from "./+types/space-pay";
 
 /**
@@ -28,10 +29,16 @@ async function payable(context: Route.LoaderArgs["context"], organisationId: str
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { customer, organisation } = await requireCustomer(request, context, params.orgId);
+  // Back from the provider's page: where that payment stands (waiting for its news, on its way, done).
+  const returnedFrom = new URL(request.url).searchParams.get("return");
+  const returned = isProviderId(returnedFrom)
+    ? { provider: returnedFrom, outcome: await returnState(context.db, { customerId: customer.id, invoiceId: null }, returnedFrom) }
+    : null;
   const [locale, accounts] = await Promise.all([spaceLocale(request, context, organisation.id), payable(context, organisation.id, customer.id)]);
   return {
     orgId: organisation.id,
     merchant: organisation.legalName,
+    returned,
     accounts: accounts.map((a) => ({ ...a, defaultAmount: a.toPayMinor > 0 ? minorToInput(a.toPayMinor, a.currency, locale) : "" })),
   };
 }
@@ -66,14 +73,15 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function SpacePay() {
   const { t, money } = useI18n();
-  const { orgId, merchant, accounts } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
-  const due = accounts.filter((a) => a.toPayMinor > 0);
+  const { orgId, merchant, accounts, returned } = useLoaderData<typeof loader>();
+  // Nothing is offered again while the payment just made has not been heard of: it would be paid twice.
+  const awaiting = returned?.outcome?.state === "awaiting";
+  const due = awaiting ? [] : accounts.filter((a) => a.toPayMinor > 0);
   return (
     <div className="space-y-6">
       <title>{`${t("space.pay.button")} — ${merchant}`}</title>
       <h1 className="text-2xl font-bold">{t("space.pay.button")}</h1>
-      {params.get("return") ? <FormMessage success={t("balance.returned")} /> : null}
+      <ReturnNotice returned={returned} unpaid currency={accounts[0]?.currency ?? "EUR"} />
       {accounts
         .filter((a) => a.inFlightMinor > 0)
         .map((a) => (
@@ -81,7 +89,7 @@ export default function SpacePay() {
             {t("balance.inFlight", { amount: money(a.inFlightMinor, a.currency) })}
           </p>
         ))}
-      {due.length === 0 ? (
+      {due.length === 0 && !awaiting ? (
         <Card>
           <p data-testid="nothing-to-pay">{t("balance.nothingToPay")}</p>
         </Card>
@@ -132,11 +140,14 @@ function PayCard({ account }: { account: PayableAccount }) {
           <p className="mt-1 text-xs text-slate-500">{t("balance.amountHint", { amount: toPay })}</p>
           <FieldError id={fields.amount.errorId} errors={fields.amount.errors} />
         </div>
-        <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-          <p>{t("balance.aboveWarning", { amount: toPay })}</p>
-          <Checkbox meta={fields.confirmAbove} label={t("balance.confirmAbove")} />
-          <FieldError id={fields.confirmAbove.errorId} errors={fields.confirmAbove.errors} />
-        </div>
+        {/* Asked only once the amount went above what is left to pay. */}
+        {fields.confirmAbove.errors?.length ? (
+          <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+            <p>{t("balance.aboveWarning", { amount: toPay })}</p>
+            <Checkbox meta={fields.confirmAbove} label={t("balance.confirmAbove")} />
+            <FieldError id={fields.confirmAbove.errorId} errors={fields.confirmAbove.errors} />
+          </div>
+        ) : null}
         <div className="flex flex-col gap-3">
           {account.options.map((option) => (
             <div key={option.provider}>

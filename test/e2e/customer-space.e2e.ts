@@ -221,7 +221,8 @@ describe("issue 14: the customer space in a real browser", () => {
     await shot(customer, "09-stripe-checkout");
     await customer.getByRole("button", { name: /Payer 300,00/ }).click();
     await customer.waitForURL(/return=stripe/);
-    await customer.getByText("Merci ! Votre paiement est en cours de traitement", { exact: false }).waitFor();
+    // Waiting for the provider's news, or already told how it ended: the form is not offered meanwhile.
+    await customer.locator('[data-testid="return-awaiting"], [data-testid="return-outcome"]').first().waitFor();
     await check(customer);
     await shot(customer, "10-back-from-stripe");
 
@@ -255,7 +256,8 @@ describe("issue 14: the customer space in a real browser", () => {
     await shot(customer, "14-gocardless-mandate");
     await customer.getByRole("button", { name: "Signer le mandat" }).click();
     await customer.waitForURL(/return=gocardless/);
-    await customer.getByText("Merci ! Votre paiement est en cours de traitement", { exact: false }).waitFor();
+    // Waiting for the provider's news, or already told how it ended: the form is not offered meanwhile.
+    await customer.locator('[data-testid="return-awaiting"], [data-testid="return-outcome"]').first().waitFor();
     await check(customer);
     await shot(customer, "15-back-from-gocardless");
 

@@ -189,6 +189,10 @@ describe("paying the account's balance", () => {
     const m = await customerWithThreeInvoices();
     // Paid on the sandbox's Checkout page: the refund goes to the sandbox's own payment.
     const { url } = await openBalanceCheckout(m, "stripe", 70000);
+    // Back before the provider's news: nothing is offered again, so nothing is paid twice.
+    const back = textOf((await m.customer.get(`${payPage(m)}?return=stripe`)).html);
+    expect(back).toContain("Nous attendons sa confirmation");
+    expect(back).not.toContain("Payer par carte");
     await m.customer.post(url, { intent: "pay", card: "4242 4242 4242 4242" });
     await app.processWebhooks();
     const { providerPaymentId } = await app.db.payment.findFirstOrThrow({ where: { customerId: m.customerId, status: "confirmed", invoiceId: null } });
