@@ -197,19 +197,19 @@ describe("issue 13 in the browser", () => {
     );
     await shots(merchant, "02-invoice-online-off");
 
-    // Voiding it takes a confirmation step, opened in place, focus on its question.
-    await merchant.getByRole("link", { name: "Annuler la facture" }).click();
+    // Cancelling it (a credit note for the whole of it) takes a confirmation step, opened in place, focus on its question.
+    await merchant.getByRole("link", { name: "Émettre un avoir pour la totalité" }).click();
     const step = merchant.getByTestId("confirm-step");
-    await step.getByRole("heading", { name: `Annuler la facture ${offline.number} ?` }).waitFor();
+    await step.getByRole("heading", { name: `Émettre un avoir pour la totalité de la facture ${offline.number} ?` }).waitFor();
     await expect.poll(() => merchant.evaluate(() => document.activeElement?.id)).toBe("confirm-title");
     expect(merchant.url()).toContain("?confirm=void#confirm");
     await shots(merchant, "06-confirm-void");
-    await step.getByRole("button", { name: "Oui, annuler la facture" }).click();
+    await step.getByRole("button", { name: "Oui, émettre l'avoir" }).click();
     await step.getByText("Ce champ est obligatoire.").waitFor();
     await expect.poll(() => focusedName(merchant)).toBe("reason");
     await merchant.fill("input[name=reason]", "Erreur de client");
-    await step.getByRole("button", { name: "Oui, annuler la facture" }).click();
-    await merchant.getByText("Facture annulée.").waitFor();
+    await step.getByRole("button", { name: "Oui, émettre l'avoir" }).click();
+    await merchant.getByText(/Avoir AV\d{4}-\d+ émis pour la totalité : la facture est annulée par avoir\./).waitFor();
     sent.voided = { link: offline.link };
     sent.paid = await invoiceAndSend("Accompagnement comptable", true);
     expect(violations).toEqual([]);
@@ -257,10 +257,10 @@ describe("issue 13 in the browser", () => {
     await customer.getByRole("link", { name: "Revenir à la facture" }).click();
     await customer.getByText("Cette facture est réglée. Merci !").waitFor();
 
-    // The voided invoice's link: who cancelled it.
+    // The cancelled invoice's link still opens it: nothing to pay, its credit note to download.
     const voided = await customer.goto(sent.voided!.link);
-    expect(voided?.status()).toBe(410);
-    await customer.getByText("Atelier Rivière a annulé cette facture : rien n'est à payer.").waitFor();
+    expect(voided?.status()).toBe(200);
+    await customer.getByText("Cette facture est annulée par avoir : rien n'est à payer.").waitFor();
     expect(await customer.getByText("De la part d'Atelier Rivière").count()).toBe(1);
     await shots(customer, "04-voided-link");
     expect(violations).toEqual([]);
