@@ -155,11 +155,6 @@ export default function CustomerPage() {
           <p className="mt-1 text-xs">{t("customers.duplicateEmailHint")}</p>
         </div>
       ) : null}
-      {canEdit ? (
-        <Card title={t("customers.edit")}>
-          <CustomerForm lastResult={actionData?.result} defaultValue={customer} submitLabel={t("common.save")} />
-        </Card>
-      ) : null}
       <Card title={t("account.title")}>
         {account.length === 0 ? <p className="text-slate-600">{t("account.noMovements")}</p> : null}
         {account.map((a) => (
@@ -272,6 +267,12 @@ export default function CustomerPage() {
               ))}
             </tbody>
           </table>
+        </Card>
+      ) : null}
+      {/* The account first: it is what the customer page is opened for; the details to edit come last. */}
+      {canEdit ? (
+        <Card title={t("customers.edit")}>
+          <CustomerForm lastResult={actionData?.result} defaultValue={customer} submitLabel={t("common.save")} />
         </Card>
       ) : null}
     </div>
