@@ -61,7 +61,7 @@ export default function SpaceHome() {
           <ul className="space-y-1 text-sm" data-testid="space-in-progress">
             {inProgress.map((p) => (
               <li key={p.id}>
-                {t("space.home.inProgressLine", {
+                {t(p.invoiceNumber ? "space.home.inProgressLine" : "space.home.inProgressLineAccount", {
                   amount: money(p.amountMinor, p.currency),
                   method: t(`payments.inFlightMethod.${p.method}` as MessageKey),
                   date: date(p.startedAt),

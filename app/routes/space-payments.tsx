@@ -42,7 +42,9 @@ export default function SpacePayments() {
                   </p>
                   <p>
                     {t(SOURCE_KEYS[p.source])} — {method(p.method)}
-                    {p.invoiceNumber ? ` — ${t("space.payments.forInvoice", { number: p.invoiceNumber })}` : ""}
+                    {p.invoiceNumbers.length
+                      ? ` — ${t(p.invoiceNumbers.length > 1 ? "space.payments.forInvoices" : "space.payments.forInvoice", { number: p.invoiceNumbers.join(", ") })}`
+                      : ""}
                     {p.reference ? <span className="text-slate-500"> — {p.reference}</span> : null}
                   </p>
                   <p className={p.status === "processing" ? "font-medium text-amber-700" : p.status === "confirmed" ? "text-slate-600" : "text-red-700"}>
@@ -68,7 +70,9 @@ export default function SpacePayments() {
                       <td className="py-2 whitespace-nowrap">{date(p.date)}</td>
                       <td>
                         {t(SOURCE_KEYS[p.source])}
-                        {p.invoiceNumber ? ` — ${t("space.payments.forInvoice", { number: p.invoiceNumber })}` : ""}
+                        {p.invoiceNumbers.length
+                          ? ` — ${t(p.invoiceNumbers.length > 1 ? "space.payments.forInvoices" : "space.payments.forInvoice", { number: p.invoiceNumbers.join(", ") })}`
+                          : ""}
                         {p.reference ? <span className="text-slate-500"> — {p.reference}</span> : null}
                       </td>
                       <td>{method(p.method)}</td>

@@ -260,7 +260,8 @@ describe("what the customer sees", () => {
 
   it("the payments and their states, in progress included", async () => {
     const text = textOf((await browser.get(space(a.organisationId, "/paiements"))).html);
-    expect(text).toContain("Règlement reçu — VIR LUCIE");
+    // A recorded transfer says which invoice it settled.
+    expect(text).toContain(`Règlement reçu — Virement — facture ${invoices[0].number} — VIR LUCIE`);
     expect(text).toContain("100,00 €");
     expect(text).toContain(`Paiement en ligne — facture ${invoices[0].number}`);
     expect(text).toContain("en cours");

@@ -98,9 +98,12 @@ export type PaymentRow = {
   method: string;
   /** online: processing | confirmed | failed | charged_back; recorded and reversals: confirmed. */
   status: string;
-  invoiceNumber: string | null;
+  /** The invoices it settles (a balance payment or a transfer can settle several). */
+  invoiceNumbers: string[];
   reference: string;
 };
+
+const numbersOf = (invoices: ({ number: string | null } | null)[]) => [...new Set(invoices.map((i) => i?.number).filter((n): n is string => Boolean(n)))];
 
 /** Every payment the customer made or that was recorded for them, and where it stands, newest first. */
 export async function paymentsOf(db: Db, organisationId: string, customerId: string): Promise<PaymentRow[]> {
@@ -116,11 +119,21 @@ export async function paymentsOf(db: Db, organisationId: string, customerId: str
         method: true,
         status: true,
         invoice: { select: { number: true } },
+        allocations: { select: { invoice: { select: { number: true } } } },
       },
     }),
     db.customerReceipt.findMany({
       where: { organisationId, customerId },
-      select: { id: true, kind: true, receivedOn: true, amountMinor: true, currency: true, method: true, reference: true },
+      select: {
+        id: true,
+        kind: true,
+        receivedOn: true,
+        amountMinor: true,
+        currency: true,
+        method: true,
+        reference: true,
+        allocations: { select: { invoice: { select: { number: true } } } },
+      },
     }),
   ]);
   const rows: PaymentRow[] = [
@@ -132,7 +145,7 @@ export async function paymentsOf(db: Db, organisationId: string, customerId: str
       currency: p.currency,
       method: p.method,
       status: p.status,
-      invoiceNumber: p.invoice?.number ?? null,
+      invoiceNumbers: numbersOf([p.invoice, ...p.allocations.map((a) => a.invoice)]),
       reference: "",
     })),
     ...recorded.map((r) => ({
@@ -143,7 +156,7 @@ export async function paymentsOf(db: Db, organisationId: string, customerId: str
       currency: r.currency,
       method: r.method,
       status: "confirmed",
-      invoiceNumber: null,
+      invoiceNumbers: numbersOf(r.allocations.map((a) => a.invoice)),
       reference: r.reference,
     })),
   ];
