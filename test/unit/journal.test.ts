@@ -189,8 +189,23 @@ describe("entries", () => {
 
   it("is balanced only with two lines or more, whole non-negative amounts, debit = credit", () => {
     expect(isBalanced([{ debitMinor: 100, creditMinor: 0 }])).toBe(false);
-    expect(isBalanced([{ debitMinor: 100, creditMinor: 0 }, { debitMinor: 0, creditMinor: 99 }])).toBe(false);
-    expect(isBalanced([{ debitMinor: -100, creditMinor: 0 }, { debitMinor: 0, creditMinor: -100 }])).toBe(false);
-    expect(isBalanced([{ debitMinor: 100, creditMinor: 0 }, { debitMinor: 0, creditMinor: 100 }])).toBe(true);
+    expect(
+      isBalanced([
+        { debitMinor: 100, creditMinor: 0 },
+        { debitMinor: 0, creditMinor: 99 },
+      ]),
+    ).toBe(false);
+    expect(
+      isBalanced([
+        { debitMinor: -100, creditMinor: 0 },
+        { debitMinor: 0, creditMinor: -100 },
+      ]),
+    ).toBe(false);
+    expect(
+      isBalanced([
+        { debitMinor: 100, creditMinor: 0 },
+        { debitMinor: 0, creditMinor: 100 },
+      ]),
+    ).toBe(true);
   });
 });

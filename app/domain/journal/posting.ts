@@ -199,6 +199,7 @@ export async function reverseEntry(db: Db, input: { organisationId: string; user
   const organisation = await db.organisation.findUniqueOrThrow({ where: { id: input.organisationId }, select: { locale: true } });
   const t = translator(isLocale(organisation.locale) ? organisation.locale : "fr");
   const day = new Date(Date.UTC(input.now.getUTCFullYear(), input.now.getUTCMonth(), input.now.getUTCDate()));
+  const label = t("journal.label.reversal", { label: original.label }).slice(0, 200);
   let reversalId: string;
   try {
     const reversal = await db.$transaction((tx) =>
@@ -209,7 +210,7 @@ export async function reverseEntry(db: Db, input: { organisationId: string; user
           journalCode: original.journalCode,
           journalLabel: original.journalLabel,
           date: day,
-          label: t("journal.label.reversal", { label: original.label }).slice(0, 200),
+          label,
           pieceRef: original.pieceRef,
           pieceDate: original.pieceDate,
           currency: original.currency,
@@ -219,7 +220,7 @@ export async function reverseEntry(db: Db, input: { organisationId: string; user
           postedById: input.userId,
           postedAt: input.now,
         },
-        original.lines.map((line) => ({ ...line, debitMinor: line.creditMinor, creditMinor: line.debitMinor })),
+        original.lines.map((line) => ({ ...line, label, debitMinor: line.creditMinor, creditMinor: line.debitMinor })),
       ),
     );
     reversalId = reversal.id;
