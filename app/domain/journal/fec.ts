@@ -48,11 +48,13 @@ export function fecAmount(minor: number, currency = "EUR"): string {
 
 /** A text field: no separator, line break or control character inside it (the format has no quoting). */
 export function fecText(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is removed
-  return value
-    .replace(/[\u0000-\u001f\u007f|]/g, " ")
-    .replace(/ {2,}/g, " ")
-    .trim();
+  return (
+    value
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is removed
+      .replace(/[\u0000-\u001f\u007f|]/g, " ")
+      .replace(/ {2,}/g, " ")
+      .trim()
+  );
 }
 
 /** The legal file name: <SIREN>FEC<closing date AAAAMMJJ>.txt. */
