@@ -28,6 +28,9 @@ export default [
     route("settings/members", "routes/settings-members.tsx"),
     route("settings/payments", "routes/settings-payments.tsx"),
     route("settings/webhooks", "routes/settings-webhooks.tsx"),
+    // Issue 16: the books (docs/decisions/0018).
+    route("settings/accounting", "routes/settings-accounting.tsx"),
+    route("journal", "routes/journal.tsx"),
     route("notifications", "routes/notifications.tsx"),
     route("customers", "routes/customers.tsx"),
     route("customers/new", "routes/customers-new.tsx"),
@@ -70,5 +73,7 @@ export default [
     route("espace/:orgId/payer", "routes/space-pay.tsx"),
   ]),
   route("credit-notes/:creditNoteId/pdf", "routes/credit-note-pdf.tsx"),
+  route("journal/fec", "routes/journal-fec.tsx"),
+  route("journal/csv", "routes/journal-csv.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -11,6 +11,7 @@ import { createProviders } from "../integrations";
 import { resendTransport } from "../integrations/resend";
 import { loadRuntime, onShutdown } from "./runtime";
 import { startScheduler } from "~/domain/scheduler";
+import { journalJobs } from "~/domain/journal/notice";
 
 const POLL_MS = 250;
 /**
@@ -78,7 +79,7 @@ const outbox = startPoller(
   logger,
   POLL_MS,
 );
-const scheduler = startScheduler(db, [], logger);
+const scheduler = startScheduler(db, [...journalJobs(db, config.APP_URL)], logger);
 logger.info({ transport: transport.name }, "worker started");
 
 onShutdown(logger, async () => {

@@ -10,6 +10,12 @@ const grants = {
   editCustomers: ["owner", "admin", "member"],
   editInvoices: ["owner", "admin", "member"],
   viewInvoices: ["owner", "admin", "member", "accountant"],
+  /** The books (issue 16): the draft cash-receipts journal, the entries, the FEC. */
+  viewBooks: ["owner", "admin", "accountant"],
+  /** Posting, validating and reversing entries: the accountant's work. */
+  postEntries: ["owner", "admin", "accountant"],
+  /** Journal codes and accounts of the chart. */
+  manageAccounting: ["owner", "admin", "accountant"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof grants;

@@ -35,8 +35,10 @@ export default function AppLayout() {
     { to: "/invoices", label: "nav.invoices", show: Boolean(organisation) },
     { to: "/customers", label: "nav.customers", show: Boolean(organisation) },
     { to: "/settings/organisation", label: "nav.settings", show: Boolean(organisation && can(organisation.role, "manageOrganisation")) },
+    { to: "/journal", label: "nav.journal", show: Boolean(organisation && can(organisation.role, "viewBooks")) },
     { to: "/settings/members", label: "nav.members", show: Boolean(organisation) },
     { to: "/settings/payments", label: "nav.payments", show: Boolean(organisation) },
+    { to: "/settings/accounting", label: "nav.accounting", show: Boolean(organisation && can(organisation.role, "manageAccounting")) },
     { to: "/settings/webhooks", label: "webhooks.title", show: Boolean(organisation && can(organisation.role, "manageOrganisation")) },
   ];
   return (

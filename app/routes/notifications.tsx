@@ -2,6 +2,7 @@ import { Form, Link, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import { CsrfInput, FormErrors, secondaryButtonClass } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
+import { JOURNAL_NOTICE_KIND } from "~/domain/journal/kinds";
 import { listNotifications, markRead } from "~/domain/notifications";
 import { idField } from "~/domain/validation";
 import type { MessageKey } from "~/i18n";
@@ -75,7 +76,18 @@ export default function Notifications() {
                 <li key={n.id} className={`flex items-start justify-between gap-4 py-3 ${n.readAt ? "text-slate-500" : ""}`}>
                   <div>
                     <p className={n.readAt ? "" : "font-semibold"}>
-                      {n.data.invoiceId ? (
+                      {n.kind === JOURNAL_NOTICE_KIND ? (
+                        <Link className="hover:underline" to="/journal">
+                          {t("journal.notice.subject", {
+                            count: String(n.data.count ?? ""),
+                            amount: Array.isArray(n.data.totals)
+                              ? (n.data.totals as { amountMinor: number; currency: string }[])
+                                  .map((s) => formatMoney(s.amountMinor, s.currency, locale))
+                                  .join(", ")
+                              : "",
+                          })}
+                        </Link>
+                      ) : n.data.invoiceId ? (
                         <Link className="hover:underline" to={`/invoices/${n.data.invoiceId}`}>
                           {t(`notify.${n.kind}.merchant.subject` as MessageKey, vars)}
                         </Link>

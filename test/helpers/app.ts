@@ -194,8 +194,9 @@ export class TestBrowser {
     return this.csrf;
   }
 
-  async post(pathname: string, fields: Record<string, string>, options: { csrf?: boolean; headers?: Record<string, string> } = {}) {
-    const body = new URLSearchParams(fields);
+  /** A field given a list is sent once per value, as ticked checkboxes of one name are. */
+  async post(pathname: string, fields: Record<string, string | string[]>, options: { csrf?: boolean; headers?: Record<string, string> } = {}) {
+    const body = new URLSearchParams(Object.entries(fields).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => [name, v])));
     if (options.csrf !== false) body.set("csrf", await this.csrfToken());
     return this.request(pathname, {
       method: "POST",

@@ -189,6 +189,11 @@ beforeAll(async () => {
     `/settings/payments?confirm=disconnect&connection=${connection.id}`,
     "/settings/members",
     "/settings/webhooks",
+    // Issue 16: the books (the draft journal is filled from the payments above on the visit).
+    "/settings/accounting",
+    "/journal",
+    "/journal?view=entries",
+    "/journal?view=entries&state=all",
     "/orgs",
     "/orgs/new",
     "/account/password",

@@ -24,6 +24,13 @@ const NEVER_ON_A_PAGE = [
   "CustomerPasswordReset",
   // A mandate's verification codes (their HMACs): never shown, only checked.
   "MandateCode",
+  // The books (issue 16): the merchant's accounting, never on a customer's page.
+  "AccountingSettings",
+  "CustomerLedgerAccount",
+  "AccountingCounter",
+  "JournalEntry",
+  "JournalLine",
+  "CashReceiptLine",
 ];
 
 let db: Db;

@@ -15,6 +15,7 @@ import { MANDATE_STATUSES } from "~/domain/mandates/service";
 import { INVOICE_STATUSES } from "~/domain/invoices/status";
 import { ROLES } from "~/domain/permissions";
 import { ACCESS_STATES } from "~/domain/customer-space/access";
+import { LINE_ORIGINS, RECEIPT_METHODS } from "~/domain/journal/kinds";
 import { LOCALES } from "~/i18n";
 import { en } from "~/i18n/en";
 import { fr } from "~/i18n/fr";
@@ -100,6 +101,13 @@ const EXPANSIONS: Record<string, string[]> = {
   "mentions.nature.*": OPERATION_NATURES.map((n) => `mentions.nature.${n}`),
   "mentions.reason.*": VAT_EXEMPTIONS.map((r) => `mentions.reason.${r}`),
   "mentions.exemption.*": VAT_EXEMPTIONS.map((r) => `mentions.exemption.${r}`),
+  // Issue 16, the books: the draft journal's origins and methods, and the labels of reversed payments.
+  "journal.origin.*": LINE_ORIGINS.map((o) => `journal.origin.${o}`),
+  "journal.method.*": RECEIPT_METHODS.map((m) => `journal.method.${m}`),
+  "journal.label.*": ["refund", "dispute"].map((k) => `journal.label.${k}`),
+  "journal.csv.*": ["date", "journal", "number", "piece", "account", "aux", "auxName", "label", "debit", "credit", "currency", "validated"].map(
+    (c) => `journal.csv.${c}`,
+  ),
 };
 
 function sourceFiles(dir: string): string[] {

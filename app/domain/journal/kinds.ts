@@ -1,0 +1,14 @@
+/** The draft journal's vocabulary, shared by the pages (no server code here: the browser loads it too). */
+
+/** Where a draft line comes from; "import" is for bank and kiosk files (to come). */
+export const LINE_ORIGINS = ["stripe", "gocardless", "manual", "import"] as const;
+export type LineOrigin = (typeof LINE_ORIGINS)[number];
+
+/** How money came in, as the journal sees it; each has its journal code. */
+export const RECEIPT_METHODS = ["card", "direct_debit", "transfer", "cheque", "cash", "other"] as const;
+export type ReceiptMethod = (typeof RECEIPT_METHODS)[number];
+export const asReceiptMethod = (method: string): ReceiptMethod =>
+  (RECEIPT_METHODS as readonly string[]).includes(method) ? (method as ReceiptMethod) : "other";
+
+/** The notification telling the validator that lines arrived. */
+export const JOURNAL_NOTICE_KIND = "journal_lines";
