@@ -1141,4 +1141,8 @@ export const en: Record<MessageKey, string> = {
   "debitFiles.total": "Total",
   "debitFiles.format": "Format",
   "debitFiles.download": "Download",
+  "debitFiles.errors.notOwnIcs": "Debit files are for organisations that are SEPA creditors (ICS): yours collects through GoCardless.",
+  "debitFiles.errors.creditor": "Give the organisation's IBAN and SEPA creditor identifier (ICS) before generating a file.",
+  "debitFiles.errors.alreadyInFile": "One of these debits is already in a file: it cannot be issued twice.",
+  "debitFiles.errors.invalid": "A debit is incomplete or invalid: the file was not generated.",
 };

@@ -1157,6 +1157,10 @@ export const fr = {
   "debitFiles.total": "Total",
   "debitFiles.format": "Format",
   "debitFiles.download": "Télécharger",
+  "debitFiles.errors.notOwnIcs": "Les fichiers de prélèvement sont pour les organisations créancières SEPA (ICS) : votre organisation prélève par GoCardless.",
+  "debitFiles.errors.creditor": "Indiquez l'IBAN et l'identifiant créancier SEPA (ICS) de l'organisation avant de générer un fichier.",
+  "debitFiles.errors.alreadyInFile": "Un de ces prélèvements est déjà dans un fichier : il ne peut pas être émis deux fois.",
+  "debitFiles.errors.invalid": "Un prélèvement est incomplet ou invalide : le fichier n'a pas été généré.",
 } as const;
 
 export type MessageKey = keyof typeof fr;
