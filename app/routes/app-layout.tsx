@@ -37,6 +37,8 @@ export default function AppLayout() {
     { to: "/settings/organisation", label: "nav.settings", show: Boolean(organisation && can(organisation.role, "manageOrganisation")) },
     { to: "/settings/members", label: "nav.members", show: Boolean(organisation) },
     { to: "/settings/payments", label: "nav.payments", show: Boolean(organisation) },
+    { to: "/imports", label: "nav.imports", show: Boolean(organisation && can(organisation.role, "managePayments")) },
+    { to: "/debit-files", label: "nav.debitFiles", show: Boolean(organisation && can(organisation.role, "managePayments")) },
     { to: "/settings/webhooks", label: "webhooks.title", show: Boolean(organisation && can(organisation.role, "manageOrganisation")) },
   ];
   return (
