@@ -39,7 +39,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   if (submission.status !== "success") return refuse(submission);
   const input = submission.value;
   if (input.intent === "assign") {
-    const assigned = await assignLine(context.db, organisation.id, input.lineId, input.customerId);
+    const assigned = (await assignLine(context.db, organisation.id, params.importId, input.lineId, input.customerId)) ?? notFound();
     if (!assigned) return refuse(submission, { formErrors: ["imports.errors.assign"] });
     return { result: replyTo(submission), assigned: true as const };
   }

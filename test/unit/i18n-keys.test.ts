@@ -100,6 +100,12 @@ const EXPANSIONS: Record<string, string[]> = {
   "mentions.nature.*": OPERATION_NATURES.map((n) => `mentions.nature.${n}`),
   "mentions.reason.*": VAT_EXEMPTIONS.map((r) => `mentions.reason.${r}`),
   "mentions.exemption.*": VAT_EXEMPTIONS.map((r) => `mentions.exemption.${r}`),
+  // Issue 16: imported files and their lines.
+  "imports.kind.*": ["csv", "camt053"].map((k) => `imports.kind.${k}`),
+  "imports.decimal.*": ["auto", "comma", "point"].map((d) => `imports.decimal.${d}`),
+  "imports.lineKind.*": ["credit", "return", "ignored"].map((k) => `imports.lineKind.${k}`),
+  "imports.status.*": ["pending", "recorded", "manual", "ignored"].map((s) => `imports.status.${s}`),
+  "imports.matchedBy.*": ["invoice_number", "customer_reference", "payer_name", "manual", "end_to_end", "none"].map((m) => `imports.matchedBy.${m}`),
 };
 
 function sourceFiles(dir: string): string[] {

@@ -244,11 +244,13 @@ export async function archivedBytes(deps: ImportDeps, organisationId: string, im
 }
 
 /** A line waiting for a choice is given to a customer by hand (any line not yet recorded). */
-export async function assignLine(db: Db, organisationId: string, lineId: string, customerId: string): Promise<boolean> {
+export async function assignLine(db: Db, organisationId: string, importFileId: string, lineId: string, customerId: string): Promise<boolean | null> {
+  const file = await db.importFile.findFirst({ where: { id: importFileId, organisationId }, select: { id: true } });
+  if (!file) return null;
   const customer = await db.customer.findFirst({ where: { id: customerId, organisationId }, select: { id: true } });
   if (!customer) return false;
   const { count } = await db.importLine.updateMany({
-    where: { id: lineId, organisationId, status: { in: ["pending", "manual"] }, kind: "credit" },
+    where: { id: lineId, organisationId, importFileId, status: { in: ["pending", "manual"] }, kind: "credit" },
     data: { customerId, invoiceId: null, matchedBy: "manual", status: "pending" },
   });
   return count === 1;
