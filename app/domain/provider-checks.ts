@@ -16,8 +16,11 @@ import type { Outcome, Tx } from "./webhooks/handlers";
 
 /** The next check starts a little before the last one did: provider clocks differ, and an event seen twice is skipped. */
 const OVERLAP_MS = 10 * 60 * 1000;
-/** A first check looks back this far (at most), never before the connection was made. */
-const FIRST_LOOK_BACK_MS = 35 * 24 * 3600 * 1000;
+/**
+ * A first check looks back this far (at most), never before the connection was made: Stripe guarantees
+ * its events for 30 days only, so a gap longer than that cannot be filled from the events.
+ */
+const FIRST_LOOK_BACK_MS = 30 * 24 * 3600 * 1000;
 const LEASE_MS = 120_000;
 
 export interface ProviderCheckResult {

@@ -131,6 +131,20 @@ describe("imported CSV payment files", () => {
 
 const CAMT = readFileSync(new URL("../fixtures/imports/statement.camt053.xml", import.meta.url), "utf8");
 
+describe("the upload's size limit", () => {
+  it("takes a file above the 1 MiB every other form is held to, up to 10 MiB", async () => {
+    const m = await sentInvoice(app, { providers: [] });
+    await m.browser.post("/imports", MAPPING);
+    const row = "10/11/2026;1,00;Versement espèces sans référence connue de personne;X;\n";
+    const big = new TextEncoder().encode(`Date;Montant;Libellé;Payeur;Réf client\n${row.repeat(Math.ceil((1.5 * 1024 * 1024) / row.length))}`);
+    const imported = await upload(m, "gros.csv", big);
+    expect(imported.status, textOf(imported.html).slice(0, 200)).toBe(302);
+    // Any other form still stops at 1 MiB.
+    const other = await m.browser.post("/customers/new", { name: "x".repeat(1.5 * 1024 * 1024) });
+    expect(other.status).toBe(413);
+  });
+});
+
 describe("camt.053 statements", () => {
   it("record the credits, and a bank return reverses the receipt it names: the invoice is due again", async () => {
     const m = await sentInvoice(app, { providers: [] });
@@ -309,6 +323,26 @@ describe("checking pending payments now, and every night", () => {
     expect(check.lastSuccessAt).not.toBeNull();
     expect(check.lastError).toBeNull();
     expect(await checkProviders(deps(), m.organisationId, new Date())).toMatchObject({ created: 0, updated: 0, failed: [] });
+  });
+
+  it("finds a card payment whose webhook never came (Stripe, on the connected account): one new payment", async () => {
+    const m = await sentInvoice(app);
+    const customer = app.browser();
+    const target = sandboxState().settings.webhookTarget;
+    configureSandbox({ webhookTarget: null });
+    const start = await customer.post(m.link, { provider: "stripe", amount: "" });
+    expect(start.status).toBe(303);
+    expect((await customer.post(start.location!, { intent: "pay", card: "4242 4242 4242 4242" })).status).toBe(302);
+    configureSandbox({ webhookTarget: target });
+    await app.processWebhooks();
+    expect(await app.db.payment.count({ where: { organisationId: m.organisationId } })).toBe(0);
+    const page = textOf((await m.browser.post("/imports", { intent: "check" })).html);
+    expect(page).toMatch(/1 nouveaux, \d+ mis à jour/);
+    expect(await invoiceOf(m.invoiceId)).toMatchObject({ status: "paid" });
+    expect(await app.db.payment.findMany({ where: { organisationId: m.organisationId } })).toMatchObject([
+      { provider: "stripe", status: "confirmed", amountMinor: 36000 },
+    ]);
+    expect(textOf((await m.browser.post("/imports", { intent: "check" })).html)).toContain("0 nouveaux, 0 mis à jour");
   });
 
   it("runs every night at 03:00 Paris time for every organisation with a connection", async () => {
