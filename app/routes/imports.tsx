@@ -119,14 +119,14 @@ export default function Imports() {
             {checked ? <FormMessage success={t("checks.done", { new: String(checked.created), updated: String(checked.updated) })} /> : null}
             {checked?.failed.map((provider) => (
               <p key={provider} role="alert" className="text-sm text-red-700">
-                {t("checks.failed", { provider })}
+                {t("checks.failed", { provider: t(`providers.${provider}` as MessageKey) })}
               </p>
             ))}
             <ul className="text-sm text-slate-600">
               {checks
                 .filter((c) => c.lastRunAt)
                 .map((c) => (
-                  <li key={c.id}>{t("checks.last", { provider: c.provider, date: formatDateTime(c.lastRunAt!, locale) })}</li>
+                  <li key={c.id}>{t("checks.last", { provider: t(`providers.${c.provider}` as MessageKey), date: formatDateTime(c.lastRunAt!, locale) })}</li>
                 ))}
             </ul>
           </Form>

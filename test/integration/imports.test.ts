@@ -16,6 +16,7 @@ import { startTestApp, type TestApp, textOf } from "../helpers/app";
 import { createCustomer, createDraftInvoice, sentInvoice, signUpMerchant } from "../helpers/merchant";
 import { validateAgainstXsd } from "../helpers/xsd";
 import { useProviderMocks } from "../mocks/providers";
+import { postWebhook } from "../mocks/webhooks";
 
 useProviderMocks();
 let app: TestApp;
@@ -343,6 +344,19 @@ describe("checking pending payments now, and every night", () => {
       { provider: "stripe", status: "confirmed", amountMinor: 36000 },
     ]);
     expect(textOf((await m.browser.post("/imports", { intent: "check" })).html)).toContain("0 nouveaux, 0 mis à jour");
+    // The webhooks come late after all: the same events, known already, change nothing (and are no conflict).
+    const account = (await app.db.providerConnection.findFirstOrThrow({ where: { organisationId: m.organisationId, provider: "stripe" } })).accountId;
+    const missed = sandboxState()
+      .store.collection<{ provider: string; account: string; event: { id: string } }>("events")
+      .values()
+      .filter((e) => e.provider === "stripe" && e.account === account);
+    expect(missed.length).toBeGreaterThan(0);
+    for (const { event } of missed) expect((await postWebhook(app, "stripe", JSON.stringify(event))).status).toBeLessThan(300);
+    await app.processWebhooks();
+    const rows = await app.db.webhookEvent.findMany({ where: { eventId: { in: missed.map((e) => e.event.id) } } });
+    expect(rows.map((r) => r.status)).toEqual(missed.map(() => "processed"));
+    expect(await app.db.webhookEvent.count({ where: { status: "conflict", eventId: { startsWith: missed[0].event.id } } })).toBe(0);
+    expect(await app.db.payment.count({ where: { organisationId: m.organisationId } })).toBe(1);
   });
 
   it("runs every night at 03:00 Paris time for every organisation with a connection", async () => {
