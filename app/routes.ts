@@ -49,7 +49,13 @@ export default [
     // Issue 14, credit notes.
     route("invoices/:invoiceId/credit-notes/new", "routes/credit-note-new.tsx"),
     route("credit-notes/:creditNoteId", "routes/credit-note.tsx"),
+    // Issue 16: imported payment files, provider checks, SEPA debit files (docs/decisions/0021).
+    route("imports", "routes/imports.tsx"),
+    route("imports/:importId", "routes/import.tsx"),
+    route("debit-files", "routes/debit-files.tsx"),
   ]),
+  route("imports/:importId/file", "routes/import-file.tsx"),
+  route("debit-files/:debitFileId", "routes/debit-file.tsx"),
   route("invoices/:invoiceId/pdf", "routes/invoice-pdf.tsx"),
   route("customers/:customerId/statement/pdf", "routes/customer-statement-pdf.tsx"),
   route("customers/:customerId/space/letter", "routes/customer-space-letter.tsx"),

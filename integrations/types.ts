@@ -122,6 +122,11 @@ export interface PaymentProvider {
   refund(account: ProviderAccount, input: RefundRequest): Promise<{ refundId: string }>;
   /** Charges a mandate the payer has just set up; the idempotency key makes a retried call return the same payment. */
   collectOnMandate(account: ProviderAccount, input: MandateCharge): Promise<{ providerPaymentId: string }>;
+  /**
+   * The account's events created after `since`, normalised like webhook events and with the same ids
+   * (issue 16: what the webhooks missed is found and applied once). Oldest or newest first: the caller sorts.
+   */
+  listEventsSince(account: ProviderAccount, since: Date): Promise<ProviderEvent[]>;
   /** Best effort: the caller deletes its token whatever happens here. */
   revoke(account: { accountId: string; accessToken: string }): Promise<void>;
 }

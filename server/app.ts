@@ -17,6 +17,11 @@ import { securityHeaders } from "./security-headers";
 import { webhookRoutes } from "./webhook-route";
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * The one exception (decision 0021): a payment file uploaded to /imports (a month of bank statement can
+ * pass 1 MiB) may be up to 10 MiB plus the form around it; every other body keeps the 1 MiB limit.
+ */
+const MAX_IMPORT_BODY_BYTES = 10 * 1024 * 1024 + 64 * 1024;
 /** What the app answers to; anything else (TRACE, PUT, OPTIONS, WebDAV…) gets a 405 on every path. */
 const ALLOWED_METHODS = ["GET", "HEAD", "POST"];
 
@@ -107,7 +112,9 @@ export function createServer(deps: ServerDeps) {
     next();
   });
   // Every body is read here, within the limit, as it arrives (a chunked one too); React Router gets it from memory.
-  app.use(readBody(MAX_BODY_BYTES));
+  const readSmallBody = readBody(MAX_BODY_BYTES);
+  const readImportBody = readBody(MAX_IMPORT_BODY_BYTES);
+  app.use((req, res, next) => (req.method === "POST" && req.path === "/imports" ? readImportBody : readSmallBody)(req, res, next));
 
   app.use((req, res, next) => {
     res.locals.cookies = parseCookies(req.get("cookie") ?? "");

@@ -10,6 +10,7 @@ import { createDb } from "~/lib/db.server";
 import { createProviders } from "../integrations";
 import { resendTransport } from "../integrations/resend";
 import { loadRuntime, onShutdown } from "./runtime";
+import { nightlyProviderCheck } from "~/domain/provider-checks";
 import { startScheduler } from "~/domain/scheduler";
 import { journalJobs } from "~/domain/journal/notice";
 
@@ -79,7 +80,13 @@ const outbox = startPoller(
   logger,
   POLL_MS,
 );
-const scheduler = startScheduler(db, [...journalJobs(db, config.APP_URL)], logger);
+// Issue 16: the draft journal's sync and the validator's notice; every night at 03:00 (Paris), each
+// organisation's providers are asked what the webhooks missed.
+const scheduler = startScheduler(
+  db,
+  [...journalJobs(db, config.APP_URL), nightlyProviderCheck({ ...webhookDeps, log: logger.child({ job: "provider-check" }) })],
+  logger,
+);
 logger.info({ transport: transport.name }, "worker started");
 
 onShutdown(logger, async () => {

@@ -6,6 +6,7 @@ import {
   type MandateProvider,
   type ProviderMandate,
   type ProviderAccount,
+  type ProviderEvent,
   type ProviderPayment,
   type ProviderRefund,
   type RefundRequest,
@@ -25,6 +26,8 @@ import {
 export const GOCARDLESS_SCHEMES: Record<string, string> = { EUR: "sepa_core", GBP: "bacs", SEK: "autogiro", DKK: "betalingsservice", CAD: "pad", USD: "ach" };
 
 const TIMEOUT_MS = 10_000;
+/** Listing a month of events can take several pages. */
+const LIST_TIMEOUT_MS = 60_000;
 
 /** The partner OAuth host (not covered by the SDK, which only speaks to the API). */
 export function gocardlessConnectBase(environment: "sandbox" | "live") {
@@ -122,6 +125,31 @@ export class GoCardlessProvider implements PaymentProvider, MandateProvider {
         event: normaliseGoCardlessEvent(e),
       })),
     };
+  }
+
+  /** Events since `since` (`GET /events?created_at[gt]=…`, every page): the same events the webhooks carry. */
+  async listEventsSince(account: ProviderAccount, since: Date): Promise<ProviderEvent[]> {
+    const list = async () => {
+      const events: ProviderEvent[] = [];
+      for await (const e of this.client(account.accessToken).events.all({ created_at: { gt: since.toISOString() }, limit: 500 })) {
+        const event = e as unknown as GoCardlessEvent;
+        events.push({
+          id: event.id,
+          type: `${event.resource_type}.${event.action}`,
+          // Events read with the merchant's token may not name the organisation: it is this account.
+          accountId: event.links?.organisation ?? account.accountId,
+          livemode: null,
+          createdAt: event.created_at ?? new Date().toISOString(),
+          event: normaliseGoCardlessEvent(event),
+        });
+      }
+      return events;
+    };
+    try {
+      return await withTimeout("gocardless", LIST_TIMEOUT_MS, list());
+    } catch (error) {
+      throw toGoCardlessError(error);
+    }
   }
 
   /** A payment's amount and metadata: GoCardless events name only the payment. */

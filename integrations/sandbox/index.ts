@@ -1,3 +1,4 @@
+import { sandboxEventHandlers } from "./events";
 import { gocardlessOAuthHandlers } from "./gocardless";
 import { gocardlessPaymentHandlers } from "./gocardless-payments";
 import { hostedPageHandlers } from "./pages";
@@ -18,4 +19,5 @@ export const sandboxHandlers = [
   ...stripeCheckoutHandlers,
   ...stripeRefundHandlers,
   ...hostedPageHandlers,
+  ...sandboxEventHandlers,
 ];

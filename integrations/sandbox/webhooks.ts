@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { gcMandates, gcPayments, gcRefunds } from "./gocardless-payments";
 import { stripeRefunds } from "./stripe-refunds";
+import { logSandboxEvent } from "./events";
 import { sandboxId, sandboxState } from "./state";
 
 /** Delivers like the providers do: retried a few times until the app answers 2xx. */
@@ -21,9 +22,7 @@ async function deliver(path: string, body: string, headers: Record<string, strin
 }
 
 export function sendStripeEvent(type: string, object: Record<string, unknown>, account: string) {
-  const to = sandboxState().settings.webhookTarget;
-  if (!to) return Promise.resolve(false);
-  const payload = JSON.stringify({
+  const event = {
     id: `evt_${randomUUID().replace(/-/g, "").slice(0, 24)}`,
     object: "event",
     api_version: "2026-10-28.endive",
@@ -34,7 +33,12 @@ export function sendStripeEvent(type: string, object: Record<string, unknown>, a
     data: { object },
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
-  });
+  };
+  // Kept, like Stripe keeps its events: listed by GET /v1/events whether the webhook arrived or not.
+  logSandboxEvent("stripe", account, event.id, event.created, event);
+  const to = sandboxState().settings.webhookTarget;
+  if (!to) return Promise.resolve(false);
+  const payload = JSON.stringify(event);
   return deliver("/webhooks/stripe", payload, {
     "stripe-signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: to.stripeSecret }),
     "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
@@ -42,20 +46,20 @@ export function sendStripeEvent(type: string, object: Record<string, unknown>, a
 }
 
 export function sendGoCardlessEvents(events: { resource_type: string; action: string; links: Record<string, string>; cause?: string }[]) {
+  const made = events.map((e) => ({
+    id: sandboxId("EV", 12),
+    created_at: new Date().toISOString(),
+    resource_type: e.resource_type,
+    action: e.action,
+    links: e.links,
+    details: { origin: "gocardless", cause: e.cause ?? e.action, description: `${e.resource_type} ${e.action}` },
+    metadata: {},
+  }));
+  // Kept, like GoCardless keeps its events: listed by GET /events whether the webhook arrived or not.
+  for (const event of made) logSandboxEvent("gocardless", event.links.organisation ?? "", event.id, Date.parse(event.created_at) / 1000, event);
   const to = sandboxState().settings.webhookTarget;
   if (!to) return Promise.resolve(false);
-  const body = JSON.stringify({
-    events: events.map((e) => ({
-      id: sandboxId("EV", 12),
-      created_at: new Date().toISOString(),
-      resource_type: e.resource_type,
-      action: e.action,
-      links: e.links,
-      details: { origin: "gocardless", cause: e.cause ?? e.action, description: `${e.resource_type} ${e.action}` },
-      metadata: {},
-    })),
-    meta: { webhook_id: sandboxId("WB", 12) },
-  });
+  const body = JSON.stringify({ events: made, meta: { webhook_id: sandboxId("WB", 12) } });
   const signature = createHmac("sha256", to.gocardlessSecret).update(body).digest("hex");
   return deliver("/webhooks/gocardless", body, { "webhook-signature": signature, "user-agent": "gocardless-webhook-service/1.1" });
 }

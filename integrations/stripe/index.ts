@@ -2,6 +2,7 @@ import Stripe from "stripe";
 import type { ProviderSettings } from "../settings";
 import {
   type ProviderAccount,
+  type ProviderEvent,
   type ProviderPayment,
   type ProviderRefund,
   type RefundRequest,
@@ -139,6 +140,25 @@ export class StripeProvider implements PaymentProvider {
         },
       ],
     };
+  }
+
+  /** The connected account's events since `since` (`GET /v1/events?created[gt]=…`, every page): the same events its webhooks carry. */
+  async listEventsSince(account: ProviderAccount, since: Date): Promise<ProviderEvent[]> {
+    try {
+      const events = await this.client.events
+        .list({ created: { gt: Math.floor(since.getTime() / 1000) }, limit: 100 }, { stripeAccount: account.accountId })
+        .autoPagingToArray({ limit: 10_000 });
+      return events.map((event) => ({
+        id: event.id,
+        type: event.type,
+        accountId: event.account ?? account.accountId,
+        livemode: event.livemode,
+        createdAt: new Date(event.created * 1000).toISOString(),
+        event: normaliseSafely(event),
+      }));
+    } catch (error) {
+      throw toProviderError(error);
+    }
   }
 
   /** A payment intent on the merchant's account (Stripe events carry their amount: this serves events that would not). */

@@ -194,6 +194,16 @@ export class TestBrowser {
     return this.csrf;
   }
 
+  /** A multipart form post with files, as a browser sends an `<input type="file">` form. */
+  async upload(pathname: string, fields: Record<string, string>, files: Record<string, { name: string; bytes: Uint8Array; type?: string }>) {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(fields)) body.set(name, value);
+    body.set("csrf", await this.csrfToken());
+    for (const [name, file] of Object.entries(files))
+      body.set(name, new Blob([new Uint8Array(file.bytes)], { type: file.type ?? "application/octet-stream" }), file.name);
+    return this.request(pathname, { method: "POST", body, headers: { origin: this.baseUrl } });
+  }
+
   /** A field given a list is sent once per value, as ticked checkboxes of one name are. */
   async post(pathname: string, fields: Record<string, string | string[]>, options: { csrf?: boolean; headers?: Record<string, string> } = {}) {
     const body = new URLSearchParams(Object.entries(fields).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => [name, v])));

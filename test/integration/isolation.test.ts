@@ -13,6 +13,9 @@ let openId: string;
 let creditedId: string;
 let creditNoteId: string;
 let mandateId: string;
+let importFileId: string;
+let importLineId: string;
+let debitFileId: string;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -49,6 +52,48 @@ beforeAll(async () => {
       },
     })
   ).id;
+  // Issue 16: an imported file with a line waiting for a choice, and a generated debit file.
+  const imported = await app.db.importFile.create({
+    data: {
+      organisationId: victim.organisationId,
+      kind: "csv",
+      fileName: "victime.csv",
+      sha256: "0".repeat(64),
+      sizeBytes: 1,
+      sealedContent: "v1.sealed",
+      uploadedById: (await app.db.membership.findFirstOrThrow({ where: { organisationId: victim.organisationId } })).userId,
+      lines: {
+        create: {
+          organisationId: victim.organisationId,
+          lineNo: 1,
+          kind: "credit",
+          bookedOn: new Date(),
+          amountMinor: 1000,
+          currency: "EUR",
+          reference: "Virement victime",
+          status: "manual",
+        },
+      },
+    },
+    include: { lines: true },
+  });
+  importFileId = imported.id;
+  importLineId = imported.lines[0].id;
+  debitFileId = (
+    await app.db.debitFile.create({
+      data: {
+        organisationId: victim.organisationId,
+        messageId: "DF-ISOLATION-1",
+        format: "pain.008.001.02",
+        sealedXml: "v1.sealed",
+        sha256: "0".repeat(64),
+        transactionCount: 1,
+        controlSumMinor: 1000,
+        currency: "EUR",
+        createdById: imported.uploadedById,
+      },
+    })
+  ).id;
 });
 afterAll(() => app.close());
 
@@ -78,6 +123,9 @@ describe("one organisation never sees or touches another's data", () => {
     ["credit note page", () => `/credit-notes/${creditNoteId}`],
     ["credit note PDF", () => `/credit-notes/${creditNoteId}/pdf`],
     ["customer's mandate", () => `/customers/${customerId}/mandates/${mandateId}`],
+    ["imported file", () => `/imports/${importFileId}`],
+    ["imported file's archive", () => `/imports/${importFileId}/file`],
+    ["debit file download", () => `/debit-files/${debitFileId}`],
   ])("GET %s of another organisation is a 404", async (_name, path) => {
     const page = await intruder.get(path());
     expect(page.status).toBe(404);
@@ -104,6 +152,8 @@ describe("one organisation never sees or touches another's data", () => {
     ],
     ["print the customer's access letter", () => `/customers/${customerId}/space/letter`, () => ({})],
     ["cancel a mandate", () => `/customers/${customerId}/mandates/${mandateId}`, () => ({ intent: "cancelMandate", confirmed: "yes" })],
+    ["confirm an imported file", () => `/imports/${importFileId}`, () => ({ intent: "confirm" })],
+    ["assign an imported line", () => `/imports/${importFileId}`, () => ({ intent: "assign", lineId: importLineId, customerId })],
   ])("POST %s of another organisation is a 404 and changes nothing", async (_name, path, fields) => {
     const page = await intruder.post(path(), fields());
     expect(page.status).toBe(404);
@@ -116,6 +166,26 @@ describe("one organisation never sees or touches another's data", () => {
     expect(await app.db.outboxEmail.count({ where: { invoiceId: creditedId } })).toBe(0);
     expect(await app.db.creditNoteAllocation.count({ where: { creditNoteId } })).toBe(1);
     expect(await app.db.mandate.findUniqueOrThrow({ where: { id: mandateId } })).toMatchObject({ status: "active" });
+    expect(await app.db.importLine.findUniqueOrThrow({ where: { id: importLineId } })).toMatchObject({ status: "manual", customerId: null });
+  });
+
+  it("cannot assign its own imported line to another organisation's customer", async () => {
+    const own = await app.db.importFile.create({
+      data: {
+        organisationId: intruderOrg,
+        kind: "csv",
+        fileName: "intrus.csv",
+        sha256: "1".repeat(64),
+        sizeBytes: 1,
+        sealedContent: "v1.sealed",
+        uploadedById: (await app.db.membership.findFirstOrThrow({ where: { organisationId: intruderOrg } })).userId,
+        lines: { create: { organisationId: intruderOrg, lineNo: 1, kind: "credit", bookedOn: new Date(), amountMinor: 5, currency: "EUR", status: "manual" } },
+      },
+      include: { lines: true },
+    });
+    const page = await intruder.post(`/imports/${own.id}`, { intent: "assign", lineId: own.lines[0].id, customerId });
+    expect(textOf(page.html)).toContain("Cette ligne ne peut plus être attribuée.");
+    expect(await app.db.importLine.findUniqueOrThrow({ where: { id: own.lines[0].id } })).toMatchObject({ customerId: null });
   });
 
   it("cannot reach another organisation's mandate through one of its own customers either", async () => {
@@ -154,6 +224,9 @@ describe("malformed or unknown ids are a 404, never a 500", () => {
     "/invoices/nope/credit-notes/new",
     "/credit-notes/nope",
     "/credit-notes/nope/pdf",
+    "/imports/nope",
+    "/imports/nope/file",
+    "/debit-files/nope",
     "/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/credit-notes/nope/pdf",
     "/reset-password/not-a-token",
     "/mailbox/unknown",

@@ -200,6 +200,61 @@ beforeAll(async () => {
     "/mailbox",
     "/nowhere",
   );
+  // Issue 16: an imported file with a line of every kind, status and way of matching; the debit files.
+  const lineStates = [
+    ["credit", "pending", "invoice_number"],
+    ["credit", "manual", "none"],
+    ["credit", "recorded", "customer_reference"],
+    ["credit", "pending", "payer_name"],
+    ["credit", "pending", "manual"],
+    ["return", "pending", "end_to_end"],
+    ["return", "manual", "none"],
+    ["ignored", "ignored", "none"],
+  ] as const;
+  const imported = await app.db.importFile.create({
+    data: {
+      organisationId,
+      kind: "camt053",
+      fileName: "releve.xml",
+      sha256: "f".repeat(64),
+      sizeBytes: 10,
+      sealedContent: "v1.sealed",
+      uploadedById: m.userId,
+      lines: {
+        create: lineStates.map(([kind, status, matchedBy], i) => ({
+          organisationId,
+          lineNo: i + 1,
+          kind,
+          status,
+          matchedBy,
+          bookedOn: new Date("2026-11-20T00:00:00Z"),
+          amountMinor: 1000 + i,
+          currency: "EUR",
+          reference: "Virement",
+          returnReason: kind === "return" ? "AM04" : "",
+          customerId: matchedBy === "none" ? null : m.customerId,
+          invoiceId: matchedBy === "invoice_number" ? invoiceId : null,
+        })),
+      },
+    },
+  });
+  await app.db.importFile.create({
+    data: { organisationId, kind: "csv", fileName: "borne.csv", sha256: "e".repeat(64), sizeBytes: 10, sealedContent: "v1.sealed", uploadedById: m.userId },
+  });
+  await app.db.debitFile.create({
+    data: {
+      organisationId,
+      messageId: "DF-NOKEYS-1",
+      format: "pain.008.001.02",
+      sealedXml: "v1.sealed",
+      sha256: "0".repeat(64),
+      transactionCount: 2,
+      controlSumMinor: 12345,
+      currency: "EUR",
+      createdById: m.userId,
+    },
+  });
+  merchantPages.push("/imports", `/imports/${imported.id}`, `/imports/${imported.id}?imported=8`, "/debit-files");
   pdfs.push(
     `/invoices/${invoiceId}/pdf`,
     `/invoices/${draft}/pdf`,

@@ -108,6 +108,12 @@ const EXPANSIONS: Record<string, string[]> = {
   "journal.csv.*": ["date", "journal", "number", "piece", "account", "aux", "auxName", "label", "debit", "credit", "currency", "validated"].map(
     (c) => `journal.csv.${c}`,
   ),
+  // Issue 16: imported files and their lines.
+  "imports.kind.*": ["csv", "camt053"].map((k) => `imports.kind.${k}`),
+  "imports.decimal.*": ["auto", "comma", "point"].map((d) => `imports.decimal.${d}`),
+  "imports.lineKind.*": ["credit", "return", "ignored"].map((k) => `imports.lineKind.${k}`),
+  "imports.status.*": ["pending", "recorded", "manual", "ignored"].map((s) => `imports.status.${s}`),
+  "imports.matchedBy.*": ["invoice_number", "customer_reference", "payer_name", "manual", "end_to_end", "none"].map((m) => `imports.matchedBy.${m}`),
 };
 
 function sourceFiles(dir: string): string[] {

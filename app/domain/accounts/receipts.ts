@@ -64,33 +64,47 @@ export type RecordResult = { ok: true; receiptId: string; creditMinor: number } 
  * that moment (a share above what is now due is refused). Blank shares everywhere means "as proposed".
  */
 export async function recordReceipt(db: Db, organisationId: string, customerId: string, userId: string, input: ReceiptInput): Promise<RecordResult | null> {
-  return db.$transaction(async (tx) => {
-    const customer = await tx.customer.findFirst({ where: { id: customerId, organisationId }, select: { id: true } });
-    if (!customer) return null;
-    const open = await openInvoicesOf(tx, organisationId, customerId);
-    const submitted = input.allocations.every((l) => l.blank)
-      ? proposeAllocation(open, input.amountMinor, input.reference, input.currency)
-      : input.allocations.map(({ invoiceId, amountMinor }) => ({ invoiceId, amountMinor }));
-    const checked = checkAllocation(open, input.amountMinor, input.currency, submitted);
-    if (!checked.ok) return checked;
-    const receipt = await tx.customerReceipt.create({
-      data: {
-        organisationId,
-        customerId,
-        kind: "receipt",
-        method: input.method,
-        receivedOn: input.receivedOn,
-        amountMinor: input.amountMinor,
-        currency: input.currency,
-        reference: input.reference,
-        recordedById: userId,
-        allocations: { create: checked.lines.map((l) => ({ organisationId, invoiceId: l.invoiceId, amountMinor: l.amountMinor, currency: input.currency })) },
-      },
-      select: { id: true },
-    });
-    for (const line of checked.lines) await recomputeInvoice(tx, line.invoiceId);
-    return { ok: true as const, receiptId: receipt.id, creditMinor: checked.creditMinor };
+  return db.$transaction((tx) => recordReceiptIn(tx, organisationId, customerId, userId, input));
+}
+
+/** Where a receipt comes from when it is not typed in by hand: a line of an imported file (issue 16). */
+export type ReceiptOrigin = { origin: "import"; importLineId: string };
+
+/** `recordReceipt` inside the caller's transaction (an imported line is recorded with its own status change). */
+export async function recordReceiptIn(
+  tx: Tx,
+  organisationId: string,
+  customerId: string,
+  userId: string,
+  input: ReceiptInput,
+  origin?: ReceiptOrigin,
+): Promise<RecordResult | null> {
+  const customer = await tx.customer.findFirst({ where: { id: customerId, organisationId }, select: { id: true } });
+  if (!customer) return null;
+  const open = await openInvoicesOf(tx, organisationId, customerId);
+  const submitted = input.allocations.every((l) => l.blank)
+    ? proposeAllocation(open, input.amountMinor, input.reference, input.currency)
+    : input.allocations.map(({ invoiceId, amountMinor }) => ({ invoiceId, amountMinor }));
+  const checked = checkAllocation(open, input.amountMinor, input.currency, submitted);
+  if (!checked.ok) return checked;
+  const receipt = await tx.customerReceipt.create({
+    data: {
+      organisationId,
+      customerId,
+      kind: "receipt",
+      method: input.method,
+      receivedOn: input.receivedOn,
+      amountMinor: input.amountMinor,
+      currency: input.currency,
+      reference: input.reference,
+      recordedById: userId,
+      ...(origin ?? {}),
+      allocations: { create: checked.lines.map((l) => ({ organisationId, invoiceId: l.invoiceId, amountMinor: l.amountMinor, currency: input.currency })) },
+    },
+    select: { id: true },
   });
+  for (const line of checked.lines) await recomputeInvoice(tx, line.invoiceId);
+  return { ok: true as const, receiptId: receipt.id, creditMinor: checked.creditMinor };
 }
 
 export type ReverseResult = { ok: true; reversalId: string } | { ok: false; error: MessageKey };
@@ -109,40 +123,52 @@ export async function reverseReceipt(
   today: Date,
 ): Promise<ReverseResult | null> {
   try {
-    return await db.$transaction(async (tx) => {
-      const receipt = await tx.customerReceipt.findFirst({
-        where: { id: receiptId, organisationId },
-        include: { allocations: true, reversal: { select: { id: true } } },
-      });
-      if (!receipt) return null;
-      if (receipt.kind !== "receipt") return { ok: false as const, error: "receipt.errors.notReversible" as const };
-      if (receipt.reversal) return { ok: false as const, error: "receipt.errors.alreadyReversed" as const };
-      const reversal = await tx.customerReceipt.create({
-        data: {
-          organisationId,
-          customerId: receipt.customerId,
-          kind: "reversal",
-          method: receipt.method,
-          receivedOn: today,
-          amountMinor: receipt.amountMinor,
-          currency: receipt.currency,
-          reference: receipt.reference,
-          reason,
-          reversesId: receipt.id,
-          recordedById: userId,
-          allocations: {
-            create: receipt.allocations.map((a) => ({ organisationId, invoiceId: a.invoiceId, amountMinor: -a.amountMinor, currency: a.currency })),
-          },
-        },
-        select: { id: true },
-      });
-      for (const invoiceId of new Set(receipt.allocations.map((a) => a.invoiceId))) await recomputeInvoice(tx, invoiceId);
-      return { ok: true as const, reversalId: reversal.id };
-    });
+    return await db.$transaction((tx) => reverseReceiptIn(tx, organisationId, receiptId, userId, reason, today));
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, error: "receipt.errors.alreadyReversed" };
     throw error;
   }
+}
+
+/** `reverseReceipt` inside the caller's transaction (a bank return line reverses the receipt it names). */
+export async function reverseReceiptIn(
+  tx: Tx,
+  organisationId: string,
+  receiptId: string,
+  userId: string,
+  reason: string,
+  today: Date,
+  origin?: ReceiptOrigin,
+): Promise<ReverseResult | null> {
+  const receipt = await tx.customerReceipt.findFirst({
+    where: { id: receiptId, organisationId },
+    include: { allocations: true, reversal: { select: { id: true } } },
+  });
+  if (!receipt) return null;
+  if (receipt.kind !== "receipt") return { ok: false as const, error: "receipt.errors.notReversible" as const };
+  if (receipt.reversal) return { ok: false as const, error: "receipt.errors.alreadyReversed" as const };
+  const reversal = await tx.customerReceipt.create({
+    data: {
+      organisationId,
+      customerId: receipt.customerId,
+      kind: "reversal",
+      method: receipt.method,
+      receivedOn: today,
+      amountMinor: receipt.amountMinor,
+      currency: receipt.currency,
+      reference: receipt.reference,
+      reason,
+      reversesId: receipt.id,
+      recordedById: userId,
+      ...(origin ?? {}),
+      allocations: {
+        create: receipt.allocations.map((a) => ({ organisationId, invoiceId: a.invoiceId, amountMinor: -a.amountMinor, currency: a.currency })),
+      },
+    },
+    select: { id: true },
+  });
+  for (const invoiceId of new Set(receipt.allocations.map((a) => a.invoiceId))) await recomputeInvoice(tx, invoiceId);
+  return { ok: true as const, reversalId: reversal.id };
 }
 
 /** One receipt of this organisation, with its allocations (and their invoices), its reversal or what it reverses. */

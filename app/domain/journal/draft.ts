@@ -59,7 +59,7 @@ export async function syncDraftJournal(db: Db, organisationId: string): Promise<
   const weighed = new Map<string, { sum: number; count: number }>();
   for (const group of await db.cashReceiptLine.groupBy({
     by: ["sourceType", "sourceId"],
-    where: { organisationId, origin: { not: "import" } },
+    where: { organisationId },
     _sum: { amountMinor: true },
     _count: { _all: true },
   })) {
@@ -163,6 +163,7 @@ export async function syncDraftJournal(db: Db, organisationId: string): Promise<
       reference: true,
       customerId: true,
       recordedById: true,
+      origin: true,
       customer: { select: { name: true, company: true } },
     },
   });
@@ -172,7 +173,8 @@ export async function syncDraftJournal(db: Db, organisationId: string): Promise<
     lines.push({
       organisationId,
       sourceKey: `receipt:${r.id}`,
-      origin: "manual",
+      // A line of an imported file (kiosk, bank statement) says so; the others were recorded by hand.
+      origin: r.origin === "import" ? "import" : "manual",
       sourceType: reversal ? "receipt_reversal" : "receipt",
       sourceId: r.id,
       customerId: r.customerId,

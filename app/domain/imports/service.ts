@@ -1,0 +1,372 @@
+/**
+ * Imported payment files (issue 16, docs/decisions/0021): a CSV from a payment kiosk or a bank, or a
+ * camt.053 statement, is archived (sealed, its SHA-256 unique per organisation: the same file twice is
+ * refused), read into lines, and each line matched to a customer and an invoice. On confirmation a
+ * credit line becomes a recorded payment (`CustomerReceipt`, origin "import") allocated by the same
+ * proposal as a payment typed in by hand, so it reaches the customer's account like one; a bank return
+ * reverses the receipt it names (a counter-entry) and the invoice is due again. Each line is recorded
+ * once: its status is claimed in the same transaction, and a receipt's `importLineId` is unique.
+ */
+import { createHash } from "node:crypto";
+import { decryptSecret, encryptSecret } from "~/lib/crypto.server";
+import type { Db } from "~/lib/db.server";
+import { isUniqueViolation } from "~/lib/db.server";
+import type { MessageKey } from "~/i18n";
+import { referenceNames, RECEIPT_METHODS, type ReceiptMethod } from "../accounts/allocation";
+import { recordReceiptIn, reverseReceiptIn } from "../accounts/receipts";
+import { type Currency, isCurrency } from "../money";
+import { looksLikeCamt, parseCamt } from "./camt";
+import { type ColumnMapping, parseCsvFile } from "./csv";
+import type { DecimalMark } from "./parse-values";
+import type { ParsedLine } from "./types";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
+
+export interface ImportDeps {
+  db: Db;
+  encryptionKey: string;
+}
+
+export type ImportResult = { ok: true; importFileId: string; lines: number } | { ok: false; error: MessageKey; existingId?: string; missing?: string[] };
+
+export const sha256Of = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** The organisation's saved column mapping, or null before the first CSV import. */
+export function getMapping(db: Db, organisationId: string) {
+  return db.importMapping.findUnique({ where: { organisationId } });
+}
+
+export interface MappingInput extends ColumnMapping {
+  method: ReceiptMethod;
+}
+
+export function saveMapping(db: Db, organisationId: string, mapping: MappingInput) {
+  return db.importMapping.upsert({ where: { organisationId }, create: { organisationId, ...mapping }, update: mapping });
+}
+
+/**
+ * Archives the file and reads its lines, matched; nothing is recorded yet. A camt.053 is recognised by
+ * its content; anything else is read as CSV through the saved mapping.
+ */
+export async function importFile(
+  deps: ImportDeps,
+  organisationId: string,
+  userId: string,
+  file: { name: string; bytes: Uint8Array },
+  now: Date,
+): Promise<ImportResult> {
+  const { db } = deps;
+  if (!file.bytes.length) return { ok: false, error: "imports.errors.empty" };
+  if (file.bytes.length > MAX_IMPORT_BYTES) return { ok: false, error: "errors.tooLarge" };
+  const sha256 = sha256Of(file.bytes);
+  const existing = await db.importFile.findUnique({ where: { organisationId_sha256: { organisationId, sha256 } }, select: { id: true } });
+  if (existing) return { ok: false, error: "imports.errors.duplicate", existingId: existing.id };
+  const organisation = await db.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { defaultCurrency: true } });
+  let kind: "csv" | "camt053";
+  let lines: ParsedLine[];
+  let encoding = "utf-8";
+  if (looksLikeCamt(file.bytes)) {
+    const parsed = parseCamt(file.bytes);
+    if (!parsed.ok) return parsed;
+    kind = "camt053";
+    lines = parsed.lines;
+  } else {
+    const mapping = await getMapping(db, organisationId);
+    if (!mapping) return { ok: false, error: "imports.errors.noMapping" };
+    const parsed = parseCsvFile(file.bytes, { ...mapping, decimal: mapping.decimal as DecimalMark }, organisation.defaultCurrency);
+    if (!parsed.ok) return parsed;
+    kind = "csv";
+    lines = parsed.lines;
+    encoding = parsed.encoding;
+  }
+  if (!lines.length) return { ok: false, error: "imports.errors.empty" };
+  // A currency the app does not invoice in can be no payment of an invoice: shown, never recorded.
+  for (const line of lines) if (!isCurrency(line.currency)) line.kind = "ignored";
+  const matched = await matchLines(db, organisationId, lines);
+  try {
+    const created = await db.$transaction(async (tx) => {
+      const row = await tx.importFile.create({
+        data: {
+          organisationId,
+          kind,
+          fileName: file.name.slice(0, 200) || "import",
+          sha256,
+          sizeBytes: file.bytes.length,
+          encoding,
+          // The file carries payers' IBANs: kept sealed, like every IBAN at rest.
+          sealedContent: encryptSecret(deps.encryptionKey, Buffer.from(file.bytes).toString("base64")),
+          uploadedById: userId,
+          createdAt: now,
+        },
+        select: { id: true },
+      });
+      await tx.importLine.createMany({
+        data: matched.map((line) => ({
+          organisationId,
+          importFileId: row.id,
+          lineNo: line.lineNo,
+          kind: line.kind,
+          bookedOn: line.bookedOn,
+          amountMinor: line.amountMinor,
+          currency: line.currency,
+          reference: line.reference,
+          payerName: line.payerName,
+          customerRef: line.customerRef,
+          endToEndId: line.endToEndId,
+          returnReason: line.returnReason,
+          customerId: line.customerId,
+          invoiceId: line.invoiceId,
+          matchedBy: line.matchedBy,
+          status: line.kind === "ignored" ? "ignored" : line.matchedBy === "none" ? "manual" : "pending",
+        })),
+      });
+      return row;
+    });
+    return { ok: true, importFileId: created.id, lines: matched.length };
+  } catch (error) {
+    // The same file uploaded twice at once: the database keeps one.
+    if (isUniqueViolation(error)) return { ok: false, error: "imports.errors.duplicate" };
+    throw error;
+  }
+}
+
+const fold = (text: string) =>
+  text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+
+export type MatchedLine = ParsedLine & { customerId: string | null; invoiceId: string | null; matchedBy: string };
+
+/**
+ * Who each line is from: the invoice its reference names (that invoice's customer); else the customer
+ * reference (its column, or named in the label); else the payer's name when exactly one customer has
+ * it; else nobody (the line waits for a choice). A return names the receipt it takes back by its
+ * end-to-end id, else by the invoice.
+ */
+export async function matchLines(db: Db | Tx, organisationId: string, lines: ParsedLine[]): Promise<MatchedLine[]> {
+  const [invoices, customers] = await Promise.all([
+    db.invoice.findMany({ where: { organisationId, number: { not: null }, status: { not: "void" } }, select: { id: true, number: true, customerId: true } }),
+    db.customer.findMany({ where: { organisationId }, select: { id: true, name: true, company: true, reference: true } }),
+  ]);
+  const endToEnd = new Map<string, string>();
+  const ids = [...new Set(lines.filter((l) => l.kind === "return" && l.endToEndId).map((l) => l.endToEndId))];
+  if (ids.length) {
+    const earlier = await db.importLine.findMany({
+      where: { organisationId, endToEndId: { in: ids }, kind: "credit", customerId: { not: null } },
+      select: { endToEndId: true, customerId: true },
+    });
+    for (const line of earlier) endToEnd.set(line.endToEndId, line.customerId!);
+  }
+  return lines.map((line) => {
+    const none = { ...line, customerId: null, invoiceId: null, matchedBy: "none" };
+    if (line.kind === "ignored") return none;
+    if (line.kind === "return" && endToEnd.has(line.endToEndId))
+      return { ...line, customerId: endToEnd.get(line.endToEndId)!, invoiceId: null, matchedBy: "end_to_end" };
+    const named = invoices.filter((i) => referenceNames(line.reference, i.number!));
+    const namedCustomers = new Set(named.map((i) => i.customerId));
+    if (named.length && namedCustomers.size === 1) return { ...line, customerId: named[0].customerId, invoiceId: named[0].id, matchedBy: "invoice_number" };
+    const byRef = line.customerRef ? customers.filter((c) => c.reference && fold(c.reference) === fold(line.customerRef)) : [];
+    const inLabel = byRef.length ? byRef : customers.filter((c) => c.reference.trim().length >= 3 && referenceNames(line.reference, c.reference));
+    if (inLabel.length === 1) return { ...line, customerId: inLabel[0].id, invoiceId: null, matchedBy: "customer_reference" };
+    const payer = fold(line.payerName);
+    const byName = payer ? customers.filter((c) => fold(c.name) === payer || (c.company && fold(c.company) === payer)) : [];
+    if (byName.length === 1) return { ...line, customerId: byName[0].id, invoiceId: null, matchedBy: "payer_name" };
+    return none;
+  });
+}
+
+/** The organisation's imported files, newest first, with their lines counted by status. */
+export async function listImports(db: Db, organisationId: string) {
+  const files = await db.importFile.findMany({
+    where: { organisationId },
+    orderBy: { createdAt: "desc" },
+    take: 200,
+    select: { id: true, kind: true, fileName: true, sha256: true, sizeBytes: true, createdAt: true },
+  });
+  const counts = await db.importLine.groupBy({
+    by: ["importFileId", "status"],
+    where: { organisationId, importFileId: { in: files.map((f) => f.id) } },
+    _count: { _all: true },
+  });
+  return files.map((f) => ({
+    ...f,
+    counts: Object.fromEntries(counts.filter((c) => c.importFileId === f.id).map((c) => [c.status, c._count._all])) as Record<string, number>,
+  }));
+}
+
+/** One imported file of this organisation with its lines (null for another's: a 404). */
+export function getImport(db: Db, organisationId: string, importFileId: string) {
+  return db.importFile.findFirst({
+    where: { id: importFileId, organisationId },
+    select: {
+      id: true,
+      kind: true,
+      fileName: true,
+      sha256: true,
+      sizeBytes: true,
+      encoding: true,
+      createdAt: true,
+      lines: {
+        orderBy: { lineNo: "asc" },
+        select: {
+          id: true,
+          lineNo: true,
+          kind: true,
+          bookedOn: true,
+          amountMinor: true,
+          currency: true,
+          reference: true,
+          payerName: true,
+          customerRef: true,
+          endToEndId: true,
+          returnReason: true,
+          customerId: true,
+          invoiceId: true,
+          matchedBy: true,
+          status: true,
+          receipt: { select: { id: true, kind: true } },
+        },
+      },
+    },
+  });
+}
+
+/** The archived file as it was received (for its download), or null for another organisation's. */
+export async function archivedBytes(deps: ImportDeps, organisationId: string, importFileId: string) {
+  const file = await deps.db.importFile.findFirst({ where: { id: importFileId, organisationId }, select: { fileName: true, kind: true, sealedContent: true } });
+  if (!file) return null;
+  return { fileName: file.fileName, kind: file.kind, bytes: Buffer.from(decryptSecret(deps.encryptionKey, file.sealedContent), "base64") };
+}
+
+/** A line waiting for a choice is given to a customer by hand (any line not yet recorded). */
+export async function assignLine(db: Db, organisationId: string, importFileId: string, lineId: string, customerId: string): Promise<boolean | null> {
+  const file = await db.importFile.findFirst({ where: { id: importFileId, organisationId }, select: { id: true } });
+  if (!file) return null;
+  const customer = await db.customer.findFirst({ where: { id: customerId, organisationId }, select: { id: true } });
+  if (!customer) return false;
+  const { count } = await db.importLine.updateMany({
+    where: { id: lineId, organisationId, importFileId, status: { in: ["pending", "manual"] }, kind: "credit" },
+    data: { customerId, invoiceId: null, matchedBy: "manual", status: "pending" },
+  });
+  return count === 1;
+}
+
+export interface ConfirmResult {
+  recorded: number;
+  reversed: number;
+  skipped: number;
+  /** Lines left for a person: a return whose receipt could not be identified, an allocation refused. */
+  manual: number;
+}
+
+/**
+ * Records the chosen lines (all pending ones of the file when none are named). Each line in its own
+ * transaction: its status is claimed first (pending → recorded), so a second submission, or two at
+ * once, records nothing more.
+ */
+export async function confirmLines(
+  db: Db,
+  organisationId: string,
+  importFileId: string,
+  userId: string,
+  now: Date,
+  lineIds?: string[],
+): Promise<ConfirmResult | null> {
+  const file = await db.importFile.findFirst({ where: { id: importFileId, organisationId }, select: { id: true, kind: true } });
+  if (!file) return null;
+  const mapping = file.kind === "csv" ? await getMapping(db, organisationId) : null;
+  const method: ReceiptMethod =
+    file.kind === "camt053"
+      ? "transfer"
+      : (RECEIPT_METHODS as readonly string[]).includes(mapping?.method ?? "")
+        ? (mapping!.method as ReceiptMethod)
+        : "other";
+  const lines = await db.importLine.findMany({
+    where: { importFileId, organisationId, status: "pending", customerId: { not: null }, ...(lineIds ? { id: { in: lineIds } } : {}) },
+    orderBy: { lineNo: "asc" },
+  });
+  const result: ConfirmResult = { recorded: 0, reversed: 0, skipped: 0, manual: 0 };
+  for (const line of lines) {
+    try {
+      const outcome = await db.$transaction(async (tx) => {
+        const claimed = await tx.importLine.updateMany({ where: { id: line.id, status: "pending" }, data: { status: "recorded" } });
+        if (claimed.count !== 1) return "skipped" as const;
+        if (line.kind === "return") return reverseReturn(tx, organisationId, userId, line, now);
+        const recorded = await recordReceiptIn(
+          tx,
+          organisationId,
+          line.customerId!,
+          userId,
+          {
+            method,
+            receivedOn: line.bookedOn,
+            currency: line.currency as Currency,
+            amountMinor: line.amountMinor,
+            reference: line.reference.slice(0, 140),
+            allocations: [],
+          },
+          { origin: "import", importLineId: line.id },
+        );
+        if (!recorded?.ok) {
+          await tx.importLine.update({ where: { id: line.id }, data: { status: "manual" } });
+          return "manual" as const;
+        }
+        return "recorded" as const;
+      });
+      result[outcome]++;
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        result.skipped++;
+        continue;
+      }
+      throw error;
+    }
+  }
+  return result;
+}
+
+/**
+ * A bank return: the receipt it takes back is the one recorded from the credit line with the same
+ * end-to-end id, else the one receipt of this customer for the same amount on the invoice the return's
+ * reference names. Found: a counter-entry (the invoice is due again). Not found: left for a person.
+ */
+async function reverseReturn(
+  tx: Tx,
+  organisationId: string,
+  userId: string,
+  line: { id: string; customerId: string | null; endToEndId: string; reference: string; amountMinor: number; returnReason: string; invoiceId: string | null },
+  now: Date,
+): Promise<"reversed" | "manual"> {
+  let receiptId: string | null = null;
+  if (line.endToEndId) {
+    const credit = await tx.importLine.findFirst({
+      where: { organisationId, endToEndId: line.endToEndId, kind: "credit", receipt: { isNot: null } },
+      select: { receipt: { select: { id: true } } },
+    });
+    receiptId = credit?.receipt?.id ?? null;
+  }
+  if (!receiptId && line.invoiceId) {
+    const candidates = await tx.customerReceipt.findMany({
+      where: { organisationId, kind: "receipt", amountMinor: line.amountMinor, reversal: null, allocations: { some: { invoiceId: line.invoiceId } } },
+      select: { id: true },
+    });
+    if (candidates.length === 1) receiptId = candidates[0].id;
+  }
+  const reason = `Rejet bancaire${line.returnReason ? ` ${line.returnReason}` : ""}${line.endToEndId ? ` (${line.endToEndId})` : ""}`;
+  const reversed = receiptId
+    ? await reverseReceiptIn(tx, organisationId, receiptId, userId, reason, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())), {
+        origin: "import",
+        importLineId: line.id,
+      })
+    : null;
+  if (!reversed?.ok) {
+    await tx.importLine.update({ where: { id: line.id }, data: { status: "manual" } });
+    return "manual";
+  }
+  return "reversed";
+}
