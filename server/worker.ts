@@ -10,7 +10,8 @@ import { createDb } from "~/lib/db.server";
 import { createProviders } from "../integrations";
 import { resendTransport } from "../integrations/resend";
 import { loadRuntime, onShutdown } from "./runtime";
-import { startScheduler } from "~/domain/scheduler";
+import { type ScheduledJob, startScheduler } from "~/domain/scheduler";
+import { runAutomaticDebits } from "~/domain/debits/job";
 
 const POLL_MS = 250;
 /**
@@ -78,7 +79,23 @@ const outbox = startPoller(
   logger,
   POLL_MS,
 );
-const scheduler = startScheduler(db, [], logger);
+/**
+ * Automatic SEPA debits (issue 15, docs/decisions/0020): every night at 02:00 Paris time, the due
+ * pre-notifications and GoCardless's payments; run once per night whatever the number of workers, and safe
+ * to run twice.
+ */
+const automaticDebits: ScheduledJob = {
+  name: "automatic-debits",
+  schedule: "0 2 * * *",
+  timezone: "Europe/Paris",
+  run: async (now) => {
+    await runAutomaticDebits(
+      { db, gocardless: providers.gocardless, encryptionKey: config.ENCRYPTION_KEY, log: logger.child({ job: "automatic-debits" }) },
+      now,
+    );
+  },
+};
+const scheduler = startScheduler(db, [automaticDebits], logger);
 logger.info({ transport: transport.name }, "worker started");
 
 onShutdown(logger, async () => {
