@@ -1104,4 +1104,6 @@ export const en: Record<MessageKey, string> = {
   "space.debit.history": "Mandate history",
   "space.debit.pdf": "Signed mandate (PDF)",
   "space.debit.back": "Back to direct debit",
+  "mandate.signedOnLabel": "Signed on",
+  "nav.collections": "Direct debits",
 };

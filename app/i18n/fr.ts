@@ -1119,6 +1119,8 @@ export const fr = {
   "space.debit.history": "Historique des mandats",
   "space.debit.pdf": "Mandat signé (PDF)",
   "space.debit.back": "Retour au prélèvement",
+  "mandate.signedOnLabel": "Signé le",
+  "nav.collections": "Prélèvements",
 } as const;
 
 export type MessageKey = keyof typeof fr;

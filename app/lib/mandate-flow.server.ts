@@ -33,6 +33,10 @@ import { checkbox, emailAddress, optionalText, requiredText } from "~/domain/val
 import { translator, type Locale } from "~/i18n";
 import { smsSender } from "~/lib/sms.server";
 import { normalisePhone } from "../../integrations/sms";
+import { decryptSecret } from "~/lib/crypto.server";
+import { notFound } from "~/lib/http.server";
+import { throwIfRefused } from "~/lib/throttle.server";
+import { renderMandatePdf } from "~/pdf/mandate-document";
 
 /** An IBAN, told apart: not shaped like one ("Format de l'IBAN incorrect") or a typo in its check digits. */
 const ibanField = requiredText(64).transform((value, ctx) => {
@@ -247,4 +251,52 @@ export async function signStep(
     return { kind: "redirect", url: flow.url };
   }
   return { kind: "signed" };
+}
+
+/**
+ * The signed mandate as a PDF. Own-ICS creditors: ours, with every mention and the signature trace.
+ * GoCardless creditors: GoCardless's own PDF of the mandate (a URL valid 10 minutes, asked for on each
+ * click and never stored), once GoCardless has set the mandate up.
+ */
+export async function mandatePdfResponse(context: AppLoadContext, mandate: MandateRow, locale: Locale) {
+  if (mandate.creditorKind === "gocardless") {
+    const connection = await context.db.providerConnection.findFirst({
+      where: { organisationId: mandate.organisationId, provider: "gocardless", revokedAt: null },
+    });
+    if (!mandate.providerMandateId || !connection) notFound();
+    // Each click asks GoCardless for a new PDF URL: a few per client, like the pay buttons.
+    throwIfRefused(await context.throttles.consume("payClient", context.clientIp));
+    const pdf = await context.providers.gocardless.mandatePdf(
+      { accountId: connection!.accountId, accessToken: decryptSecret(context.config.ENCRYPTION_KEY, connection!.encryptedToken) },
+      mandate.providerMandateId!,
+      locale,
+    );
+    return new Response(null, { status: 303, headers: { Location: pdf.url, "Cache-Control": "no-store" } });
+  }
+  if (!mandate.signedAt || mandate.status === "pending_verification") notFound();
+  const creditor = JSON.parse(mandate.creditorSnapshot) as CreditorSnapshot;
+  const pdf = await renderMandatePdf(
+    {
+      creditor: { name: creditor.name, address: addressLine(creditor) },
+      ics: mandate.creditorIdentifier,
+      debtor: { name: mandate.holderName, address: addressLine(JSON.parse(mandate.debtorAddress)) },
+      iban: displayIban(ibanOf(context.config.ENCRYPTION_KEY, mandate)),
+      bic: mandate.bic,
+      reference: mandate.reference,
+      type: mandate.type,
+      amountMinor: mandate.type === "one_off" ? mandate.amountMinor : null,
+      currency: mandate.currency,
+      signedAt: mandate.signedAt!,
+      trace: JSON.parse(mandate.signatureTrace),
+    },
+    locale,
+  );
+  return new Response(new Uint8Array(pdf), {
+    headers: {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": `attachment; filename="mandat-${mandate.reference.replace(/[^\w.-]/g, "_")}.pdf"`,
+      "Cache-Control": "private, no-store",
+      "X-Robots-Tag": "noindex",
+    },
+  });
 }

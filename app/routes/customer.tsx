@@ -13,6 +13,8 @@ import { accessOf, accessState } from "~/domain/customer-space/access";
 import { creditNotesOfCustomer } from "~/domain/credit-notes/service";
 import { listInvoices } from "~/domain/invoices/service";
 import { MandateHistory } from "~/components/mandates";
+import { DebitTable } from "~/components/debits";
+import { upcomingDebitsOfCustomer } from "~/domain/debits/service";
 import { mandatesOfCustomer } from "~/domain/mandates/service";
 import { can } from "~/domain/permissions";
 import { todayUtc } from "~/domain/validation";
@@ -44,7 +46,9 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const canRecord = can(role, "managePayments");
   // Issue 15: the customer's SEPA mandates and their history (masked IBAN).
   const mandates = await mandatesOfCustomer(context.db, organisation.id, customer.id);
-  return { customer, invoices, creditNotes, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord, usable, space, mandates };
+  // Its upcoming automatic collections (docs/decisions/0020), next to the mandates.
+  const debits = await upcomingDebitsOfCustomer(context.db, organisation.id, customer.id);
+  return { customer, invoices, creditNotes, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord, usable, space, mandates, debits };
 }
 
 const customerActions = z.discriminatedUnion(
@@ -82,7 +86,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function CustomerPage() {
   const { t, money, date } = useI18n();
-  const { customer, invoices, creditNotes, sameEmail, canEdit, account, canRecord, usable, space, mandates } = useLoaderData<typeof loader>();
+  const { customer, invoices, creditNotes, sameEmail, canEdit, account, canRecord, usable, space, mandates, debits } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="max-w-4xl space-y-6">
@@ -195,6 +199,9 @@ export default function CustomerPage() {
           </Link>
         )}
       />
+      <Card title={t("debits.upcoming")}>
+        <DebitTable debits={debits} invoiceLink={(id) => `/invoices/${id}`} />
+      </Card>
       <Card title={t("customers.invoices")}>
         <InvoiceTable invoices={invoices} showCustomer={false} />
       </Card>

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { Checkbox, CsrfInput, FieldError, FormErrors, FormMessage, buttonClass, inputClass } from "~/components/form";
 import { Card } from "~/components/page";
 import { accountToPay, balanceAmount } from "~/domain/accounts/pay-balance";
+import { liveRecurrentMandate } from "~/domain/debits/service";
 import { balancePayer, openCheckout, providerOptions } from "~/domain/checkout";
 import { listConnections } from "~/domain/connections";
 import { CURRENCIES } from "~/domain/money";
@@ -32,6 +33,8 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   return {
     orgId: organisation.id,
     merchant: organisation.legalName,
+    // Issue 15: in automatic debit, the balance is collected on the mandate: nothing to pay from here.
+    automatic: Boolean(await liveRecurrentMandate(context.db, organisation.id, customer.id)),
     accounts: accounts.map((a) => ({ ...a, defaultAmount: a.toPayMinor > 0 ? minorToInput(a.toPayMinor, a.currency, locale) : "" })),
   };
 }
@@ -47,6 +50,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   const { customer, organisation } = await requireCustomer(request, context, params.orgId);
   const submission = await parseForm(request, context, paySchema);
   if (submission.status !== "success") return refuse(submission);
+  if (await liveRecurrentMandate(context.db, organisation.id, customer.id)) return refuse(submission, { formErrors: ["debits.automaticInstead"] });
   const { currency, provider, amount, confirmAbove } = submission.value;
   const account = (await payable(context, organisation.id, customer.id)).find((a) => a.currency === currency);
   if (!account) return refuse(submission, { formErrors: ["balance.errors.nothingToPay"] });
@@ -66,9 +70,9 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function SpacePay() {
   const { t, money } = useI18n();
-  const { orgId, merchant, accounts } = useLoaderData<typeof loader>();
+  const { orgId, merchant, accounts, automatic } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const due = accounts.filter((a) => a.toPayMinor > 0);
+  const due = automatic ? [] : accounts.filter((a) => a.toPayMinor > 0);
   return (
     <div className="space-y-6">
       <title>{`${t("space.pay.button")} — ${merchant}`}</title>
@@ -81,7 +85,14 @@ export default function SpacePay() {
             {t("balance.inFlight", { amount: money(a.inFlightMinor, a.currency) })}
           </p>
         ))}
-      {due.length === 0 ? (
+      {automatic ? (
+        <Card>
+          <p data-testid="automatic-debit">{t("debits.automaticInstead")}</p>
+          <Link className="text-sm text-blue-700 hover:underline" to={spacePath(orgId, "/prelevement")}>
+            {t("space.nav.debit")}
+          </Link>
+        </Card>
+      ) : due.length === 0 ? (
         <Card>
           <p data-testid="nothing-to-pay">{t("balance.nothingToPay")}</p>
         </Card>

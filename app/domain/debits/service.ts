@@ -10,12 +10,10 @@
  */
 import { decryptSecret } from "~/lib/crypto.server";
 import type { Db } from "~/lib/db.server";
+import { type DebitStatus, UPCOMING } from "./statuses";
 import { collectionPlan, type CreditorKind, noticeDaysOf, parisDay } from "./calendar";
 
-export const DEBIT_STATUSES = ["scheduled", "notified", "submitted", "paid", "failed", "cancelled"] as const;
-export type DebitStatus = (typeof DEBIT_STATUSES)[number];
-/** Not collected yet, and still to be: what the customer and the merchant see as upcoming. */
-export const UPCOMING: DebitStatus[] = ["scheduled", "notified", "submitted"];
+export { DEBIT_STATUSES, type DebitStatus, UPCOMING } from "./statuses";
 /** Not handed to GoCardless or put in a debit file yet: can still move to another mandate, or be cancelled. */
 const NOT_SUBMITTED: DebitStatus[] = ["scheduled", "notified"];
 
@@ -364,4 +362,19 @@ export async function markDebitsInFile(tx: Tx, organisationId: string, requestId
       marked++;
   }
   return marked;
+}
+
+/**
+ * For an invoice's pay tab: the customer is in automatic debit (its live recurrent mandate's reference), and
+ * the collection planned for the invoice, if any. Null for a customer not in automatic debit.
+ */
+export async function automaticDebitOf(db: Db, organisationId: string, customerId: string, invoiceId: string) {
+  const mandate = await liveRecurrentMandate(db, organisationId, customerId);
+  if (!mandate) return null;
+  const planned = await db.debitRequest.findFirst({
+    where: { organisationId, invoiceId, status: { in: UPCOMING } },
+    orderBy: { collectionDate: "asc" },
+    select: { collectionDate: true, amountMinor: true, currency: true },
+  });
+  return { reference: mandate.creditorKind === "gocardless" && !mandate.providerMandateId ? "" : mandate.reference, planned };
 }
