@@ -2,6 +2,7 @@ import { redirect, useActionData, useLoaderData, useParams } from "react-router"
 import { LanguageSwitch } from "~/components/language-switch";
 import { MandateSummaryView } from "~/components/mandate-flow";
 import { balanceOf, invoicePayer } from "~/domain/checkout";
+import { plannedMinor } from "~/domain/debits/service";
 import { mandateForCustomer } from "~/domain/mandates/service";
 import { firstRefusal } from "~/domain/throttling";
 import { I18nProvider, useI18n } from "~/i18n/react";
@@ -45,7 +46,11 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     mandate,
     step: submission.value,
     pdfLink: { token: params.token },
-    collect: async () => ({ payer: invoicePayer(invoice), amountMinor: balanceOf(invoice).leftMinor }),
+    // What is left on the invoice, less what automatic debits already plan to collect on it (never asked twice).
+    collect: async () => ({
+      payer: invoicePayer(invoice),
+      amountMinor: balanceOf(invoice).leftMinor - (await plannedMinor(context.db, invoice.organisationId, invoice.customerId, invoice.id)),
+    }),
     here: `${context.config.APP_URL}/i/${params.token}/mandate/${mandate.id}`,
   });
   if (outcome.kind === "sent") return { result: replyTo(submission, { resetForm: true }), sent: outcome.destination };

@@ -2,6 +2,7 @@ import { Link, redirect, useActionData, useLoaderData, useSearchParams } from "r
 import { MandateSummaryView } from "~/components/mandate-flow";
 import { accountToPay } from "~/domain/accounts/pay-balance";
 import { balancePayer } from "~/domain/checkout";
+import { plannedMinor } from "~/domain/debits/service";
 import { mandateForCustomer } from "~/domain/mandates/service";
 import { firstRefusal } from "~/domain/throttling";
 import { useI18n } from "~/i18n/react";
@@ -43,7 +44,9 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     // GoCardless's flow collects the account's balance (or spreads it, when chosen, once the mandate is set up).
     collect: async () => ({
       payer: balancePayer(customer, "EUR"),
-      amountMinor: (await accountToPay(context.db, organisation.id, customer.id)).find((a) => a.currency === "EUR")?.toPayMinor ?? 0,
+      amountMinor:
+        ((await accountToPay(context.db, organisation.id, customer.id)).find((a) => a.currency === "EUR")?.toPayMinor ?? 0) -
+        (await plannedMinor(context.db, organisation.id, customer.id)),
     }),
     here: `${context.config.APP_URL}${page}`,
   });

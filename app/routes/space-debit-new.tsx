@@ -2,6 +2,7 @@ import { redirect, useActionData, useLoaderData } from "react-router";
 import { Link } from "react-router";
 import { MandateFormView } from "~/components/mandate-flow";
 import { accountToPay } from "~/domain/accounts/pay-balance";
+import { plannedMinor } from "~/domain/debits/service";
 import { firstRefusal } from "~/domain/throttling";
 import { useI18n } from "~/i18n/react";
 import { requireCustomer } from "~/lib/customer-session.server";
@@ -13,7 +14,8 @@ import type { Route } from "./+types/space-debit-new";
 
 /** What a one-off mandate from the space collects: what is left to pay on the account, in euros. */
 async function balanceToPay(context: Route.LoaderArgs["context"], organisationId: string, customerId: string) {
-  return (await accountToPay(context.db, organisationId, customerId)).find((a) => a.currency === "EUR")?.toPayMinor ?? 0;
+  const toPay = (await accountToPay(context.db, organisationId, customerId)).find((a) => a.currency === "EUR")?.toPayMinor ?? 0;
+  return Math.max(0, toPay - (await plannedMinor(context.db, organisationId, customerId)));
 }
 
 /** Signing a mandate from the customer space: the pay tab's form, for the account rather than one invoice. */

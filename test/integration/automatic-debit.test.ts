@@ -274,6 +274,41 @@ describe("automatic debit through GoCardless", () => {
   });
 });
 
+describe("new bank details in automatic debit", () => {
+  it("a new mandate from the space replaces the old, which is cancelled at GoCardless; the planned debits move to it and nothing is asked twice", async () => {
+    const m = await sentInvoice(app);
+    const old = await signWithGoCardless(m);
+    const invoiceId = await createDraftInvoice(m.browser, m.customerId, { issueDate: "2026-11-20", dueDate: "2027-02-15" });
+    await m.browser.post(`/invoices/${invoiceId}`, { intent: "finalise" });
+    const planned = await app.db.debitRequest.findFirstOrThrow({ where: { organisationId: m.organisationId, invoiceId } });
+    expect(planned.mandateId).toBe(old.mandateId);
+
+    // From the space: only automatic debit is offered; the new mandate goes through GoCardless's flow.
+    const space = await openSpace(app, m.browser, m.organisationId, m.customerId, "lucie@example.fr");
+    const base = `/espace/${m.organisationId}/prelevement`;
+    const form = await space.get(`${base}/mandat`);
+    expect(form.html).not.toContain('value="one_off"');
+    const { mandateId, url } = await startMandate(space, `${base}/mandat`, { iban: "FR7630004000031234567890143" });
+    const toFlow = await sign(space, url);
+    const { billingRequest, mandateId: gcMandate } = fulfilBillingRequest(toFlow.location!.split("/").pop()!)!;
+    // The checkout opened for the new mandate asks for nothing: invoice 1 is on its way, invoice 2 is planned.
+    expect((await app.db.checkoutAttempt.findFirstOrThrow({ where: { providerRef: billingRequest.id } })).amountMinor).toBe(0);
+    await postWebhook(
+      app,
+      "gocardless",
+      gocardlessBody([
+        gcEvent("billing_requests", "fulfilled", { billing_request: billingRequest.id, mandate_request_mandate: gcMandate, organisation: old.gcAccount }),
+      ]),
+    );
+    await app.processWebhooks();
+
+    expect(await app.db.mandate.findUniqueOrThrow({ where: { id: old.mandateId } })).toMatchObject({ status: "replaced", replacedById: mandateId });
+    expect(mocks.calls().some((c) => c.url.endsWith(`/mandates/${old.gcMandate}/actions/cancel`))).toBe(true);
+    expect(mocks.calls().some((c) => c.url.endsWith("/payments") && c.body.includes(gcMandate))).toBe(false);
+    expect(await app.db.debitRequest.findUniqueOrThrow({ where: { id: planned.id } })).toMatchObject({ mandateId, status: "scheduled" });
+  });
+});
+
 describe("« Prélèvement » in the customer space", () => {
   it("signs an automatic mandate with three monthly debits from the space, shows it with its PDF and upcoming debits, and is the customer's own", async () => {
     const m = await ownIcsMerchant();

@@ -11,7 +11,7 @@ import { openInvoicesOf } from "../accounts/open-invoices";
 import { splitInstalments } from "../mandates/instalments";
 import { type CreditorKind, earliestCollection, nextBusinessDay, noticeDaysOf } from "./calendar";
 import { queueDebitNotice } from "./notices";
-import { createInstalmentRequests, parisToday, scheduleInvoiceDebit, scheduleOneOffDebit } from "./service";
+import { createInstalmentRequests, parisToday, plannedMinor, scheduleInvoiceDebit, scheduleOneOffDebit } from "./service";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Reader = Db | Tx;
@@ -22,7 +22,9 @@ export const SPREAD_COUNT = 3;
 /** What the customer owes now, in euros, less what is already on its way: the amount a spread would collect. */
 export async function spreadableBalance(db: Reader, organisationId: string, customerId: string) {
   const open = await openInvoicesOf(db, organisationId, customerId, true);
-  return open.filter((i) => i.currency === "EUR").reduce((sum, i) => sum + i.amountDueMinor, 0);
+  const due = open.filter((i) => i.currency === "EUR").reduce((sum, i) => sum + i.amountDueMinor, 0);
+  // Less what automatic debits already planned will collect.
+  return Math.max(0, due - (await plannedMinor(db, organisationId, customerId)));
 }
 
 /**

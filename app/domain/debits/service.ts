@@ -179,6 +179,9 @@ export async function scheduleOneOffDebit(
   now: Date,
 ) {
   if (!mandate.invoiceId || !mandate.amountMinor) return null;
+  // What an earlier mandate's debit (moved to this one when it was replaced) already collects is not asked twice.
+  const amountMinor = mandate.amountMinor - (await plannedMinor(tx, mandate.organisationId, mandate.customerId, mandate.invoiceId));
+  if (amountMinor <= 0) return null;
   const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: mandate.organisationId }, select: { debitNoticeDays: true } });
   const plan = collectionPlan({ dueDate: parisToday(now), today: parisToday(now), creditor: "own_ics", noticeDays: noticeDaysOf(organisation) });
   return createRequest(
@@ -188,7 +191,7 @@ export async function scheduleOneOffDebit(
       kind: "invoice",
       dedupeKey: `invoice/${mandate.invoiceId}/mandate/${mandate.id}`,
       invoiceId: mandate.invoiceId,
-      amountMinor: mandate.amountMinor,
+      amountMinor,
       currency: mandate.currency,
       ...plan,
       note: "one-off mandate signed",
@@ -377,4 +380,22 @@ export async function automaticDebitOf(db: Db, organisationId: string, customerI
     select: { collectionDate: true, amountMinor: true, currency: true },
   });
   return { reference: mandate.creditorKind === "gocardless" && !mandate.providerMandateId ? "" : mandate.reference, planned };
+}
+
+/**
+ * What automatic debits will still collect and the ledger does not count as on its way yet: requests planned
+ * or notified, and own-ICS ones in a debit file (GoCardless's submitted ones are processing payments already).
+ * Money a new checkout or a spread must not ask for a second time. For one invoice, or the whole account.
+ */
+export async function plannedMinor(db: DbOrTx, organisationId: string, customerId: string, invoiceId?: string) {
+  const rows = await db.debitRequest.findMany({
+    where: {
+      organisationId,
+      customerId,
+      ...(invoiceId ? { invoiceId } : {}),
+      OR: [{ status: { in: NOT_SUBMITTED } }, { status: "submitted", creditorKind: "own_ics" }],
+    },
+    select: { amountMinor: true },
+  });
+  return rows.reduce((sum, r) => sum + r.amountMinor, 0);
 }

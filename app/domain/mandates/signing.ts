@@ -132,10 +132,12 @@ export async function openGoCardlessMandateFlow(
   },
   now: Date,
 ): Promise<{ ok: true; url: string } | { ok: false; error: Parameters<Translate>[0] }> {
-  if (input.amountMinor <= 0) return { ok: false, error: "mandates.errors.nothingToCollect" };
+  // A one-off mandate is for an amount; a recurrent one may be set up with nothing to collect now (GoCardless's
+  // flow then only sets the mandate up: collectAfterMandate finds nothing left and closes the checkout).
+  if (input.amountMinor <= 0 && input.mandate.type !== "recurrent") return { ok: false, error: "mandates.errors.nothingToCollect" };
   const result = await openCheckout(
     deps,
-    { payer: input.payer, provider: "gocardless", amountMinor: input.amountMinor, returnUrl: input.returnUrl, cancelUrl: input.cancelUrl },
+    { payer: input.payer, provider: "gocardless", amountMinor: Math.max(0, input.amountMinor), returnUrl: input.returnUrl, cancelUrl: input.cancelUrl },
     now,
   );
   if (!result.ok) return result;

@@ -345,6 +345,7 @@ async function collectAfterMandate({ deps, provider, connection, event, e }: Eve
         at: new Date(event.createdAt),
       }),
     );
+    await cancelReplacedAtGoCardless(deps, connection, signed.id);
   }
   const attempt = await db.checkoutAttempt.findFirst({ where: { organisationId, provider: provider.id, providerRef: e.billingRequestId } });
   if (!attempt) return { status: "ignored", organisationId, note: `no checkout for billing request ${e.billingRequestId}` };
@@ -463,4 +464,24 @@ async function spreadAfterMandate(
     await tx.checkoutAttempt.update({ where: { id: attemptId }, data: { status: "completed" } });
   });
   return { status: "processed", organisationId, note: `instalment schedule ${schedule.scheduleId}` };
+}
+
+/**
+ * New bank details mean a new mandate: the GoCardless mandates it replaced are cancelled at GoCardless too
+ * (through the SDK), so nothing more can be collected on them. Best effort: an already cancelled one is no
+ * error; a refusal is logged and GoCardless's own events keep ours in step (a replaced mandate stays replaced).
+ */
+async function cancelReplacedAtGoCardless(deps: WebhookDeps, connection: Connection, mandateId: string) {
+  const replaced = await deps.db.mandate.findMany({
+    where: { organisationId: connection.organisationId, replacedById: mandateId, creditorKind: "gocardless", providerMandateId: { not: null } },
+    select: { id: true, providerMandateId: true },
+  });
+  for (const old of replaced) {
+    try {
+      await deps.providers.gocardless.cancelMandate(account(deps, connection), old.providerMandateId!);
+      deps.log.info({ mandateId: old.id, replacedBy: mandateId }, "replaced mandate cancelled at GoCardless");
+    } catch (error) {
+      deps.log.warn({ mandateId: old.id, error: error instanceof Error ? error.message : String(error) }, "replaced mandate not cancelled at GoCardless");
+    }
+  }
 }
