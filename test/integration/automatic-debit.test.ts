@@ -246,7 +246,7 @@ describe("automatic debit through GoCardless", () => {
     const form = await app.browser().get(`${m.link}/mandate`);
     const preview = textOf(/data-testid="spread-preview"[\s\S]*?<\/ul>/.exec(form.html)![0]);
     expect(preview.match(/120,00/g)).toHaveLength(3);
-    const { mandateId, gcMandate } = await signWithGoCardless(m, { spread: "on" });
+    const { mandateId, gcMandate, gcAccount } = await signWithGoCardless(m, { spread: "on" });
     expect((await app.db.mandate.findUniqueOrThrow({ where: { id: mandateId } })).spreadOver).toBe(3);
 
     const scheduleCalls = mocks.calls().filter((c) => c.url.endsWith("/instalment_schedules/create_with_dates") && c.body.includes(gcMandate));
@@ -271,6 +271,16 @@ describe("automatic debit through GoCardless", () => {
     for (const p of payments) expect(p).toMatchObject({ customerId: m.customerId, invoiceId: null, status: "processing" });
     // One notice: the schedule.
     expect(await app.db.outboxEmail.count({ where: { organisationId: m.organisationId, kind: "debit_notice" } })).toBe(1);
+
+    // The first instalment is collected: its request is paid, and it pays the balance (the oldest invoice, in part).
+    await postWebhook(
+      app,
+      "gocardless",
+      gocardlessBody([gcEvent("payments", "confirmed", { payment: requests[0].providerPaymentId!, organisation: gcAccount }, { at: new Date(Date.now() + 60_000) })]),
+    );
+    await app.processWebhooks();
+    expect((await app.db.debitRequest.findUniqueOrThrow({ where: { id: requests[0].id } })).status).toBe("paid");
+    expect(await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } })).toMatchObject({ status: "partially_paid", amountPaidMinor: 12000 });
   });
 });
 
