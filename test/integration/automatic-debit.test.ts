@@ -186,6 +186,29 @@ describe("automatic debit, own SEPA creditor (ICS)", () => {
   });
 });
 
+describe("the notice the merchant agreed", () => {
+  it("is 14 days unless a shorter delay (1 to 14 days) is set in the organisation settings, and plans with it", async () => {
+    const m = await ownIcsMerchant();
+    expect((await app.db.organisation.findUniqueOrThrow({ where: { id: m.organisationId } })).debitNoticeDays).toBe(14);
+    const wrong = await m.browser.post("/settings/organisation", {
+      ...organisationProfile,
+      sepaCreditor: "own_ics",
+      creditorIdentifier: ICS,
+      debitNoticeDays: "20",
+    });
+    expect(wrong.html).toContain('aria-invalid="true"');
+    expect((await app.db.organisation.findUniqueOrThrow({ where: { id: m.organisationId } })).debitNoticeDays).toBe(14);
+    await m.browser.post("/settings/organisation", { ...organisationProfile, sepaCreditor: "own_ics", creditorIdentifier: ICS, debitNoticeDays: "3" });
+    expect((await app.db.organisation.findUniqueOrThrow({ where: { id: m.organisationId } })).debitNoticeDays).toBe(3);
+    const customer = app.browser();
+    const { url } = await startMandate(customer, `${m.link}/mandate`);
+    await sign(customer, url);
+    const request = await app.db.debitRequest.findFirstOrThrow({ where: { organisationId: m.organisationId, invoiceId: m.invoiceId } });
+    const plan = collectionPlan({ dueDate: new Date("2026-12-01T00:00:00Z"), today: today(), creditor: "own_ics", noticeDays: 3 });
+    expect([isoDay(request.collectionDate), isoDay(request.notifyOn)]).toEqual([isoDay(plan.collectionDate), isoDay(plan.notifyOn)]);
+  });
+});
+
 describe("automatic debit through GoCardless", () => {
   it("tells the customer, creates the GoCardless payment once even if the job runs twice, and a failed debit reopens the invoice and tells both sides", async () => {
     const m = await sentInvoice(app);
@@ -276,7 +299,9 @@ describe("automatic debit through GoCardless", () => {
     await postWebhook(
       app,
       "gocardless",
-      gocardlessBody([gcEvent("payments", "confirmed", { payment: requests[0].providerPaymentId!, organisation: gcAccount }, { at: new Date(Date.now() + 60_000) })]),
+      gocardlessBody([
+        gcEvent("payments", "confirmed", { payment: requests[0].providerPaymentId!, organisation: gcAccount }, { at: new Date(Date.now() + 60_000) }),
+      ]),
     );
     await app.processWebhooks();
     expect((await app.db.debitRequest.findUniqueOrThrow({ where: { id: requests[0].id } })).status).toBe("paid");
