@@ -107,8 +107,10 @@ describe("automatic debit, own SEPA creditor (ICS)", () => {
     expect([isoDay(second.collectionDate), isoDay(second.notifyOn)]).toEqual(["2027-02-15", "2027-02-01"]);
 
     // The nightly job on the notice day, twice: the first is notified once; the second waits for its own day.
-    expect(await job(night(first.notifyOn))).toMatchObject({ notified: 1, failed: 0 });
-    expect(await job(night(first.notifyOn))).toMatchObject({ notified: 0, failed: 0 });
+    // (The job runs for every organisation: each test checks its own requests.)
+    expect(await job(night(first.notifyOn))).toMatchObject({ failed: 0 });
+    expect((await app.db.debitRequest.findUniqueOrThrow({ where: { id: first.id } })).status).toBe("notified");
+    expect(await job(night(first.notifyOn))).toMatchObject({ failed: 0 });
     expect(await app.db.outboxEmail.count({ where: { organisationId: m.organisationId, kind: "debit_notice" } })).toBe(1);
     const notice = await app.lastEmailTo("lucie@example.fr", /Prélèvement automatique/);
     const { number } = await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } });
@@ -135,7 +137,8 @@ describe("automatic debit, own SEPA creditor (ICS)", () => {
     await expect(app.db.debitRequestEvent.update({ where: { id: history[0].id }, data: { note: "changed" } })).rejects.toThrow();
 
     // The second invoice's notice on its day.
-    expect(await job(night(second.notifyOn))).toMatchObject({ notified: 1 });
+    await job(night(second.notifyOn));
+    expect((await app.db.debitRequest.findUniqueOrThrow({ where: { id: second.id } })).status).toBe("notified");
   });
 
   it("has no way back from automatic, and hides « Payer votre solde » in the space (the pay tab says so too)", async () => {
@@ -225,14 +228,16 @@ describe("automatic debit through GoCardless", () => {
     expect(isoDay(request.collectionDate)).toBe("2027-02-15");
 
     // Notice night: told; no payment yet.
-    expect(await job(night(request.notifyOn))).toMatchObject({ notified: 1, submitted: 0 });
+    expect(await job(night(request.notifyOn))).toMatchObject({ failed: 0 });
+    expect((await app.db.debitRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("notified");
+    expect(await app.db.outboxEmail.count({ where: { organisationId: m.organisationId, kind: "debit_notice" } })).toBe(1);
     const paymentCalls = () =>
       mocks.calls().filter((c) => c.method === "POST" && c.url.endsWith("/payments") && c.headers["idempotency-key"] === `debit-${request.id}`);
     expect(paymentCalls()).toHaveLength(0);
     // Five business days before: the payment is created on the mandate, at the collection date; the job run again creates nothing.
     const submitNight = night(gocardlessSubmitOn(request.collectionDate));
-    expect(await job(submitNight)).toMatchObject({ submitted: 1, failed: 0 });
-    expect(await job(submitNight)).toMatchObject({ submitted: 0, failed: 0 });
+    expect(await job(submitNight)).toMatchObject({ failed: 0 });
+    expect(await job(submitNight)).toMatchObject({ failed: 0 });
     expect(paymentCalls()).toHaveLength(1);
     expect(JSON.parse(paymentCalls()[0].body)).toMatchObject({ amount: 36000, charge_date: "2027-02-15", links: { mandate: gcMandate } });
     const submitted = await app.db.debitRequest.findUniqueOrThrow({ where: { id: request.id } });
