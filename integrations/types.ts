@@ -222,6 +222,8 @@ export type NormalisedEvent =
   | { kind: "checkout_expired"; checkoutRef: string }
   | { kind: "mandate_ready"; billingRequestId: string; mandateId: string }
   | { kind: "mandate"; mandateId: string; action: string; newMandateId?: string; cause?: string }
+  /** A GoCardless instalment schedule's own news (its payments have their own events). */
+  | { kind: "instalment_schedule"; scheduleId: string; action: string; cause?: string }
   | { kind: "deauthorized" }
   /** A fact that can never apply (a checkout we did not open, a setup session): kept, with the reason, and not retried. */
   | { kind: "rejected"; reason: string }

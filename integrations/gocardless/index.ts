@@ -391,6 +391,7 @@ interface GoCardlessEvent {
     billing_request?: string;
     mandate_request_mandate?: string;
     new_mandate?: string;
+    instalment_schedule?: string;
   };
 }
 
@@ -441,6 +442,14 @@ export function normaliseGoCardlessEvent(event: GoCardlessEvent): NormalisedEven
   }
   if (event.resource_type === "billing_requests" && event.action === "fulfilled" && links.billing_request && links.mandate_request_mandate) {
     return { kind: "mandate_ready", billingRequestId: links.billing_request, mandateId: links.mandate_request_mandate };
+  }
+  if (event.resource_type === "instalment_schedules" && links.instalment_schedule) {
+    return {
+      kind: "instalment_schedule",
+      scheduleId: links.instalment_schedule,
+      action: event.action,
+      ...(event.details?.cause ? { cause: event.details.cause } : {}),
+    };
   }
   if (event.resource_type === "mandates" && links.mandate) {
     return {

@@ -311,6 +311,16 @@ describe("automatic debit through GoCardless", () => {
     await app.processWebhooks();
     expect((await app.db.debitRequest.findUniqueOrThrow({ where: { id: requests[0].id } })).status).toBe("paid");
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } })).toMatchObject({ status: "partially_paid", amountPaidMinor: 12000 });
+
+    // The schedule is cancelled at GoCardless: what was not collected is cancelled, the collected one stays paid.
+    await postWebhook(
+      app,
+      "gocardless",
+      gocardlessBody([gcEvent("instalment_schedules", "cancelled", { instalment_schedule: requests[0].providerScheduleId!, organisation: gcAccount })]),
+    );
+    await app.processWebhooks();
+    const after = await app.db.debitRequest.findMany({ where: { organisationId: m.organisationId }, orderBy: { instalmentNumber: "asc" } });
+    expect(after.map((r) => r.status)).toEqual(["paid", "cancelled", "cancelled"]);
   });
 });
 

@@ -8,7 +8,7 @@ import type { Logger } from "~/lib/logger.server";
 import type { MandateProvider, NormalisedEvent, PaymentProvider, ProviderEvent, ProviderId } from "../../../integrations/types";
 import { balancePayer } from "../checkout";
 import { applyProviderMandateEvent, recordProviderMandate } from "../mandates/service";
-import { syncDebitWithPayment } from "../debits/service";
+import { moveDebit, syncDebitWithPayment } from "../debits/service";
 import { previewSpread, spreadBalance } from "../debits/plans";
 import { notify } from "../notifications";
 import { applyPaymentFact, applyReversal, type PaymentChange, type PaymentFact, type ReversalFact } from "../payments";
@@ -187,6 +187,26 @@ const handlers: Handlers = {
       await record(tx, outcome);
     });
     return outcome;
+  },
+
+  /**
+   * A GoCardless instalment schedule of ours (decision 0020): `creation_failed` fails its requests (nothing
+   * will be collected; the balance is due again), `cancelled` cancels those not collected. `created`,
+   * `errored`, `resumed`, `completed` change nothing here: each payment's own events move its request.
+   */
+  async instalment_schedule({ deps, connection, event, e }) {
+    const organisationId = connection.organisationId;
+    const requests = await deps.db.debitRequest.findMany({ where: { organisationId, providerScheduleId: e.scheduleId } });
+    if (!requests.length) return { status: "ignored", organisationId, note: `instalment schedule ${e.scheduleId} is not one of ours` };
+    const to = e.action === "creation_failed" ? "failed" : e.action === "cancelled" ? "cancelled" : null;
+    if (!to) return { status: "processed", organisationId, note: `instalment schedule ${e.action}` };
+    const at = new Date(event.createdAt);
+    await deps.db.$transaction(async (tx) => {
+      for (const request of requests.filter((r) => r.status === "submitted" || r.status === "notified" || r.status === "scheduled")) {
+        await moveDebit(tx, request, to, at, { note: `instalment schedule ${e.action}`, data: to === "failed" ? { failureReason: e.cause ?? e.action } : {} });
+      }
+    });
+    return { status: "processed", organisationId, note: `instalment schedule ${e.action}` };
   },
 
   async rejected({ e }) {
