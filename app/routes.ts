@@ -42,6 +42,8 @@ export default [
     // Issue 15: a customer's mandates (cancelled from the customer page).
     route("customers/:customerId/mandates/:mandateId", "routes/customer-mandate.tsx"),
     route("receipts/:receiptId", "routes/receipt.tsx"),
+    // Issue 15: the organisation's automatic collections.
+    route("collections", "routes/collections.tsx"),
     route("invoices", "routes/invoices.tsx"),
     route("invoices/new", "routes/invoices-new.tsx"),
     route("invoices/:invoiceId", "routes/invoice.tsx"),
@@ -65,6 +67,8 @@ export default [
   route("espace/:orgId/factures/:invoiceId/pdf", "routes/space-invoice-pdf.tsx"),
   route("espace/:orgId/avoirs/:creditNoteId/pdf", "routes/space-credit-note-pdf.tsx"),
   route("espace/:orgId", "routes/space-index.tsx"),
+  // Issue 15: the signed mandate's PDF from the space's "Prélèvement" page.
+  route("espace/:orgId/prelevement/:mandateId/pdf", "routes/space-debit-pdf.tsx"),
   layout("routes/space-layout.tsx", [
     route("espace/:orgId/compte", "routes/space-home.tsx"),
     route("espace/:orgId/connexion", "routes/space-login.tsx"),
@@ -77,6 +81,10 @@ export default [
     route("espace/:orgId/paiements", "routes/space-payments.tsx"),
     // "Payer votre solde": the lead's balance payment replaces this placeholder.
     route("espace/:orgId/payer", "routes/space-pay.tsx"),
+    // Issue 15: "Prélèvement": mandates, upcoming collections, signing (docs/decisions/0020).
+    route("espace/:orgId/prelevement", "routes/space-debit.tsx"),
+    route("espace/:orgId/prelevement/mandat", "routes/space-debit-new.tsx"),
+    route("espace/:orgId/prelevement/:mandateId", "routes/space-debit-mandate.tsx"),
   ]),
   route("credit-notes/:creditNoteId/pdf", "routes/credit-note-pdf.tsx"),
   route("journal/fec", "routes/journal-fec.tsx"),

@@ -60,6 +60,10 @@ export interface ProviderPayment {
   customerId?: string;
   attemptId?: string;
   mandateId?: string;
+  /** The automatic debit request that created it (metadata), or the instalment schedule it belongs to. */
+  debitRequestId?: string;
+  instalmentScheduleId?: string;
+  chargeDate?: string;
 }
 
 export interface ProviderRefund {
@@ -81,7 +85,21 @@ export interface MandateCharge {
   amountMinor: number;
   currency: string;
   description: string;
-  metadata: PaymentMetadata;
+  /** What it pays, and what asked for it: a checkout (attempt_id) or an automatic debit request (debit_request_id). */
+  metadata: PaymentMetadata | (({ invoice_id: string } | { customer_id: string }) & { debit_request_id: string });
+  idempotencyKey: string;
+  /** The day to collect (YYYY-MM-DD); GoCardless's earliest possible when omitted. */
+  chargeDate?: string;
+}
+
+/** A balance spread over collections on a mandate (GoCardless instalment schedule). */
+export interface InstalmentScheduleRequest {
+  mandateId: string;
+  name: string;
+  currency: string;
+  totalMinor: number;
+  instalments: { amountMinor: number; chargeDate: string }[];
+  metadata: Record<string, string>;
   idempotencyKey: string;
 }
 
@@ -90,6 +108,8 @@ export interface ProviderMandate {
   status: string;
   /** The mandate reference (RUM) the provider gave it. */
   reference: string;
+  /** The earliest day a payment created now can be collected (YYYY-MM-DD), when the provider says. */
+  nextPossibleChargeDate?: string;
 }
 
 /** What the app asks of a provider that holds SEPA mandates for the merchant (GoCardless). */
@@ -99,6 +119,10 @@ export interface MandateProvider {
   cancelMandate(account: ProviderAccount, mandateId: string): Promise<void>;
   /** The provider's own PDF of the mandate: a short-lived URL, to hand over at once and never store. */
   mandatePdf(account: ProviderAccount, mandateId: string, locale: "fr" | "en"): Promise<{ url: string; expiresAt: Date }>;
+  /** Creates an instalment schedule on the mandate (the amounts must add up to the total); its payments' ids when already created. */
+  createInstalmentSchedule(account: ProviderAccount, input: InstalmentScheduleRequest): Promise<{ scheduleId: string; status: string; paymentIds: string[] }>;
+  /** Charges a mandate (an automatic debit); the idempotency key makes a retried call return the same payment. */
+  collectOnMandate(account: ProviderAccount, input: MandateCharge): Promise<{ providerPaymentId: string }>;
 }
 
 /** The one small interface the app uses for a payment provider. */
@@ -203,6 +227,8 @@ export type NormalisedEvent =
   | { kind: "checkout_expired"; checkoutRef: string }
   | { kind: "mandate_ready"; billingRequestId: string; mandateId: string }
   | { kind: "mandate"; mandateId: string; action: string; newMandateId?: string; cause?: string }
+  /** A GoCardless instalment schedule's own news (its payments have their own events). */
+  | { kind: "instalment_schedule"; scheduleId: string; action: string; cause?: string }
   | { kind: "deauthorized" }
   /** A fact that can never apply (a checkout we did not open, a setup session): kept, with the reason, and not retried. */
   | { kind: "rejected"; reason: string }

@@ -11,8 +11,9 @@ import { createProviders } from "../integrations";
 import { resendTransport } from "../integrations/resend";
 import { loadRuntime, onShutdown } from "./runtime";
 import { nightlyProviderCheck } from "~/domain/provider-checks";
-import { startScheduler } from "~/domain/scheduler";
+import { type ScheduledJob, startScheduler } from "~/domain/scheduler";
 import { journalJobs } from "~/domain/journal/notice";
+import { runAutomaticDebits } from "~/domain/debits/job";
 
 const POLL_MS = 250;
 /**
@@ -80,11 +81,27 @@ const outbox = startPoller(
   logger,
   POLL_MS,
 );
+/**
+ * Automatic SEPA debits (issue 15, docs/decisions/0020): every night at 02:00 Paris time, the due
+ * pre-notifications and GoCardless's payments; run once per night whatever the number of workers, and safe
+ * to run twice.
+ */
+const automaticDebits: ScheduledJob = {
+  name: "automatic-debits",
+  schedule: "0 2 * * *",
+  timezone: "Europe/Paris",
+  run: async (now) => {
+    await runAutomaticDebits(
+      { db, gocardless: providers.gocardless, encryptionKey: config.ENCRYPTION_KEY, log: logger.child({ job: "automatic-debits" }) },
+      now,
+    );
+  },
+};
 // Issue 16: the draft journal's sync and the validator's notice; every night at 03:00 (Paris), each
 // organisation's providers are asked what the webhooks missed.
 const scheduler = startScheduler(
   db,
-  [...journalJobs(db, config.APP_URL), nightlyProviderCheck({ ...webhookDeps, log: logger.child({ job: "provider-check" }) })],
+  [automaticDebits, ...journalJobs(db, config.APP_URL), nightlyProviderCheck({ ...webhookDeps, log: logger.child({ job: "provider-check" }) })],
   logger,
 );
 logger.info({ transport: transport.name }, "worker started");

@@ -53,6 +53,11 @@ export const organisationProfileSchema = z
       .enum([NO_VAT_EXEMPTION, ...VAT_EXEMPTIONS], { error: "errors.invalid" })
       .optional()
       .transform((value) => (value === NO_VAT_EXEMPTION ? "" : value)),
+    // Automatic debit's pre-notification (issue 15, decision 0020): 14 days unless a shorter delay was agreed. Left out: unchanged.
+    debitNoticeDays: z.preprocess(
+      (v) => (v === "" || v === undefined ? undefined : Number(v)),
+      z.number({ error: "errors.invalid" }).int("errors.invalid").min(1, "errors.invalid").max(14, "errors.invalid").optional(),
+    ),
     // SEPA direct debit (issue 15). Left out of a post (undefined): unchanged.
     sepaCreditor: z.enum(SEPA_CREDITORS, { error: "errors.invalid" }).optional(),
     creditorIdentifier: optionalText(40)

@@ -34,6 +34,7 @@ export default function AppLayout() {
   const links: { to: string; label: MessageKey; show: boolean }[] = [
     { to: "/invoices", label: "nav.invoices", show: Boolean(organisation) },
     { to: "/customers", label: "nav.customers", show: Boolean(organisation) },
+    { to: "/collections", label: "nav.collections", show: Boolean(organisation) },
     { to: "/settings/organisation", label: "nav.settings", show: Boolean(organisation && can(organisation.role, "manageOrganisation")) },
     { to: "/journal", label: "nav.journal", show: Boolean(organisation && can(organisation.role, "viewBooks")) },
     { to: "/settings/members", label: "nav.members", show: Boolean(organisation) },

@@ -15,6 +15,8 @@ import { accessOf, accessState } from "~/domain/customer-space/access";
 import { creditNotesOfCustomer } from "~/domain/credit-notes/service";
 import { listInvoices } from "~/domain/invoices/service";
 import { MandateHistory } from "~/components/mandates";
+import { DebitTable } from "~/components/debits";
+import { upcomingDebitsOfCustomer } from "~/domain/debits/service";
 import { mandatesOfCustomer } from "~/domain/mandates/service";
 import { can } from "~/domain/permissions";
 import { optionalText, todayUtc } from "~/domain/validation";
@@ -46,13 +48,15 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const canRecord = can(role, "managePayments");
   // Issue 15: the customer's SEPA mandates and their history (masked IBAN).
   const mandates = await mandatesOfCustomer(context.db, organisation.id, customer.id);
+  // Its upcoming automatic collections (docs/decisions/0020), next to the mandates.
+  const debits = await upcomingDebitsOfCustomer(context.db, organisation.id, customer.id);
   // Credit left by balance payments can go back through the provider that took it.
   const refundable = (await balanceCreditSources(context.db, organisation.id, customer.id)).map((s) => ({
     currency: s.payment.currency,
     amountMinor: s.amountMinor,
     provider: s.payment.provider,
   }));
-  return { customer, invoices, creditNotes, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord, usable, space, mandates, refundable };
+  return { customer, invoices, creditNotes, sameEmail, canEdit: can(role, "editCustomers"), account, canRecord, usable, space, mandates, refundable, debits };
 }
 
 const customerActions = z.discriminatedUnion(
@@ -101,7 +105,8 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function CustomerPage() {
   const { t, money, date } = useI18n();
-  const { customer, invoices, creditNotes, sameEmail, canEdit, account, canRecord, usable, space, mandates, refundable } = useLoaderData<typeof loader>();
+  const { customer, invoices, creditNotes, sameEmail, canEdit, account, canRecord, usable, space, mandates, refundable, debits } =
+    useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const here = `/customers/${customer.id}`;
   const actionData = useActionData<typeof action>();
@@ -234,6 +239,9 @@ export default function CustomerPage() {
           </Link>
         )}
       />
+      <Card title={t("debits.upcoming")}>
+        <DebitTable debits={debits} invoiceLink={(id) => `/invoices/${id}`} />
+      </Card>
       <Card title={t("customers.invoices")}>
         <InvoiceTable invoices={invoices} showCustomer={false} />
       </Card>

@@ -6,6 +6,7 @@ import { Checkbox, CsrfInput, FieldError, FormErrors, FormMessage, buttonClass, 
 import { InvoiceLines } from "~/components/invoice-lines";
 import { InvoiceMentions } from "~/components/invoice-mentions";
 import { LanguageSwitch } from "~/components/language-switch";
+import { automaticDebitOf, liveRecurrentMandate } from "~/domain/debits/service";
 import { balanceOf, invoicePayer, openCheckout, payAmount, paymentOptions, returnState } from "~/domain/checkout";
 import { listConnections } from "~/domain/connections";
 import { invoiceForToken, voidedInvoiceForToken, type PublicInvoice } from "~/domain/consultation";
@@ -125,6 +126,8 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     options: await optionsFor(context, invoice),
     // Issue 15: a SEPA mandate can be signed from here (own-ICS creditor, or GoCardless connected), in euros.
     mandateOffered: invoice.currency === "EUR" && creditorOf(invoice.organisation, await listConnections(context.db, invoice.organisationId)).ok,
+    // Issue 15: a customer in automatic debit is collected automatically: the pay tab says so (and when).
+    automatic: await automaticDebitOf(context.db, invoice.organisationId, invoice.customerId, invoice.id),
     // Nothing is offered ready to pay while the money on its way covers what is due.
     defaultAmount: balance.leftMinor > 0 ? minorToInput(balance.leftMinor, invoice.currency, locale) : "",
   };
@@ -152,6 +155,9 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     ),
   );
   const { provider, amount, payAnyway } = submission.value;
+  // In automatic debit, the invoice is collected on the mandate: no other payment is offered from here (issue 15).
+  if (await liveRecurrentMandate(context.db, invoice.organisationId, invoice.customerId))
+    return refuse(submission, { formErrors: ["debits.automaticInstead"] });
   const option = (await optionsFor(context, invoice)).find((o) => o.provider === provider && o.available);
   if (!option) return refuse(submission, { formErrors: ["checkout.errors.unavailableMethod"] });
   const payable = payAmount(amount, invoice, payAnyway);
@@ -221,6 +227,7 @@ function PublicInvoiceView() {
     amountCreditedMinor,
     creditNotes,
     mandateOffered,
+    automatic,
   } = useInvoiceData();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm<{ amount: string; provider: string; payAnyway: string }>({
@@ -390,7 +397,20 @@ function PublicInvoiceView() {
         <section id="pay" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
           <h2 className="text-lg font-semibold">{t("public.payTitle")}</h2>
           <FormErrors result={actionData?.result} placed={["amount", "payAnyway"]} />
-          {options.length === 0 ? (
+          {automatic ? (
+            <div className="rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900" role="status" data-testid="automatic-debit">
+              <p>{t("debits.payTabAutomatic", { reference: automatic.reference })}</p>
+              {automatic.planned ? (
+                <p>
+                  {t("debits.payTabAutomaticDate", {
+                    date: date(automatic.planned.collectionDate),
+                    amount: money(automatic.planned.amountMinor, automatic.planned.currency),
+                  })}
+                </p>
+              ) : null}
+            </div>
+          ) : null}
+          {automatic ? null : options.length === 0 ? (
             <p className="text-sm text-slate-600">{t("public.noOnlinePayment")}</p>
           ) : covered ? (
             <details open={Boolean(actionData?.result)} className="space-y-4">

@@ -138,6 +138,14 @@ export default function OrganisationSettings() {
               autoComplete="off"
               spellCheck={false}
             />
+            <Field
+              meta={fields.debitNoticeDays}
+              type="number"
+              min={1}
+              max={14}
+              label={t("settings.debitNoticeDays")}
+              hint={t("settings.debitNoticeDaysHint")}
+            />
           </div>
         </Card>
         <Card title={t("org.mentions")}>

@@ -3,6 +3,7 @@ import { BalanceText } from "~/components/account";
 import { buttonClass } from "~/components/form";
 import { Card } from "~/components/page";
 import { accountReference, bankDetailsOf, overviewOf } from "~/domain/customer-space/account";
+import { liveRecurrentMandate, upcomingDebitsOfCustomer } from "~/domain/debits/service";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { requireCustomer } from "~/lib/customer-session.server";
@@ -12,7 +13,11 @@ import type { Route } from "./+types/space-home";
 /** The space's home: the balance per currency, money on its way, how to pay by transfer; "Payer votre solde" only when something is due. */
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { customer, organisation } = await requireCustomer(request, context, params.orgId);
-  const { balances, inProgress, somethingDue } = await overviewOf(context.db, organisation.id, customer.id);
+  const [{ balances, inProgress, somethingDue }, automatic, upcoming] = await Promise.all([
+    overviewOf(context.db, organisation.id, customer.id),
+    liveRecurrentMandate(context.db, organisation.id, customer.id),
+    upcomingDebitsOfCustomer(context.db, organisation.id, customer.id),
+  ]);
   return {
     orgId: organisation.id,
     merchant: organisation.legalName,
@@ -20,6 +25,9 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     balances,
     inProgress,
     somethingDue,
+    // Issue 15: in automatic debit there is no "Payer votre solde": the balance is collected on the mandate.
+    automatic: Boolean(automatic),
+    nextDebits: upcoming.slice(0, 3).map((d) => ({ date: d.collectionDate, amountMinor: d.amountMinor, currency: d.currency })),
     bank: bankDetailsOf(organisation),
     reference: accountReference(customer),
   };
@@ -27,7 +35,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
 
 export default function SpaceHome() {
   const { t, money, date } = useI18n();
-  const { orgId, merchant, customerName, balances, inProgress, somethingDue, bank, reference } = useLoaderData<typeof loader>();
+  const { orgId, merchant, customerName, balances, inProgress, somethingDue, automatic, nextDebits, bank, reference } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
       <title>{`${t("space.home.title")} — ${merchant}`}</title>
@@ -44,9 +52,20 @@ export default function SpaceHome() {
             </li>
           ))}
         </ul>
+        {automatic ? (
+          <div className="mt-3 space-y-1 text-sm text-slate-700" data-testid="automatic-debit">
+            <p>{t("debits.automaticInstead")}</p>
+            {nextDebits.length ? (
+              <p>{t("debits.nextDates", { dates: nextDebits.map((d) => `${date(d.date)} (${money(d.amountMinor, d.currency)})`).join(", ") })}</p>
+            ) : null}
+            <Link className="text-blue-700 hover:underline" to={spacePath(orgId, "/prelevement")}>
+              {t("space.nav.debit")}
+            </Link>
+          </div>
+        ) : null}
         <div className="mt-4 flex flex-wrap gap-3">
           {/* The lead's "Payer votre solde" (routes/space-pay.tsx): offered only when something is due. */}
-          {somethingDue ? (
+          {somethingDue && !automatic ? (
             <Link className={buttonClass} to={spacePath(orgId, "/payer")} data-testid="pay-balance">
               {t("space.pay.button")}
             </Link>

@@ -38,6 +38,7 @@ function SpaceFrame() {
     { to: spacePath(merchant.id, "/releve"), label: "space.nav.statement" },
     { to: spacePath(merchant.id, "/factures"), label: "space.nav.invoices" },
     { to: spacePath(merchant.id, "/paiements"), label: "space.nav.payments" },
+    { to: spacePath(merchant.id, "/prelevement"), label: "space.nav.debit" },
   ];
   return (
     <div className="min-h-screen">

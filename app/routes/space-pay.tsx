@@ -5,6 +5,7 @@ import { Checkbox, CsrfInput, FieldError, FormErrors, buttonClass, inputClass } 
 import { Card } from "~/components/page";
 import { ReturnNotice } from "~/components/return-notice";
 import { accountToPay, balanceAmount } from "~/domain/accounts/pay-balance";
+import { liveRecurrentMandate } from "~/domain/debits/service";
 import { balancePayer, openCheckout, providerOptions, returnState } from "~/domain/checkout";
 import { listConnections } from "~/domain/connections";
 import { CURRENCIES } from "~/domain/money";
@@ -39,6 +40,8 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     orgId: organisation.id,
     merchant: organisation.legalName,
     returned,
+    // Issue 15: in automatic debit, the balance is collected on the mandate: nothing to pay from here.
+    automatic: Boolean(await liveRecurrentMandate(context.db, organisation.id, customer.id)),
     accounts: accounts.map((a) => ({ ...a, defaultAmount: a.toPayMinor > 0 ? minorToInput(a.toPayMinor, a.currency, locale) : "" })),
   };
 }
@@ -54,6 +57,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   const { customer, organisation } = await requireCustomer(request, context, params.orgId);
   const submission = await parseForm(request, context, paySchema);
   if (submission.status !== "success") return refuse(submission);
+  if (await liveRecurrentMandate(context.db, organisation.id, customer.id)) return refuse(submission, { formErrors: ["debits.automaticInstead"] });
   const { currency, provider, amount, confirmAbove } = submission.value;
   const account = (await payable(context, organisation.id, customer.id)).find((a) => a.currency === currency);
   if (!account) return refuse(submission, { formErrors: ["balance.errors.nothingToPay"] });
@@ -73,10 +77,11 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function SpacePay() {
   const { t, money } = useI18n();
-  const { orgId, merchant, accounts, returned } = useLoaderData<typeof loader>();
-  // Nothing is offered again while the payment just made has not been heard of: it would be paid twice.
+  const { orgId, merchant, accounts, returned, automatic } = useLoaderData<typeof loader>();
+  // Nothing is offered again while the payment just made has not been heard of (it would be paid twice),
+  // nor in automatic debit (the balance is collected on the mandate).
   const awaiting = returned?.outcome?.state === "awaiting";
-  const due = awaiting ? [] : accounts.filter((a) => a.toPayMinor > 0);
+  const due = awaiting || automatic ? [] : accounts.filter((a) => a.toPayMinor > 0);
   return (
     <div className="space-y-6">
       <title>{`${t("space.pay.button")} — ${merchant}`}</title>
@@ -89,7 +94,14 @@ export default function SpacePay() {
             {t("balance.inFlight", { amount: money(a.inFlightMinor, a.currency) })}
           </p>
         ))}
-      {due.length === 0 && !awaiting ? (
+      {automatic ? (
+        <Card>
+          <p data-testid="automatic-debit">{t("debits.automaticInstead")}</p>
+          <Link className="text-sm text-blue-700 hover:underline" to={spacePath(orgId, "/prelevement")}>
+            {t("space.nav.debit")}
+          </Link>
+        </Card>
+      ) : due.length === 0 && !awaiting ? (
         <Card>
           <p data-testid="nothing-to-pay">{t("balance.nothingToPay")}</p>
         </Card>

@@ -10,6 +10,7 @@ import {
   type ProviderPayment,
   type ProviderRefund,
   type RefundRequest,
+  type InstalmentScheduleRequest,
   ProviderError,
   isProviderError,
   withTimeout,
@@ -163,7 +164,39 @@ export class GoCardlessProvider implements PaymentProvider, MandateProvider {
       customerId: metadata.customer_id,
       attemptId: metadata.attempt_id,
       mandateId: payment.links?.mandate ?? undefined,
+      debitRequestId: metadata.debit_request_id,
+      instalmentScheduleId: payment.links?.instalment_schedule ?? undefined,
+      chargeDate: payment.charge_date ?? undefined,
     };
+  }
+
+  /**
+   * `instalmentSchedules.createWithDates` (SDK 10.1.2: `POST /instalment_schedules/create_with_dates`): the
+   * amounts must add up to `total_amount`; a charge date before the mandate's next possible one is moved to
+   * it by GoCardless. All payments are created up front (`links.payments` once the schedule is active).
+   */
+  async createInstalmentSchedule(account: ProviderAccount, input: InstalmentScheduleRequest) {
+    const client = this.client(account.accessToken);
+    try {
+      const schedule = await this.createOrFetch(
+        () =>
+          client.instalmentSchedules.createWithDates(
+            {
+              name: input.name.slice(0, 100),
+              currency: input.currency as never,
+              total_amount: input.totalMinor,
+              instalments: input.instalments.map((i) => ({ amount: i.amountMinor, charge_date: i.chargeDate })),
+              links: { mandate: input.mandateId },
+              metadata: input.metadata,
+            },
+            input.idempotencyKey,
+          ),
+        (id) => client.instalmentSchedules.find(id),
+      );
+      return { scheduleId: schedule.id!, status: String(schedule.status ?? "pending"), paymentIds: schedule.links?.payments ?? [] };
+    } catch (error) {
+      throw toGoCardlessError(error);
+    }
   }
 
   /** A refund's amount and payment: GoCardless events name only the refund. */
@@ -221,6 +254,7 @@ export class GoCardlessProvider implements PaymentProvider, MandateProvider {
               links: { mandate: input.mandateId },
               description: input.description,
               metadata: input.metadata,
+              ...(input.chargeDate ? { charge_date: input.chargeDate } : {}),
             } as never,
             input.idempotencyKey,
           ),
@@ -235,7 +269,11 @@ export class GoCardlessProvider implements PaymentProvider, MandateProvider {
   async fetchMandate(account: ProviderAccount, mandateId: string): Promise<ProviderMandate> {
     try {
       const mandate = await withTimeout("gocardless", TIMEOUT_MS, this.client(account.accessToken).mandates.find(mandateId));
-      return { status: String(mandate.status), reference: String(mandate.reference ?? "") };
+      return {
+        status: String(mandate.status),
+        reference: String(mandate.reference ?? ""),
+        nextPossibleChargeDate: mandate.next_possible_charge_date ?? undefined,
+      };
     } catch (error) {
       throw toGoCardlessError(error);
     }
@@ -381,6 +419,7 @@ interface GoCardlessEvent {
     billing_request?: string;
     mandate_request_mandate?: string;
     new_mandate?: string;
+    instalment_schedule?: string;
   };
 }
 
@@ -431,6 +470,14 @@ export function normaliseGoCardlessEvent(event: GoCardlessEvent): NormalisedEven
   }
   if (event.resource_type === "billing_requests" && event.action === "fulfilled" && links.billing_request && links.mandate_request_mandate) {
     return { kind: "mandate_ready", billingRequestId: links.billing_request, mandateId: links.mandate_request_mandate };
+  }
+  if (event.resource_type === "instalment_schedules" && links.instalment_schedule) {
+    return {
+      kind: "instalment_schedule",
+      scheduleId: links.instalment_schedule,
+      action: event.action,
+      ...(event.details?.cause ? { cause: event.details.cause } : {}),
+    };
   }
   if (event.resource_type === "mandates" && links.mandate) {
     return {

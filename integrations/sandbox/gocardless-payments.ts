@@ -42,7 +42,7 @@ export interface SandboxPayment {
   charge_date: string;
   description: string;
   metadata: Record<string, string>;
-  links: { mandate: string; creditor: string };
+  links: { mandate: string; creditor: string; instalment_schedule?: string };
   created_at: string;
   /** What GoCardless counts as refunded on the payment (refunds' `total_amount_confirmation` is checked against it). */
   amount_refunded?: number;
@@ -59,7 +59,20 @@ export interface SandboxRefund {
   created_at: string;
 }
 
+export interface SandboxInstalmentSchedule {
+  id: string;
+  organisation: string;
+  name: string;
+  currency: string;
+  total_amount: number;
+  status: "pending" | "active" | "creation_failed" | "completed" | "cancelled" | "errored";
+  metadata: Record<string, string>;
+  links: { mandate: string; customer: string; payments: string[] };
+  created_at: string;
+}
+
 const table = <T>(name: string) => sandboxState().store.collection<T>(name);
+export const gcInstalmentSchedules = () => table<SandboxInstalmentSchedule>("gcInstalmentSchedules");
 export const gcBillingRequests = () => table<SandboxBillingRequest>("gcBillingRequests");
 export const gcFlows = () => table<SandboxFlow>("gcFlows");
 export const gcMandates = () => table<SandboxMandate>("gcMandates");
@@ -82,7 +95,92 @@ function conflict(key: string | null) {
 
 const isoDate = (offsetDays: number) => new Date(Date.now() + offsetDays * 86400_000).toISOString().slice(0, 10);
 
+/**
+ * An instalment schedule with explicit dates, like GoCardless: the amounts must add up to `total_amount`,
+ * a charge date before the mandate's next possible one is moved to it, and every payment is created at once
+ * (`links.payments`), each linked to the schedule. SDK 10.1.2 posts to `/instalment_schedules/create_with_dates`;
+ * GoCardless's reference documents `POST /instalment_schedules`: both are served.
+ */
+async function createInstalmentSchedule({ request }: { request: Request }) {
+  const account = authorisedAccount(request);
+  if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+  const key = request.headers.get("idempotency-key");
+  const replay = conflict(key);
+  if (replay) return replay;
+  type Body = {
+    name?: string;
+    currency?: string;
+    total_amount?: number;
+    instalments?: { amount: number; charge_date: string | null; description?: string }[];
+    links?: { mandate?: string };
+    metadata?: Record<string, string>;
+  };
+  const body = ((await request.json()) as { instalment_schedules?: Body }).instalment_schedules ?? {};
+  recordCall({ method: "POST", url: request.url, body: JSON.stringify(body), headers: { "idempotency-key": key ?? "" } });
+  const mandate = gcMandates().get(body.links?.mandate ?? "");
+  if (!mandate || mandate.organisation !== account.accountId)
+    return gcError(422, "validation_failed", "Validation failed", [{ field: "links.mandate", message: "is invalid" }]);
+  if (["cancelled", "failed", "expired", "consumed", "blocked"].includes(mandate.status))
+    return gcError(422, "invalid_state", "Mandate is not usable", [{ reason: "mandate_is_inactive", message: "The mandate is not active" }]);
+  const instalments = Array.isArray(body.instalments) ? body.instalments : [];
+  if (!body.name || !body.currency || !instalments.length || !Number.isInteger(body.total_amount))
+    return gcError(422, "validation_failed", "Validation failed", [
+      { field: "instalments", message: "name, currency, total_amount and instalments are required" },
+    ]);
+  if (instalments.some((i) => !Number.isInteger(i.amount) || i.amount <= 0))
+    return gcError(422, "validation_failed", "Validation failed", [{ field: "instalments", message: "amounts must be greater than 0" }]);
+  if (instalments.reduce((sum, i) => sum + i.amount, 0) !== body.total_amount)
+    return gcError(422, "validation_failed", "Validation failed", [{ field: "total_amount", message: "must equal the sum of the instalment amounts" }]);
+  const id = sandboxId("IS", 12);
+  const payments = instalments.map((i) => {
+    const chargeDate = !i.charge_date || i.charge_date < mandate.next_possible_charge_date ? mandate.next_possible_charge_date : i.charge_date;
+    const payment: SandboxPayment = {
+      id: sandboxId("PM", 12),
+      organisation: account.accountId,
+      amount: i.amount,
+      currency: body.currency!,
+      status: "pending_submission",
+      charge_date: chargeDate,
+      description: i.description ?? body.name!,
+      metadata: {},
+      links: { mandate: mandate.id, creditor: sandboxId("CR"), instalment_schedule: id },
+      created_at: new Date().toISOString(),
+      amount_refunded: 0,
+    };
+    gcPayments().set(payment.id, payment);
+    return payment.id;
+  });
+  const schedule: SandboxInstalmentSchedule = {
+    id,
+    organisation: account.accountId,
+    name: body.name,
+    currency: body.currency,
+    total_amount: body.total_amount!,
+    status: "active",
+    metadata: body.metadata ?? {},
+    links: { mandate: mandate.id, customer: sandboxId("CU"), payments },
+    created_at: new Date().toISOString(),
+  };
+  gcInstalmentSchedules().set(id, schedule);
+  if (key) gcIdempotency().set(key, { id });
+  return HttpResponse.json({ instalment_schedules: scheduleBody(schedule) }, { status: 201 });
+}
+
+function scheduleBody({ organisation: _organisation, ...schedule }: SandboxInstalmentSchedule) {
+  return { ...schedule, payment_errors: {} };
+}
+
 export const gocardlessPaymentHandlers = [
+  http.post(`${API}/instalment_schedules/create_with_dates`, createInstalmentSchedule),
+  http.post(`${API}/instalment_schedules`, createInstalmentSchedule),
+  http.get(`${API}/instalment_schedules/:id`, ({ request, params }) => {
+    const account = authorisedAccount(request);
+    const schedule = gcInstalmentSchedules().get(String(params.id));
+    if (!account) return gcError(401, "invalid_api_usage", "Invalid token");
+    if (!schedule || schedule.organisation !== account.accountId) return gcError(404, "invalid_api_usage", "Resource not found");
+    return HttpResponse.json({ instalment_schedules: scheduleBody(schedule) });
+  }),
+
   http.post(`${API}/billing_requests`, async ({ request }) => {
     const account = authorisedAccount(request);
     if (!account) return gcError(401, "invalid_api_usage", "Invalid token");

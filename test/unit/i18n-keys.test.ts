@@ -12,6 +12,7 @@ import { type MovementKind, PAYMENT_MOVEMENT_KINDS } from "~/domain/accounts/mov
 import { CREDIT_NOTE_KINDS } from "~/domain/credit-notes/totals";
 import { OPERATION_NATURES, VAT_EXEMPTIONS } from "~/domain/invoices/mentions";
 import { MANDATE_STATUSES } from "~/domain/mandates/service";
+import { DEBIT_STATUSES } from "~/domain/debits/statuses";
 import { INVOICE_STATUSES } from "~/domain/invoices/status";
 import { ROLES } from "~/domain/permissions";
 import { ACCESS_STATES } from "~/domain/customer-space/access";
@@ -96,6 +97,7 @@ const EXPANSIONS: Record<string, string[]> = {
   "space.access.short.*": ACCESS_STATES.map((s) => `space.access.short.${s}`),
   "creditNotes.kind.*": CREDIT_NOTE_KINDS.map((k) => `creditNotes.kind.${k}`),
   "mandates.status.*": MANDATE_STATUSES.map((s) => `mandates.status.${s}`),
+  "debits.status.*": DEBIT_STATUSES.map((s) => `debits.status.${s}`),
   "mandates.origin.*": ["customer", "merchant", "gocardless", "system"].map((o) => `mandates.origin.${o}`),
   "mentions.natureOption.*": OPERATION_NATURES.map((n) => `mentions.natureOption.${n}`),
   "mentions.nature.*": OPERATION_NATURES.map((n) => `mentions.nature.${n}`),

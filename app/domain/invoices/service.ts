@@ -1,4 +1,5 @@
 import { applyCredit } from "../accounts/credit";
+import { scheduleInvoiceDebit } from "../debits/service";
 import type { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
@@ -317,6 +318,8 @@ export async function finaliseInvoice(db: Db, organisationId: string, id: string
       if (claimed.count !== 1) throw new ConcurrentFinalisation();
       // Credit on the customer's account pays the new invoice first (issue 14).
       await applyCredit(tx, organisationId, invoice.customerId);
+      // A customer in automatic debit: what is left to pay is collected at the due date (issue 15, decision 0020).
+      await scheduleInvoiceDebit(tx, { organisationId, invoiceId: id, note: "invoice finalised" }, now);
       return { ok: true, value: { number } };
     })
     .catch((error) => {

@@ -12,6 +12,8 @@ import { isUniqueViolation } from "~/lib/db.server";
 import { hmac, safeEqual } from "~/lib/tokens.server";
 import type { MessageKey } from "~/i18n";
 import { displayIban } from "../identifiers";
+import { planAfterOwnIcsSigning } from "../debits/plans";
+import { cancelDebitsOfMandate, moveDebitsToMandate } from "../debits/service";
 import { generateRum } from "./reference";
 
 export const MANDATE_TYPES = ["one_off", "recurrent"] as const;
@@ -102,6 +104,8 @@ export interface MandateDetails {
   holderName: string;
   email: string;
   type: MandateType;
+  /** Recurrent only: spread the balance over this many monthly debits (0: no; 3 offered). */
+  spreadOver?: number;
 }
 
 export type StartResult = { ok: true; mandateId: string } | { ok: false; error: MessageKey; field?: keyof MandateDetails };
@@ -116,7 +120,8 @@ export async function startMandate(
     organisation: Omit<CreditorSnapshot, "name"> & { id: string; legalName: string; sepaCreditor: string; creditorIdentifier: string };
     connections: { provider: string; revokedAt: Date | null }[];
     customer: { id: string; locale: string; addressLine1: string; addressLine2: string; postalCode: string; city: string; country: string };
-    invoice: { id: string; currency: string; amountMinor: number | null };
+    /** Where it is signed from: an invoice's link, or the customer space (id null: the account's balance). */
+    invoice: { id: string | null; currency: string; amountMinor: number | null };
     details: MandateDetails;
   },
   now: Date,
@@ -129,6 +134,7 @@ export async function startMandate(
   if (details.type === "one_off" && (await hasRecurrentMandate(db, organisation.id, customer.id))) {
     return { ok: false, error: "mandates.errors.noWayBack", field: "type" };
   }
+  if (details.spreadOver && details.type !== "recurrent") return { ok: false, error: "debits.spread.onlyRecurrent", field: "type" };
   const snapshot: CreditorSnapshot = {
     name: organisation.legalName,
     addressLine1: organisation.addressLine1,
@@ -163,6 +169,7 @@ export async function startMandate(
           debtorAddress: JSON.stringify(debtorAddress),
           email: details.email,
           type: details.type,
+          spreadOver: details.type === "recurrent" ? (details.spreadOver ?? 0) : 0,
           amountMinor: details.type === "one_off" ? input.invoice.amountMinor : null,
           currency: input.invoice.currency,
           locale: customer.locale === "en" ? "en" : "fr",
@@ -303,6 +310,9 @@ async function moveTo(
   fact: { origin: MandateOrigin; action: string; at: Date; note?: string; providerEventId?: string; data?: Record<string, unknown> },
 ) {
   await tx.mandate.update({ where: { id: mandate.id }, data: { status, statusAt: fact.at, ...(fact.data ?? {}) } });
+  // What it still had to debit moves to the mandate replacing it, or is cancelled with it (docs/decisions/0020).
+  if (status === "replaced" && typeof fact.data?.replacedById === "string") await moveDebitsToMandate(tx, mandate.id, fact.data.replacedById, fact.at);
+  else if (["cancelled", "failed", "expired"].includes(status)) await cancelDebitsOfMandate(tx, mandate.id, fact.at, `mandate ${status}`);
   await recordMandateEvent(tx, {
     organisationId: mandate.organisationId,
     mandateId: mandate.id,
@@ -350,6 +360,7 @@ export async function signMandate(db: Db, mandate: MandateRow, trace: SignatureT
     if (current.creditorKind === "own_ics") {
       await moveTo(tx, current, "active", { origin: "customer", action: "signed", at: now, data });
       await replacePrevious(tx, current, now, "customer");
+      await planAfterOwnIcsSigning(tx, current, now);
     } else {
       await moveTo(tx, current, "pending", { origin: "customer", action: "signed", at: now, data });
     }

@@ -73,11 +73,20 @@ export async function sendMandateCode(
 }
 
 /** The signed mandate's confirmation, with the link to its PDF (a bearer link: sealed in the outbox). */
-export async function queueSignedConfirmation(deps: { db: Db; encryptionKey: string; appUrl: string }, mandate: MandateRow, token: string, now: Date) {
+export async function queueSignedConfirmation(
+  deps: { db: Db; encryptionKey: string; appUrl: string },
+  mandate: MandateRow,
+  pdfLink: { token: string } | { url: string },
+  now: Date,
+) {
   const locale = localeOf(mandate);
   const t = translator(locale);
   const creditor = JSON.parse(mandate.creditorSnapshot) as CreditorSnapshot;
-  const link = bearerLink(deps.encryptionKey, `${deps.appUrl}/i/`, token);
+  // From an invoice's link: the PDF behind that bearer link (sealed in the outbox). From the customer space: its page (a session is needed).
+  const link =
+    "token" in pdfLink
+      ? (({ url, secret }) => ({ url: `${url}/mandate/${mandate.id}/pdf`, secret }))(bearerLink(deps.encryptionKey, `${deps.appUrl}/i/`, pdfLink.token))
+      : { url: pdfLink.url, secret: null };
   const type = t(mandate.type === "recurrent" ? "mandate.type.recurrent" : "mandate.type.one_off");
   const paragraphs = [
     t("mandate.signedEmail.body", { creditor: creditor.name, reference: mandate.reference, date: now.toISOString().slice(0, 10) }),
@@ -99,7 +108,7 @@ export async function queueSignedConfirmation(deps: { db: Db; encryptionKey: str
         locale,
         preview: t("mandate.signedEmail.subject", { creditor: creditor.name }),
         paragraphs,
-        action: { label: t("mandate.downloadPdf"), url: `${link.url}/mandate/${mandate.id}/pdf` },
+        action: { label: t("mandate.downloadPdf"), url: link.url },
         footer: t("mandate.codeEmail.footer"),
       },
     },
@@ -123,10 +132,12 @@ export async function openGoCardlessMandateFlow(
   },
   now: Date,
 ): Promise<{ ok: true; url: string } | { ok: false; error: Parameters<Translate>[0] }> {
-  if (input.amountMinor <= 0) return { ok: false, error: "mandates.errors.nothingToCollect" };
+  // A one-off mandate is for an amount; a recurrent one may be set up with nothing to collect now (GoCardless's
+  // flow then only sets the mandate up: collectAfterMandate finds nothing left and closes the checkout).
+  if (input.amountMinor <= 0 && input.mandate.type !== "recurrent") return { ok: false, error: "mandates.errors.nothingToCollect" };
   const result = await openCheckout(
     deps,
-    { payer: input.payer, provider: "gocardless", amountMinor: input.amountMinor, returnUrl: input.returnUrl, cancelUrl: input.cancelUrl },
+    { payer: input.payer, provider: "gocardless", amountMinor: Math.max(0, input.amountMinor), returnUrl: input.returnUrl, cancelUrl: input.cancelUrl },
     now,
   );
   if (!result.ok) return result;

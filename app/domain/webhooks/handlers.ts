@@ -8,6 +8,8 @@ import type { Logger } from "~/lib/logger.server";
 import type { MandateProvider, NormalisedEvent, PaymentProvider, ProviderEvent, ProviderId } from "../../../integrations/types";
 import { balancePayer } from "../checkout";
 import { applyProviderMandateEvent, recordProviderMandate } from "../mandates/service";
+import { moveDebit, syncDebitWithPayment } from "../debits/service";
+import { previewSpread, spreadBalance } from "../debits/plans";
 import { notify } from "../notifications";
 import { applyPaymentFact, applyReversal, type PaymentChange, type PaymentFact, type ReversalFact } from "../payments";
 import { PermanentError } from "../queue";
@@ -58,7 +60,20 @@ const handlers: Handlers = {
         select: { id: true },
       });
       // The event names only a payment we have not recorded yet (it overtook the others): ask the provider.
-      if (!known && fact.amountMinor === undefined) fact = { ...fact, ...(await provider.fetchPayment(account(deps, connection), e.providerPaymentId)) };
+      if (!known && fact.amountMinor === undefined) {
+        const {
+          debitRequestId: _request,
+          instalmentScheduleId,
+          chargeDate,
+          ...fetched
+        } = await provider.fetchPayment(account(deps, connection), e.providerPaymentId);
+        fact = { ...fact, ...fetched };
+        // A payment of a GoCardless instalment schedule we created: it pays the customer's balance (decision 0020).
+        if (instalmentScheduleId && !fact.invoiceId && !fact.customerId) {
+          const instalment = await linkInstalmentPayment(db, organisationId, instalmentScheduleId, e.providerPaymentId, chargeDate);
+          if (instalment) fact = { ...fact, customerId: instalment.customerId };
+        }
+      }
       // The merchant's account takes other payments than our invoices': those are none of our business.
       if (!known && !fact.invoiceId && !fact.customerId) {
         return { status: "ignored", organisationId, note: `payment ${e.providerPaymentId} is not for one of our invoices` };
@@ -73,6 +88,8 @@ const handlers: Handlers = {
     await db.$transaction(async (tx) => {
       const change = await applyPaymentFact(tx, fact);
       if (change) {
+        // An automatic debit's request follows its payment: collected, failed (the invoice is open again), on its way.
+        await syncDebitWithPayment(tx, change.payment, change.to, fact.at, fact.reason);
         await notifyPaymentChange(tx, deps.appUrl, organisationId, change);
         // Refunds or disputes that overtook the payment are told now that it is known.
         for (const reversal of change.reversals) await notifyReversal(tx, deps.appUrl, reversal, change.payment);
@@ -170,6 +187,26 @@ const handlers: Handlers = {
       await record(tx, outcome);
     });
     return outcome;
+  },
+
+  /**
+   * A GoCardless instalment schedule of ours (decision 0020): `creation_failed` fails its requests (nothing
+   * will be collected; the balance is due again), `cancelled` cancels those not collected. `created`,
+   * `errored`, `resumed`, `completed` change nothing here: each payment's own events move its request.
+   */
+  async instalment_schedule({ deps, connection, event, e }) {
+    const organisationId = connection.organisationId;
+    const requests = await deps.db.debitRequest.findMany({ where: { organisationId, providerScheduleId: e.scheduleId } });
+    if (!requests.length) return { status: "ignored", organisationId, note: `instalment schedule ${e.scheduleId} is not one of ours` };
+    const to = e.action === "creation_failed" ? "failed" : e.action === "cancelled" ? "cancelled" : null;
+    if (!to) return { status: "processed", organisationId, note: `instalment schedule ${e.action}` };
+    const at = new Date(event.createdAt);
+    await deps.db.$transaction(async (tx) => {
+      for (const request of requests.filter((r) => r.status === "submitted" || r.status === "notified" || r.status === "scheduled")) {
+        await moveDebit(tx, request, to, at, { note: `instalment schedule ${e.action}`, data: to === "failed" ? { failureReason: e.cause ?? e.action } : {} });
+      }
+    });
+    return { status: "processed", organisationId, note: `instalment schedule ${e.action}` };
   },
 
   async rejected({ e }) {
@@ -328,11 +365,15 @@ async function collectAfterMandate({ deps, provider, connection, event, e }: Eve
         at: new Date(event.createdAt),
       }),
     );
+    await cancelReplacedAtGoCardless(deps, connection, signed.id);
   }
   const attempt = await db.checkoutAttempt.findFirst({ where: { organisationId, provider: provider.id, providerRef: e.billingRequestId } });
   if (!attempt) return { status: "ignored", organisationId, note: `no checkout for billing request ${e.billingRequestId}` };
   const existing = await db.payment.findFirst({ where: { checkoutAttemptId: attempt.id } });
   if (existing) return { status: "processed", organisationId, note: "payment already created" };
+  // The customer chose to spread the balance over three monthly debits: GoCardless's instalment schedule instead.
+  const spread = signed ? await db.mandate.findUnique({ where: { id: signed.id } }) : null;
+  if (spread && spread.type === "recurrent" && spread.spreadOver > 0) return spreadAfterMandate(deps, connection, spread, attempt.id, e.mandateId, event);
   // An invoice's debit takes no more than is still due; a balance debit takes what the customer chose.
   const invoice = attempt.invoiceId ? await db.invoice.findUniqueOrThrow({ where: { id: attempt.invoiceId } }) : null;
   const amountMinor = invoice ? Math.min(attempt.amountMinor, invoice.amountDueMinor) : attempt.amountMinor;
@@ -366,4 +407,101 @@ async function collectAfterMandate({ deps, provider, connection, event, e }: Eve
     }),
   );
   return { status: "processed", organisationId };
+}
+
+/**
+ * A payment GoCardless created for one of our instalment schedules, not linked yet (the schedule was still
+ * `pending` when we created it): the request of that schedule with the same charge date (else the first
+ * without a payment) gets its id. Returns the request, or null when the schedule is not ours.
+ */
+async function linkInstalmentPayment(db: Db, organisationId: string, scheduleId: string, providerPaymentId: string, chargeDate?: string) {
+  const requests = await db.debitRequest.findMany({
+    where: { organisationId, providerScheduleId: scheduleId },
+    orderBy: { instalmentNumber: "asc" },
+  });
+  const linked = requests.find((r) => r.providerPaymentId === providerPaymentId);
+  if (linked) return linked;
+  const open = requests.filter((r) => !r.providerPaymentId);
+  const request = open.find((r) => chargeDate && r.collectionDate.toISOString().slice(0, 10) === chargeDate) ?? open[0] ?? requests[0];
+  if (request && !request.providerPaymentId) await db.debitRequest.update({ where: { id: request.id }, data: { providerPaymentId } });
+  return request ?? null;
+}
+
+/**
+ * GoCardless set up a recurrent mandate whose customer chose three monthly debits: the balance due now is
+ * spread with GoCardless's instalment schedule (created once: the mandate is its idempotency key), whose
+ * payments pay the customer's balance, recorded as on their way; the schedule is sent as the pre-notification.
+ */
+async function spreadAfterMandate(
+  deps: WebhookDeps,
+  connection: Connection,
+  mandate: NonNullable<Awaited<ReturnType<Db["mandate"]["findUnique"]>>>,
+  attemptId: string,
+  providerMandateId: string,
+  event: ProviderEvent,
+): Promise<Outcome> {
+  const { db } = deps;
+  const organisationId = connection.organisationId;
+  const now = new Date(event.createdAt);
+  if (await db.debitRequest.count({ where: { organisationId, mandateId: mandate.id, kind: "instalment" } }))
+    return { status: "processed", organisationId, note: "instalments already created" };
+  const organisation = await db.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { id: true, debitNoticeDays: true } });
+  const plan = await previewSpread(db, organisation, mandate.customerId, "gocardless", now);
+  if (!plan.collections.length) {
+    await db.checkoutAttempt.update({ where: { id: attemptId }, data: { status: "expired" } });
+    return { status: "processed", organisationId, note: "nothing left to spread" };
+  }
+  const customer = await db.customer.findUniqueOrThrow({ where: { id: mandate.customerId }, select: { name: true, company: true } });
+  const schedule = await deps.providers.gocardless.createInstalmentSchedule(account(deps, connection), {
+    mandateId: providerMandateId,
+    name: `${customer.company || customer.name} — ${plan.collections.length}×`,
+    currency: plan.currency,
+    totalMinor: plan.totalMinor,
+    instalments: plan.collections.map((c) => ({ amountMinor: c.amountMinor, chargeDate: c.date.toISOString().slice(0, 10) })),
+    metadata: { customer_id: mandate.customerId, mandate_id: mandate.id },
+    idempotencyKey: `instalments-${mandate.id}`,
+  });
+  await db.$transaction(async (tx) => {
+    await spreadBalance(tx, { ...mandate, providerMandateId } as never, now, {
+      scheduleId: schedule.scheduleId,
+      paymentIds: schedule.paymentIds,
+      collections: plan.collections,
+    });
+    for (const [index, paymentId] of schedule.paymentIds.entries()) {
+      await applyPaymentFact(tx, {
+        organisationId,
+        provider: "gocardless",
+        providerPaymentId: paymentId,
+        status: "processing",
+        method: "direct_debit",
+        at: now,
+        customerId: mandate.customerId,
+        amountMinor: plan.collections[index]?.amountMinor ?? 0,
+        currency: plan.currency,
+        mandateId: providerMandateId,
+      });
+    }
+    await tx.checkoutAttempt.update({ where: { id: attemptId }, data: { status: "completed" } });
+  });
+  return { status: "processed", organisationId, note: `instalment schedule ${schedule.scheduleId}` };
+}
+
+/**
+ * New bank details mean a new mandate: the GoCardless mandates it replaced are cancelled at GoCardless too
+ * (through the SDK), so nothing more can be collected on them. Best effort: an already cancelled one is no
+ * error; a refusal is logged and GoCardless's own events keep ours in step (a replaced mandate stays replaced).
+ */
+async function cancelReplacedAtGoCardless(deps: WebhookDeps, connection: Connection, mandateId: string) {
+  const replaced = await deps.db.mandate.findMany({
+    where: { organisationId: connection.organisationId, replacedById: mandateId, creditorKind: "gocardless", providerMandateId: { not: null } },
+    select: { id: true, providerMandateId: true },
+  });
+  for (const old of replaced) {
+    try {
+      await deps.providers.gocardless.cancelMandate(account(deps, connection), old.providerMandateId!);
+      deps.log.info({ mandateId: old.id, replacedBy: mandateId }, "replaced mandate cancelled at GoCardless");
+    } catch (error) {
+      deps.log.warn({ mandateId: old.id, error: error instanceof Error ? error.message : String(error) }, "replaced mandate not cancelled at GoCardless");
+    }
+  }
 }
