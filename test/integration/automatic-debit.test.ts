@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectionPlan, gocardlessSubmitOn, isoDay } from "~/domain/debits/calendar";
 import { runAutomaticDebits } from "~/domain/debits/job";
 import { spreadPlan } from "~/domain/debits/plans";
+import { debitFileXml } from "~/domain/debit-files/service";
+import { validateAgainstXsd } from "../helpers/xsd";
 import { debitsForFile, markDebitsInFile, parisToday } from "~/domain/debits/service";
 import { createLogger } from "~/lib/logger.server";
 import { startTestApp, textOf, type TestApp, type TestBrowser } from "../helpers/app";
@@ -186,6 +188,41 @@ describe("automatic debit, own SEPA creditor (ICS)", () => {
     const left = await app.db.debitRequest.findMany({ where: { mandateId }, orderBy: { collectionDate: "asc" } });
     // The one in a debit file stays submitted; the other is cancelled.
     expect(left.map((r) => r.status)).toEqual(["submitted", "cancelled"]);
+  });
+});
+
+describe("the own creditor's debit file", () => {
+  it("the merchant puts the notified debits in a pain.008 file from /debit-files, once", async () => {
+    const m = await ownIcsMerchant();
+    const customer = app.browser();
+    const started = await startMandate(customer, `${m.link}/mandate`);
+    await sign(customer, started.url);
+    const planned = await app.db.debitRequest.findFirstOrThrow({ where: { organisationId: m.organisationId, invoiceId: m.invoiceId } });
+    await job(night(planned.notifyOn));
+    const notified = await app.db.debitRequest.findMany({ where: { organisationId: m.organisationId, status: "notified" } });
+    expect(notified).toHaveLength(1);
+    const page = textOf((await m.browser.get("/debit-files")).html);
+    expect(page).toContain("Prélèvements à émettre");
+    expect(page).not.toContain(IBAN);
+    // The creditor's own account is needed first.
+    const refused = await m.browser.post("/debit-files", { requestIds: [notified[0].id] });
+    expect(textOf(refused.html)).toContain("Indiquez l'IBAN et l'identifiant créancier SEPA (ICS) de l'organisation");
+    await app.db.organisation.update({ where: { id: m.organisationId }, data: { iban: "FR1420041010050500013M02606", bic: "PSSTFRPPXXX" } });
+    const made = await m.browser.post("/debit-files", { requestIds: [notified[0].id] });
+    expect(textOf(made.html)).toContain("Fichier de prélèvement généré");
+    const request = await app.db.debitRequest.findUniqueOrThrow({ where: { id: notified[0].id } });
+    expect(request.status).toBe("submitted");
+    const file = await app.db.debitFile.findFirstOrThrow({ where: { organisationId: m.organisationId } });
+    expect(request.submittedInFileId).toBe(file.id);
+    const xml = (await debitFileXml({ db: app.db, encryptionKey: app.config.ENCRYPTION_KEY }, m.organisationId, file.id))!.xml;
+    expect(await validateAgainstXsd(xml, "pain.008.001.02.xsd")).toEqual({ valid: true, errors: [] });
+    expect(xml).toContain(IBAN);
+    expect(xml).toContain("<SeqTp>FRST</SeqTp>");
+    // Never in a second file: not offered again, and a crafted post files nothing.
+    expect(textOf((await m.browser.get("/debit-files")).html)).toContain("Aucun prélèvement à émettre");
+    const again = await m.browser.post("/debit-files", { requestIds: [notified[0].id] });
+    expect(textOf(again.html)).toContain("Aucun des prélèvements choisis n'est prêt");
+    expect(await app.db.debitFile.count({ where: { organisationId: m.organisationId } })).toBe(1);
   });
 });
 
