@@ -114,7 +114,7 @@ export async function refundExcess(
   userId: string,
   now = new Date(),
 ): Promise<RefundExcessResult | null> {
-  const { db, log } = deps;
+  const { db } = deps;
   const membership = await db.membership.findUnique({ where: { userId_organisationId: { userId, organisationId } }, select: { role: true } });
   if (!membership) return null;
   const invoice = await db.invoice.findFirst({ where: { id: invoiceId, organisationId }, include: { payments: true } });
@@ -133,39 +133,59 @@ export async function refundExcess(
   // (they show as pending); the next click asks only for what is still not covered.
   let refundedMinor = 0;
   for (const { payment, amountMinor } of sources) {
-    const connection = await db.providerConnection.findFirst({ where: { organisationId, provider: payment.provider, revokedAt: null } });
-    if (!connection) return { ok: false, error: "refunds.errors.providerDisconnected" };
-    const provider = deps.providers.get(payment.provider as ProviderId);
     // The credited amount is part of the key: a refund for a later credit note is a new refund, not the earlier one again.
     const credited = invoice.amountCreditedMinor ? `-c${invoice.amountCreditedMinor}` : "";
     const idempotencyKey = `excess-${invoice.id}-${invoice.amountPaidMinor}${credited}-${payment.id}${retries ? `-${retries}` : ""}`;
-    let refundId: string;
-    try {
-      ({ refundId } = await provider.refund(
-        { accountId: connection.accountId, accessToken: decryptSecret(deps.encryptionKey, connection.encryptedToken) },
-        { providerPaymentId: payment.providerPaymentId, amountMinor, currency: payment.currency, idempotencyKey },
-      ));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      log.warn({ invoiceId, provider: payment.provider, paymentId: payment.id, amountMinor, error: message }, "refund refused");
-      const down = isProviderError(error) && error.kind === "unavailable";
-      return { ok: false, error: down ? "refunds.errors.providerDown" : "refunds.errors.providerRefused" };
-    }
-    await recordPending(db, {
-      organisationId,
-      provider: payment.provider,
-      kind: "refund",
-      providerRef: refundId,
-      providerPaymentId: payment.providerPaymentId,
-      amountMinor,
-      currency: payment.currency,
-      status: "pending",
-      at: now,
-    });
-    log.info({ invoiceId, provider: payment.provider, paymentId: payment.id, refundId, amountMinor, userId }, "excess refund requested");
+    const asked = await askRefund(deps, organisationId, payment, amountMinor, idempotencyKey, now, { invoiceId, userId });
+    if (!asked.ok) return asked;
     refundedMinor += amountMinor;
   }
   return { ok: true, amountMinor: refundedMinor };
+}
+
+/**
+ * Asks the payment's provider for a refund under the given key, and records it at once as pending (it counts
+ * only when the provider says it succeeded).
+ */
+async function askRefund(
+  deps: RefundDeps,
+  organisationId: string,
+  payment: { id: string; provider: string; providerPaymentId: string; currency: string },
+  amountMinor: number,
+  idempotencyKey: string,
+  now: Date,
+  context: Record<string, string>,
+): Promise<{ ok: true } | { ok: false; error: MessageKey }> {
+  const { db, log } = deps;
+  const connection = await db.providerConnection.findFirst({ where: { organisationId, provider: payment.provider, revokedAt: null } });
+  if (!connection) return { ok: false, error: "refunds.errors.providerDisconnected" };
+  let refundId: string;
+  try {
+    ({ refundId } = await deps.providers
+      .get(payment.provider as ProviderId)
+      .refund(
+        { accountId: connection.accountId, accessToken: decryptSecret(deps.encryptionKey, connection.encryptedToken) },
+        { providerPaymentId: payment.providerPaymentId, amountMinor, currency: payment.currency, idempotencyKey },
+      ));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn({ ...context, provider: payment.provider, paymentId: payment.id, amountMinor, error: message }, "refund refused");
+    const down = isProviderError(error) && error.kind === "unavailable";
+    return { ok: false, error: down ? "refunds.errors.providerDown" : "refunds.errors.providerRefused" };
+  }
+  await recordPending(db, {
+    organisationId,
+    provider: payment.provider,
+    kind: "refund",
+    providerRef: refundId,
+    providerPaymentId: payment.providerPaymentId,
+    amountMinor,
+    currency: payment.currency,
+    status: "pending",
+    at: now,
+  });
+  log.info({ ...context, provider: payment.provider, paymentId: payment.id, refundId, amountMinor }, "refund requested");
+  return { ok: true };
 }
 
 /** A second click racing the first may record the same refund: the provider gave both the same id, one row is kept. */
@@ -187,46 +207,16 @@ async function recordPending(db: Db, fact: Parameters<typeof applyReversal>[1]) 
  * The key names the payment and what it brings now: a double click asks for the same refund.
  */
 export async function refundBalanceCredit(deps: RefundDeps, organisationId: string, customerId: string, userId: string, now = new Date()) {
-  const { db, log } = deps;
+  const { db } = deps;
   const sources = await balanceCreditSources(db, organisationId, customerId);
   if (!sources.length) return { ok: false as const, error: "refunds.errors.nothingToRefund" as const };
   let refundedMinor = 0;
   // One currency at a time (an account with credit in two currencies is refunded by two clicks).
   const currency = sources[0].payment.currency;
   for (const { payment, amountMinor } of sources.filter((s) => s.payment.currency === currency)) {
-    const connection = await db.providerConnection.findFirst({ where: { organisationId, provider: payment.provider, revokedAt: null } });
-    if (!connection) return { ok: false as const, error: "refunds.errors.providerDisconnected" as const };
     const idempotencyKey = `credit-${payment.id}-${payment.amountMinor - payment.refundedMinor - payment.disputedMinor}-${amountMinor}`;
-    let refundId: string;
-    try {
-      ({ refundId } = await deps.providers
-        .get(payment.provider as ProviderId)
-        .refund(
-          { accountId: connection.accountId, accessToken: decryptSecret(deps.encryptionKey, connection.encryptedToken) },
-          { providerPaymentId: payment.providerPaymentId, amountMinor, currency: payment.currency, idempotencyKey },
-        ));
-    } catch (error) {
-      log.warn(
-        { customerId, provider: payment.provider, paymentId: payment.id, amountMinor, error: error instanceof Error ? error.message : String(error) },
-        "refund refused",
-      );
-      return {
-        ok: false as const,
-        error: isProviderError(error) && error.kind === "unavailable" ? ("refunds.errors.providerDown" as const) : ("refunds.errors.providerRefused" as const),
-      };
-    }
-    await recordPending(db, {
-      organisationId,
-      provider: payment.provider,
-      kind: "refund",
-      providerRef: refundId,
-      providerPaymentId: payment.providerPaymentId,
-      amountMinor,
-      currency: payment.currency,
-      status: "pending",
-      at: now,
-    });
-    log.info({ customerId, provider: payment.provider, paymentId: payment.id, refundId, amountMinor, userId }, "account credit refund requested");
+    const asked = await askRefund(deps, organisationId, payment, amountMinor, idempotencyKey, now, { customerId, userId });
+    if (!asked.ok) return asked;
     refundedMinor += amountMinor;
   }
   return { ok: true as const, amountMinor: refundedMinor, currency };

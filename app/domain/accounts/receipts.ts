@@ -17,7 +17,6 @@ import { openInvoicesOf, proposeAllocation } from "./open-invoices";
 import { type AccountEntries, balancesOf, type Movement, movementsOf } from "./movements";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-type Reader = Db | Tx;
 
 /** The receipt form's fields as posted; `readReceipt` reads the amounts in the chosen currency. */
 export const receiptObject = z.object({
