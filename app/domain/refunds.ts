@@ -10,7 +10,7 @@ import { decryptSecret } from "~/lib/crypto.server";
 import type { Logger } from "~/lib/logger.server";
 import type { MessageKey } from "~/i18n";
 import { isProviderError, type PaymentProvider, type ProviderId } from "../../integrations/types";
-import { countShares } from "./accounts/shares";
+import { accountCredit } from "./accounts/credit";
 import { applyReversal } from "./payments";
 import { can } from "./permissions";
 
@@ -208,7 +208,7 @@ async function recordPending(db: Db, fact: Parameters<typeof applyReversal>[1]) 
  */
 export async function refundBalanceCredit(deps: RefundDeps, organisationId: string, customerId: string, userId: string, now = new Date()) {
   const { db } = deps;
-  const sources = await balanceCreditSources(db, organisationId, customerId);
+  const sources = (await accountCredit(db, organisationId, customerId)).refundable;
   if (!sources.length) return { ok: false as const, error: "refunds.errors.nothingToRefund" as const };
   let refundedMinor = 0;
   // One currency at a time (an account with credit in two currencies is refunded by two clicks).
@@ -220,22 +220,4 @@ export async function refundBalanceCredit(deps: RefundDeps, organisationId: stri
     refundedMinor += amountMinor;
   }
   return { ok: true as const, amountMinor: refundedMinor, currency };
-}
-
-/** The balance payments with credit left (what they bring less their shares), less the refunds already asked for. */
-export async function balanceCreditSources(db: Db, organisationId: string, customerId: string) {
-  const payments = await db.payment.findMany({
-    where: { organisationId, customerId, invoiceId: null, status: "confirmed", flag: null },
-    orderBy: { createdAt: "desc" },
-    include: { allocations: { select: { id: true, invoiceId: true, amountMinor: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
-  });
-  const pending = await refundsOf(db, organisationId, payments);
-  return payments
-    .map((payment) => {
-      const asked = pending
-        .filter((r) => r.status === "pending" && r.provider === payment.provider && r.providerPaymentId === payment.providerPaymentId)
-        .reduce((sum, r) => sum + r.amountMinor, 0);
-      return { payment, amountMinor: countShares(payment, payment.allocations).unappliedMinor - asked };
-    })
-    .filter((s) => s.amountMinor > 0);
 }

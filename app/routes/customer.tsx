@@ -7,8 +7,8 @@ import { BalanceText, MovementsTable } from "~/components/account";
 import { Card, PageHeader } from "~/components/page";
 import { balancesOf, withRunningBalance } from "~/domain/accounts/movements";
 import { ConfirmLink, ConfirmStep, confirmHref } from "~/components/confirm";
-import { applyCredit, availableCredit } from "~/domain/accounts/credit";
-import { balanceCreditSources, refundBalanceCredit } from "~/domain/refunds";
+import { accountCredit, applyCredit } from "~/domain/accounts/credit";
+import { refundBalanceCredit } from "~/domain/refunds";
 import { accountMovements } from "~/domain/accounts/receipts";
 import { checkCustomer, customerFields, customersWithEmail, getCustomer, setCustomerArchived, updateCustomer } from "~/domain/customers";
 import { accessOf, accessState } from "~/domain/customer-space/access";
@@ -39,8 +39,8 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   }));
   const sameEmail = await customersWithEmail(context.db, organisation.id, customer.email, customer.id);
   // Credit the invoices due could use now (it is used by itself when an invoice is finalised).
-  const credit = await availableCredit(context.db, organisation.id, customer.id);
-  const usable = Object.entries(credit)
+  const credit = await accountCredit(context.db, organisation.id, customer.id);
+  const usable = Object.entries(credit.available)
     .filter(([currency, minor]) => minor > 0 && invoices.some((i) => i.currency === currency && i.amountDueMinor > 0))
     .map(([currency, minor]) => ({ currency, minor }));
   const space = accessState(await accessOf(context.db, organisation.id, customer.id), new Date());
@@ -51,7 +51,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   // Its upcoming automatic collections (docs/decisions/0020), next to the mandates.
   const debits = await upcomingDebitsOfCustomer(context.db, organisation.id, customer.id);
   // Credit left by balance payments can go back through the provider that took it.
-  const refundable = (await balanceCreditSources(context.db, organisation.id, customer.id)).map((s) => ({
+  const refundable = credit.refundable.map((s) => ({
     currency: s.payment.currency,
     amountMinor: s.amountMinor,
     provider: s.payment.provider,

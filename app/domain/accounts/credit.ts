@@ -21,6 +21,19 @@ interface CreditSource {
   /** Oldest credit is used first. */
   since: Date;
   give(tx: Tx, invoiceId: string, amountMinor: number): Promise<void>;
+  /** A balance payment's rest: refundable through its provider (unless under a dispute or chargeback). */
+  balancePayment?: RefundablePayment;
+}
+
+export interface RefundablePayment {
+  id: string;
+  provider: string;
+  providerPaymentId: string;
+  currency: string;
+  amountMinor: number;
+  refundedMinor: number;
+  disputedMinor: number;
+  flag: string | null;
 }
 
 async function creditSources(tx: Reader, organisationId: string, customerId: string): Promise<CreditSource[]> {
@@ -39,6 +52,7 @@ async function creditSources(tx: Reader, organisationId: string, customerId: str
         id: true,
         provider: true,
         providerPaymentId: true,
+        flag: true,
         invoiceId: true,
         status: true,
         amountMinor: true,
@@ -127,6 +141,7 @@ async function creditSources(tx: Reader, organisationId: string, customerId: str
       availableMinor: countShares(payment, payment.allocations).unappliedMinor - pendingOn([payment]),
       since: payment.confirmedAt ?? new Date(0),
       give: paymentShare(payment.id, payment.currency),
+      balancePayment: payment,
     });
   }
   for (const invoice of overpaid) {
@@ -147,12 +162,23 @@ async function creditSources(tx: Reader, organisationId: string, customerId: str
   return sources.filter((s) => s.availableMinor > 0).sort((a, b) => a.since.getTime() - b.since.getTime());
 }
 
+/**
+ * The credit on the account per currency, and the part of it left by balance payments that can go back
+ * through their provider (the latest payment first; not those under a dispute or chargeback).
+ */
+export async function accountCredit(db: Db, organisationId: string, customerId: string) {
+  const sources = await creditSources(db, organisationId, customerId);
+  const available: Record<string, number> = {};
+  for (const s of sources) available[s.currency] = (available[s.currency] ?? 0) + s.availableMinor;
+  const refundable = sources
+    .flatMap((s) => (s.balancePayment && !s.balancePayment.flag ? [{ payment: s.balancePayment, amountMinor: s.availableMinor }] : []))
+    .reverse();
+  return { available, refundable };
+}
+
 /** The credit on the account, per currency. */
 export async function availableCredit(db: Db, organisationId: string, customerId: string): Promise<Record<string, number>> {
-  const sources = await creditSources(db, organisationId, customerId);
-  const credit: Record<string, number> = {};
-  for (const s of sources) credit[s.currency] = (credit[s.currency] ?? 0) + s.availableMinor;
-  return credit;
+  return (await accountCredit(db, organisationId, customerId)).available;
 }
 
 /**
