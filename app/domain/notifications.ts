@@ -18,6 +18,7 @@ export const NOTIFICATION_KINDS = [
   "payment_restored",
   "provider_deauthorized",
   "mandate_ended",
+  "debit_returned",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -27,6 +28,7 @@ export const CUSTOMER_NOTICE_KINDS = [
   "payment_failed",
   "payment_overpaid",
   "payment_refunded",
+  "debit_returned",
 ] as const satisfies readonly NotificationKind[];
 type CustomerNoticeKind = (typeof CUSTOMER_NOTICE_KINDS)[number];
 
@@ -41,6 +43,7 @@ export const ACCOUNT_NOTICE_KINDS = [
   "payment_disputed",
   "payment_dispute_won",
   "payment_dispute_lost",
+  "debit_returned",
 ] as const satisfies readonly NotificationKind[];
 const isCustomerNotice = (kind: NotificationKind): kind is CustomerNoticeKind => (CUSTOMER_NOTICE_KINDS as readonly string[]).includes(kind);
 
@@ -50,6 +53,7 @@ const CUSTOMER_DETAILS: Record<CustomerNoticeKind, { method: boolean; balance: b
   payment_overpaid: { method: true, balance: false, thanks: true },
   payment_failed: { method: true, balance: false, thanks: false },
   payment_refunded: { method: false, balance: false, thanks: false },
+  debit_returned: { method: false, balance: false, thanks: false },
 };
 
 interface NoticeFacts {
@@ -67,6 +71,8 @@ interface NoticeFacts {
   provider?: string;
   /** How the customer paid ("card", "direct_debit"), for their receipt. */
   method?: string;
+  /** The bank's reason code for a returned debit (AM04…), shown with its meaning. */
+  reason?: string;
   /** Also tell the customer (payment receipt, or failed debit): only for CUSTOMER_NOTICE_KINDS. */
   customer?: boolean;
 }
@@ -126,6 +132,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
     excessMinor: facts.excessMinor,
     currency: facts.currency,
     provider: facts.provider,
+    reason: facts.reason,
   };
   await tx.notification.create({ data: { organisationId: facts.organisationId, kind: facts.kind, data: JSON.stringify(data), dedupeKey: facts.dedupeKey } });
 
@@ -143,6 +150,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
       customer: data.customer ?? "",
       merchant: organisation.legalName,
       provider: providerName(facts.provider),
+      reason: facts.reason ? reasonText(t, facts.reason) : "",
     };
     // A balance payment names no invoice: its notices speak of the account.
     const audience = invoice ? kind : (`${kind}Account` as const);
@@ -212,4 +220,11 @@ export function unreadCount(db: Db, organisationId: string) {
 
 export async function markRead(db: Db, organisationId: string, id: string | null, now: Date) {
   await db.notification.updateMany({ where: { organisationId, readAt: null, ...(id ? { id } : {}) }, data: { readAt: now } });
+}
+
+/** "AM04 — provision insuffisante": a known SEPA reason code with its meaning, any other as given. */
+function reasonText(t: ReturnType<typeof translator>, code: string) {
+  const key = `debitReturn.reason.${code}` as MessageKey;
+  const meaning = t(key);
+  return meaning === key ? code : `${code} — ${meaning}`;
 }

@@ -14,6 +14,8 @@ const grants = {
   viewBooks: ["owner", "admin", "accountant"],
   /** Posting, validating and reversing entries: the accountant's work. */
   postEntries: ["owner", "admin", "accountant"],
+  /** Own-ICS debit files for the bank, and the rejects the bank reports: the accountant's work too (seed 002). */
+  manageDebitFiles: ["owner", "admin", "accountant"],
   /** Journal codes and accounts of the chart. */
   manageAccounting: ["owner", "admin", "accountant"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -10,6 +10,7 @@ import { decryptSecret } from "~/lib/crypto.server";
 import { isUniqueViolation } from "~/lib/db.server";
 import type { ProviderEvent, ProviderId } from "../../integrations/types";
 import { isProviderId } from "../../integrations/types";
+import { collectDueDebits } from "./debit-files/collection";
 import type { ScheduledJob } from "./scheduler";
 import { handleEvent, type WebhookDeps } from "./webhooks";
 import type { Outcome, Tx } from "./webhooks/handlers";
@@ -75,6 +76,8 @@ export async function checkProviders(deps: WebhookDeps, organisationId: string, 
     result.updated += counts.updated;
     result.checked.push(providerId);
   }
+  // The organisation's own debits (its own creditor identifier) due today are collected now too, not at the next night.
+  result.updated += (await collectDueDebits(db, now, deps.log, organisationId)).collected;
   return result;
 }
 

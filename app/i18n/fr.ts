@@ -1365,6 +1365,44 @@ export const fr = {
   "space.debit.back": "Retour au prélèvement",
   "mandate.signedOnLabel": "Signé le",
   "nav.collections": "Prélèvements",
+  "journal.origin.debit_file": "Fichier de prélèvement",
+  "imports.matchedBy.debit_request": "Prélèvement d'un fichier émis",
+  "imports.matchedBy.debit_file": "Remise d'un fichier de prélèvement (déjà comptée ligne à ligne)",
+  "debitFiles.errors.alreadyReturned": "Ce prélèvement est déjà enregistré comme rejeté.",
+  "debitFiles.errors.notReturnable": "Ce prélèvement n'a pas été émis dans un fichier : il ne peut pas être rejeté.",
+  "debitFiles.filed.title": "Prélèvements émis",
+  "debitFiles.filed.intro":
+    "Déjà dans un fichier : ils ne peuvent plus être émis. Chacun est encaissé à sa date d'échéance ; un rejet signalé par la banque (relevé importé ou saisi ici) rouvre la facture.",
+  "debitFiles.filed.none": "Aucun prélèvement émis.",
+  "debitFiles.filed.file": "Fichier",
+  "debitFiles.return.open": "Signaler un rejet",
+  "debitFiles.return.reason": "Motif du rejet (code SEPA)",
+  "debitFiles.return.submit": "Enregistrer le rejet",
+  "debitFiles.return.done": "Rejet enregistré : le règlement est contre-passé, la facture est de nouveau due, et le client est prévenu.",
+  "debitReturn.reason.AM04": "provision insuffisante",
+  "debitReturn.reason.AC04": "compte clôturé",
+  "debitReturn.reason.AC06": "compte bloqué",
+  "debitReturn.reason.AC01": "IBAN incorrect",
+  "debitReturn.reason.MD01": "pas de mandat valide",
+  "debitReturn.reason.MD06": "remboursement demandé par le débiteur",
+  "debitReturn.reason.MS02": "refus du débiteur",
+  "debitReturn.reason.MS03": "raison non communiquée",
+  "debitReturn.reason.AG01": "prélèvement interdit sur ce compte",
+  "debitReturn.reason.SL01": "service spécifique de la banque du débiteur",
+  "notify.debit_returned.merchant.subject": "Prélèvement rejeté : {amount} — facture {number}",
+  "notify.debit_returned.merchant.body":
+    "Le prélèvement de {amount} {de:customer} sur la facture {number} a été rejeté par sa banque (motif : {reason}).\nLe règlement est contre-passé : la facture est de nouveau à payer.",
+  "notify.debit_returned.customer.subject": "Votre prélèvement a été rejeté — facture {number}",
+  "notify.debit_returned.customer.body":
+    "Le prélèvement de {amount} pour la facture {number} {de:merchant} a été rejeté par votre banque (motif : {reason}). La facture reste à régler : vous pouvez la payer depuis son lien.",
+  "notify.debit_returned.merchantAccount.subject": "Prélèvement rejeté : {amount} — compte {customer}",
+  "notify.debit_returned.merchantAccount.body":
+    "Le prélèvement de {amount} sur le compte de {customer} a été rejeté par sa banque (motif : {reason}). Les factures qu'il réglait sont de nouveau dues.",
+  "notify.debit_returned.customerAccount.subject": "Votre prélèvement de {amount} a été rejeté",
+  "notify.debit_returned.customerAccount.body":
+    "Le prélèvement de {amount} sur votre compte {de:merchant} a été rejeté par votre banque (motif : {reason}). Le solde reste à régler.",
+  "sending.kind.debit_returned": "Avis de prélèvement rejeté",
+  "sending.kind.debit_returned_customer": "Avis de prélèvement rejeté (client)",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -8,7 +8,7 @@ export function loader({ request, params, context }: Route.LoaderArgs) {
   return asResource(
     () => resolveLocale(request, context),
     async () => {
-      const { organisation } = await requireMember(request, context, "managePayments");
+      const { organisation } = await requireMember(request, context, "manageDebitFiles");
       const file = (await debitFileXml({ db: context.db, encryptionKey: context.config.ENCRYPTION_KEY }, organisation.id, params.debitFileId)) ?? notFound();
       return new Response(file.xml, {
         headers: {

@@ -43,7 +43,8 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     if (!assigned) return refuse(submission, { formErrors: ["imports.errors.assign"] });
     return { result: replyTo(submission), assigned: true as const };
   }
-  const confirmed = (await confirmLines(context.db, organisation.id, params.importId, user.id, new Date())) ?? notFound();
+  const confirmed =
+    (await confirmLines({ db: context.db, appUrl: context.config.APP_URL }, organisation.id, params.importId, user.id, new Date())) ?? notFound();
   context.log.info({ importFileId: params.importId, ...confirmed }, "imported lines confirmed");
   return { result: replyTo(submission), confirmed };
 }

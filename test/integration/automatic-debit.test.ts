@@ -11,12 +11,13 @@ import { collectionPlan, gocardlessSubmitOn, isoDay } from "~/domain/debits/cale
 import { runAutomaticDebits } from "~/domain/debits/job";
 import { spreadPlan } from "~/domain/debits/plans";
 import { debitFileXml } from "~/domain/debit-files/service";
+import { syncDraftJournal } from "~/domain/journal/draft";
 import { validateAgainstXsd } from "../helpers/xsd";
 import { debitsForFile, markDebitsInFile, parisToday } from "~/domain/debits/service";
 import { createLogger } from "~/lib/logger.server";
 import { startTestApp, textOf, type TestApp, type TestBrowser } from "../helpers/app";
 import { openSpace } from "../helpers/customer-space";
-import { createCustomer, createDraftInvoice, organisationProfile, sentInvoice } from "../helpers/merchant";
+import { createCustomer, createDraftInvoice, joinOrganisation, organisationProfile, sentInvoice, signUpMerchant } from "../helpers/merchant";
 import { useProviderMocks } from "../mocks/providers";
 import { gcEvent, gocardlessBody, postWebhook } from "../mocks/webhooks";
 import { fulfilBillingRequest } from "../../integrations/sandbox/gocardless-payments";
@@ -205,10 +206,10 @@ describe("the own creditor's debit file", () => {
     expect(page).toContain("Prélèvements à émettre");
     expect(page).not.toContain(IBAN);
     // The creditor's own account is needed first.
-    const refused = await m.browser.post("/debit-files", { requestIds: [notified[0].id] });
+    const refused = await m.browser.post("/debit-files", { intent: "file", requestIds: [notified[0].id] });
     expect(textOf(refused.html)).toContain("Indiquez l'IBAN et l'identifiant créancier SEPA (ICS) de l'organisation");
     await app.db.organisation.update({ where: { id: m.organisationId }, data: { iban: "FR1420041010050500013M02606", bic: "PSSTFRPPXXX" } });
-    const made = await m.browser.post("/debit-files", { requestIds: [notified[0].id] });
+    const made = await m.browser.post("/debit-files", { intent: "file", requestIds: [notified[0].id] });
     expect(textOf(made.html)).toContain("Fichier de prélèvement généré");
     const request = await app.db.debitRequest.findUniqueOrThrow({ where: { id: notified[0].id } });
     expect(request.status).toBe("submitted");
@@ -220,9 +221,106 @@ describe("the own creditor's debit file", () => {
     expect(xml).toContain("<SeqTp>FRST</SeqTp>");
     // Never in a second file: not offered again, and a crafted post files nothing.
     expect(textOf((await m.browser.get("/debit-files")).html)).toContain("Aucun prélèvement à émettre");
-    const again = await m.browser.post("/debit-files", { requestIds: [notified[0].id] });
+    const again = await m.browser.post("/debit-files", { intent: "file", requestIds: [notified[0].id] });
     expect(textOf(again.html)).toContain("Aucun des prélèvements choisis n'est prêt");
     expect(await app.db.debitFile.count({ where: { organisationId: m.organisationId } })).toBe(1);
+  });
+});
+
+/** A camt.053 statement with these entries (the bank's account statement of the creditor). */
+const statement = (entries: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>S-${Math.random()}</MsgId><CreDtTm>2026-12-20T06:00:00</CreDtTm></GrpHdr><Stmt><Id>S</Id><Acct><Id><IBAN>FR1420041010050500013M02606</IBAN></Id></Acct>${entries}</Stmt></BkToCstmrStmt></Document>`;
+
+describe("what becomes of a debit in a file (issue 16)", () => {
+  it("is collected on its date once, a bank return reverses it and reopens the invoice, a reject entered by hand fails it; the batch credit is not counted twice", async () => {
+    const m = await ownIcsMerchant();
+    await app.db.organisation.update({ where: { id: m.organisationId }, data: { iban: "FR1420041010050500013M02606", bic: "PSSTFRPPXXX" } });
+    const customer = app.browser();
+    await sign(customer, (await startMandate(customer, `${m.link}/mandate`)).url);
+    const secondInvoiceId = await createDraftInvoice(m.browser, m.customerId, { issueDate: "2026-11-20", dueDate: "2027-01-15" });
+    expect((await m.browser.post(`/invoices/${secondInvoiceId}`, { intent: "finalise" })).status).toBeLessThan(400);
+    const requests = await app.db.debitRequest.findMany({ where: { organisationId: m.organisationId }, orderBy: { collectionDate: "asc" } });
+    expect(requests.map((r) => r.invoiceId)).toEqual([m.invoiceId, secondInvoiceId]);
+    const [first, second] = requests;
+    for (const r of requests) await job(night(r.notifyOn));
+    const made = await m.browser.post("/debit-files", { intent: "file", requestIds: [first.id, second.id] });
+    expect(textOf(made.html)).toContain("Fichier de prélèvement généré");
+    const file = await app.db.debitFile.findFirstOrThrow({ where: { organisationId: m.organisationId } });
+
+    // Greyed on the page: in the file, with its status, never selectable again.
+    const page = (await m.browser.get("/debit-files")).html;
+    expect(textOf(page)).toContain("Aucun prélèvement à émettre");
+    const filed = /data-testid="debits-filed"[\s\S]*?<\/table>/.exec(page)![0];
+    expect(filed.match(/<input type="checkbox" disabled/g)).toHaveLength(2);
+    expect(textOf(filed)).toContain(file.messageId);
+    expect(textOf(filed)).toContain("Transmis");
+
+    // The day before its date nothing is collected; on its date it is, once however often the job runs.
+    const dayBefore = new Date(first.collectionDate.getTime() - 86_400_000);
+    expect(await job(night(dayBefore))).toMatchObject({ collected: 0 });
+    await job(night(first.collectionDate));
+    await job(night(first.collectionDate));
+    const receipts = await app.db.customerReceipt.findMany({ where: { organisationId: m.organisationId }, include: { allocations: true } });
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]).toMatchObject({ debitRequestId: first.id, method: "direct_debit", origin: "debit_file", kind: "receipt", amountMinor: 36000 });
+    expect(receipts[0].receivedOn).toEqual(first.collectionDate);
+    expect(receipts[0].allocations.map((a) => [a.invoiceId, a.amountMinor])).toEqual([[m.invoiceId, 36000]]);
+    expect(await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } })).toMatchObject({ status: "paid", amountDueMinor: 0 });
+    expect(await app.db.debitRequest.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: "paid" });
+    expect(await app.db.debitRequest.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({ status: "submitted" });
+
+    // The bank statement: the file credited as one batch (already counted: ignored), then the first debit returned.
+    const batch = `<Ntry><Amt Ccy="EUR">720.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>${isoDay(first.collectionDate)}</Dt></BookgDt><AddtlNtryInf>REMISE PRLV SEPA ${file.messageId}.0</AddtlNtryInf></Ntry>`;
+    const returned = `<Ntry><Amt Ccy="EUR">360.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>${isoDay(first.collectionDate)}</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>${first.id}</EndToEndId></Refs><RtrInf><Rsn><Cd>AM04</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry>`;
+    const imported = await m.browser.upload(
+      "/imports",
+      { intent: "upload" },
+      { file: { name: "releve.xml", bytes: new TextEncoder().encode(statement(batch + returned)) } },
+    );
+    expect(imported.status, textOf(imported.html).slice(0, 300)).toBe(302);
+    const importId = imported.location!.split("/")[2].split("?")[0];
+    const lines = await app.db.importLine.findMany({ where: { importFileId: importId }, orderBy: { lineNo: "asc" } });
+    expect(lines.map((l) => [l.kind, l.amountMinor, l.matchedBy, l.status])).toEqual([
+      ["credit", 72000, "debit_file", "ignored"],
+      ["return", 36000, "debit_request", "pending"],
+    ]);
+    const done = textOf((await m.browser.post(`/imports/${importId}`, { intent: "confirm" })).html);
+    expect(done).toContain("0 règlement(s) enregistré(s), 1 rejet(s) contre-passé(s)");
+    const reversal = await app.db.customerReceipt.findFirstOrThrow({ where: { reversesId: receipts[0].id } });
+    expect(reversal).toMatchObject({ kind: "reversal", origin: "debit_file", importLineId: lines[1].id, amountMinor: 36000 });
+    expect(await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } })).toMatchObject({ status: "open", amountDueMinor: 36000 });
+    expect(await app.db.debitRequest.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: "failed", failureReason: "AM04" });
+    // Both sides told once, with the reason in words.
+    const toCustomer = await app.lastEmailTo("lucie@example.fr", /prélèvement a été rejeté/);
+    expect(toCustomer.text).toContain("AM04 — provision insuffisante");
+    expect(await app.db.notification.count({ where: { organisationId: m.organisationId, kind: "debit_returned" } })).toBe(1);
+    expect(await app.db.outboxEmail.count({ where: { organisationId: m.organisationId, kind: { startsWith: "debit_returned" } } })).toBe(2);
+    // Collecting again changes nothing: the request is failed, its receipt reversed.
+    await job(night(first.collectionDate));
+    expect(await app.db.customerReceipt.count({ where: { organisationId: m.organisationId } })).toBe(2);
+
+    // The second debit, rejected before its date (the bank's notice, entered by hand by the accountant):
+    // failed, nothing to reverse, never collected. Another organisation cannot touch it.
+    const stranger = await ownIcsMerchant();
+    expect((await stranger.browser.post("/debit-files", { intent: "return", requestId: second.id, reason: "MS02" })).status).toBe(404);
+    const accountant = await signUpMerchant(app, { organisationName: "Cabinet comptable" });
+    await joinOrganisation(m, accountant, "accountant");
+    const rejected = await accountant.browser.post("/debit-files", { intent: "return", requestId: second.id, reason: "MS02" });
+    expect(textOf(rejected.html)).toContain("Rejet enregistré");
+    const again = await m.browser.post("/debit-files", { intent: "return", requestId: second.id, reason: "MS02" });
+    expect(textOf(again.html)).toContain("déjà enregistré comme rejeté");
+    expect(await app.db.debitRequest.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({ status: "failed", failureReason: "MS02" });
+    await job(night(second.collectionDate));
+    expect(await app.db.customerReceipt.count({ where: { organisationId: m.organisationId } })).toBe(2);
+    expect(await app.db.invoice.findUniqueOrThrow({ where: { id: secondInvoiceId } })).toMatchObject({ status: "open" });
+
+    // The draft journal: the debit collected and its return, from the debit file.
+    await syncDraftJournal(app.db, m.organisationId);
+    const journal = await app.db.cashReceiptLine.findMany({ where: { organisationId: m.organisationId }, orderBy: { amountMinor: "desc" } });
+    expect(journal.map((l) => [l.origin, l.method, l.amountMinor])).toEqual([
+      ["debit_file", "direct_debit", 36000],
+      ["debit_file", "direct_debit", -36000],
+    ]);
   });
 });
 

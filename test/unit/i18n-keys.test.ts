@@ -4,6 +4,7 @@
  * be in both catalogues with a non-empty value. A new pattern fails this test until its values are listed
  * below: that list is where a new kind, status or method is noticed.
  */
+import { RETURN_REASONS } from "~/domain/debits/statuses";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -75,6 +76,7 @@ const noticeKeys = (part: "subject" | "body") => [
 const EXPANSIONS: Record<string, string[]> = {
   "status.*": [...INVOICE_STATUSES].map((s) => `status.${s}`),
   "lang.*": LOCALES.map((l) => `lang.${l}`),
+  "debitReturn.reason.*": RETURN_REASONS.map((code) => `debitReturn.reason.${code}`),
   "role.*": ROLES.map((r) => `role.${r}`),
   "providers.*": PROVIDERS.map((p) => `providers.${p}`),
   "providers.env.*": ["providers.env.live", "providers.env.sandbox"],

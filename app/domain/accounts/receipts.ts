@@ -12,7 +12,7 @@ import type { MessageKey } from "~/i18n";
 import { CURRENCIES, parseAmountMinor } from "../money";
 import { recomputeInvoice } from "../payments";
 import { calendarDay, idField, optionalText, requiredText } from "../validation";
-import { type AllocationLine, checkAllocation, RECEIPT_METHODS } from "./allocation";
+import { type AllocationLine, checkAllocation, RECEIPT_METHODS, type ReceiptMethod } from "./allocation";
 import { openInvoicesOf, proposeAllocation } from "./open-invoices";
 import { type AccountEntries, balancesOf, type Movement, movementsOf } from "./movements";
 
@@ -50,7 +50,10 @@ export function readReceipt<T extends ReceiptObject>(value: T, ctx: z.core.$Refi
 }
 
 export const receiptFields = receiptObject.transform(readReceipt);
-export type ReceiptInput = Pick<z.output<typeof receiptFields>, "method" | "receivedOn" | "currency" | "amountMinor" | "reference" | "allocations">;
+export type ReceiptInput = Pick<z.output<typeof receiptFields>, "receivedOn" | "currency" | "amountMinor" | "reference" | "allocations"> & {
+  /** Typed in by hand: one of RECEIPT_METHODS; an own-ICS debit collected from a bank file: direct_debit. */
+  method: ReceiptMethod | "direct_debit";
+};
 
 export const reversalFields = z.object({ reason: requiredText(500) });
 
@@ -66,8 +69,11 @@ export async function recordReceipt(db: Db, organisationId: string, customerId: 
   return db.$transaction((tx) => recordReceiptIn(tx, organisationId, customerId, userId, input));
 }
 
-/** Where a receipt comes from when it is not typed in by hand: a line of an imported file (issue 16). */
-export type ReceiptOrigin = { origin: "import"; importLineId: string };
+/**
+ * Where a receipt comes from when it is not typed in by hand (issue 16): a line of an imported file, or an
+ * own-ICS debit collected from a bank file (keyed by its request; its reversal by the return line, if any).
+ */
+export type ReceiptOrigin = { origin: "import"; importLineId: string } | { origin: "debit_file"; debitRequestId?: string; importLineId?: string };
 
 /** `recordReceipt` inside the caller's transaction (an imported line is recorded with its own status change). */
 export async function recordReceiptIn(

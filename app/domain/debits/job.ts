@@ -9,12 +9,14 @@
  *    left to collect (paid otherwise) or whose mandate ended is cancelled.
  * 2. GoCardless creditors: a few business days before the collection date, the payment is created on the
  *    mandate (never before GoCardless's next possible charge date) and recorded as processing.
- * 3. Own-ICS creditors: notified requests wait for the bank debit file (the journal issue: debitsForFile).
+ * 3. Own-ICS creditors: notified requests wait for the bank debit file (the journal issue: debitsForFile);
+ *    those in a file are recorded as collected on their collection date (../debit-files/collection.ts).
  */
 import { decryptSecret } from "~/lib/crypto.server";
 import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import type { MandateProvider } from "../../../integrations/types";
+import { collectDueDebits } from "../debit-files/collection";
 import { applyPaymentFact } from "../payments";
 import { type CreditorKind, collectionPlan, gocardlessSubmitOn, isoDay, noticeDaysOf } from "./calendar";
 import { queueDebitNotice } from "./notices";
@@ -33,6 +35,8 @@ export interface DebitJobResult {
   submitted: number;
   cancelled: number;
   failed: number;
+  /** Own-ICS debits of a bank file recorded as collected. */
+  collected: number;
 }
 
 const usable = (mandate: { status: string; creditorKind: string; providerMandateId: string | null }) =>
@@ -51,10 +55,13 @@ async function leftToCollect(db: Db, request: { invoiceId: string | null; amount
 }
 
 export async function runAutomaticDebits(deps: DebitJobDeps, now: Date): Promise<DebitJobResult> {
-  const result: DebitJobResult = { notified: 0, postponed: 0, submitted: 0, cancelled: 0, failed: 0 };
+  const result: DebitJobResult = { notified: 0, postponed: 0, submitted: 0, cancelled: 0, failed: 0, collected: 0 };
   await sendDueNotices(deps, now, result);
   await submitGoCardlessPayments(deps, now, result);
-  if (result.notified || result.submitted || result.cancelled || result.failed) deps.log.info({ ...result }, "automatic debits run");
+  const collection = await collectDueDebits(deps.db, now, deps.log);
+  result.collected = collection.collected;
+  result.failed += collection.failed;
+  if (result.notified || result.submitted || result.cancelled || result.failed || result.collected) deps.log.info({ ...result }, "automatic debits run");
   return result;
 }
 

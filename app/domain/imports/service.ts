@@ -6,6 +6,10 @@
  * proposal as a payment typed in by hand, so it reaches the customer's account like one; a bank return
  * reverses the receipt it names (a counter-entry) and the invoice is due again. Each line is recorded
  * once: its status is claimed in the same transaction, and a receipt's `importLineId` is unique.
+ * A line naming one of the organisation's own debits (its end-to-end id is the debit request's) is that
+ * debit collected or returned (../debit-files/collection.ts), never a second payment; a batch credit of a
+ * whole debit file (its reference carries the file's message id) is shown and ignored, its debits being
+ * counted one by one.
  */
 import { createHash } from "node:crypto";
 import { decryptSecret, encryptSecret } from "~/lib/crypto.server";
@@ -14,6 +18,7 @@ import { isUniqueViolation } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
 import { referenceNames, RECEIPT_METHODS, type ReceiptMethod } from "../accounts/allocation";
 import { recordReceiptIn, reverseReceiptIn } from "../accounts/receipts";
+import { collectDebitIn, returnDebitIn } from "../debit-files/collection";
 import { type Currency, isCurrency } from "../money";
 import { looksLikeCamt, parseCamt } from "./camt";
 import { type ColumnMapping, parseCsvFile } from "./csv";
@@ -119,7 +124,7 @@ export async function importFile(
           customerId: line.customerId,
           invoiceId: line.invoiceId,
           matchedBy: line.matchedBy,
-          status: line.kind === "ignored" ? "ignored" : line.matchedBy === "none" ? "manual" : "pending",
+          status: line.kind === "ignored" || line.matchedBy === "debit_file" ? "ignored" : line.matchedBy === "none" ? "manual" : "pending",
         })),
       });
       return row;
@@ -146,7 +151,7 @@ export type MatchedLine = ParsedLine & { customerId: string | null; invoiceId: s
  * Who each line is from: the invoice its reference names (that invoice's customer); else the customer
  * reference (its column, or named in the label); else the payer's name when exactly one customer has
  * it; else nobody (the line waits for a choice). A return names the receipt it takes back by its
- * end-to-end id, else by the invoice.
+ * end-to-end id, else by the invoice. A line whose end-to-end id is one of our own debits is that debit.
  */
 export async function matchLines(db: Db | Tx, organisationId: string, lines: ParsedLine[]): Promise<MatchedLine[]> {
   const [invoices, customers] = await Promise.all([
@@ -155,6 +160,8 @@ export async function matchLines(db: Db | Tx, organisationId: string, lines: Par
   ]);
   const endToEnd = new Map<string, string>();
   const ids = [...new Set(lines.filter((l) => l.kind === "return" && l.endToEndId).map((l) => l.endToEndId))];
+  const ownDebits = await ownDebitsNamed(db, organisationId, lines);
+  const debitFileIds = await debitFilesNamed(db, organisationId, lines);
   if (ids.length) {
     const earlier = await db.importLine.findMany({
       where: { organisationId, endToEndId: { in: ids }, kind: "credit", customerId: { not: null } },
@@ -165,6 +172,10 @@ export async function matchLines(db: Db | Tx, organisationId: string, lines: Par
   return lines.map((line) => {
     const none = { ...line, customerId: null, invoiceId: null, matchedBy: "none" };
     if (line.kind === "ignored") return none;
+    const debit = ownDebits.get(line.endToEndId);
+    if (debit) return { ...line, customerId: debit.customerId, invoiceId: debit.invoiceId, matchedBy: "debit_request" };
+    if (line.kind === "credit" && debitFileIds.some((id) => line.reference.includes(id) || line.endToEndId.startsWith(id)))
+      return { ...none, matchedBy: "debit_file" };
     if (line.kind === "return" && endToEnd.has(line.endToEndId))
       return { ...line, customerId: endToEnd.get(line.endToEndId)!, invoiceId: null, matchedBy: "end_to_end" };
     const named = invoices.filter((i) => referenceNames(line.reference, i.number!));
@@ -178,6 +189,26 @@ export async function matchLines(db: Db | Tx, organisationId: string, lines: Par
     if (byName.length === 1) return { ...line, customerId: byName[0].id, invoiceId: null, matchedBy: "payer_name" };
     return none;
   });
+}
+
+/** The organisation's own-ICS debits that the lines name by end-to-end id (the request's id is the one put in the file). */
+async function ownDebitsNamed(db: Db | Tx, organisationId: string, lines: ParsedLine[]) {
+  const ids = [...new Set(lines.filter((l) => l.kind !== "ignored" && l.endToEndId).map((l) => l.endToEndId))];
+  const debits = ids.length
+    ? await db.debitRequest.findMany({
+        where: { organisationId, id: { in: ids }, creditorKind: "own_ics", submittedInFileId: { not: null } },
+        select: { id: true, customerId: true, invoiceId: true },
+      })
+    : [];
+  return new Map(debits.map((d) => [d.id, d]));
+}
+
+/** The message ids of the organisation's debit files that credit lines name (a bank booking a file as one batch). */
+async function debitFilesNamed(db: Db | Tx, organisationId: string, lines: ParsedLine[]) {
+  const named = new Set(lines.filter((l) => l.kind === "credit").flatMap((l) => `${l.reference} ${l.endToEndId}`.match(/DF\d{14}[0-9A-F]{8}/g) ?? []));
+  if (!named.size) return [];
+  const files = await db.debitFile.findMany({ where: { organisationId, messageId: { in: [...named] } }, select: { messageId: true } });
+  return files.map((f) => f.messageId);
 }
 
 /** The organisation's imported files, newest first, with their lines counted by status. */
@@ -270,7 +301,7 @@ export interface ConfirmResult {
  * once, records nothing more.
  */
 export async function confirmLines(
-  db: Db,
+  { db, appUrl }: { db: Db; appUrl: string },
   organisationId: string,
   importFileId: string,
   userId: string,
@@ -296,6 +327,7 @@ export async function confirmLines(
       const outcome = await db.$transaction(async (tx) => {
         const claimed = await tx.importLine.updateMany({ where: { id: line.id, status: "pending" }, data: { status: "recorded" } });
         if (claimed.count !== 1) return "skipped" as const;
+        if (line.matchedBy === "debit_request") return ownDebitLine(tx, organisationId, userId, line, now, appUrl);
         if (line.kind === "return") return reverseReturn(tx, organisationId, userId, line, now);
         const recorded = await recordReceiptIn(
           tx,
@@ -331,6 +363,39 @@ export async function confirmLines(
 }
 
 /**
+ * A line about one of our own debits: a credit is that debit collected (recorded unless the nightly run
+ * already did: then nothing more); a return is that debit returned. What cannot apply (a credit for a
+ * debit returned meanwhile, a second return) is left for a person.
+ */
+async function ownDebitLine(
+  tx: Tx,
+  organisationId: string,
+  userId: string,
+  line: { id: string; kind: string; endToEndId: string; bookedOn: Date; returnReason: string },
+  now: Date,
+  appUrl: string,
+): Promise<"recorded" | "reversed" | "skipped" | "manual"> {
+  if (line.kind === "credit") {
+    const outcome = await collectDebitIn(tx, organisationId, line.endToEndId, line.bookedOn, now, line.id);
+    if (outcome !== "not_collectable") return outcome === "collected" ? "recorded" : "skipped";
+  } else {
+    const returned = await returnDebitIn(tx, organisationId, line.endToEndId, {
+      reason: line.returnReason || "MS03",
+      userId,
+      on: todayOf(now),
+      now,
+      appUrl,
+      importLineId: line.id,
+    });
+    if (returned?.ok) return "reversed";
+  }
+  await tx.importLine.update({ where: { id: line.id }, data: { status: "manual" } });
+  return "manual";
+}
+
+const todayOf = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+
+/**
  * A bank return: the receipt it takes back is the one recorded from the credit line with the same
  * end-to-end id, else the one receipt of this customer for the same amount on the invoice the return's
  * reference names. Found: a counter-entry (the invoice is due again). Not found: left for a person.
@@ -359,7 +424,7 @@ async function reverseReturn(
   }
   const reason = `Rejet bancaire${line.returnReason ? ` ${line.returnReason}` : ""}${line.endToEndId ? ` (${line.endToEndId})` : ""}`;
   const reversed = receiptId
-    ? await reverseReceiptIn(tx, organisationId, receiptId, userId, reason, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())), {
+    ? await reverseReceiptIn(tx, organisationId, receiptId, userId, reason, todayOf(now), {
         origin: "import",
         importLineId: line.id,
       })

@@ -7,7 +7,8 @@
  * difference is a new line keyed `<source>:<n>` (n = the lines the source has), so a replayed webhook, a
  * second run or two runs at once insert it once (the unique key refuses the second). A source that goes
  * back (a debit failed or charged back after it was confirmed) gets a counter-line; nothing is edited.
- * Imported files (to come) insert their own lines, keyed `import:<file>:<row>`.
+ * Lines of imported files and own-ICS debits collected from a bank file are recorded payments too (their
+ * origin says where they came from).
  */
 import type { Db } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
@@ -173,8 +174,8 @@ export async function syncDraftJournal(db: Db, organisationId: string): Promise<
     lines.push({
       organisationId,
       sourceKey: `receipt:${r.id}`,
-      // A line of an imported file (kiosk, bank statement) says so; the others were recorded by hand.
-      origin: r.origin === "import" ? "import" : "manual",
+      // A line of an imported file (kiosk, bank statement) or a debit of a bank debit file says so; the others were recorded by hand.
+      origin: r.origin === "import" || r.origin === "debit_file" ? r.origin : "manual",
       sourceType: reversal ? "receipt_reversal" : "receipt",
       sourceId: r.id,
       customerId: r.customerId,

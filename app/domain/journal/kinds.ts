@@ -1,7 +1,7 @@
 /** The draft journal's vocabulary, shared by the pages (no server code here: the browser loads it too). */
 
-/** Where a draft line comes from; "import" is for bank and kiosk files (to come). */
-export const LINE_ORIGINS = ["stripe", "gocardless", "manual", "import"] as const;
+/** Where a draft line comes from: a provider, typed in, an imported bank or kiosk file, an own-ICS debit collected from a bank debit file. */
+export const LINE_ORIGINS = ["stripe", "gocardless", "manual", "import", "debit_file"] as const;
 export type LineOrigin = (typeof LINE_ORIGINS)[number];
 
 /** How money came in, as the journal sees it; each has its journal code. */
