@@ -7,7 +7,7 @@
  * page visited is checked for console errors, policy violations and untranslated keys. Screenshots in
  * test-results/e2e/15-*.png.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { keysIn } from "../helpers/i18n";
@@ -329,6 +329,42 @@ describe("issue 15: an automatic mandate with three monthly debits, in a real br
     });
     await check(merchant);
     await shot(merchant, "14-collections");
+  });
+
+  it("the merchant puts the three debits in a bank file: greyed once filed, and a reject reported by hand fails it (issue 16)", async () => {
+    await merchant.goto(`${server.url}/debit-files`);
+    const ready = merchant.getByTestId("debits-ready").locator("tbody tr");
+    expect(await ready.count()).toBe(3);
+    expect(await ready.locator("input[type=checkbox]:checked").count()).toBe(3);
+    await check(merchant);
+    await merchant.getByRole("button", { name: "Générer le fichier de prélèvement" }).click();
+    await merchant.getByText("Fichier de prélèvement généré : téléchargez-le").waitFor();
+    await merchant.getByText("Aucun prélèvement à émettre").waitFor();
+    const filed = merchant.getByTestId("debits-filed").locator("tbody tr");
+    expect(await filed.count()).toBe(3);
+    // Greyed: never selectable again.
+    expect(await filed.locator("input[type=checkbox]:disabled").count()).toBe(3);
+    const [download] = await Promise.all([merchant.waitForEvent("download"), merchant.getByRole("link", { name: "Télécharger" }).first().click()]);
+    const xml = readFileSync(await download.path(), "utf8");
+    expect(xml.match(/<DrctDbtTxInf>/g)).toHaveLength(3);
+    expect(xml).toContain(ICS);
+    await shot(merchant, "15-debit-file");
+
+    // The bank returns the first one before its date (insufficient funds): reported by hand.
+    const first = filed.first();
+    await first.getByText("Signaler un rejet").click();
+    await first.locator("select[name=reason]").selectOption("AM04");
+    await first.getByRole("button", { name: "Enregistrer le rejet" }).click();
+    await merchant.getByText("Rejet enregistré").waitFor();
+    await merchant.locator('[data-testid=debits-filed] tr[data-status="failed"]').waitFor();
+    const statuses = await merchant
+      .getByTestId("debits-filed")
+      .locator("tbody tr")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")));
+    expect(statuses.filter((s) => s === "failed")).toHaveLength(1);
+    expect(statuses.filter((s) => s === "submitted")).toHaveLength(2);
+    await check(merchant);
+    await shot(merchant, "16-debit-returned");
   });
 
   it("no console error, policy violation or translation key anywhere", () => {
