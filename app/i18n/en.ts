@@ -662,6 +662,7 @@ export const en: Record<MessageKey, string> = {
   "receipt.errors.allocationCurrency": "The invoice is not in the payment's currency.",
   "receipt.errors.allocationAboveDue": "The amount allocated is more than the invoice's amount due.",
   "receipt.errors.allocationAboveAmount": "The amounts allocated are more than the payment.",
+  "receipt.errors.debitFile": "This payment is a debit of a bank debit file: a reject by the bank is reported from the debit files.",
   "receipt.errors.alreadyReversed": "This payment is already reversed.",
   "receipt.errors.notReversible": "A reversal cannot be reversed: record a new payment.",
   "refunds.pending": "Refund of {amount} requested: it counts once the provider has made it.",

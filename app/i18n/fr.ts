@@ -668,6 +668,8 @@ export const fr = {
   "receipt.errors.allocationCurrency": "La facture n'est pas dans la devise du règlement.",
   "receipt.errors.allocationAboveDue": "Le montant affecté dépasse le reste dû de la facture.",
   "receipt.errors.allocationAboveAmount": "Les montants affectés dépassent le montant du règlement.",
+  "receipt.errors.debitFile":
+    "Ce règlement est un prélèvement d'un fichier de prélèvement : un rejet de la banque se signale depuis les fichiers de prélèvement.",
   "receipt.errors.alreadyReversed": "Ce règlement est déjà annulé.",
   "receipt.errors.notReversible": "Une annulation ne s'annule pas : enregistrez un nouveau règlement.",
   "refunds.pending": "Remboursement de {amount} demandé : il sera compté dès que le prestataire l'aura effectué.",

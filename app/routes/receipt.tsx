@@ -103,7 +103,13 @@ export default function ReceiptPage() {
           <p className="mt-2 text-sm text-slate-700">{t("receipt.unallocated", { amount: money(unallocatedMinor, receipt.currency) })}</p>
         ) : null}
       </Card>
-      {canReverse && !isReversal && !receipt.reversal ? (
+      {receipt.debitRequestId && !receipt.reversal ? (
+        <p className="text-sm text-slate-600">
+          <Link className="text-blue-700 hover:underline" to="/debit-files">
+            {t("receipt.errors.debitFile")}
+          </Link>
+        </p>
+      ) : canReverse && !isReversal && !receipt.reversal ? (
         <Card title={t("receipt.reverse")}>
           <Form method="post" id={form.id} onSubmit={form.onSubmit} noValidate className="space-y-3">
             <CsrfInput />

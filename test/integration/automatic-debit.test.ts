@@ -269,6 +269,11 @@ describe("what becomes of a debit in a file (issue 16)", () => {
     expect(await app.db.debitRequest.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: "paid" });
     expect(await app.db.debitRequest.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({ status: "submitted" });
 
+    // Not reversed by hand as if it were a transfer: the bank's return does it, and fails the request with it.
+    const byHand = await m.browser.post(`/receipts/${receipts[0].id}`, { reason: "erreur" });
+    expect(textOf(byHand.html)).toContain("un rejet de la banque se signale depuis les fichiers de prélèvement");
+    expect(await app.db.customerReceipt.count({ where: { organisationId: m.organisationId } })).toBe(1);
+
     // The bank statement: the file credited as one batch (already counted: ignored), then the first debit returned.
     const batch = `<Ntry><Amt Ccy="EUR">720.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>${isoDay(first.collectionDate)}</Dt></BookgDt><AddtlNtryInf>REMISE PRLV SEPA ${file.messageId}.0</AddtlNtryInf></Ntry>`;
     const returned = `<Ntry><Amt Ccy="EUR">360.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>${isoDay(first.collectionDate)}</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>${first.id}</EndToEndId></Refs><RtrInf><Rsn><Cd>AM04</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry>`;

@@ -128,7 +128,12 @@ export async function reverseReceipt(
   today: Date,
 ): Promise<ReverseResult | null> {
   try {
-    return await db.$transaction((tx) => reverseReceiptIn(tx, organisationId, receiptId, userId, reason, today));
+    return await db.$transaction(async (tx) => {
+      // A debit collected from a bank file is taken back by the bank's return (its request fails with it), not by hand here.
+      const fromFile = await tx.customerReceipt.findFirst({ where: { id: receiptId, organisationId, debitRequestId: { not: null } }, select: { id: true } });
+      if (fromFile) return { ok: false as const, error: "receipt.errors.debitFile" as const };
+      return reverseReceiptIn(tx, organisationId, receiptId, userId, reason, today);
+    });
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, error: "receipt.errors.alreadyReversed" };
     throw error;
