@@ -88,7 +88,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     return { result: replyTo(submission, { formErrors: ["imports.errors.noFile"] }), missing: [], existingId: null };
   const bytes = new Uint8Array(await file.arrayBuffer());
   const imported = await importFile(
-    { db: context.db, encryptionKey: context.config.ENCRYPTION_KEY },
+    { db: context.db, encryptionKey: context.config.ENCRYPTION_KEY, appUrl: context.config.APP_URL },
     organisation.id,
     user.id,
     { name: file.name, bytes },

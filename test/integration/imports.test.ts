@@ -185,6 +185,49 @@ describe("who imports", () => {
   });
 });
 
+describe("the notice of an imported file", () => {
+  it("tells the owner (no validator or payments contact set) once, in the app and by email, when an accountant imports; nobody when the owner does", async () => {
+    const m = await sentInvoice(app, { providers: [] });
+    const accountant = await signUpMerchant(app, { name: "Paul Comptable", organisationName: "Cabinet comptable" });
+    await joinOrganisation(m, accountant, "accountant");
+    await m.browser.post("/imports", MAPPING);
+    const number = await numberOf(m.invoiceId);
+    const csv = new TextEncoder().encode(
+      `Date;Montant;Libellé;Payeur;Réf client\n10/11/2026;360,00;Règlement facture ${number};Lucie Moreau;\n12/11/2026;25,50;Paiement borne;Inconnu Dupré;\n12/11/2026;-4,00;Frais;;\n`,
+    );
+    const imported = await upload(accountant, "borne-novembre.csv", csv);
+    expect(imported.status, textOf(imported.html).slice(0, 400)).toBe(302);
+    const fileId = imported.location!.split("/")[2].split("?")[0];
+
+    const notices = () => app.db.outboxEmail.findMany({ where: { organisationId: m.organisationId, kind: "import_file" } });
+    expect((await notices()).map((e) => e.toAddress)).toEqual([m.email]);
+    const email = await app.lastEmailTo(m.email, /borne-novembre/);
+    expect(email.subject).toBe("Fichier « borne-novembre.csv » importé par Paul Comptable : 3 ligne(s), 1 à attribuer, 385,50 € reçus");
+    expect(email.text).toContain(`${app.baseUrl}/imports/${fileId}`);
+    expect(await app.db.notification.count({ where: { organisationId: m.organisationId, kind: "import_file" } })).toBe(1);
+    const list = await m.browser.get("/notifications");
+    expect(textOf(list.html)).toContain("Fichier « borne-novembre.csv » importé par Paul Comptable : 3 ligne(s), 1 à attribuer, 385,50 € reçus");
+    expect(list.html).toContain(`href="/imports/${fileId}"`);
+
+    // The owner imports the next file: they know, nobody is told.
+    const own = await upload(m, "borne-decembre.csv", new TextEncoder().encode("Date;Montant;Libellé;Payeur;Réf client\n01/12/2026;12,00;Paiement borne;X;\n"));
+    expect(own.status, textOf(own.html).slice(0, 400)).toBe(302);
+    expect(await notices()).toHaveLength(1);
+    expect(await app.db.notification.count({ where: { organisationId: m.organisationId, kind: "import_file" } })).toBe(1);
+
+    // With the accountant named validator, the owner's next file is told to the accountant (the journal notice's choice).
+    await app.db.accountingSettings.upsert({
+      where: { organisationId: m.organisationId },
+      create: { organisationId: m.organisationId, validatorId: accountant.userId },
+      update: { validatorId: accountant.userId },
+    });
+    const next = await upload(m, "borne-janvier.csv", new TextEncoder().encode("Date;Montant;Libellé;Payeur;Réf client\n02/01/2027;8,00;Paiement borne;Y;\n"));
+    expect(next.status, textOf(next.html).slice(0, 400)).toBe(302);
+    expect((await notices()).map((e) => e.toAddress)).toEqual([m.email, accountant.email]);
+    expect((await app.lastEmailTo(accountant.email, /borne-janvier/)).subject).toContain("importé par Marie Dupont");
+  });
+});
+
 describe("the upload's size limit", () => {
   it("takes a file above the 1 MiB every other form is held to, up to 10 MiB", async () => {
     const m = await sentInvoice(app, { providers: [] });
