@@ -2,7 +2,7 @@ import { useForm } from "@conform-to/react";
 import { Form } from "react-router";
 import type { FormResult } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
-import { CsrfInput, Field, FormErrors, SelectField, buttonClass } from "./form";
+import { CsrfInput, Field, FormErrors, SelectField, buttonClass, useSettledResult } from "./form";
 
 export type CustomerFormValues = Partial<
   Record<
@@ -38,7 +38,7 @@ export function CustomerForm({
   submitLabel: string;
 }) {
   const { t } = useI18n();
-  const [form, fields] = useForm({ id: "customer", lastResult, defaultValue: { locale: "fr", country: "FR", ...defaultValue } });
+  const [form, fields] = useForm({ id: "customer", lastResult: useSettledResult(lastResult), defaultValue: { locale: "fr", country: "FR", ...defaultValue } });
   return (
     <Form method="post" className="space-y-4" id={form.id} onSubmit={form.onSubmit} noValidate>
       <CsrfInput />

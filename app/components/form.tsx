@@ -1,5 +1,5 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
-import { useRouteLoaderData } from "react-router";
+import { useNavigation, useRouteLoaderData } from "react-router";
 import { isMessageKey, type MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 
@@ -7,6 +7,15 @@ import { useI18n } from "~/i18n/react";
 export function CsrfInput() {
   const root = useRouteLoaderData("root") as { csrfToken: string } | undefined;
   return <input type="hidden" name="csrf" value={root?.csrfToken ?? ""} />;
+}
+
+/**
+ * An edit form's `lastResult`, held back until React Router has reloaded the page's data: React Router
+ * hands over the action's answer before the loaders have run again, and a `resetForm` reply applied then
+ * starts the form again from the values it was first rendered with, not the saved ones (conform's advice).
+ */
+export function useSettledResult<T>(result: T | null | undefined): T | null | undefined {
+  return useNavigation().state === "idle" ? result : null;
 }
 
 export const inputClass =

@@ -7,6 +7,8 @@ const grants = {
   connectProviders: ["owner", "admin"],
   /** Money going back out (refunds) is decided by those who connected the providers. */
   managePayments: ["owner", "admin"],
+  /** Kiosk and bank files read into recorded payments (issue 16): the accountant's work too. */
+  importPayments: ["owner", "admin", "accountant"],
   editCustomers: ["owner", "admin", "member"],
   editInvoices: ["owner", "admin", "member"],
   viewInvoices: ["owner", "admin", "member", "accountant"],

@@ -1205,6 +1205,11 @@ export const en: Record<MessageKey, string> = {
   "imports.upload.file": "File (CSV or CAMT.053, at most 10 MB)",
   "imports.upload.submit": "Import",
   "imports.upload.done": "File imported: {count} lines to check.",
+  "imports.notice.subject": "File “{name}” imported by {by}: {count} line(s), {manual} to assign, {amount} received",
+  "imports.notice.body":
+    "{by} imported the file “{name}”: {count} line(s), {manual} of them to assign to a customer, {amount} received.\nAssign the remaining lines, check the others, then confirm them: they will join the cash-receipts journal.",
+  "imports.notice.open": "Open the imported file",
+  "sending.kind.import_file": "Imported file notice",
   "imports.mapping.title": "CSV file columns",
   "imports.mapping.intro":
     "Give the header (or the number) of each column of your CSV files. The separator and the encoding (UTF-8 or Windows-1252) are detected.",

@@ -1221,6 +1221,11 @@ export const fr = {
   "imports.upload.file": "Fichier (CSV ou CAMT.053, 10 Mo au plus)",
   "imports.upload.submit": "Importer",
   "imports.upload.done": "Fichier importé : {count} lignes à vérifier.",
+  "imports.notice.subject": "Fichier « {name} » importé par {by} : {count} ligne(s), {manual} à attribuer, {amount} reçus",
+  "imports.notice.body":
+    "{by} a importé le fichier « {name} » : {count} ligne(s), dont {manual} à attribuer à un client, pour {amount} reçus.\nAttribuez les lignes qui restent, vérifiez les autres, puis confirmez-les : elles rejoindront le brouillard d'encaissement.",
+  "imports.notice.open": "Ouvrir le fichier importé",
+  "sending.kind.import_file": "Avis de fichier importé",
   "imports.mapping.title": "Colonnes des fichiers CSV",
   "imports.mapping.intro":
     "Indiquez l'en-tête (ou le numéro) de chaque colonne de vos fichiers CSV. Le séparateur et l'encodage (UTF-8 ou Windows-1252) sont reconnus seuls.",

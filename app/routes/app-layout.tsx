@@ -40,7 +40,7 @@ export default function AppLayout() {
     { to: "/settings/members", label: "nav.members", show: Boolean(organisation) },
     { to: "/settings/payments", label: "nav.payments", show: Boolean(organisation) },
     { to: "/settings/accounting", label: "nav.accounting", show: Boolean(organisation && can(organisation.role, "manageAccounting")) },
-    { to: "/imports", label: "nav.imports", show: Boolean(organisation && can(organisation.role, "managePayments")) },
+    { to: "/imports", label: "nav.imports", show: Boolean(organisation && can(organisation.role, "importPayments")) },
     { to: "/debit-files", label: "nav.debitFiles", show: Boolean(organisation && can(organisation.role, "manageDebitFiles")) },
     { to: "/settings/webhooks", label: "webhooks.title", show: Boolean(organisation && can(organisation.role, "manageOrganisation")) },
   ];

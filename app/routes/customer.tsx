@@ -280,7 +280,8 @@ export default function CustomerPage() {
       {/* The account first: it is what the customer page is opened for; the details to edit come last. */}
       {canEdit ? (
         <Card title={t("customers.edit")}>
-          <CustomerForm lastResult={actionData?.result} defaultValue={customer} submitLabel={t("common.save")} />
+          {/* Keyed by customer: a link from one customer's page to another's (the duplicate email) keeps this page mounted, and the form would keep the first one's values. */}
+          <CustomerForm key={customer.id} lastResult={actionData?.result} defaultValue={customer} submitLabel={t("common.save")} />
         </Card>
       ) : null}
     </div>

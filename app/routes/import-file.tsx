@@ -8,7 +8,7 @@ export function loader({ request, params, context }: Route.LoaderArgs) {
   return asResource(
     () => resolveLocale(request, context),
     async () => {
-      const { organisation } = await requireMember(request, context, "managePayments");
+      const { organisation } = await requireMember(request, context, "importPayments");
       const file = (await archivedBytes({ db: context.db, encryptionKey: context.config.ENCRYPTION_KEY }, organisation.id, params.importId)) ?? notFound();
       return new Response(new Uint8Array(file.bytes), {
         headers: {

@@ -13,7 +13,7 @@ import { requireMember } from "~/lib/session.server";
 import type { Route } from "./+types/import";
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
-  const { organisation } = await requireMember(request, context, "managePayments");
+  const { organisation } = await requireMember(request, context, "importPayments");
   const file = (await getImport(context.db, organisation.id, params.importId)) ?? notFound();
   const customers = await context.db.customer.findMany({
     where: { organisationId: organisation.id, archivedAt: null },
@@ -34,7 +34,7 @@ const importAction = z.discriminatedUnion("intent", [
 ]);
 
 export async function action({ request, params, context }: Route.ActionArgs) {
-  const { organisation, user } = await requireMember(request, context, "managePayments");
+  const { organisation, user } = await requireMember(request, context, "importPayments");
   const submission = await parseForm(request, context, importAction);
   if (submission.status !== "success") return refuse(submission);
   const input = submission.value;

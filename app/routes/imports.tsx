@@ -6,26 +6,31 @@ import { CsrfInput, Field, FormErrors, FormMessage, SelectField, buttonClass, in
 import { Card, PageHeader } from "~/components/page";
 import { RECEIPT_METHODS } from "~/domain/accounts/allocation";
 import { getMapping, importFile, listImports, saveMapping } from "~/domain/imports/service";
+import { can } from "~/domain/permissions";
 import { checkProviders, lastChecks } from "~/domain/provider-checks";
 import { optionalText, requiredText } from "~/domain/validation";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import { formatDate, formatDateTime } from "~/lib/format";
 import { parseForm, refuse, replyTo } from "~/lib/forms.server";
+import { forbidden } from "~/lib/http.server";
 import { requireMember } from "~/lib/session.server";
 import type { Route } from "./+types/imports";
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  const { organisation } = await requireMember(request, context, "managePayments");
+  const { organisation, role } = await requireMember(request, context, "importPayments");
+  // The provider checks stay with those who manage the providers' payments.
+  const canCheck = can(role, "managePayments");
   const [files, mapping, checks, connections] = await Promise.all([
     listImports(context.db, organisation.id),
     getMapping(context.db, organisation.id),
-    lastChecks(context.db, organisation.id),
-    context.db.providerConnection.count({ where: { organisationId: organisation.id, revokedAt: null } }),
+    canCheck ? lastChecks(context.db, organisation.id) : [],
+    canCheck ? context.db.providerConnection.count({ where: { organisationId: organisation.id, revokedAt: null } }) : 0,
   ]);
   return {
     files,
     checks,
+    canCheck,
     connected: connections > 0,
     mapping: {
       dateColumn: mapping?.dateColumn ?? "Date",
@@ -57,7 +62,7 @@ const importsAction = z.discriminatedUnion("intent", [
 ]);
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const { organisation, user } = await requireMember(request, context, "managePayments");
+  const { organisation, user, role } = await requireMember(request, context, "importPayments");
   const submission = await parseForm(request, context, importsAction);
   if (submission.status !== "success") return refuse(submission);
   const input = submission.value;
@@ -67,6 +72,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     return { result: replyTo(submission), saved: true as const };
   }
   if (input.intent === "check") {
+    if (!can(role, "managePayments")) forbidden();
     const deps = {
       db: context.db,
       providers: context.providers,
@@ -82,7 +88,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     return { result: replyTo(submission, { formErrors: ["imports.errors.noFile"] }), missing: [], existingId: null };
   const bytes = new Uint8Array(await file.arrayBuffer());
   const imported = await importFile(
-    { db: context.db, encryptionKey: context.config.ENCRYPTION_KEY },
+    { db: context.db, encryptionKey: context.config.ENCRYPTION_KEY, appUrl: context.config.APP_URL },
     organisation.id,
     user.id,
     { name: file.name, bytes },
@@ -96,7 +102,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 export default function Imports() {
   const { t, locale } = useI18n();
   const methodLabel = useMethodLabel();
-  const { files, mapping, checks, connected } = useLoaderData<typeof loader>();
+  const { files, mapping, checks, canCheck, connected } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const mappingResult = actionData && "saved" in actionData ? actionData.result : undefined;
   const [form, fields] = useForm({ id: "mapping", lastResult: mappingResult, defaultValue: mapping });
@@ -108,32 +114,34 @@ export default function Imports() {
         <p className="text-slate-600">{t("imports.intro")}</p>
       </PageHeader>
 
-      <Card title={t("checks.title")}>
-        <p className="mb-3 text-sm text-slate-600">{t("checks.intro")}</p>
-        {connected ? (
-          <Form method="post" className="space-y-3">
-            <CsrfInput />
-            <button name="intent" value="check" className={buttonClass}>
-              {t("checks.button")}
-            </button>
-            {checked ? <FormMessage success={t("checks.done", { new: String(checked.created), updated: String(checked.updated) })} /> : null}
-            {checked?.failed.map((provider) => (
-              <p key={provider} role="alert" className="text-sm text-red-700">
-                {t("checks.failed", { provider: t(`providers.${provider}` as MessageKey) })}
-              </p>
-            ))}
-            <ul className="text-sm text-slate-600">
-              {checks
-                .filter((c) => c.lastRunAt)
-                .map((c) => (
-                  <li key={c.id}>{t("checks.last", { provider: t(`providers.${c.provider}` as MessageKey), date: formatDateTime(c.lastRunAt!, locale) })}</li>
-                ))}
-            </ul>
-          </Form>
-        ) : (
-          <p className="text-sm">{t("checks.none")}</p>
-        )}
-      </Card>
+      {canCheck ? (
+        <Card title={t("checks.title")}>
+          <p className="mb-3 text-sm text-slate-600">{t("checks.intro")}</p>
+          {connected ? (
+            <Form method="post" className="space-y-3">
+              <CsrfInput />
+              <button name="intent" value="check" className={buttonClass}>
+                {t("checks.button")}
+              </button>
+              {checked ? <FormMessage success={t("checks.done", { new: String(checked.created), updated: String(checked.updated) })} /> : null}
+              {checked?.failed.map((provider) => (
+                <p key={provider} role="alert" className="text-sm text-red-700">
+                  {t("checks.failed", { provider: t(`providers.${provider}` as MessageKey) })}
+                </p>
+              ))}
+              <ul className="text-sm text-slate-600">
+                {checks
+                  .filter((c) => c.lastRunAt)
+                  .map((c) => (
+                    <li key={c.id}>{t("checks.last", { provider: t(`providers.${c.provider}` as MessageKey), date: formatDateTime(c.lastRunAt!, locale) })}</li>
+                  ))}
+              </ul>
+            </Form>
+          ) : (
+            <p className="text-sm">{t("checks.none")}</p>
+          )}
+        </Card>
+      ) : null}
 
       <Card title={t("imports.upload.title")}>
         <Form method="post" encType="multipart/form-data" className="space-y-3">

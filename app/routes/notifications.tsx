@@ -2,7 +2,7 @@ import { Form, Link, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import { CsrfInput, FormErrors, secondaryButtonClass } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
-import { JOURNAL_NOTICE_KIND } from "~/domain/journal/kinds";
+import { IMPORT_NOTICE_KIND, JOURNAL_NOTICE_KIND } from "~/domain/journal/kinds";
 import { listNotifications, markRead } from "~/domain/notifications";
 import { idField } from "~/domain/validation";
 import type { MessageKey } from "~/i18n";
@@ -65,6 +65,10 @@ export default function Notifications() {
         ) : (
           <ul className="divide-y divide-slate-100">
             {items.map((n) => {
+              // The books' notices keep their amounts per currency.
+              const totals = Array.isArray(n.data.totals)
+                ? (n.data.totals as { amountMinor: number; currency: string }[]).map((s) => formatMoney(s.amountMinor, s.currency, locale)).join(", ")
+                : "";
               const vars = {
                 amount: typeof n.data.amountMinor === "number" && n.data.currency ? formatMoney(n.data.amountMinor, String(n.data.currency), locale) : "",
                 excess: typeof n.data.excessMinor === "number" && n.data.currency ? formatMoney(n.data.excessMinor, String(n.data.currency), locale) : "",
@@ -78,13 +82,16 @@ export default function Notifications() {
                     <p className={n.readAt ? "" : "font-semibold"}>
                       {n.kind === JOURNAL_NOTICE_KIND ? (
                         <Link className="hover:underline" to="/journal">
-                          {t("journal.notice.subject", {
+                          {t("journal.notice.subject", { count: String(n.data.count ?? ""), amount: totals })}
+                        </Link>
+                      ) : n.kind === IMPORT_NOTICE_KIND ? (
+                        <Link className="hover:underline" to={`/imports/${n.data.importFileId}`}>
+                          {t("imports.notice.subject", {
+                            name: String(n.data.name ?? ""),
+                            by: String(n.data.by ?? ""),
                             count: String(n.data.count ?? ""),
-                            amount: Array.isArray(n.data.totals)
-                              ? (n.data.totals as { amountMinor: number; currency: string }[])
-                                  .map((s) => formatMoney(s.amountMinor, s.currency, locale))
-                                  .join(", ")
-                              : "",
+                            manual: String(n.data.manual ?? ""),
+                            amount: totals,
                           })}
                         </Link>
                       ) : n.data.invoiceId ? (

@@ -1,6 +1,6 @@
 import { useForm } from "@conform-to/react";
 import { Form, useActionData, useLoaderData } from "react-router";
-import { Checkbox, CsrfInput, Field, FormErrors, FormMessage, SelectField, buttonClass } from "~/components/form";
+import { Checkbox, CsrfInput, Field, FormErrors, FormMessage, SelectField, buttonClass, useSettledResult } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
 import { accountingSettingsSchema, getAccountingSettings, saveAccountingSettings, settingsForForm } from "~/domain/journal/settings";
 import { useI18n } from "~/i18n/react";
@@ -29,7 +29,7 @@ export default function AccountingSettings() {
   const { t } = useI18n();
   const { settings, members } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({ id: "accounting", lastResult: actionData?.result, defaultValue: settings });
+  const [form, fields] = useForm({ id: "accounting", lastResult: useSettledResult(actionData?.result), defaultValue: settings });
   return (
     <div className="max-w-3xl">
       <PageHeader title={t("accounting.title")}>

@@ -2,7 +2,7 @@ import { useForm } from "@conform-to/react";
 import { type ChangeEvent, useState } from "react";
 import { Form, useActionData, useLoaderData } from "react-router";
 import { Card, PageHeader } from "~/components/page";
-import { Checkbox, CsrfInput, Field, FormErrors, FormMessage, SelectField, TextareaField, buttonClass } from "~/components/form";
+import { Checkbox, CsrfInput, Field, FormErrors, FormMessage, SelectField, TextareaField, buttonClass, useSettledResult } from "~/components/form";
 import { displayIban, sameBic } from "~/domain/identifiers";
 import { OperationNatureOptions, VatExemptionOptions } from "~/components/invoice-mentions";
 import { NO_VAT_EXEMPTION } from "~/domain/invoices/mentions";
@@ -51,9 +51,11 @@ export default function OrganisationSettings() {
   const { t } = useI18n();
   const { organisation, proposedBic, bicNote } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({ id: "organisation", lastResult: actionData?.result, defaultValue: organisation });
+  const [form, fields] = useForm({ id: "organisation", lastResult: useSettledResult(actionData?.result), defaultValue: organisation });
   // With JavaScript, the BIC is proposed as the IBAN is typed: in an empty field, or in place of the previous proposal.
-  const [proposal, setProposal] = useState<{ bic: string | null; note: typeof bicNote } | null>(null);
+  // A proposal belongs to the values the form started from: once saved (new loader data), the loader's note speaks.
+  const [typed, setProposal] = useState<{ bic: string | null; note: typeof bicNote; over: typeof organisation } | null>(null);
+  const proposal = typed?.over === organisation ? typed : null;
   const shownNote = proposal ? proposal.note : bicNote;
   async function onIbanChange(event: ChangeEvent<HTMLInputElement>) {
     const ibanInput = event.currentTarget;
@@ -69,6 +71,7 @@ export default function OrganisationSettings() {
     if (replaceable) bicInput.value = bic ?? "";
     const kept = replaceable ? bic : bicInput.value;
     setProposal({
+      over: organisation,
       bic,
       note: !bic ? null : replaceable ? { key: "org.bicProposed" } : kept && !sameBic(kept, bic) ? { key: "org.bicDiffers", vars: { bic } } : null,
     });

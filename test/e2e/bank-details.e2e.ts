@@ -54,9 +54,19 @@ describe("the bank details in a browser", () => {
     await expect.poll(() => page.inputValue("input[name=bic]")).toBe("AGRIFRPPXXX");
     await page.screenshot({ path: `${ARTEFACTS}/bank-01-bic-proposed.png`, fullPage: true });
 
+    await page.fill("input[name=city]", "Lyon");
+    await page.fill("input[name=country]", "be");
     await page.getByRole("button", { name: "Enregistrer" }).click();
     await page.getByText("Modifications enregistrées.").waitFor();
+    // Without a reload, the form shows what was stored (the country as saved, not as typed nor as it first was).
+    await expect.poll(() => page.inputValue("input[name=country]")).toBe("BE");
+    expect(await page.inputValue("input[name=city]")).toBe("Lyon");
+    expect(await page.inputValue("input[name=bic]")).toBe("AGRIFRPPXXX");
+    expect(await page.inputValue("input[name=iban]")).toBe("FR76 3000 6000 0112 3456 7890 189");
+    expect(await page.getByText("Proposé d'après").count()).toBe(0);
     await page.reload();
+    expect(await page.inputValue("input[name=city]")).toBe("Lyon");
+    expect(await page.inputValue("input[name=country]")).toBe("BE");
     expect(await page.inputValue("input[name=bic]")).toBe("AGRIFRPPXXX");
     await expect.poll(() => page.getByText("Proposé d'après").count()).toBe(0);
     expect(consoleErrors).toEqual([]);

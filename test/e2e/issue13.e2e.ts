@@ -169,6 +169,16 @@ describe("issue 13 in the browser", () => {
     await shots(merchant, "09-duplicate-email");
     await warning.getByRole("link", { name: "Rivière Conseil (Lucie Moreau)" }).click();
     await merchant.getByRole("heading", { name: "Lucie Moreau" }).waitFor();
+    // Her own details in the form, not those of the customer page the link came from (the page stays mounted).
+    await hydrated(merchant);
+    expect(await merchant.inputValue("input[name=name]")).toBe("Lucie Moreau");
+    // Saving them: the form then shows what was stored (the email in lower case), not what it first held.
+    await merchant.fill("input[name=city]", "Lyon");
+    await merchant.fill("input[name=email]", "Lucie@Example.FR");
+    await merchant.getByRole("button", { name: "Enregistrer", exact: true }).click();
+    await merchant.getByText("Modifications enregistrées.").waitFor();
+    await expect.poll(() => merchant.inputValue("input[name=email]")).toBe("lucie@example.fr");
+    expect(await merchant.inputValue("input[name=city]")).toBe("Lyon");
 
     // Sent before any provider was connected: no online payment on it.
     const early = await invoiceAndSend("Bilan annuel", false);

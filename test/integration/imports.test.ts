@@ -13,7 +13,7 @@ import { createLogger } from "~/lib/logger.server";
 import { configureSandbox, sandboxState } from "../../integrations/sandbox";
 import { runDueSandboxTasks } from "../../integrations/sandbox/webhooks";
 import { startTestApp, type TestApp, textOf } from "../helpers/app";
-import { createCustomer, createDraftInvoice, sentInvoice, signUpMerchant } from "../helpers/merchant";
+import { createCustomer, createDraftInvoice, joinOrganisation, sentInvoice, signUpMerchant } from "../helpers/merchant";
 import { validateAgainstXsd } from "../helpers/xsd";
 import { useProviderMocks } from "../mocks/providers";
 import { postWebhook } from "../mocks/webhooks";
@@ -40,7 +40,7 @@ async function finalisedInvoice(m: Merchant, customerId: string) {
   return id;
 }
 
-async function upload(m: Merchant, name: string, bytes: Uint8Array) {
+async function upload(m: Pick<Merchant, "browser">, name: string, bytes: Uint8Array) {
   return m.browser.upload("/imports", { intent: "upload" }, { file: { name, bytes } });
 }
 
@@ -135,6 +135,98 @@ describe("imported CSV payment files", () => {
 });
 
 const CAMT = readFileSync(new URL("../fixtures/imports/statement.camt053.xml", import.meta.url), "utf8");
+
+describe("who imports", () => {
+  it("an accountant uploads, assigns and confirms a file, but not the provider checks; a member cannot reach the imports", async () => {
+    const m = await sentInvoice(app); // providers connected: the owner has the provider checks on the page
+    const accountant = await signUpMerchant(app, { organisationName: "Cabinet comptable" });
+    const member = await signUpMerchant(app, { organisationName: "Autre" });
+    await joinOrganisation(m, accountant, "accountant");
+    await joinOrganisation(m, member, "member");
+    const number = await numberOf(m.invoiceId);
+
+    expect(textOf((await m.browser.get("/imports")).html)).toContain("Vérifier les prélèvements en attente");
+    expect((await accountant.browser.get("/invoices")).html).toContain('href="/imports"');
+    const page = await accountant.browser.get("/imports");
+    expect(page.status).toBe(200);
+    expect(textOf(page.html)).not.toContain("Vérifier les prélèvements en attente");
+    expect((await accountant.browser.post("/imports", { intent: "check" })).status).toBe(403);
+
+    expect(textOf((await accountant.browser.post("/imports", MAPPING)).html)).toContain("Colonnes enregistrées.");
+    const csv = new TextEncoder().encode(
+      `Date;Montant;Libellé;Payeur;Réf client\n10/11/2026;360,00;Règlement facture ${number};Lucie Moreau;\n12/11/2026;25,50;Paiement borne;Inconnu Dupré;\n`,
+    );
+    const imported = await upload(accountant, "borne.csv", csv);
+    expect(imported.status, textOf(imported.html).slice(0, 400)).toBe(302);
+    const fileId = imported.location!.split("/")[2].split("?")[0];
+    expect((await accountant.browser.get(`/imports/${fileId}/file`)).status).toBe(200);
+    const manual = await app.db.importLine.findFirstOrThrow({ where: { importFileId: fileId, status: "manual" } });
+    const assigned = await accountant.browser.post(`/imports/${fileId}`, { intent: "assign", lineId: manual.id, customerId: m.customerId });
+    expect(assigned.status).toBe(200);
+    const confirmed = await accountant.browser.post(`/imports/${fileId}`, { intent: "confirm" });
+    expect(textOf(confirmed.html)).toContain("2 règlement(s) enregistré(s)");
+    const receipts = await app.db.customerReceipt.findMany({ where: { organisationId: m.organisationId, origin: "import" } });
+    expect(receipts.map((r) => [r.amountMinor, r.recordedById])).toEqual(
+      expect.arrayContaining([
+        [36000, accountant.userId],
+        [2550, accountant.userId],
+      ]),
+    );
+    expect(await invoiceOf(m.invoiceId)).toMatchObject({ status: "paid" });
+
+    // A member: refused everywhere, as any page their role does not allow, and no link to it.
+    expect((await member.browser.get("/invoices")).html).not.toContain('href="/imports"');
+    expect((await member.browser.get("/imports")).status).toBe(403);
+    expect((await upload(member, "autre.csv", new TextEncoder().encode("Date;Montant;Libellé\n"))).status).toBe(403);
+    expect((await member.browser.get(`/imports/${fileId}`)).status).toBe(403);
+    expect((await member.browser.get(`/imports/${fileId}/file`)).status).toBe(403);
+    expect((await member.browser.post(`/imports/${fileId}`, { intent: "confirm" })).status).toBe(403);
+    expect(await app.db.importFile.count({ where: { organisationId: m.organisationId } })).toBe(1);
+  });
+});
+
+describe("the notice of an imported file", () => {
+  it("tells the owner (no validator or payments contact set) once, in the app and by email, when an accountant imports; nobody when the owner does", async () => {
+    const m = await sentInvoice(app, { providers: [] });
+    const accountant = await signUpMerchant(app, { name: "Paul Comptable", organisationName: "Cabinet comptable" });
+    await joinOrganisation(m, accountant, "accountant");
+    await m.browser.post("/imports", MAPPING);
+    const number = await numberOf(m.invoiceId);
+    const csv = new TextEncoder().encode(
+      `Date;Montant;Libellé;Payeur;Réf client\n10/11/2026;360,00;Règlement facture ${number};Lucie Moreau;\n12/11/2026;25,50;Paiement borne;Inconnu Dupré;\n12/11/2026;-4,00;Frais;;\n`,
+    );
+    const imported = await upload(accountant, "borne-novembre.csv", csv);
+    expect(imported.status, textOf(imported.html).slice(0, 400)).toBe(302);
+    const fileId = imported.location!.split("/")[2].split("?")[0];
+
+    const notices = () => app.db.outboxEmail.findMany({ where: { organisationId: m.organisationId, kind: "import_file" } });
+    expect((await notices()).map((e) => e.toAddress)).toEqual([m.email]);
+    const email = await app.lastEmailTo(m.email, /borne-novembre/);
+    expect(email.subject).toBe("Fichier « borne-novembre.csv » importé par Paul Comptable : 3 ligne(s), 1 à attribuer, 385,50 € reçus");
+    expect(email.text).toContain(`${app.baseUrl}/imports/${fileId}`);
+    expect(await app.db.notification.count({ where: { organisationId: m.organisationId, kind: "import_file" } })).toBe(1);
+    const list = await m.browser.get("/notifications");
+    expect(textOf(list.html)).toContain("Fichier « borne-novembre.csv » importé par Paul Comptable : 3 ligne(s), 1 à attribuer, 385,50 € reçus");
+    expect(list.html).toContain(`href="/imports/${fileId}"`);
+
+    // The owner imports the next file: they know, nobody is told.
+    const own = await upload(m, "borne-decembre.csv", new TextEncoder().encode("Date;Montant;Libellé;Payeur;Réf client\n01/12/2026;12,00;Paiement borne;X;\n"));
+    expect(own.status, textOf(own.html).slice(0, 400)).toBe(302);
+    expect(await notices()).toHaveLength(1);
+    expect(await app.db.notification.count({ where: { organisationId: m.organisationId, kind: "import_file" } })).toBe(1);
+
+    // With the accountant named validator, the owner's next file is told to the accountant (the journal notice's choice).
+    await app.db.accountingSettings.upsert({
+      where: { organisationId: m.organisationId },
+      create: { organisationId: m.organisationId, validatorId: accountant.userId },
+      update: { validatorId: accountant.userId },
+    });
+    const next = await upload(m, "borne-janvier.csv", new TextEncoder().encode("Date;Montant;Libellé;Payeur;Réf client\n02/01/2027;8,00;Paiement borne;Y;\n"));
+    expect(next.status, textOf(next.html).slice(0, 400)).toBe(302);
+    expect((await notices()).map((e) => e.toAddress)).toEqual([m.email, accountant.email]);
+    expect((await app.lastEmailTo(accountant.email, /borne-janvier/)).subject).toContain("importé par Marie Dupont");
+  });
+});
 
 describe("the upload's size limit", () => {
   it("takes a file above the 1 MiB every other form is held to, up to 10 MiB", async () => {

@@ -19,6 +19,7 @@ import type { MessageKey } from "~/i18n";
 import { referenceNames, RECEIPT_METHODS, type ReceiptMethod } from "../accounts/allocation";
 import { recordReceiptIn, reverseReceiptIn } from "../accounts/receipts";
 import { collectDebitIn, returnDebitIn } from "../debit-files/collection";
+import { noticeImportedFile } from "../journal/notice";
 import { type Currency, isCurrency } from "../money";
 import { looksLikeCamt, parseCamt } from "./camt";
 import { type ColumnMapping, parseCsvFile } from "./csv";
@@ -32,6 +33,8 @@ export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 export interface ImportDeps {
   db: Db;
   encryptionKey: string;
+  /** For the link in the notice of an imported file. */
+  appUrl: string;
 }
 
 export type ImportResult = { ok: true; importFileId: string; lines: number } | { ok: false; error: MessageKey; existingId?: string; missing?: string[] };
@@ -90,13 +93,20 @@ export async function importFile(
   // A currency the app does not invoice in can be no payment of an invoice: shown, never recorded.
   for (const line of lines) if (!isCurrency(line.currency)) line.kind = "ignored";
   const matched = await matchLines(db, organisationId, lines);
+  const fileName = file.name.slice(0, 200) || "import";
+  // A batch credit of one of our debit files is shown, not counted: its debits are, one by one.
+  const statusOf = (line: (typeof matched)[number]) =>
+    line.kind === "ignored" || line.matchedBy === "debit_file" ? "ignored" : line.matchedBy === "none" ? "manual" : "pending";
+  const received = new Map<string, number>();
+  for (const line of matched)
+    if (line.kind === "credit" && statusOf(line) !== "ignored") received.set(line.currency, (received.get(line.currency) ?? 0) + line.amountMinor);
   try {
     const created = await db.$transaction(async (tx) => {
       const row = await tx.importFile.create({
         data: {
           organisationId,
           kind,
-          fileName: file.name.slice(0, 200) || "import",
+          fileName,
           sha256,
           sizeBytes: file.bytes.length,
           encoding,
@@ -124,9 +134,24 @@ export async function importFile(
           customerId: line.customerId,
           invoiceId: line.invoiceId,
           matchedBy: line.matchedBy,
-          status: line.kind === "ignored" || line.matchedBy === "debit_file" ? "ignored" : line.matchedBy === "none" ? "manual" : "pending",
+          status: statusOf(line),
         })),
       });
+      // Whoever checks what arrives for the books is told, with the file (someone else may have imported it).
+      const totals = [...received].map(([currency, amountMinor]) => ({ currency, amountMinor }));
+      await noticeImportedFile(
+        tx,
+        organisationId,
+        {
+          importFileId: row.id,
+          fileName,
+          uploadedById: userId,
+          count: matched.length,
+          manual: matched.filter((line) => statusOf(line) === "manual").length,
+          totals: totals.length ? totals : [{ currency: organisation.defaultCurrency, amountMinor: 0 }],
+        },
+        deps.appUrl,
+      );
       return row;
     });
     return { ok: true, importFileId: created.id, lines: matched.length };
@@ -268,7 +293,7 @@ export function getImport(db: Db, organisationId: string, importFileId: string) 
 }
 
 /** The archived file as it was received (for its download), or null for another organisation's. */
-export async function archivedBytes(deps: ImportDeps, organisationId: string, importFileId: string) {
+export async function archivedBytes(deps: Omit<ImportDeps, "appUrl">, organisationId: string, importFileId: string) {
   const file = await deps.db.importFile.findFirst({ where: { id: importFileId, organisationId }, select: { fileName: true, kind: true, sealedContent: true } });
   if (!file) return null;
   return { fileName: file.fileName, kind: file.kind, bytes: Buffer.from(decryptSecret(deps.encryptionKey, file.sealedContent), "base64") };

@@ -12,3 +12,6 @@ export const asReceiptMethod = (method: string): ReceiptMethod =>
 
 /** The notification telling the validator that lines arrived. */
 export const JOURNAL_NOTICE_KIND = "journal_lines";
+
+/** The notification telling the same person that someone imported a payment file (its lines wait for them). */
+export const IMPORT_NOTICE_KIND = "import_file";

@@ -1,16 +1,40 @@
 /**
  * Telling the organisation's validator that lines arrived in the draft journal: once per batch (the daily
- * job, or an imported file), never once per payment. In the app and by email, through the outbox.
+ * job), never once per payment; and that a payment file was imported. In the app and by email, through
+ * the outbox.
  */
 import type { Db } from "~/lib/db.server";
 import { formatMoney } from "~/lib/format";
-import { isLocale, translator } from "~/i18n";
+import { isLocale, type Locale, translator } from "~/i18n";
 import { enqueueStoredTemplates } from "../outbox";
 import type { ScheduledJob } from "../scheduler";
 import { syncDraftJournal } from "./draft";
-import { JOURNAL_NOTICE_KIND } from "./kinds";
+import { IMPORT_NOTICE_KIND, JOURNAL_NOTICE_KIND } from "./kinds";
 import { syncSalesEntries } from "./posting";
 import { getAccountingSettings } from "./settings";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+type Totals = { currency: string; amountMinor: number }[];
+
+/** Who is told what arrives for the books: the validator (a setting), else the payments contact, else the first owner. */
+async function booksContact(tx: Tx, organisationId: string) {
+  const organisation = await tx.organisation.findUniqueOrThrow({
+    where: { id: organisationId },
+    select: {
+      legalName: true,
+      paymentsContactId: true,
+      memberships: { orderBy: { createdAt: "asc" }, select: { role: true, userId: true, user: { select: { email: true, locale: true } } } },
+    },
+  });
+  const settings = await getAccountingSettings(tx, organisationId);
+  const member =
+    organisation.memberships.find((m) => m.userId === settings.validatorId) ??
+    organisation.memberships.find((m) => m.userId === organisation.paymentsContactId) ??
+    organisation.memberships.find((m) => m.role === "owner");
+  return { legalName: organisation.legalName, contact: member ? { userId: member.userId, ...member.user } : null };
+}
+
+const totalsText = (totals: Totals, locale: Locale) => totals.map((s) => formatMoney(s.amountMinor, s.currency, locale)).join(", ");
 
 /**
  * Marks the lines nobody was told about and tells the validator (else the payments contact, else the first
@@ -28,20 +52,7 @@ export async function noticeNewLines(db: Db, organisationId: string, appUrl: str
     if (count !== lines.length) return 0; // claimed by another run
     const sums = new Map<string, number>();
     for (const line of lines) sums.set(line.currency, (sums.get(line.currency) ?? 0) + line.amountMinor);
-    const organisation = await tx.organisation.findUniqueOrThrow({
-      where: { id: organisationId },
-      select: {
-        legalName: true,
-        paymentsContactId: true,
-        memberships: { orderBy: { createdAt: "asc" }, select: { role: true, userId: true, user: { select: { email: true, locale: true } } } },
-      },
-    });
-    const settings = await getAccountingSettings(tx, organisationId);
-    const contact = (
-      organisation.memberships.find((m) => m.userId === settings.validatorId) ??
-      organisation.memberships.find((m) => m.userId === organisation.paymentsContactId) ??
-      organisation.memberships.find((m) => m.role === "owner")
-    )?.user;
+    const { legalName, contact } = await booksContact(tx, organisationId);
     const dedupeKey = `${JOURNAL_NOTICE_KIND}/${organisationId}/${lines[0].id}`;
     const totals = [...sums.entries()].map(([currency, amountMinor]) => ({ currency, amountMinor }));
     await tx.notification.create({
@@ -50,7 +61,7 @@ export async function noticeNewLines(db: Db, organisationId: string, appUrl: str
     if (contact?.email) {
       const locale = isLocale(contact.locale) ? contact.locale : "fr";
       const t = translator(locale);
-      const vars = { count: String(lines.length), amount: totals.map((s) => formatMoney(s.amountMinor, s.currency, locale)).join(", ") };
+      const vars = { count: String(lines.length), amount: totalsText(totals, locale) };
       const subject = t("journal.notice.subject", vars);
       await enqueueStoredTemplates(tx as unknown as Db, [
         {
@@ -66,7 +77,7 @@ export async function noticeNewLines(db: Db, organisationId: string, appUrl: str
               preview: subject,
               paragraphs: t("journal.notice.body", vars).split("\n"),
               action: { label: t("journal.notice.open"), url: `${appUrl}/journal` },
-              footer: organisation.legalName,
+              footer: legalName,
             },
           },
         },
@@ -74,6 +85,64 @@ export async function noticeNewLines(db: Db, organisationId: string, appUrl: str
     }
     return lines.length;
   });
+}
+
+/** What an imported file holds, for its notice. */
+export interface ImportedFileFacts {
+  importFileId: string;
+  fileName: string;
+  uploadedById: string;
+  /** Every line read, ignored ones included (as the file's page counts them). */
+  count: number;
+  /** Lines matched to no customer: someone must choose one. */
+  manual: number;
+  /** The money received (credit lines), per currency. */
+  totals: Totals;
+}
+
+/**
+ * Tells the same person as the journal's notice that a payment file was imported: its lines wait for a
+ * customer or a confirmation before they reach the draft journal. Nobody is told when that person imported
+ * it (they know). Runs in the import's transaction and is keyed by the file: told once per file.
+ */
+export async function noticeImportedFile(tx: Tx, organisationId: string, file: ImportedFileFacts, appUrl: string) {
+  const { legalName, contact } = await booksContact(tx, organisationId);
+  if (!contact || contact.userId === file.uploadedById) return;
+  const uploader = await tx.user.findUniqueOrThrow({ where: { id: file.uploadedById }, select: { name: true, email: true } });
+  const data = {
+    importFileId: file.importFileId,
+    name: file.fileName,
+    by: uploader.name || uploader.email,
+    count: file.count,
+    manual: file.manual,
+    totals: file.totals,
+  };
+  const dedupeKey = `${IMPORT_NOTICE_KIND}/${organisationId}/${file.importFileId}`;
+  await tx.notification.create({ data: { organisationId, userId: null, kind: IMPORT_NOTICE_KIND, data: JSON.stringify(data), dedupeKey } });
+  if (!contact.email) return;
+  const locale = isLocale(contact.locale) ? contact.locale : "fr";
+  const t = translator(locale);
+  const vars = { name: data.name, by: data.by, count: String(data.count), manual: String(data.manual), amount: totalsText(data.totals, locale) };
+  const subject = t("imports.notice.subject", vars);
+  await enqueueStoredTemplates(tx as unknown as Db, [
+    {
+      kind: IMPORT_NOTICE_KIND,
+      to: contact.email,
+      subject,
+      idempotencyKey: `${dedupeKey}/merchant`,
+      organisationId,
+      template: {
+        name: "notice",
+        props: {
+          locale,
+          preview: subject,
+          paragraphs: t("imports.notice.body", vars).split("\n"),
+          action: { label: t("imports.notice.open"), url: `${appUrl}/imports/${file.importFileId}` },
+          footer: legalName,
+        },
+      },
+    },
+  ]);
 }
 
 /** The periodic work of the books for every organisation: draft lines and sales entries brought up to date. */
