@@ -92,7 +92,7 @@ const automaticDebits: ScheduledJob = {
   timezone: "Europe/Paris",
   run: async (now) => {
     await runAutomaticDebits(
-      { db, gocardless: providers.gocardless, encryptionKey: config.ENCRYPTION_KEY, log: logger.child({ job: "automatic-debits" }) },
+      { db, gocardless: providers.gocardless, encryptionKey: config.ENCRYPTION_KEY, log: logger.child({ job: "automatic-debits" }), appUrl: config.APP_URL },
       now,
     );
   },

@@ -1393,4 +1393,8 @@ export const en: Record<MessageKey, string> = {
     "The direct debit of {amount} on your account with {merchant} was returned by your bank (reason: {reason}). The balance is still to be paid.",
   "sending.kind.debit_returned": "Direct debit returned notice",
   "sending.kind.debit_returned_customer": "Direct debit returned notice (customer)",
+  "debitFiles.notice.subject": "{count} direct debit(s) to send: {amount}",
+  "debitFiles.notice.body":
+    "{count} SEPA direct debit(s) are ready to be put in a file for your bank (total {amount}): the debtors have received their pre-notification.\nGenerate the file and send it to your bank before their collection date.",
+  "sending.kind.debits_ready": "Direct debits to send notice",
 };

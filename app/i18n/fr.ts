@@ -1410,6 +1410,10 @@ export const fr = {
     "Le prélèvement de {amount} sur votre compte {de:merchant} a été rejeté par votre banque (motif : {reason}). Le solde reste à régler.",
   "sending.kind.debit_returned": "Avis de prélèvement rejeté",
   "sending.kind.debit_returned_customer": "Avis de prélèvement rejeté (client)",
+  "debitFiles.notice.subject": "{count} prélèvement(s) à émettre : {amount}",
+  "debitFiles.notice.body":
+    "{count} prélèvement(s) SEPA sont prêts à être mis dans un fichier pour votre banque (total {amount}) : les débiteurs ont reçu leur pré-notification.\nGénérez le fichier et transmettez-le à votre banque avant leur échéance.",
+  "sending.kind.debits_ready": "Avis de prélèvements à émettre",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -2,7 +2,7 @@ import { Form, Link, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import { CsrfInput, FormErrors, secondaryButtonClass } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
-import { IMPORT_NOTICE_KIND, JOURNAL_NOTICE_KIND } from "~/domain/journal/kinds";
+import { DEBITS_READY_NOTICE_KIND, IMPORT_NOTICE_KIND, JOURNAL_NOTICE_KIND } from "~/domain/journal/kinds";
 import { listNotifications, markRead } from "~/domain/notifications";
 import { idField } from "~/domain/validation";
 import type { MessageKey } from "~/i18n";
@@ -83,6 +83,10 @@ export default function Notifications() {
                       {n.kind === JOURNAL_NOTICE_KIND ? (
                         <Link className="hover:underline" to="/journal">
                           {t("journal.notice.subject", { count: String(n.data.count ?? ""), amount: totals })}
+                        </Link>
+                      ) : n.kind === DEBITS_READY_NOTICE_KIND ? (
+                        <Link className="hover:underline" to="/debit-files">
+                          {t("debitFiles.notice.subject", { count: String(n.data.count ?? ""), amount: totals })}
                         </Link>
                       ) : n.kind === IMPORT_NOTICE_KIND ? (
                         <Link className="hover:underline" to={`/imports/${n.data.importFileId}`}>

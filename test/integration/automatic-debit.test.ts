@@ -32,7 +32,8 @@ afterAll(() => app.close());
 const IBAN = "FR7630006000011234567890189";
 const ICS = "FR13ZZZ437149";
 const silent = createLogger("silent", new Writable({ write: (_c, _e, done) => done() }));
-const job = (now: Date) => runAutomaticDebits({ db: app.db, gocardless: app.providers.gocardless, encryptionKey: app.config.ENCRYPTION_KEY, log: silent }, now);
+const job = (now: Date) =>
+  runAutomaticDebits({ db: app.db, gocardless: app.providers.gocardless, encryptionKey: app.config.ENCRYPTION_KEY, log: silent, appUrl: app.baseUrl }, now);
 /** 02:00 in Paris on that day (winter time: 01:00 UTC), when the worker runs the job. */
 const night = (day: Date) => new Date(`${isoDay(day)}T01:00:00.000Z`);
 const today = () => parisToday(new Date());
@@ -243,6 +244,14 @@ describe("what becomes of a debit in a file (issue 16)", () => {
     expect(requests.map((r) => r.invoiceId)).toEqual([m.invoiceId, secondInvoiceId]);
     const [first, second] = requests;
     for (const r of requests) await job(night(r.notifyOn));
+    // The books' contact (the owner here) hears of each debit once it is ready for a file, once.
+    await job(night(second.notifyOn));
+    const ready = await app.db.notification.findMany({ where: { organisationId: m.organisationId, kind: "debits_ready" } });
+    expect(ready.map((n) => JSON.parse(n.data).count)).toEqual([1, 1]);
+    const told = await app.lastEmailTo(m.email, /prélèvement\(s\) à émettre/);
+    expect(told.text).toContain("360,00");
+    expect(told.text).toContain("/debit-files");
+    expect(textOf((await m.browser.get("/notifications")).html)).toContain("1 prélèvement(s) à émettre : 360,00");
     const made = await m.browser.post("/debit-files", { intent: "file", requestIds: [first.id, second.id] });
     expect(textOf(made.html)).toContain("Fichier de prélèvement généré");
     const file = await app.db.debitFile.findFirstOrThrow({ where: { organisationId: m.organisationId } });

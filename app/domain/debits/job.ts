@@ -10,13 +10,15 @@
  * 2. GoCardless creditors: a few business days before the collection date, the payment is created on the
  *    mandate (never before GoCardless's next possible charge date) and recorded as processing.
  * 3. Own-ICS creditors: notified requests wait for the bank debit file (the journal issue: debitsForFile);
- *    those in a file are recorded as collected on their collection date (../debit-files/collection.ts).
+ *    the books' contact is told of those now ready; those in a file are recorded as collected on their
+ *    collection date (../debit-files/collection.ts).
  */
 import { decryptSecret } from "~/lib/crypto.server";
 import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import type { MandateProvider } from "../../../integrations/types";
 import { collectDueDebits } from "../debit-files/collection";
+import { noticeReadyDebits } from "../debit-files/ready-notice";
 import { applyPaymentFact } from "../payments";
 import { type CreditorKind, collectionPlan, gocardlessSubmitOn, isoDay, noticeDaysOf } from "./calendar";
 import { queueDebitNotice } from "./notices";
@@ -27,6 +29,7 @@ export interface DebitJobDeps {
   gocardless: MandateProvider;
   encryptionKey: string;
   log: Logger;
+  appUrl: string;
 }
 
 export interface DebitJobResult {
@@ -61,6 +64,8 @@ export async function runAutomaticDebits(deps: DebitJobDeps, now: Date): Promise
   const collection = await collectDueDebits(deps.db, now, deps.log);
   result.collected = collection.collected;
   result.failed += collection.failed;
+  // The books' contact hears of the own-ICS debits now ready for a bank file (once).
+  await noticeReadyDebits(deps.db, deps.appUrl, now);
   if (result.notified || result.submitted || result.cancelled || result.failed || result.collected) deps.log.info({ ...result }, "automatic debits run");
   return result;
 }

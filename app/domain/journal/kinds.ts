@@ -10,6 +10,9 @@ export type ReceiptMethod = (typeof RECEIPT_METHODS)[number];
 export const asReceiptMethod = (method: string): ReceiptMethod =>
   (RECEIPT_METHODS as readonly string[]).includes(method) ? (method as ReceiptMethod) : "other";
 
+/** The notification telling the same person that own-ICS debits are ready for a bank debit file. */
+export const DEBITS_READY_NOTICE_KIND = "debits_ready";
+
 /** The notification telling the validator that lines arrived. */
 export const JOURNAL_NOTICE_KIND = "journal_lines";
 

@@ -5,7 +5,7 @@
  */
 import type { Db } from "~/lib/db.server";
 import { formatMoney } from "~/lib/format";
-import { isLocale, type Locale, translator } from "~/i18n";
+import { isLocale, type Locale, type MessageKey, translator } from "~/i18n";
 import { enqueueStoredTemplates } from "../outbox";
 import type { ScheduledJob } from "../scheduler";
 import { syncDraftJournal } from "./draft";
@@ -34,7 +34,59 @@ async function booksContact(tx: Tx, organisationId: string) {
   return { legalName: organisation.legalName, contact: member ? { userId: member.userId, ...member.user } : null };
 }
 
-const totalsText = (totals: Totals, locale: Locale) => totals.map((s) => formatMoney(s.amountMinor, s.currency, locale)).join(", ");
+export const totalsText = (totals: Totals, locale: Locale) => totals.map((s) => formatMoney(s.amountMinor, s.currency, locale)).join(", ");
+
+/** One notice for the books' contact, in the app and by email (their language), keyed so it is told once. */
+export interface BooksNotice {
+  kind: string;
+  dedupeKey: string;
+  /** What the app's notification list shows it from. */
+  data: Record<string, unknown>;
+  /** Whose own doing it is: not told about it. */
+  actorId?: string;
+  keys: { subject: MessageKey; body: MessageKey; open: MessageKey };
+  vars: (locale: Locale) => Record<string, string>;
+  url: string;
+}
+
+/** Tells the books' contact (`booksContact`), inside the caller's transaction; delivery goes through the outbox. */
+export async function tellBooksContact(tx: Tx, organisationId: string, notice: BooksNotice) {
+  const { legalName, contact } = await booksContact(tx, organisationId);
+  if (notice.actorId && contact?.userId === notice.actorId) return;
+  const { kind, dedupeKey } = notice;
+  await tx.notification.create({ data: { organisationId, userId: null, kind, data: JSON.stringify(notice.data), dedupeKey } });
+  if (!contact?.email) return;
+  const locale = isLocale(contact.locale) ? contact.locale : "fr";
+  const t = translator(locale);
+  const vars = notice.vars(locale);
+  const subject = t(notice.keys.subject, vars);
+  await enqueueStoredTemplates(tx as unknown as Db, [
+    {
+      kind,
+      to: contact.email,
+      subject,
+      idempotencyKey: `${dedupeKey}/merchant`,
+      organisationId,
+      template: {
+        name: "notice",
+        props: {
+          locale,
+          preview: subject,
+          paragraphs: t(notice.keys.body, vars).split("\n"),
+          action: { label: t(notice.keys.open), url: notice.url },
+          footer: legalName,
+        },
+      },
+    },
+  ]);
+}
+
+/** The amounts per currency of some money-carrying rows. */
+export function totalsOf(rows: { amountMinor: number; currency: string }[]): Totals {
+  const sums = new Map<string, number>();
+  for (const row of rows) sums.set(row.currency, (sums.get(row.currency) ?? 0) + row.amountMinor);
+  return [...sums.entries()].map(([currency, amountMinor]) => ({ currency, amountMinor }));
+}
 
 /**
  * Marks the lines nobody was told about and tells the validator (else the payments contact, else the first
@@ -50,39 +102,15 @@ export async function noticeNewLines(db: Db, organisationId: string, appUrl: str
       data: { notifiedAt: now },
     });
     if (count !== lines.length) return 0; // claimed by another run
-    const sums = new Map<string, number>();
-    for (const line of lines) sums.set(line.currency, (sums.get(line.currency) ?? 0) + line.amountMinor);
-    const { legalName, contact } = await booksContact(tx, organisationId);
-    const dedupeKey = `${JOURNAL_NOTICE_KIND}/${organisationId}/${lines[0].id}`;
-    const totals = [...sums.entries()].map(([currency, amountMinor]) => ({ currency, amountMinor }));
-    await tx.notification.create({
-      data: { organisationId, userId: null, kind: JOURNAL_NOTICE_KIND, data: JSON.stringify({ count: lines.length, totals }), dedupeKey },
+    const totals = totalsOf(lines);
+    await tellBooksContact(tx, organisationId, {
+      kind: JOURNAL_NOTICE_KIND,
+      dedupeKey: `${JOURNAL_NOTICE_KIND}/${organisationId}/${lines[0].id}`,
+      data: { count: lines.length, totals },
+      keys: { subject: "journal.notice.subject", body: "journal.notice.body", open: "journal.notice.open" },
+      vars: (locale) => ({ count: String(lines.length), amount: totalsText(totals, locale) }),
+      url: `${appUrl}/journal`,
     });
-    if (contact?.email) {
-      const locale = isLocale(contact.locale) ? contact.locale : "fr";
-      const t = translator(locale);
-      const vars = { count: String(lines.length), amount: totalsText(totals, locale) };
-      const subject = t("journal.notice.subject", vars);
-      await enqueueStoredTemplates(tx as unknown as Db, [
-        {
-          kind: JOURNAL_NOTICE_KIND,
-          to: contact.email,
-          subject,
-          idempotencyKey: `${dedupeKey}/merchant`,
-          organisationId,
-          template: {
-            name: "notice",
-            props: {
-              locale,
-              preview: subject,
-              paragraphs: t("journal.notice.body", vars).split("\n"),
-              action: { label: t("journal.notice.open"), url: `${appUrl}/journal` },
-              footer: legalName,
-            },
-          },
-        },
-      ]);
-    }
     return lines.length;
   });
 }
@@ -106,8 +134,6 @@ export interface ImportedFileFacts {
  * it (they know). Runs in the import's transaction and is keyed by the file: told once per file.
  */
 export async function noticeImportedFile(tx: Tx, organisationId: string, file: ImportedFileFacts, appUrl: string) {
-  const { legalName, contact } = await booksContact(tx, organisationId);
-  if (!contact || contact.userId === file.uploadedById) return;
   const uploader = await tx.user.findUniqueOrThrow({ where: { id: file.uploadedById }, select: { name: true, email: true } });
   const data = {
     importFileId: file.importFileId,
@@ -117,32 +143,15 @@ export async function noticeImportedFile(tx: Tx, organisationId: string, file: I
     manual: file.manual,
     totals: file.totals,
   };
-  const dedupeKey = `${IMPORT_NOTICE_KIND}/${organisationId}/${file.importFileId}`;
-  await tx.notification.create({ data: { organisationId, userId: null, kind: IMPORT_NOTICE_KIND, data: JSON.stringify(data), dedupeKey } });
-  if (!contact.email) return;
-  const locale = isLocale(contact.locale) ? contact.locale : "fr";
-  const t = translator(locale);
-  const vars = { name: data.name, by: data.by, count: String(data.count), manual: String(data.manual), amount: totalsText(data.totals, locale) };
-  const subject = t("imports.notice.subject", vars);
-  await enqueueStoredTemplates(tx as unknown as Db, [
-    {
-      kind: IMPORT_NOTICE_KIND,
-      to: contact.email,
-      subject,
-      idempotencyKey: `${dedupeKey}/merchant`,
-      organisationId,
-      template: {
-        name: "notice",
-        props: {
-          locale,
-          preview: subject,
-          paragraphs: t("imports.notice.body", vars).split("\n"),
-          action: { label: t("imports.notice.open"), url: `${appUrl}/imports/${file.importFileId}` },
-          footer: legalName,
-        },
-      },
-    },
-  ]);
+  await tellBooksContact(tx, organisationId, {
+    kind: IMPORT_NOTICE_KIND,
+    dedupeKey: `${IMPORT_NOTICE_KIND}/${organisationId}/${file.importFileId}`,
+    data,
+    actorId: file.uploadedById,
+    keys: { subject: "imports.notice.subject", body: "imports.notice.body", open: "imports.notice.open" },
+    vars: (locale) => ({ name: data.name, by: data.by, count: String(data.count), manual: String(data.manual), amount: totalsText(data.totals, locale) }),
+    url: `${appUrl}/imports/${file.importFileId}`,
+  });
 }
 
 /** The periodic work of the books for every organisation: draft lines and sales entries brought up to date. */
