@@ -24,6 +24,8 @@ export interface DebitFileDeps {
 
 export type CreateDebitFileResult = { ok: true; debitFileId: string } | { ok: false; error: MessageKey; detail?: string };
 
+/** A file's message id: "DF", the moment it was made, 8 random hex digits (a bank statement may quote it). */
+export const MESSAGE_ID_PATTERN = /DF\d{14}[0-9A-F]{8}/;
 const messageIdAt = (now: Date) => `DF${now.toISOString().replace(/\D/g, "").slice(0, 14)}${randomBytes(4).toString("hex").toUpperCase()}`;
 
 export async function createDebitFile(

@@ -19,7 +19,8 @@ import type { MessageKey } from "~/i18n";
 import { referenceNames, RECEIPT_METHODS, type ReceiptMethod } from "../accounts/allocation";
 import { recordReceiptIn, reverseReceiptIn } from "../accounts/receipts";
 import { collectDebitIn, returnDebitIn } from "../debit-files/collection";
-import { noticeImportedFile } from "../journal/notice";
+import { MESSAGE_ID_PATTERN } from "../debit-files/service";
+import { noticeImportedFile, totalsOf } from "../journal/notice";
 import { type Currency, isCurrency } from "../money";
 import { looksLikeCamt, parseCamt } from "./camt";
 import { type ColumnMapping, parseCsvFile } from "./csv";
@@ -97,9 +98,7 @@ export async function importFile(
   // A batch credit of one of our debit files is shown, not counted: its debits are, one by one.
   const statusOf = (line: (typeof matched)[number]) =>
     line.kind === "ignored" || line.matchedBy === "debit_file" ? "ignored" : line.matchedBy === "none" ? "manual" : "pending";
-  const received = new Map<string, number>();
-  for (const line of matched)
-    if (line.kind === "credit" && statusOf(line) !== "ignored") received.set(line.currency, (received.get(line.currency) ?? 0) + line.amountMinor);
+  const received = totalsOf(matched.filter((line) => line.kind === "credit" && statusOf(line) !== "ignored"));
   try {
     const created = await db.$transaction(async (tx) => {
       const row = await tx.importFile.create({
@@ -138,7 +137,6 @@ export async function importFile(
         })),
       });
       // Whoever checks what arrives for the books is told, with the file (someone else may have imported it).
-      const totals = [...received].map(([currency, amountMinor]) => ({ currency, amountMinor }));
       await noticeImportedFile(
         tx,
         organisationId,
@@ -148,7 +146,7 @@ export async function importFile(
           uploadedById: userId,
           count: matched.length,
           manual: matched.filter((line) => statusOf(line) === "manual").length,
-          totals: totals.length ? totals : [{ currency: organisation.defaultCurrency, amountMinor: 0 }],
+          totals: received.length ? received : [{ currency: organisation.defaultCurrency, amountMinor: 0 }],
         },
         deps.appUrl,
       );
@@ -230,7 +228,9 @@ async function ownDebitsNamed(db: Db | Tx, organisationId: string, lines: Parsed
 
 /** The message ids of the organisation's debit files that credit lines name (a bank booking a file as one batch). */
 async function debitFilesNamed(db: Db | Tx, organisationId: string, lines: ParsedLine[]) {
-  const named = new Set(lines.filter((l) => l.kind === "credit").flatMap((l) => `${l.reference} ${l.endToEndId}`.match(/DF\d{14}[0-9A-F]{8}/g) ?? []));
+  const named = new Set(
+    lines.filter((l) => l.kind === "credit").flatMap((l) => `${l.reference} ${l.endToEndId}`.match(new RegExp(MESSAGE_ID_PATTERN, "g")) ?? []),
+  );
   if (!named.size) return [];
   const files = await db.debitFile.findMany({ where: { organisationId, messageId: { in: [...named] } }, select: { messageId: true } });
   return files.map((f) => f.messageId);
