@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { MessageKey } from "~/i18n";
+import { returnReasonText } from "~/domain/debits/statuses";
 import { useI18n } from "~/i18n/react";
 
 /** One automatic collection as pages show it (issue 15, docs/decisions/0020). */
@@ -73,7 +74,7 @@ export function DebitTable({
             <td className="py-1 pr-3 text-right tabular-nums">{money(d.amountMinor, d.currency)}</td>
             <td className="py-1" data-testid="debit-status">
               {t(debitStatusKey(d.status))}
-              {d.failureReason ? <span className="text-xs text-slate-500"> ({d.failureReason})</span> : null}
+              {d.failureReason ? <span className="text-xs text-slate-500"> ({returnReasonText(t, d.failureReason)})</span> : null}
             </td>
           </tr>
         ))}

@@ -1,6 +1,7 @@
 import type { Db } from "~/lib/db.server";
 import { formatMoney } from "~/lib/format";
 import { isLocale, translator, type MessageKey } from "~/i18n";
+import { returnReasonText } from "./debits/statuses";
 import { enqueueStoredTemplates } from "./outbox";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -150,7 +151,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
       customer: data.customer ?? "",
       merchant: organisation.legalName,
       provider: providerName(facts.provider),
-      reason: facts.reason ? reasonText(t, facts.reason) : "",
+      reason: facts.reason ? returnReasonText(t, facts.reason) : "",
     };
     // A balance payment names no invoice: its notices speak of the account.
     const audience = invoice ? kind : (`${kind}Account` as const);
@@ -220,11 +221,4 @@ export function unreadCount(db: Db, organisationId: string) {
 
 export async function markRead(db: Db, organisationId: string, id: string | null, now: Date) {
   await db.notification.updateMany({ where: { organisationId, readAt: null, ...(id ? { id } : {}) }, data: { readAt: now } });
-}
-
-/** "AM04 — provision insuffisante": a known SEPA reason code with its meaning, any other as given. */
-function reasonText(t: ReturnType<typeof translator>, code: string) {
-  const key = `debitReturn.reason.${code}` as MessageKey;
-  const meaning = t(key);
-  return meaning === key ? code : `${code} — ${meaning}`;
 }

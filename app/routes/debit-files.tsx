@@ -5,7 +5,7 @@ import { Card, PageHeader } from "~/components/page";
 import { filedDebits, returnDebitIn } from "~/domain/debit-files/collection";
 import { debitsReadyForFile, fileDebits } from "~/domain/debit-files/from-requests";
 import { listDebitFiles } from "~/domain/debit-files/service";
-import { type DebitStatus, RETURN_REASONS } from "~/domain/debits/statuses";
+import { type DebitStatus, RETURN_REASONS, returnReasonText } from "~/domain/debits/statuses";
 import { idField } from "~/domain/validation";
 import { useI18n } from "~/i18n/react";
 import { formatDateTime } from "~/lib/format";
@@ -188,7 +188,7 @@ export default function DebitFiles() {
                     </td>
                     <td>
                       {t(`debits.status.${d.status}`)}
-                      {d.failureReason ? <span className="block text-xs">{d.failureReason}</span> : null}
+                      {d.failureReason ? <span className="block text-xs">{returnReasonText(t, d.failureReason)}</span> : null}
                       {d.status === "submitted" || d.status === "paid" ? (
                         <details className="text-slate-700">
                           <summary className="cursor-pointer text-xs text-blue-700">{t("debitFiles.return.open")}</summary>
