@@ -246,6 +246,11 @@ try {
     const soakDeliveries = ids.slice(-3000).map((invoiceId, i) => paidCheckoutDelivery(invoiceId, 100_000 + i, account, secret));
     let d = 0;
     const before = footprints();
+    // RSS every 30 s: growth that levels off (the heap reaching its working size) is told apart from a leak.
+    const rssSeries: Record<string, number[]> = {};
+    const sampler = setInterval(() => {
+      for (const [name, f] of Object.entries(footprints())) (rssSeries[name] ??= []).push(f.rssMb);
+    }, 30_000);
     await Promise.all([
       load({ url: `/i/${linkToken}`, connections: 10, duration: seconds }),
       load({ url: "/invoices", connections: 2, duration: seconds, headers: { cookie } }),
@@ -256,9 +261,13 @@ try {
         requests: [{ method: "POST", setupRequest: (req) => ({ ...req, ...soakDeliveries[d++ % soakDeliveries.length] }) }],
       }),
     ]);
+    clearInterval(sampler);
     const after = footprints();
     results.soak = Object.fromEntries(
-      Object.entries(after).map(([name, end]) => [name, `${before[name]?.rssMb} → ${end.rssMb} MB, ${before[name]?.fds} → ${end.fds} fds over ${seconds} s`]),
+      Object.entries(after).map(([name, end]) => [
+        name,
+        `${before[name]?.rssMb} → ${end.rssMb} MB (every 30 s: ${(rssSeries[name] ?? []).join(", ")}), ${before[name]?.fds} → ${end.fds} fds over ${seconds} s`,
+      ]),
     );
   }
 
