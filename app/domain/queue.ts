@@ -58,6 +58,8 @@ const PAUSE_MS = 2;
  */
 export interface QueueGroup<Row> {
   joins(row: Row): boolean;
+  /** How long a group may hold the write lock (default: the work done between two pauses). */
+  maxMs?: number;
   transaction(body: () => Promise<void>): Promise<void>;
 }
 
@@ -145,7 +147,7 @@ export async function runDue<Row extends QueueRow>(
           do {
             const row = claimed[next++];
             outcomes.set(row, await attempt(row));
-          } while (next < claimed.length && group.joins(claimed[next]) && performance.now() - workingSince < WORK_BEFORE_PAUSE_MS);
+          } while (next < claimed.length && group.joins(claimed[next]) && performance.now() - workingSince < (group.maxMs ?? WORK_BEFORE_PAUSE_MS));
         });
       } catch (error) {
         // Nothing of the group was saved: every row of it is retried.
