@@ -237,7 +237,9 @@ const transact = (deps: WebhookDeps) => deps.transact ?? (<T>(body: (tx: Tx) => 
  * yet), and write nothing outside it. A payment, refund or dispute whose event carries every fact qualifies.
  */
 export function joinsGroup(event: ProviderEvent): boolean {
-  const e = event.event;
+  const e = event?.event;
+  // Anything unexpected is handled alone, where its error is reported as before.
+  if (!e) return false;
   if (e.kind === "payment") return e.amountMinor !== undefined && !!(e.invoiceId || e.customerId);
   if (e.kind === "refund") return !!e.providerPaymentId && e.amountMinor !== undefined && !!e.currency;
   return e.kind === "dispute";
@@ -251,13 +253,8 @@ export async function handleEvent(
   now: Date,
   record: RecordOutcome = async () => {},
 ): Promise<Outcome> {
-  const key = `${providerId}/${event.accountId}`;
-  const connection =
-    deps.connections?.get(key) ??
-    (await deps.db.providerConnection.findUnique({
-      where: { provider_accountId: { provider: providerId, accountId: event.accountId } },
-      select: { id: true, organisationId: true, accountId: true, encryptedToken: true, revokedAt: true, environment: true },
-    }));
+  const key = [providerId, event.accountId].join("/");
+  const connection = deps.connections?.get(key) ?? (await readConnection(deps.db, providerId, event.accountId));
   deps.connections?.set(key, connection);
   // Events for an account we do not know (or no longer hold) are kept in the log and change nothing.
   if (!connection || connection.revokedAt) {
@@ -275,6 +272,13 @@ export async function handleEvent(
       return { status: "rejected", organisationId: connection.organisationId, note: error.message };
     throw error;
   }
+}
+
+function readConnection(db: Db, provider: ProviderId, accountId: string) {
+  return db.providerConnection.findUnique({
+    where: { provider_accountId: { provider, accountId } },
+    select: { id: true, organisationId: true, accountId: true, encryptedToken: true, revokedAt: true, environment: true },
+  });
 }
 
 /**

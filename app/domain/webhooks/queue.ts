@@ -30,7 +30,13 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
   };
   let inGroup: WebhookDeps | null = null;
   const group: QueueGroup<WebhookEvent> = {
-    joins: (row) => joinsGroup(parse(row)),
+    joins: (row) => {
+      try {
+        return joinsGroup(parse(row));
+      } catch {
+        return false; // an unreadable payload fails alone, in its own work
+      }
+    },
     // Deliveries wait for the lock at most this long (their p99 target is 50 ms); the worker gives them way between groups.
     maxMs: GROUP_MS,
     transaction: (body) =>
