@@ -1,4 +1,5 @@
 import type { Db } from "~/lib/db.server";
+import type { Prisma } from "~/generated/prisma/client";
 import { formatMoney } from "~/lib/format";
 import { isLocale, translator, type MessageKey } from "~/i18n";
 import { returnReasonText } from "./debits/statuses";
@@ -76,6 +77,16 @@ interface NoticeFacts {
   reason?: string;
   /** Also tell the customer (payment receipt, or failed debit): only for CUSTOMER_NOTICE_KINDS. */
   customer?: boolean;
+  /** The dedupe key names a row created in this same transaction (a new payment): no notice can exist yet, none is looked for. */
+  fresh?: boolean;
+}
+
+/**
+ * What several notices written in one transaction share: the organisation's payments contact, read once
+ * per organisation (no one else can change it while the transaction holds the write lock).
+ */
+export interface NoticeContext {
+  contacts?: Map<string, { email: string; locale: string } | undefined>;
 }
 
 /**
@@ -83,43 +94,21 @@ interface NoticeFacts {
  * default) and, where it concerns them, the customer. Runs inside the transaction that changed the
  * payment, so the notice and the change are saved together; delivery goes through the outbox.
  */
-export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
-  if (await tx.notification.findUnique({ where: { dedupeKey: facts.dedupeKey }, select: { id: true } })) return;
-  // One read for the organisation, its payments contact (or first owner) and the invoice's customer.
-  const organisation = await tx.organisation.findUniqueOrThrow({
+export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string, context: NoticeContext = {}) {
+  if (!facts.fresh && (await tx.notification.findUnique({ where: { dedupeKey: facts.dedupeKey }, select: { id: true } }))) return;
+  // One read for the organisation, its payments contact (or first owner) and the invoice's customer; only
+  // the relation the fact needs (an invoice, or the customer's account) is read.
+  const select = noticeSelect(facts);
+  // Prisma types a relation left out at run time as a plain row: the payload is typed from the full selection.
+  const organisation = (await tx.organisation.findUniqueOrThrow({
     where: { id: facts.organisationId },
     select: {
-      id: true,
-      legalName: true,
-      paymentsContactId: true,
-      memberships: {
-        orderBy: { createdAt: "asc" },
-        select: { role: true, userId: true, user: { select: { email: true, locale: true } } },
-      },
-      invoices: {
-        where: { id: facts.invoiceId ?? "" },
-        select: {
-          id: true,
-          number: true,
-          currency: true,
-          amountDueMinor: true,
-          customer: { select: { name: true, company: true, email: true, locale: true } },
-        },
-      },
-      customers: {
-        where: { id: facts.invoiceId ? "" : (facts.customerId ?? "") },
-        select: {
-          id: true,
-          name: true,
-          company: true,
-          email: true,
-          locale: true,
-          // What is left on the account once a balance payment is in: the invoices still due.
-          invoices: { where: { status: { in: ["open", "partially_paid"] }, currency: facts.currency ?? "" }, select: { amountDueMinor: true } },
-        },
-      },
+      ...select,
+      memberships: !context.contacts?.has(facts.organisationId) && select.memberships,
+      invoices: !!facts.invoiceId && select.invoices,
+      customers: !facts.invoiceId && select.customers,
     },
-  });
+  })) as unknown as NoticeRow;
   const invoice = organisation.invoices?.[0] ?? null;
   const accountOwner = organisation.customers?.[0] ?? null;
   const customer = invoice?.customer ?? accountOwner;
@@ -137,9 +126,11 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
   };
   await tx.notification.create({ data: { organisationId: facts.organisationId, kind: facts.kind, data: JSON.stringify(data), dedupeKey: facts.dedupeKey } });
 
-  const contact = (
-    organisation.memberships.find((m) => m.userId === organisation.paymentsContactId) ?? organisation.memberships.find((m) => m.role === "owner")
-  )?.user;
+  const memberships = organisation.memberships ?? [];
+  const contact = context.contacts?.has(facts.organisationId)
+    ? context.contacts.get(facts.organisationId)
+    : (memberships.find((m) => m.userId === organisation.paymentsContactId) ?? memberships.find((m) => m.role === "owner"))?.user;
+  context.contacts?.set(facts.organisationId, contact);
   const render = (localeValue: string, kind: "merchant" | "customer") => {
     const locale = isLocale(localeValue) ? localeValue : "fr";
     const t = translator(locale);
@@ -204,6 +195,43 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string) {
   }
   await enqueueStoredTemplates(tx as unknown as Db, emails);
 }
+
+/** The organisation, its members (for the payments contact) and the invoice or the customer's account a notice is about. */
+const noticeSelect = (facts: NoticeFacts) =>
+  ({
+    id: true,
+    legalName: true,
+    paymentsContactId: true,
+    memberships: {
+      orderBy: { createdAt: "asc" },
+      select: { role: true, userId: true, user: { select: { email: true, locale: true } } },
+    },
+    invoices: {
+      where: { id: facts.invoiceId ?? "" },
+      select: {
+        id: true,
+        number: true,
+        currency: true,
+        amountDueMinor: true,
+        customer: { select: { name: true, company: true, email: true, locale: true } },
+      },
+    },
+    customers: {
+      where: { id: facts.customerId ?? "" },
+      select: {
+        id: true,
+        name: true,
+        company: true,
+        email: true,
+        locale: true,
+        // What is left on the account once a balance payment is in: the invoices still due.
+        invoices: { where: { status: { in: ["open", "partially_paid"] }, currency: facts.currency ?? "" }, select: { amountDueMinor: true } },
+      },
+    },
+  }) satisfies Prisma.OrganisationSelect;
+
+type FullNoticeRow = Prisma.OrganisationGetPayload<{ select: ReturnType<typeof noticeSelect> }>;
+type NoticeRow = Omit<FullNoticeRow, "memberships" | "invoices" | "customers"> & Partial<Pick<FullNoticeRow, "memberships" | "invoices" | "customers">>;
 
 const providerName = (provider: string | undefined) => (provider === "gocardless" ? "GoCardless" : provider === "stripe" ? "Stripe" : "");
 

@@ -178,7 +178,8 @@ async function createPayment(tx: Tx, fact: PaymentFact): Promise<PaymentChange> 
   // The checkout that asked for it has done its work.
   if (fact.attemptId) await tx.checkoutAttempt.updateMany({ where: { id: fact.attemptId, customerId: target.customerId }, data: { status: "completed" } });
   if (fact.status === "confirmed" && !payment.invoiceId) await shareBalancePayment(tx, payment);
-  return { payment, from: null, to: fact.status, ...(await recomputeForPayment(tx, payment)), reversals };
+  // An invoice's payment created just now has no shares on other invoices yet (only balance payments get them at once).
+  return { payment, from: null, to: fact.status, ...(await recomputeForPayment(tx, payment, payment.invoiceId ? [] : undefined)), reversals };
 }
 
 /** The invoice or the customer account a new payment is for, checked to be this organisation's. */
@@ -316,8 +317,8 @@ export async function recomputeInvoice(tx: Tx, invoiceId: string): Promise<Recom
 }
 
 /** Every invoice a payment counts on (its own, and those it has shares of), recomputed. */
-async function recomputeForPayment(tx: Tx, payment: { id: string; invoiceId: string | null }) {
-  const shares = await tx.paymentAllocation.findMany({ where: { paymentId: payment.id }, select: { invoiceId: true } });
+async function recomputeForPayment(tx: Tx, payment: { id: string; invoiceId: string | null }, knownShares?: { invoiceId: string }[]) {
+  const shares = knownShares ?? (await tx.paymentAllocation.findMany({ where: { paymentId: payment.id }, select: { invoiceId: true } }));
   const invoiceIds = new Set([...(payment.invoiceId ? [payment.invoiceId] : []), ...shares.map((s) => s.invoiceId)]);
   const invoices: RecomputedInvoice[] = [];
   for (const id of invoiceIds) invoices.push(await recomputeInvoice(tx, id));

@@ -52,14 +52,28 @@ const WORK_BEFORE_PAUSE_MS = 20;
 const PAUSE_MS = 2;
 
 /**
+ * Rows whose work can share one transaction (several events, one commit: decision 0012). `transaction`
+ * runs `body` inside one transaction; the work of each row in it must keep its own writes apart (a
+ * savepoint), so one row's failure undoes only its own. A row's own final fields are saved after the commit.
+ */
+export interface QueueGroup<Row> {
+  joins(row: Row): boolean;
+  /** How long a group may hold the write lock (default: the work done between two pauses). */
+  maxMs?: number;
+  transaction(body: () => Promise<void>): Promise<void>;
+}
+
+type Result = Record<string, unknown> | typeof FINISHED;
+
+/**
  * Claims and runs what is due. `work` returns the row's final fields (its done status and anything else),
  * or FINISHED when it saved them itself; a thrown error schedules a retry. Answers how many rows were done.
  */
 export async function runDue<Row extends QueueRow>(
   table: QueueTable<Row>,
   spec: QueueSpec,
-  work: (row: Row) => Promise<Record<string, unknown> | typeof FINISHED>,
-  deps: { now: Date | (() => Date); log: Logger; limit?: number; beforeEach?: () => Promise<void> },
+  work: (row: Row) => Promise<Result>,
+  deps: { now: Date | (() => Date); log: Logger; limit?: number; beforeEach?: () => Promise<void>; group?: QueueGroup<Row> },
 ): Promise<number> {
   const { now: at } = deps;
   const clock = typeof at === "function" ? at : () => at;
@@ -81,33 +95,66 @@ export async function runDue<Row extends QueueRow>(
     void table.updateMany({ where: { OR: [...unfinished].map(mine) }, data: { nextAttemptAt: leaseEnd() } }).catch(() => {});
   }, leaseMs / 3);
   let done = 0;
+  const settle = async (row: Row, outcome: { result: Result } | { error: unknown }) => {
+    if ("result" in outcome) {
+      if (outcome.result !== FINISHED) await table.updateMany({ where: mine(row), data: outcome.result });
+      done++;
+    } else {
+      const { error } = outcome;
+      const message = error instanceof Error ? error.message : String(error);
+      const permanent = error instanceof Error && error.name === "PermanentError";
+      const giveUp = permanent || row.attempts >= spec.maxAttempts;
+      const retryAt = new Date(clock().getTime() + spec.backoffMs(row.attempts));
+      const status = permanent ? "rejected" : giveUp ? "failed" : "pending";
+      await table.updateMany({
+        where: mine(row),
+        data: { status, lastError: message.slice(0, 500), nextAttemptAt: retryAt, ...(giveUp ? spec.givenUp : {}) },
+      });
+      deps.log.warn({ queue: spec.name, rowId: row.id, attempt: row.attempts, giveUp, error: message }, "queued work failed");
+    }
+    unfinished.delete(row);
+  };
+  type Outcome = { result: Result } | { error: unknown };
+  const attempt = (row: Row): Promise<Outcome> =>
+    work(row).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
   let workingSince = performance.now();
+  const pauseIfDue = async () => {
+    // Other processes' writers (webhook deliveries being acknowledged) retry the lock every few
+    // milliseconds: a pause now and then lets them in, instead of this loop taking the lock back at once.
+    if (performance.now() - workingSince >= WORK_BEFORE_PAUSE_MS) {
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+      workingSince = performance.now();
+    }
+  };
   try {
-    for (const row of claimed) {
+    for (let next = 0; next < claimed.length; ) {
       await deps.beforeEach?.();
+      const { group } = deps;
+      if (!group?.joins(claimed[next])) {
+        const row = claimed[next++];
+        await settle(row, await attempt(row));
+        await pauseIfDue();
+        continue;
+      }
+      // Rows that join run back to back in one transaction, for as long as the others' writers can wait (the
+      // same bound as between pauses); each row's outcome is saved once that transaction has committed.
+      const outcomes = new Map<Row, Outcome>();
       try {
-        const result = await work(row);
-        if (result !== FINISHED) await table.updateMany({ where: mine(row), data: result });
-        done++;
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const permanent = error instanceof Error && error.name === "PermanentError";
-        const giveUp = permanent || row.attempts >= spec.maxAttempts;
-        const retryAt = new Date(clock().getTime() + spec.backoffMs(row.attempts));
-        const status = permanent ? "rejected" : giveUp ? "failed" : "pending";
-        await table.updateMany({
-          where: mine(row),
-          data: { status, lastError: message.slice(0, 500), nextAttemptAt: retryAt, ...(giveUp ? spec.givenUp : {}) },
+        await group.transaction(async () => {
+          do {
+            const row = claimed[next++];
+            outcomes.set(row, await attempt(row));
+          } while (next < claimed.length && group.joins(claimed[next]) && performance.now() - workingSince < (group.maxMs ?? WORK_BEFORE_PAUSE_MS));
         });
-        deps.log.warn({ queue: spec.name, rowId: row.id, attempt: row.attempts, giveUp, error: message }, "queued work failed");
+      } catch (error) {
+        // Nothing of the group was saved: every row of it is retried.
+        for (const row of outcomes.keys()) outcomes.set(row, { error });
       }
-      unfinished.delete(row);
-      // Other processes' writers (webhook deliveries being acknowledged) retry the lock every few
-      // milliseconds: a pause now and then lets them in, instead of this loop taking the lock back at once.
-      if (performance.now() - workingSince >= WORK_BEFORE_PAUSE_MS) {
-        await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
-        workingSince = performance.now();
-      }
+      for (const [row, outcome] of outcomes) await settle(row, outcome);
+      await pauseIfDue();
     }
   } finally {
     clearInterval(renew);

@@ -100,6 +100,33 @@ describe("Stripe card payments", () => {
     expect(textOf((await m.browser.get(`/invoices/${m.invoiceId}`)).html)).toContain("Payée");
   });
 
+  it("processes events of one pass together, and an event refused among them leaves the others recorded (decision 0012)", async () => {
+    const [a, b, c] = [await merchantWithInvoice(), await merchantWithInvoice(), await merchantWithInvoice()];
+    const pay = (m: typeof a, pi: string, currency = "eur") =>
+      postWebhook(
+        app,
+        "stripe",
+        JSON.stringify(
+          stripeEvent("checkout.session.completed", checkoutSession({ invoiceId: m.invoiceId, amount: 36000, paymentIntent: pi, currency }), m.stripeAccount),
+        ),
+      );
+    await pay(a, "pi_group_a");
+    // Refused inside its transaction, after the payment's reads: only its own writes are undone.
+    await pay(b, "pi_group_b", "usd");
+    await pay(c, "pi_group_c");
+    expect(await app.processWebhooks()).toBe(3);
+    expect(await invoiceOf(a.invoiceId)).toMatchObject({ status: "paid", amountPaidMinor: 36000 });
+    expect(await invoiceOf(b.invoiceId)).toMatchObject({ status: "open", amountPaidMinor: 0, payments: [] });
+    expect(await invoiceOf(c.invoiceId)).toMatchObject({ status: "paid", amountPaidMinor: 36000 });
+    const rejected = await app.db.webhookEvent.findMany({ where: { organisationId: b.organisationId } });
+    expect(rejected.map((e) => [e.status, e.lastError])).toEqual([["rejected", "currency USD does not match the invoice's EUR"]]);
+    for (const m of [a, c]) {
+      expect(await app.db.notification.count({ where: { organisationId: m.organisationId, kind: "payment_received" } })).toBe(1);
+      expect(await app.db.outboxEmail.count({ where: { organisationId: m.organisationId, kind: "payment_received" } })).toBe(1);
+    }
+    expect(await app.db.notification.count({ where: { organisationId: b.organisationId } })).toBe(0);
+  });
+
   it("adds partial payments up to paid, and a refund reopens the balance", async () => {
     const m = await merchantWithInvoice({ allowPartialPayment: "on" });
     const pay = (pi: string, amount: number) =>

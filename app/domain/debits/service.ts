@@ -276,11 +276,13 @@ export async function cancelDebitsOfMandate(tx: Tx, mandateId: string, at: Date,
  */
 export async function syncDebitWithPayment(
   tx: Tx,
-  payment: { organisationId: string; providerPaymentId: string },
+  payment: { organisationId: string; provider: string; providerPaymentId: string },
   status: "processing" | "confirmed" | "failed" | "charged_back",
   at: Date,
   reason?: string | null,
 ) {
+  // Only GoCardless payments are linked to debit requests (own-creditor debits are matched by bank imports).
+  if (payment.provider !== "gocardless") return null;
   const request = await tx.debitRequest.findFirst({ where: { organisationId: payment.organisationId, providerPaymentId: payment.providerPaymentId } });
   if (!request) return null;
   const to: DebitStatus = status === "confirmed" ? "paid" : status === "processing" ? "submitted" : "failed";

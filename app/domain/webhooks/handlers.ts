@@ -10,7 +10,7 @@ import { balancePayer } from "../checkout";
 import { applyProviderMandateEvent, recordProviderMandate } from "../mandates/service";
 import { moveDebit, syncDebitWithPayment } from "../debits/service";
 import { previewSpread, spreadBalance } from "../debits/plans";
-import { notify } from "../notifications";
+import { type NoticeContext, notify } from "../notifications";
 import { applyPaymentFact, applyReversal, type PaymentChange, type PaymentFact, type ReversalFact } from "../payments";
 import { PermanentError } from "../queue";
 
@@ -20,7 +20,18 @@ export interface WebhookDeps {
   encryptionKey: string;
   appUrl: string;
   log: Logger;
+  /**
+   * Runs the event's writes in a transaction: its own by default; inside a group of events (processDueEvents),
+   * the group's, behind a savepoint. Only events that `joinsGroup` admits are given the group's.
+   */
+  transact?: <T>(body: (tx: Tx) => Promise<T>) => Promise<T>;
+  /** Shared by the notices of one transaction (see NoticeContext). */
+  notices?: NoticeContext;
+  /** The connections already read in this group's transaction, by provider and account (payments never change them). */
+  connections?: Map<string, ConnectionRow | null>;
 }
+
+type ConnectionRow = Connection & { revokedAt: Date | null; environment: string };
 
 export type Outcome = { status: "processed" | "ignored" | "rejected"; organisationId: string | null; note?: string };
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -79,20 +90,20 @@ const handlers: Handlers = {
         return { status: "ignored", organisationId, note: `payment ${e.providerPaymentId} is not for one of our invoices` };
       }
     }
-    if (e.attemptId) await checkAgainstCheckout(db, organisationId, fact);
     const outcome: Outcome = {
       status: "processed",
       organisationId,
       note: e.retrying ? `failed (${e.reason ?? "unknown cause"}); ${provider.id} will retry` : undefined,
     };
-    await db.$transaction(async (tx) => {
+    await transact(deps)(async (tx) => {
+      if (e.attemptId) await checkAgainstCheckout(tx, organisationId, fact);
       const change = await applyPaymentFact(tx, fact);
       if (change) {
         // An automatic debit's request follows its payment: collected, failed (the invoice is open again), on its way.
         await syncDebitWithPayment(tx, change.payment, change.to, fact.at, fact.reason);
-        await notifyPaymentChange(tx, deps.appUrl, organisationId, change);
+        await notifyPaymentChange(tx, deps, organisationId, change);
         // Refunds or disputes that overtook the payment are told now that it is known.
-        for (const reversal of change.reversals) await notifyReversal(tx, deps.appUrl, reversal, change.payment);
+        for (const reversal of change.reversals) await notifyReversal(tx, deps, reversal, change.payment);
       }
       await record(tx, outcome);
     });
@@ -218,6 +229,22 @@ const handlers: Handlers = {
   },
 };
 
+const transact = (deps: WebhookDeps) => deps.transact ?? (<T>(body: (tx: Tx) => Promise<T>) => deps.db.$transaction(body));
+
+/**
+ * Whether an event's handling can join a group of events in one transaction: it must need no network call
+ * and no read of the database's state before its transaction (the group's earlier events are not committed
+ * yet), and write nothing outside it. A payment, refund or dispute whose event carries every fact qualifies.
+ */
+export function joinsGroup(event: ProviderEvent): boolean {
+  const e = event?.event;
+  // Anything unexpected is handled alone, where its error is reported as before.
+  if (!e) return false;
+  if (e.kind === "payment") return e.amountMinor !== undefined && !!(e.invoiceId || e.customerId);
+  if (e.kind === "refund") return !!e.providerPaymentId && e.amountMinor !== undefined && !!e.currency;
+  return e.kind === "dispute";
+}
+
 /** Applies one stored event: checks it belongs to a connected account, then hands it to its kind's handler. */
 export async function handleEvent(
   deps: WebhookDeps,
@@ -226,10 +253,9 @@ export async function handleEvent(
   now: Date,
   record: RecordOutcome = async () => {},
 ): Promise<Outcome> {
-  const connection = await deps.db.providerConnection.findUnique({
-    where: { provider_accountId: { provider: providerId, accountId: event.accountId } },
-    select: { id: true, organisationId: true, accountId: true, encryptedToken: true, revokedAt: true, environment: true },
-  });
+  const key = [providerId, event.accountId].join("/");
+  const connection = deps.connections?.get(key) ?? (await readConnection(deps.db, providerId, event.accountId));
+  deps.connections?.set(key, connection);
   // Events for an account we do not know (or no longer hold) are kept in the log and change nothing.
   if (!connection || connection.revokedAt) {
     return { status: "ignored", organisationId: connection?.organisationId ?? null, note: "unknown or disconnected account" };
@@ -248,13 +274,20 @@ export async function handleEvent(
   }
 }
 
+function readConnection(db: Db, provider: ProviderId, accountId: string) {
+  return db.providerConnection.findUnique({
+    where: { provider_accountId: { provider, accountId } },
+    select: { id: true, organisationId: true, accountId: true, encryptedToken: true, revokedAt: true, environment: true },
+  });
+}
+
 /**
  * A Stripe checkout must be the one the app opened for this invoice (or this customer's balance), for
  * the amount and currency it asked: anything else is refused for good (and shown in the webhook log),
  * never recorded.
  */
-async function checkAgainstCheckout(db: Db, organisationId: string, fact: PaymentFact) {
-  const attempt = await db.checkoutAttempt.findFirst({
+async function checkAgainstCheckout(tx: Tx, organisationId: string, fact: PaymentFact) {
+  const attempt = await tx.checkoutAttempt.findFirst({
     where: { id: fact.attemptId, organisationId },
     select: { invoiceId: true, customerId: true, amountMinor: true, currency: true },
   });
@@ -267,9 +300,9 @@ async function checkAgainstCheckout(db: Db, organisationId: string, fact: Paymen
 
 async function applyReversalEvent(deps: WebhookDeps, fact: ReversalFact, record: RecordOutcome): Promise<Outcome> {
   const outcome: Outcome = { status: "processed", organisationId: fact.organisationId };
-  await deps.db.$transaction(async (tx) => {
+  await transact(deps)(async (tx) => {
     const change = await applyReversal(tx, fact);
-    if (change?.payment) await notifyReversal(tx, deps.appUrl, change.reversal, change.payment);
+    if (change?.payment) await notifyReversal(tx, deps, change.reversal, change.payment);
     await record(tx, outcome);
   });
   return outcome;
@@ -277,8 +310,9 @@ async function applyReversalEvent(deps: WebhookDeps, fact: ReversalFact, record:
 
 const PAYMENT_NOTICES = { confirmed: "payment_received", failed: "payment_failed", charged_back: "payment_charged_back" } as const;
 
-async function notifyPaymentChange(tx: Tx, appUrl: string, organisationId: string, change: NonNullable<PaymentChange>) {
+async function notifyPaymentChange(tx: Tx, deps: Pick<WebhookDeps, "appUrl" | "notices">, organisationId: string, change: NonNullable<PaymentChange>) {
   const { payment, invoice } = change;
+  const { appUrl, notices } = deps;
   const facts = {
     organisationId,
     invoiceId: payment.invoiceId ?? undefined,
@@ -287,26 +321,33 @@ async function notifyPaymentChange(tx: Tx, appUrl: string, organisationId: strin
     currency: payment.currency,
     provider: payment.provider,
     method: payment.method,
+    // A payment recorded just now: the notices about it are keyed by its new id, none can exist yet.
+    fresh: change.from === null,
   };
   // Money back after a cancelled chargeback is news for the merchant, not a new receipt.
   if (change.to === "confirmed" && change.from === "charged_back") {
-    await notify(tx, { ...facts, kind: "payment_restored", dedupeKey: `payment_restored/${payment.id}` }, appUrl);
+    await notify(tx, { ...facts, kind: "payment_restored", dedupeKey: `payment_restored/${payment.id}` }, appUrl, notices);
     return;
   }
   const overpaidMinor = invoice ? invoice.amountPaidMinor - (invoice.totalMinor - invoice.amountCreditedMinor) : 0;
   if (change.to === "confirmed" && overpaidMinor > 0) {
-    await notify(tx, { ...facts, kind: "payment_overpaid", dedupeKey: `payment_received/${payment.id}`, excessMinor: overpaidMinor, customer: true }, appUrl);
+    await notify(
+      tx,
+      { ...facts, kind: "payment_overpaid", dedupeKey: `payment_received/${payment.id}`, excessMinor: overpaidMinor, customer: true },
+      appUrl,
+      notices,
+    );
     return;
   }
   if (change.to === "processing") return;
   const kind = PAYMENT_NOTICES[change.to];
-  await notify(tx, { ...facts, kind, dedupeKey: `${kind}/${payment.id}`, customer: kind !== "payment_charged_back" }, appUrl);
+  await notify(tx, { ...facts, kind, dedupeKey: `${kind}/${payment.id}`, customer: kind !== "payment_charged_back" }, appUrl, notices);
 }
 
 /** Each state a refund or dispute reaches is told to the merchant once. */
 async function notifyReversal(
   tx: Tx,
-  appUrl: string,
+  deps: Pick<WebhookDeps, "appUrl" | "notices">,
   reversal: { id: string; kind: string; status: string; amountMinor: number; currency: string },
   payment: { organisationId: string; customerId: string; invoiceId: string | null; provider: string },
 ) {
@@ -335,7 +376,8 @@ async function notifyReversal(
       // The customer hears of money given back to them, not of the merchant's disputes or failures.
       customer: kind === "payment_refunded",
     },
-    appUrl,
+    deps.appUrl,
+    deps.notices,
   );
 }
 
