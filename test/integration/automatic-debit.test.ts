@@ -338,6 +338,45 @@ describe("what becomes of a debit in a file (issue 16)", () => {
   });
 });
 
+describe("a debit paid otherwise after its notice", () => {
+  it("is lowered to what is left when paid in part, and cancelled when paid in full: never put in a bank file to take the money twice", async () => {
+    const m = await ownIcsMerchant();
+    await app.db.organisation.update({ where: { id: m.organisationId }, data: { iban: "FR1420041010050500013M02606", bic: "PSSTFRPPXXX" } });
+    const customer = app.browser();
+    await sign(customer, (await startMandate(customer, `${m.link}/mandate`)).url);
+    const request = await app.db.debitRequest.findFirstOrThrow({ where: { organisationId: m.organisationId, invoiceId: m.invoiceId } });
+    await job(night(request.notifyOn));
+    const transfer = (amount: string) =>
+      m.browser.post(`/customers/${m.customerId}/receipts/new`, {
+        intent: "record",
+        method: "transfer",
+        receivedOn: "2026-11-21",
+        currency: "EUR",
+        amount,
+        reference: "",
+        "allocations[0].invoiceId": m.invoiceId,
+        "allocations[0].amount": "",
+      });
+    expect((await transfer("100,00")).status).toBe(302);
+    // The nightly run lowers it (the customer's space and /collections announce what is really due)…
+    await job(night(request.notifyOn));
+    expect(await app.db.debitRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: "notified", amountMinor: 26000 });
+    // …and so does the debit files page, which offers it for the rest.
+    const ready = (await m.browser.get("/debit-files")).html;
+    expect(textOf(/data-testid="debits-ready"[\s\S]*?<\/table>/.exec(ready)![0])).toContain("260,00");
+    expect(await app.db.debitRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: "notified", amountMinor: 26000 });
+
+    expect((await transfer("260,00")).status).toBe(302);
+    expect(textOf((await m.browser.get("/debit-files")).html)).toContain("Aucun prélèvement à émettre");
+    const filed = await m.browser.post("/debit-files", { intent: "file", requestIds: [request.id] });
+    expect(textOf(filed.html)).toContain("Aucun des prélèvements choisis n'est prêt");
+    expect(await app.db.debitFile.count({ where: { organisationId: m.organisationId } })).toBe(0);
+    expect(await app.db.debitRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: "cancelled" });
+    const history = await app.db.debitRequestEvent.findMany({ where: { debitRequestId: request.id }, orderBy: { createdAt: "asc" } });
+    expect(history.map((e) => e.note).slice(-2)).toEqual(["lowered to 26000: paid in part otherwise", "nothing left to collect: paid otherwise"]);
+  });
+});
+
 describe("the notice the merchant agreed", () => {
   it("is 14 days unless a shorter delay (1 to 14 days) is set in the organisation settings, and plans with it", async () => {
     const m = await ownIcsMerchant();

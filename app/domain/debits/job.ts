@@ -18,11 +18,12 @@ import type { Db } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import type { MandateProvider } from "../../../integrations/types";
 import { collectDueDebits } from "../debit-files/collection";
+import { recheckWaitingDebits } from "../debit-files/from-requests";
 import { noticeReadyDebits } from "../debit-files/ready-notice";
 import { applyPaymentFact } from "../payments";
 import { type CreditorKind, collectionPlan, gocardlessSubmitOn, isoDay, noticeDaysOf } from "./calendar";
 import { queueDebitNotice } from "./notices";
-import { moveDebit, parisToday } from "./service";
+import { leftToCollect, moveDebit, parisToday } from "./service";
 
 export interface DebitJobDeps {
   db: Db;
@@ -45,18 +46,6 @@ export interface DebitJobResult {
 const usable = (mandate: { status: string; creditorKind: string; providerMandateId: string | null }) =>
   mandate.status === "active" || (mandate.creditorKind === "gocardless" && mandate.status === "pending" && Boolean(mandate.providerMandateId));
 
-/** What is still to collect for a request: an invoice's due less what is already on its way; a balance instalment's own amount. */
-async function leftToCollect(db: Db, request: { invoiceId: string | null; amountMinor: number }) {
-  if (!request.invoiceId) return request.amountMinor;
-  const invoice = await db.invoice.findUnique({
-    where: { id: request.invoiceId },
-    select: { status: true, amountDueMinor: true, payments: { where: { status: "processing" }, select: { amountMinor: true } } },
-  });
-  if (!invoice || !["open", "partially_paid"].includes(invoice.status)) return 0;
-  const inFlight = invoice.payments.reduce((sum, p) => sum + p.amountMinor, 0);
-  return Math.min(request.amountMinor, invoice.amountDueMinor - inFlight);
-}
-
 export async function runAutomaticDebits(deps: DebitJobDeps, now: Date): Promise<DebitJobResult> {
   const result: DebitJobResult = { notified: 0, postponed: 0, submitted: 0, cancelled: 0, failed: 0, collected: 0 };
   await sendDueNotices(deps, now, result);
@@ -64,7 +53,9 @@ export async function runAutomaticDebits(deps: DebitJobDeps, now: Date): Promise
   const collection = await collectDueDebits(deps.db, now, deps.log);
   result.collected = collection.collected;
   result.failed += collection.failed;
-  // The books' contact hears of the own-ICS debits now ready for a bank file (once).
+  // Own-ICS debits waiting for a file that were paid otherwise are lowered or cancelled; the books' contact
+  // hears of those now ready (once).
+  await recheckWaitingDebits(deps.db, now);
   await noticeReadyDebits(deps.db, deps.appUrl, now);
   if (result.notified || result.submitted || result.cancelled || result.failed || result.collected) deps.log.info({ ...result }, "automatic debits run");
   return result;

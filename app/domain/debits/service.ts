@@ -294,6 +294,33 @@ export async function syncDebitWithPayment(
   return request;
 }
 
+/**
+ * What is still to collect for a request, whoever asks (the nightly notice, GoCardless's payment, the own
+ * creditor's bank file): what is due — on its invoice, or on the whole account for a balance instalment —
+ * less what is already on its way (payments processing, other own-ICS debits in a bank file). 0 when it was
+ * paid otherwise meanwhile: collecting it would take the money twice.
+ */
+export async function leftToCollect(
+  db: DbOrTx,
+  request: { id: string; organisationId: string; customerId: string; invoiceId: string | null; amountMinor: number; currency: string },
+) {
+  const scope = { organisationId: request.organisationId, customerId: request.customerId, currency: request.currency };
+  const onIt = request.invoiceId ? { invoiceId: request.invoiceId } : {};
+  const [due, processing, filed] = await Promise.all([
+    db.invoice.aggregate({
+      where: { ...scope, ...(request.invoiceId ? { id: request.invoiceId } : {}), status: { in: ["open", "partially_paid"] } },
+      _sum: { amountDueMinor: true },
+    }),
+    db.payment.aggregate({ where: { ...scope, ...onIt, status: "processing" }, _sum: { amountMinor: true } }),
+    db.debitRequest.aggregate({
+      where: { ...scope, ...onIt, creditorKind: "own_ics", status: "submitted", id: { not: request.id } },
+      _sum: { amountMinor: true },
+    }),
+  ]);
+  const left = (due._sum.amountDueMinor ?? 0) - (processing._sum.amountMinor ?? 0) - (filed._sum.amountMinor ?? 0);
+  return Math.max(0, Math.min(request.amountMinor, left));
+}
+
 /** Today in Paris as a calendar day. */
 export const parisToday = parisDay;
 
