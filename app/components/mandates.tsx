@@ -1,6 +1,10 @@
 import type { ReactNode } from "react";
-import { useI18n } from "~/i18n/react";
 import type { MessageKey } from "~/i18n";
+import { useI18n } from "~/i18n/react";
+
+/** What we did to a mandate, said in words in its history; a provider's own action names are left out (its status says it). */
+const MANDATE_ACTIONS = ["signed", "set_up", "cancelled", "replaced", "replaces"] as const;
+type MandateAction = (typeof MANDATE_ACTIONS)[number];
 
 export interface MandateListItem {
   id: string;
@@ -44,7 +48,7 @@ export function MandateHistory({ mandates, actions }: { mandates: MandateListIte
                 {m.events.map((e) => (
                   <li key={e.id}>
                     {date(e.at)} — {t(statusKey(e.status))} ({t(`mandates.origin.${e.origin as "customer"}`)}
-                    {e.action ? `, ${e.action}` : ""})
+                    {(MANDATE_ACTIONS as readonly string[]).includes(e.action) ? `, ${t(`mandates.action.${e.action as MandateAction}`)}` : ""})
                   </li>
                 ))}
               </ol>

@@ -1318,7 +1318,7 @@ export const fr = {
   "debitFiles.errors.creditor": "Indiquez l'IBAN et l'identifiant créancier SEPA (ICS) de l'organisation avant de générer un fichier.",
   "debitFiles.errors.alreadyInFile": "Un de ces prélèvements est déjà dans un fichier : il ne peut pas être émis deux fois.",
   "debitFiles.errors.invalid": "Un prélèvement est incomplet ou invalide : le fichier n'a pas été généré.",
-  "debits.notice.subject": "Prélèvement automatique le {date} — {creditor}",
+  "debits.notice.subject": "Prélèvement SEPA le {date} — {creditor}",
   "debits.notice.scheduleSubject": "Échéancier de vos prélèvements — {creditor}",
   "debits.notice.intro": "{creditor} vous informe du prochain prélèvement SEPA sur votre compte {iban} :",
   "debits.notice.scheduleIntro": "{creditor} vous informe des prélèvements SEPA qui seront faits sur votre compte {iban} :",
@@ -1346,7 +1346,7 @@ export const fr = {
   "debits.mandate": "Mandat",
   "debits.list.title": "Prélèvements",
   "debits.list.intro": "Les prélèvements automatiques de vos clients : à venir, transmis, encaissés ou rejetés.",
-  "debits.list.filter": "Statut",
+  "debits.list.filter": "Filtrer",
   "debits.list.upcoming": "À venir",
   "debits.list.all": "Tous",
   "debits.automaticInstead": "Vous êtes en prélèvement automatique : votre solde est prélevé automatiquement, vous n'avez rien à faire.",
@@ -1385,7 +1385,8 @@ export const fr = {
   "debitFiles.return.open": "Signaler un rejet",
   "debitFiles.return.reason": "Motif du rejet (code SEPA)",
   "debitFiles.return.submit": "Enregistrer le rejet",
-  "debitFiles.return.done": "Rejet enregistré : le règlement est contre-passé, la facture est de nouveau due, et le client est prévenu.",
+  "debitFiles.return.done":
+    "Rejet enregistré : s'il avait été encaissé, le règlement est contre-passé ; ce qu'il devait régler est de nouveau dû, et le client est prévenu.",
   "debitReturn.reason.AM04": "provision insuffisante",
   "debitReturn.reason.AC04": "compte clôturé",
   "debitReturn.reason.AC06": "compte bloqué",
@@ -1414,6 +1415,14 @@ export const fr = {
   "debitFiles.notice.body":
     "{count} prélèvement(s) SEPA sont prêts à être mis dans un fichier pour votre banque (total {amount}) : les débiteurs ont reçu leur pré-notification.\nGénérez le fichier et transmettez-le à votre banque avant leur échéance.",
   "sending.kind.debits_ready": "Avis de prélèvements à émettre",
+  "mandates.action.signed": "signé",
+  "mandates.action.set_up": "mis en place",
+  "mandates.action.cancelled": "annulé",
+  "mandates.action.replaced": "remplacé par un nouveau mandat",
+  "mandates.action.replaces": "remplace l'ancien mandat",
+  "debitFiles.ready.hint":
+    "Cochés d'office : les prélèvements dont l'échéance tombe dans les {days} jours ; les suivants peuvent attendre un prochain fichier.",
+  "imports.confirm.manualLeft": "{manual} ligne(s) restent à traiter à la main.",
 } as const;
 
 export type MessageKey = keyof typeof fr;

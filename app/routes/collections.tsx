@@ -31,7 +31,7 @@ export default function Collections() {
       </PageHeader>
       <Form method="get" className="flex flex-wrap items-end gap-3">
         <label className="text-sm">
-          <span className="mb-1 block font-medium">{t("debits.list.filter")}</span>
+          <span className="mb-1 block font-medium">{t("debits.status")}</span>
           <select name="status" defaultValue={filter} className={inputClass}>
             <option value="upcoming">{t("debits.list.upcoming")}</option>
             {DEBIT_STATUSES.map((s) => (

@@ -14,6 +14,9 @@ import { notFound } from "~/lib/http.server";
 import { requireMember } from "~/lib/session.server";
 import type { Route } from "./+types/debit-files";
 
+/** Debits collected within this many days are ticked by default (banks take files up to about two weeks ahead). */
+const SOON_DAYS = 14;
+
 /** Every notified debit can go in a file: the nightly job notifies a debit only within its notice period. */
 const untilFrom = (_now: Date) => new Date("9999-12-31T00:00:00Z");
 
@@ -55,6 +58,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       collectionDate: r.collectionDate,
       sequenceType: r.sequenceType,
       invoice: r.invoice?.number ?? "",
+      // Ticked by default: what the bank should have now; later ones can wait for a later file.
+      soon: r.collectionDate.getTime() <= now.getTime() + SOON_DAYS * 86_400_000,
     })),
   };
 }
@@ -115,6 +120,7 @@ export default function DebitFiles() {
         ) : (
           <Form method="post" className="space-y-3">
             <CsrfInput />
+            <p className="text-sm text-slate-600">{t("debitFiles.ready.hint", { days: String(SOON_DAYS) })}</p>
             <div className="overflow-x-auto">
               <table className="w-full text-left text-sm" data-testid="debits-ready">
                 <thead className="text-slate-500">
@@ -131,7 +137,7 @@ export default function DebitFiles() {
                   {ready.map((r) => (
                     <tr key={r.id}>
                       <td className="py-2">
-                        <input type="checkbox" name="requestIds" value={r.id} defaultChecked aria-label={`${r.debtor} ${r.invoice}`} />
+                        <input type="checkbox" name="requestIds" value={r.id} defaultChecked={r.soon} aria-label={`${r.debtor} ${r.invoice}`} />
                       </td>
                       <td className="whitespace-nowrap">{date(r.collectionDate)}</td>
                       <td>

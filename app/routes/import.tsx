@@ -61,7 +61,7 @@ export default function ImportedFile() {
   return (
     <div className="max-w-6xl space-y-6">
       <PageHeader title={t("imports.file.title", { name: file.fileName })}>
-        <p className="text-sm text-slate-600">
+        <p className="text-sm break-all text-slate-600">
           {t("imports.file.meta", { date: formatDate(file.createdAt, locale), sha: file.sha256 })} ·{" "}
           <a href={`/imports/${file.id}/file`} className="text-blue-700 hover:underline">
             {t("imports.file.download")}
@@ -74,8 +74,8 @@ export default function ImportedFile() {
         {confirmed ? (
           <FormMessage
             success={
-              confirmed.recorded + confirmed.reversed + confirmed.manual === 0
-                ? t("imports.confirm.nothing")
+              confirmed.recorded + confirmed.reversed === 0
+                ? `${t("imports.confirm.nothing")}${confirmed.manual ? ` ${t("imports.confirm.manualLeft", { manual: String(confirmed.manual) })}` : ""}`
                 : t("imports.confirm.done", { recorded: String(confirmed.recorded), reversed: String(confirmed.reversed), manual: String(confirmed.manual) })
             }
           />
@@ -83,7 +83,7 @@ export default function ImportedFile() {
       </div>
       <Card>
         <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
+          <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3">
             <thead className="text-slate-500">
               <tr>
                 <th className="py-2">{t("imports.line.no")}</th>

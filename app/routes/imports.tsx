@@ -84,7 +84,8 @@ export async function action({ request, context }: Route.ActionArgs) {
     return { result: null, checked };
   }
   const file = input.file;
-  if (!(file instanceof File) || file.size === 0)
+  // No file chosen arrives as an empty file without a name; an empty file that was chosen is said so by the import.
+  if (!(file instanceof File) || (file.size === 0 && !file.name))
     return { result: replyTo(submission, { formErrors: ["imports.errors.noFile"] }), missing: [], existingId: null };
   const bytes = new Uint8Array(await file.arrayBuffer());
   const imported = await importFile(

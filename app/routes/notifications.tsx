@@ -76,34 +76,38 @@ export default function Notifications() {
                 provider: n.data.provider === "gocardless" ? "GoCardless" : n.data.provider === "stripe" ? "Stripe" : "",
                 customer: String(n.data.customer ?? ""),
               };
-              return (
-                <li key={n.id} className={`flex items-start justify-between gap-4 py-3 ${n.readAt ? "text-slate-500" : ""}`}>
-                  <div>
-                    <p className={n.readAt ? "" : "font-semibold"}>
-                      {n.kind === JOURNAL_NOTICE_KIND ? (
-                        <Link className="hover:underline" to="/journal">
-                          {t("journal.notice.subject", { count: String(n.data.count ?? ""), amount: totals })}
-                        </Link>
-                      ) : n.kind === DEBITS_READY_NOTICE_KIND ? (
-                        <Link className="hover:underline" to="/debit-files">
-                          {t("debitFiles.notice.subject", { count: String(n.data.count ?? ""), amount: totals })}
-                        </Link>
-                      ) : n.kind === IMPORT_NOTICE_KIND ? (
-                        <Link className="hover:underline" to={`/imports/${n.data.importFileId}`}>
-                          {t("imports.notice.subject", {
+              // A notice about an invoice opens it; one about a customer's account (a balance payment) opens the customer.
+              const account = !n.data.invoiceId && n.data.customerId;
+              const { to, text } =
+                n.kind === JOURNAL_NOTICE_KIND
+                  ? { to: "/journal", text: t("journal.notice.subject", { count: String(n.data.count ?? ""), amount: totals }) }
+                  : n.kind === DEBITS_READY_NOTICE_KIND
+                    ? { to: "/debit-files", text: t("debitFiles.notice.subject", { count: String(n.data.count ?? ""), amount: totals }) }
+                    : n.kind === IMPORT_NOTICE_KIND
+                      ? {
+                          to: `/imports/${n.data.importFileId}`,
+                          text: t("imports.notice.subject", {
                             name: String(n.data.name ?? ""),
                             by: String(n.data.by ?? ""),
                             count: String(n.data.count ?? ""),
                             manual: String(n.data.manual ?? ""),
                             amount: totals,
-                          })}
-                        </Link>
-                      ) : n.data.invoiceId ? (
-                        <Link className="hover:underline" to={`/invoices/${n.data.invoiceId}`}>
-                          {t(`notify.${n.kind}.merchant.subject` as MessageKey, vars)}
+                          }),
+                        }
+                      : {
+                          to: n.data.invoiceId ? `/invoices/${n.data.invoiceId}` : account ? `/customers/${n.data.customerId}` : null,
+                          text: t(`notify.${n.kind}.${account ? "merchantAccount" : "merchant"}.subject` as MessageKey, vars),
+                        };
+              return (
+                <li key={n.id} className={`flex items-start justify-between gap-4 py-3 ${n.readAt ? "text-slate-500" : ""}`}>
+                  <div>
+                    <p className={n.readAt ? "" : "font-semibold"}>
+                      {to ? (
+                        <Link className="text-blue-700 hover:underline" to={to}>
+                          {text}
                         </Link>
                       ) : (
-                        t(`notify.${n.kind}.merchant.subject` as MessageKey, vars)
+                        text
                       )}
                     </p>
                     <p className="text-xs">{formatDateTime(n.createdAt, locale)}</p>

@@ -335,7 +335,9 @@ describe("issue 15: an automatic mandate with three monthly debits, in a real br
     await merchant.goto(`${server.url}/debit-files`);
     const ready = merchant.getByTestId("debits-ready").locator("tbody tr");
     expect(await ready.count()).toBe(3);
-    expect(await ready.locator("input[type=checkbox]:checked").count()).toBe(3);
+    // Debits months away are not ticked by default (only those due within two weeks); the merchant sends all three now.
+    expect(await ready.last().locator("input[type=checkbox]").isChecked()).toBe(false);
+    for (const box of await ready.locator("input[type=checkbox]").all()) await box.check();
     await check(merchant);
     await merchant.getByRole("button", { name: "Générer le fichier de prélèvement" }).click();
     await merchant.getByText("Fichier de prélèvement généré : téléchargez-le").waitFor();

@@ -116,7 +116,7 @@ describe("automatic debit, own SEPA creditor (ICS)", () => {
     expect((await app.db.debitRequest.findUniqueOrThrow({ where: { id: first.id } })).status).toBe("notified");
     expect(await job(night(first.notifyOn))).toMatchObject({ failed: 0 });
     expect(await app.db.outboxEmail.count({ where: { organisationId: m.organisationId, kind: "debit_notice" } })).toBe(1);
-    const notice = await app.lastEmailTo("lucie@example.fr", /Prélèvement automatique/);
+    const notice = await app.lastEmailTo("lucie@example.fr", /Prélèvement SEPA le/);
     const { number } = await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } });
     for (const mention of ["360,00", mandate.reference, ICS, mandate.ibanMasked, number!]) {
       expect(notice.text, mention).toContain(mention);

@@ -283,7 +283,8 @@ describe("camt.053 statements", () => {
       ["return", 4200, "UNKNOWN-9", "MD01", "none", "manual"],
     ]);
     const done = textOf((await m.browser.post(`/imports/${secondId}`, { intent: "confirm" })).html);
-    expect(done).toContain("0 règlement(s) enregistré(s), 1 rejet(s) contre-passé(s), 0 ligne(s) à traiter à la main.");
+    // The unknown return stays for a person: counted with what is left of the file.
+    expect(done).toContain("0 règlement(s) enregistré(s), 1 rejet(s) contre-passé(s), 1 ligne(s) à traiter à la main.");
     const reversal = await app.db.customerReceipt.findFirstOrThrow({ where: { reversesId: receipt.id } });
     expect(reversal).toMatchObject({ kind: "reversal", origin: "import", importLineId: returned[0].id, amountMinor: 36000 });
     expect(reversal.reason).toContain("AM04");

@@ -95,6 +95,8 @@ export function buildPain008(creditor: SepaCreditor, lines: DebitLine[], header:
   for (const [key, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const [collectionDate, sequenceType] = key.split("|") as [string, SequenceType];
     const info = doc.createPaymentInfo();
+    // Its number in the file: the library makes it the PmtInfId's suffix and each InstrId's prefix ("1.0", "1.1"…).
+    info.id = String(summary.length + 1);
     info.collectionDate = new Date(`${collectionDate}T00:00:00Z`);
     info.creditorIBAN = creditor.iban.replace(/\s+/g, "").toUpperCase();
     info.creditorBIC = creditor.bic.replace(/\s+/g, "").toUpperCase();

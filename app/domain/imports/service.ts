@@ -316,7 +316,7 @@ export interface ConfirmResult {
   recorded: number;
   reversed: number;
   skipped: number;
-  /** Lines left for a person: a return whose receipt could not be identified, an allocation refused. */
+  /** The file's lines left for a person (matched to nobody, a return whose receipt could not be identified, an allocation refused). */
   manual: number;
 }
 
@@ -384,6 +384,8 @@ export async function confirmLines(
       throw error;
     }
   }
+  // What is left for a person is every such line of the file, not only those this run set aside.
+  result.manual = await db.importLine.count({ where: { importFileId, organisationId, status: "manual" } });
   return result;
 }
 
