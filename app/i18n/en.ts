@@ -1404,4 +1404,6 @@ export const en: Record<MessageKey, string> = {
   "mandates.action.replaces": "replaces the previous mandate",
   "debitFiles.ready.hint": "Ticked by default: the debits collected within {days} days; later ones can wait for a later file.",
   "imports.confirm.manualLeft": "{manual} line(s) still to handle by hand.",
+  "imports.line.copyOf": "Already imported: line {line} of",
+  "imports.line.ignore": "Ignore this line",
 };

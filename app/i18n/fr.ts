@@ -1423,6 +1423,8 @@ export const fr = {
   "debitFiles.ready.hint":
     "Cochés d'office : les prélèvements dont l'échéance tombe dans les {days} jours ; les suivants peuvent attendre un prochain fichier.",
   "imports.confirm.manualLeft": "{manual} ligne(s) restent à traiter à la main.",
+  "imports.line.copyOf": "Déjà importée : ligne {line} de",
+  "imports.line.ignore": "Ignorer cette ligne",
 } as const;
 
 export type MessageKey = keyof typeof fr;

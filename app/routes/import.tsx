@@ -2,7 +2,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "react
 import { z } from "zod";
 import { CsrfInput, FormErrors, FormMessage, buttonClass, inputClass } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
-import { assignLine, confirmLines, getImport } from "~/domain/imports/service";
+import { assignLine, confirmLines, firstImportsOf, getImport, ignoreLine } from "~/domain/imports/service";
 import { idField } from "~/domain/validation";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
@@ -25,12 +25,14 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     where: { organisationId: organisation.id, id: { in: invoiceIds } },
     select: { id: true, number: true },
   });
-  return { file, customers, invoices: Object.fromEntries(invoices.map((i) => [i.id, i.number])) };
+  const copies = await firstImportsOf(context.db, organisation.id, file.lines);
+  return { file, customers, invoices: Object.fromEntries(invoices.map((i) => [i.id, i.number])), copies };
 }
 
 const importAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("confirm") }),
   z.object({ intent: z.literal("assign"), lineId: idField, customerId: idField }),
+  z.object({ intent: z.literal("ignore"), lineId: idField }),
 ]);
 
 export async function action({ request, params, context }: Route.ActionArgs) {
@@ -38,6 +40,11 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   const submission = await parseForm(request, context, importAction);
   if (submission.status !== "success") return refuse(submission);
   const input = submission.value;
+  if (input.intent === "ignore") {
+    const ignored = (await ignoreLine(context.db, organisation.id, params.importId, input.lineId)) ?? notFound();
+    if (!ignored) return refuse(submission, { formErrors: ["imports.errors.assign"] });
+    return { result: replyTo(submission), ignored: true as const };
+  }
   if (input.intent === "assign") {
     const assigned = (await assignLine(context.db, organisation.id, params.importId, input.lineId, input.customerId)) ?? notFound();
     if (!assigned) return refuse(submission, { formErrors: ["imports.errors.assign"] });
@@ -51,7 +58,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function ImportedFile() {
   const { t, locale, money } = useI18n();
-  const { file, customers, invoices } = useLoaderData<typeof loader>();
+  const { file, customers, invoices, copies } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const imported = params.get("imported");
@@ -137,6 +144,23 @@ export default function ImportedFile() {
                   </td>
                   <td>
                     {t(`imports.status.${line.status}` as MessageKey)}
+                    {copies[line.id] && line.status !== "ignored" && line.status !== "recorded" ? (
+                      <span className="block text-xs text-amber-700" data-testid="line-copy">
+                        {t("imports.line.copyOf", { line: String(copies[line.id].lineNo) })}{" "}
+                        <Link to={`/imports/${copies[line.id].fileId}`} className="text-blue-700 hover:underline">
+                          {copies[line.id].fileName}
+                        </Link>
+                      </span>
+                    ) : null}
+                    {line.status === "manual" || line.status === "pending" ? (
+                      <Form method="post">
+                        <CsrfInput />
+                        <input type="hidden" name="lineId" value={line.id} />
+                        <button name="intent" value="ignore" className="text-xs text-blue-700 hover:underline">
+                          {t("imports.line.ignore")}
+                        </button>
+                      </Form>
+                    ) : null}
                     {line.receipt ? (
                       <Link to={`/receipts/${line.receipt.id}`} className="block text-blue-700 hover:underline">
                         {t("imports.line.receipt")}

@@ -131,6 +131,29 @@ describe("imported CSV payment files", () => {
     expect(credit).toMatchObject({ customerId: m.customerId, amountMinor: 2550, allocations: [] });
     // The recorded payments are on the customer's account like hand-recorded ones.
     expect(textOf((await m.browser.get(`/customers/${m.customerId}`)).html)).toContain("25,50");
+
+    // The next export overlaps this one: its first line is the same payment. It waits for a person, marked as
+    // a copy; the new line is recorded; the copy is set aside, never recorded twice.
+    const overlap = win1252(
+      `Date;Montant;Libellé;Payeur;Réf client\r\n11/11/2026;100,00;Versement espèces;H. Martin;CLI-042\r\n13/11/2026;40,00;Versement espèces;H. Martin;CLI-042\r\n`,
+    );
+    const next = await upload(m, "borne-2.csv", overlap);
+    const nextId = next.location!.split("/")[2].split("?")[0];
+    const nextLines = await app.db.importLine.findMany({ where: { importFileId: nextId }, orderBy: { lineNo: "asc" } });
+    expect(nextLines.map((l) => [l.amountMinor, l.status, l.duplicateOfId])).toEqual([
+      [10000, "manual", file.lines[1].id],
+      [4000, "pending", null],
+    ]);
+    expect(textOf((await m.browser.get(`/imports/${nextId}`)).html)).toContain("Déjà importée : ligne 2 de borne.csv");
+    expect(textOf((await m.browser.post(`/imports/${nextId}`, { intent: "confirm" })).html)).toContain(
+      "1 règlement(s) enregistré(s), 0 rejet(s) contre-passé(s), 1 ligne(s)",
+    );
+    expect((await m.browser.post(`/imports/${nextId}`, { intent: "ignore", lineId: nextLines[0].id })).status).toBe(200);
+    expect(await app.db.importLine.findUniqueOrThrow({ where: { id: nextLines[0].id } })).toMatchObject({ status: "ignored" });
+    expect(await app.db.customerReceipt.count({ where: { organisationId: m.organisationId, amountMinor: 10000 } })).toBe(1);
+    // Another organisation cannot set a line aside.
+    const stranger = await sentInvoice(app, { providers: [] });
+    expect((await stranger.browser.post(`/imports/${nextId}`, { intent: "ignore", lineId: nextLines[1].id })).status).toBe(404);
   });
 });
 

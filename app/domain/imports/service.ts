@@ -94,10 +94,12 @@ export async function importFile(
   // A currency the app does not invoice in can be no payment of an invoice: shown, never recorded.
   for (const line of lines) if (!isCurrency(line.currency)) line.kind = "ignored";
   const matched = await matchLines(db, organisationId, lines);
+  const earlier = await earlierCopies(db, organisationId, matched);
   const fileName = file.name.slice(0, 200) || "import";
   // A batch credit of one of our debit files is shown, not counted: its debits are, one by one.
+  // A line already imported from an earlier file (bank exports overlap) waits for a person: recorded again, or ignored.
   const statusOf = (line: (typeof matched)[number]) =>
-    line.kind === "ignored" || line.matchedBy === "debit_file" ? "ignored" : line.matchedBy === "none" ? "manual" : "pending";
+    line.kind === "ignored" || line.matchedBy === "debit_file" ? "ignored" : line.matchedBy === "none" || earlier.has(line.lineNo) ? "manual" : "pending";
   const received = totalsOf(matched.filter((line) => line.kind === "credit" && statusOf(line) !== "ignored"));
   try {
     const created = await db.$transaction(async (tx) => {
@@ -134,6 +136,7 @@ export async function importFile(
           invoiceId: line.invoiceId,
           matchedBy: line.matchedBy,
           status: statusOf(line),
+          duplicateOfId: earlier.get(line.lineNo) ?? null,
         })),
       });
       // Whoever checks what arrives for the books is told, with the file (someone else may have imported it).
@@ -214,6 +217,55 @@ export async function matchLines(db: Db | Tx, organisationId: string, lines: Par
   });
 }
 
+const copyKey = (line: { kind: string; bookedOn: Date; amountMinor: number; currency: string; reference: string; endToEndId: string }) =>
+  [line.kind, line.bookedOn.toISOString().slice(0, 10), line.amountMinor, line.currency, line.reference.trim(), line.endToEndId].join("|");
+
+/** For each line (by its number) the same line in a file imported earlier: same kind, day, amount, reference and end-to-end id. */
+async function earlierCopies(db: Db, organisationId: string, lines: ParsedLine[]) {
+  const counted = lines.filter((l) => l.kind !== "ignored");
+  const copies = new Map<number, string>();
+  if (!counted.length) return copies;
+  const days = counted.map((l) => l.bookedOn.getTime());
+  const previous = await db.importLine.findMany({
+    where: {
+      organisationId,
+      kind: { in: ["credit", "return"] },
+      status: { not: "ignored" },
+      bookedOn: { gte: new Date(Math.min(...days)), lte: new Date(Math.max(...days)) },
+    },
+    select: { id: true, kind: true, bookedOn: true, amountMinor: true, currency: true, reference: true, endToEndId: true },
+  });
+  const byKey = new Map(previous.map((p) => [copyKey(p), p.id]));
+  for (const line of counted) {
+    const id = byKey.get(copyKey(line));
+    if (id) copies.set(line.lineNo, id);
+  }
+  return copies;
+}
+
+/** Where the copies among these lines were imported first (file and line), for the page. */
+export async function firstImportsOf(db: Db, organisationId: string, lines: { id: string; duplicateOfId: string | null }[]) {
+  const ids = lines.map((l) => l.duplicateOfId).filter((id): id is string => Boolean(id));
+  if (!ids.length) return {};
+  const originals = await db.importLine.findMany({
+    where: { organisationId, id: { in: ids } },
+    select: { id: true, lineNo: true, importFile: { select: { id: true, fileName: true } } },
+  });
+  const byId = new Map(originals.map((o) => [o.id, { fileId: o.importFile.id, fileName: o.importFile.fileName, lineNo: o.lineNo }]));
+  return Object.fromEntries(lines.filter((l) => l.duplicateOfId && byId.has(l.duplicateOfId)).map((l) => [l.id, byId.get(l.duplicateOfId!)!]));
+}
+
+/** A line nobody should record (a copy, a payment that is not a customer's) is set aside, kept in the file as ignored. */
+export async function ignoreLine(db: Db, organisationId: string, importFileId: string, lineId: string): Promise<boolean | null> {
+  const file = await db.importFile.findFirst({ where: { id: importFileId, organisationId }, select: { id: true } });
+  if (!file) return null;
+  const { count } = await db.importLine.updateMany({
+    where: { id: lineId, organisationId, importFileId, status: { in: ["pending", "manual"] } },
+    data: { status: "ignored" },
+  });
+  return count === 1;
+}
+
 /** The organisation's own-ICS debits that the lines name by end-to-end id (the request's id is the one put in the file). */
 async function ownDebitsNamed(db: Db | Tx, organisationId: string, lines: ParsedLine[]) {
   const ids = [...new Set(lines.filter((l) => l.kind !== "ignored" && l.endToEndId).map((l) => l.endToEndId))];
@@ -285,6 +337,7 @@ export function getImport(db: Db, organisationId: string, importFileId: string) 
           invoiceId: true,
           matchedBy: true,
           status: true,
+          duplicateOfId: true,
           receipt: { select: { id: true, kind: true } },
         },
       },
