@@ -8,7 +8,7 @@ type Allocation = {
   id: string;
   amountMinor: number;
   currency: string;
-  receipt: { id: string; kind: string; method: string; receivedOn: string | Date; reference: string };
+  receipt: { id: string; kind: string; method: string; receivedOn: string | Date; reference: string; origin: string; reason: string };
 };
 
 export function InvoiceReceipts({ allocations }: { allocations: Allocation[] }) {
@@ -22,7 +22,10 @@ export function InvoiceReceipts({ allocations }: { allocations: Allocation[] }) 
           <li key={a.id}>
             <Link className="text-blue-700 hover:underline" to={`/receipts/${a.receipt.id}`}>
               {a.receipt.kind === "reversal"
-                ? t("receipt.onInvoiceReversal", { date: date(a.receipt.receivedOn), amount: money(a.amountMinor, a.currency) })
+                ? // A reversal from a bank return (a statement, a debit file) says so, with the bank's reason.
+                  a.receipt.origin !== "manual"
+                  ? t("receipt.onInvoiceReturn", { date: date(a.receipt.receivedOn), amount: money(a.amountMinor, a.currency), reason: a.receipt.reason })
+                  : t("receipt.onInvoiceReversal", { date: date(a.receipt.receivedOn), amount: money(a.amountMinor, a.currency) })
                 : t("receipt.onInvoiceLine", {
                     method: methodLabel(a.receipt.method),
                     date: date(a.receipt.receivedOn),

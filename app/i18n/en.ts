@@ -1406,4 +1406,6 @@ export const en: Record<MessageKey, string> = {
   "imports.confirm.manualLeft": "{manual} line(s) still to handle by hand.",
   "imports.line.copyOf": "Already imported: line {line} of",
   "imports.line.ignore": "Ignore this line",
+  "receipt.onInvoiceReturn": "Bank return of {date}: {amount} — {reason}",
+  "journal.label.bankReturn": "Bank return {name}",
 };

@@ -613,7 +613,7 @@ export const fr = {
   "account.kind.refund.onAccount": "Remboursement sur le compte",
   "account.kind.dispute.onAccount": "Litige perdu sur le compte",
   "account.kind.receipt": "Règlement enregistré ({method})",
-  "account.kind.receipt_reversal": "Annulation d'un règlement ({method})",
+  "account.kind.receipt_reversal": "Règlement contre-passé ({method})",
   "account.statement": "Relevé de compte",
   "account.statementPeriod": "Du {from} au {to}",
   "account.statementFrom": "Du",
@@ -1425,6 +1425,8 @@ export const fr = {
   "imports.confirm.manualLeft": "{manual} ligne(s) restent à traiter à la main.",
   "imports.line.copyOf": "Déjà importée : ligne {line} de",
   "imports.line.ignore": "Ignorer cette ligne",
+  "receipt.onInvoiceReturn": "Rejet bancaire du {date} : {amount} — {reason}",
+  "journal.label.bankReturn": "Rejet bancaire {name}",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -304,6 +304,8 @@ describe("what becomes of a debit in a file (issue 16)", () => {
     expect(reversal).toMatchObject({ kind: "reversal", origin: "debit_file", importLineId: lines[1].id, amountMinor: 36000 });
     expect(await app.db.invoice.findUniqueOrThrow({ where: { id: m.invoiceId } })).toMatchObject({ status: "open", amountDueMinor: 36000 });
     expect(await app.db.debitRequest.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: "failed", failureReason: "AM04" });
+    // The invoice says it was a bank return, and why; so does the journal (below).
+    expect(textOf((await m.browser.get(`/invoices/${m.invoiceId}`)).html)).toContain("Rejet bancaire du");
     // Both sides told once, with the reason in words.
     const toCustomer = await app.lastEmailTo("lucie@example.fr", /prélèvement a été rejeté/);
     expect(toCustomer.text).toContain("AM04 — provision insuffisante");
@@ -331,9 +333,9 @@ describe("what becomes of a debit in a file (issue 16)", () => {
     // The draft journal: the debit collected and its return, from the debit file.
     await syncDraftJournal(app.db, m.organisationId);
     const journal = await app.db.cashReceiptLine.findMany({ where: { organisationId: m.organisationId }, orderBy: { amountMinor: "desc" } });
-    expect(journal.map((l) => [l.origin, l.method, l.amountMinor])).toEqual([
-      ["debit_file", "direct_debit", 36000],
-      ["debit_file", "direct_debit", -36000],
+    expect(journal.map((l) => [l.origin, l.method, l.amountMinor, l.label.split(" ").slice(0, 2).join(" ")])).toEqual([
+      ["debit_file", "direct_debit", 36000, "Règlement Lucie"],
+      ["debit_file", "direct_debit", -36000, "Rejet bancaire"],
     ]);
   });
 });

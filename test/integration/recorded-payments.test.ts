@@ -141,7 +141,7 @@ describe("recording a payment", () => {
     expect(again.status).toBe(200);
     expect(await app.db.customerReceipt.count({ where: { customerId } })).toBe(2);
     const page = textOf((await owner.browser.get(`/customers/${customerId}`)).html);
-    expect(page).toContain("Annulation d'un règlement (Virement)");
+    expect(page).toContain("Règlement contre-passé (Virement)");
     expect(page).toContain("720,00 € dû");
     expect(textOf((await owner.browser.get("/customers")).html)).toContain("720,00 € dû");
   });

@@ -207,7 +207,7 @@ export function allocationsOfInvoice(db: Db, organisationId: string, invoiceId: 
       id: true,
       amountMinor: true,
       currency: true,
-      receipt: { select: { id: true, kind: true, method: true, receivedOn: true, reference: true } },
+      receipt: { select: { id: true, kind: true, method: true, receivedOn: true, reference: true, origin: true, reason: true } },
     },
   });
 }

@@ -183,7 +183,10 @@ export async function syncDraftJournal(db: Db, organisationId: string): Promise<
       date: r.receivedOn,
       amountMinor: reversal ? -r.amountMinor : r.amountMinor,
       currency: r.currency,
-      label: t(reversal ? "journal.label.receiptReversal" : "journal.label.payment", { name: name(r.customer) }),
+      // A reversal from a bank return (a statement line, a debit file's reject) is a reject, not a correction.
+      label: t(reversal ? (r.origin === "manual" ? "journal.label.receiptReversal" : "journal.label.bankReturn") : "journal.label.payment", {
+        name: name(r.customer),
+      }),
       reference: r.reference,
       recordedById: r.recordedById,
     });
