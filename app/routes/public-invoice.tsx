@@ -96,8 +96,10 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       postalCode: seller.postalCode,
       city: seller.city,
       siret: seller.siret,
-      iban: seller.iban ? displayIban(seller.iban) : "",
-      bic: seller.bic,
+      // Where to pay now: the merchant's current account (as in the customer space), not the one printed on the
+      // invoice when it was issued, which the merchant may since have closed.
+      iban: invoice.organisation.iban ? displayIban(invoice.organisation.iban) : seller.iban ? displayIban(seller.iban) : "",
+      bic: invoice.organisation.iban ? invoice.organisation.bic : seller.bic,
     },
     buyer: { name: buyer.name, company: buyer.company },
     lines: invoice.lines,

@@ -67,5 +67,12 @@ describe("bank details: the BIC proposed from the IBAN, and what is wrong with a
     const text = textOf((await app.browser().get(link)).html);
     expect(text).toContain("Payer par virement");
     expect(text).toContain("IBAN : FR76 3000 6000 0112 3456 7890 189 BIC : AGRIFRPPXXX");
+
+    // The merchant changes banks: the invoice as issued keeps its IBAN, but the link says where to pay now.
+    await browser.post("/settings/organisation", { ...profile, iban: "FR1420041010050500013M02606", bic: "PSSTFRPPXXX" });
+    expect(await pdf(`/invoices/${invoiceId}/pdf`)).toContain("IBAN : FR76 3000 6000 0112 3456 7890 189");
+    const now = textOf((await app.browser().get(link)).html);
+    expect(now).toContain("IBAN : FR14 2004 1010 0505 0001 3M02 606 BIC : PSSTFRPPXXX");
+    expect(now).not.toContain("FR76 3000");
   });
 });
