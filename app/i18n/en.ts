@@ -1408,4 +1408,6 @@ export const en: Record<MessageKey, string> = {
   "imports.line.ignore": "Ignore this line",
   "receipt.onInvoiceReturn": "Bank return of {date}: {amount} — {reason}",
   "journal.label.bankReturn": "Bank return {name}",
+  "journal.validate.confirm": "I validate the ticked entries: they can no longer be changed or deleted, only reversed.",
+  "journal.errors.confirmValidate": "Tick the confirmation box: a validated entry can no longer be changed.",
 };

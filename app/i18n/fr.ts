@@ -1427,6 +1427,8 @@ export const fr = {
   "imports.line.ignore": "Ignorer cette ligne",
   "receipt.onInvoiceReturn": "Rejet bancaire du {date} : {amount} — {reason}",
   "journal.label.bankReturn": "Rejet bancaire {name}",
+  "journal.validate.confirm": "Je valide les écritures cochées : elles ne pourront plus être modifiées ni supprimées, seulement contre-passées.",
+  "journal.errors.confirmValidate": "Cochez la case de confirmation : une écriture validée ne peut plus être modifiée.",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -72,7 +72,8 @@ const journalSchema = z.discriminatedUnion(
       journalCode: optionalText(6),
       pieceRef: optionalText(40),
     }),
-    z.object({ intent: z.literal("validate"), entryIds: idList }),
+    // Validating can never be undone (the books are then fixed by law): it needs its box ticked.
+    z.object({ intent: z.literal("validate"), entryIds: idList, confirmed: optionalText(3) }),
     z.object({ intent: z.literal("reverse"), entryId: idField }),
   ],
   { error: "errors.unknownAction" },
@@ -97,6 +98,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   }
   if (input.intent === "validate") {
     if (!input.entryIds.length) return refuse(submission, { formErrors: ["journal.errors.noneSelected"] });
+    if (input.confirmed !== "on") return refuse(submission, { formErrors: ["journal.errors.confirmValidate"] });
     const known = await context.db.journalEntry.count({ where: { organisationId: organisation.id, id: { in: input.entryIds } } });
     if (known !== new Set(input.entryIds).size) httpError(404, "errors.notFound");
     const count = await validateEntries(context.db, { ...base, entryIds: input.entryIds });
@@ -377,9 +379,15 @@ export default function Journal() {
               </table>
             </div>
             {data.canPost ? (
-              <button type="submit" name="intent" value="validate" className={`${buttonClass} mt-4`}>
-                {t("journal.validate.submit")}
-              </button>
+              <div className="mt-4 space-y-2">
+                <label className="flex items-start gap-2 text-sm">
+                  <input type="checkbox" name="confirmed" className="mt-1 h-4 w-4" />
+                  {t("journal.validate.confirm")}
+                </label>
+                <button type="submit" name="intent" value="validate" className={buttonClass}>
+                  {t("journal.validate.submit")}
+                </button>
+              </div>
             ) : null}
           </Form>
         )}

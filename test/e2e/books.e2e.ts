@@ -224,6 +224,7 @@ describe("issue 16: the accountant's day in a real browser", () => {
     const boxes = await merchant.locator("input[name=entryIds]").all();
     expect(boxes.length).toBeGreaterThanOrEqual(3);
     for (const box of boxes) await box.check();
+    await merchant.locator("input[name=confirmed]").check();
     await merchant.getByRole("button", { name: "Valider", exact: true }).click();
     await merchant.getByText(`${boxes.length} écriture(s) validée(s) : elles ne peuvent plus être modifiées.`).waitFor();
 

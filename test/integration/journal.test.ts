@@ -238,7 +238,11 @@ describe("posting and validating", () => {
 
   it("validates entries, which the database then refuses to change or delete; a reversal is a new entry", async () => {
     const ids = (await app.db.journalEntry.findMany({ where: { organisationId: m.organisationId, validatedAt: null } })).map((e) => e.id);
-    const page = await accountant.browser.post("/journal", { intent: "validate", entryIds: ids });
+    // Not without ticking the confirmation: validating cannot be undone.
+    const unconfirmed = await accountant.browser.post("/journal", { intent: "validate", entryIds: ids });
+    expect(textOf(unconfirmed.html)).toContain("Cochez la case de confirmation");
+    expect(await app.db.journalEntry.count({ where: { id: { in: ids }, validatedAt: { not: null } } })).toBe(0);
+    const page = await accountant.browser.post("/journal", { intent: "validate", entryIds: ids, confirmed: "on" });
     expect(textOf(page.html)).toContain(`${ids.length} écriture(s) validée(s)`);
     const entry = await app.db.journalEntry.findFirstOrThrow({
       where: { organisationId: m.organisationId, kind: "receipt", validatedAt: { not: null } },
@@ -316,7 +320,7 @@ describe("isolation", () => {
     const line = (await lines({ entryId: null }))[0];
     const entry = await app.db.journalEntry.findFirstOrThrow({ where: { organisationId: m.organisationId, validatedAt: null } });
     expect((await other.browser.post("/journal", { intent: "post", lineIds: line.id, pieceRef: "X" })).status).toBe(404);
-    expect((await other.browser.post("/journal", { intent: "validate", entryIds: entry.id })).status).toBe(404);
+    expect((await other.browser.post("/journal", { intent: "validate", entryIds: entry.id, confirmed: "on" })).status).toBe(404);
     expect((await other.browser.post("/journal", { intent: "reverse", entryId: entry.id })).status).toBe(404);
     expect(await app.db.cashReceiptLine.findUniqueOrThrow({ where: { id: line.id } })).toMatchObject({ entryId: null });
     expect(await app.db.journalEntry.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({ validatedAt: null });
