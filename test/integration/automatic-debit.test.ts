@@ -228,16 +228,22 @@ describe("the own creditor's debit file", () => {
   });
 });
 
+/** An own-ICS merchant with its bank account set (needed for a debit file) whose customer signed a recurrent mandate. */
+async function fileReadyMerchant() {
+  const m = await ownIcsMerchant();
+  await app.db.organisation.update({ where: { id: m.organisationId }, data: { iban: "FR1420041010050500013M02606", bic: "PSSTFRPPXXX" } });
+  const customer = app.browser();
+  await sign(customer, (await startMandate(customer, `${m.link}/mandate`)).url);
+  return m;
+}
+
 /** A camt.053 statement with these entries (the bank's account statement of the creditor). */
 const statement = (entries: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>S-${Math.random()}</MsgId><CreDtTm>2026-12-20T06:00:00</CreDtTm></GrpHdr><Stmt><Id>S</Id><Acct><Id><IBAN>FR1420041010050500013M02606</IBAN></Id></Acct>${entries}</Stmt></BkToCstmrStmt></Document>`;
 
 describe("what becomes of a debit in a file (issue 16)", () => {
   it("is collected on its date once, a bank return reverses it and reopens the invoice, a reject entered by hand fails it; the batch credit is not counted twice", async () => {
-    const m = await ownIcsMerchant();
-    await app.db.organisation.update({ where: { id: m.organisationId }, data: { iban: "FR1420041010050500013M02606", bic: "PSSTFRPPXXX" } });
-    const customer = app.browser();
-    await sign(customer, (await startMandate(customer, `${m.link}/mandate`)).url);
+    const m = await fileReadyMerchant();
     const secondInvoiceId = await createDraftInvoice(m.browser, m.customerId, { issueDate: "2026-11-20", dueDate: "2027-01-15" });
     expect((await m.browser.post(`/invoices/${secondInvoiceId}`, { intent: "finalise" })).status).toBeLessThan(400);
     const requests = await app.db.debitRequest.findMany({ where: { organisationId: m.organisationId }, orderBy: { collectionDate: "asc" } });
@@ -342,10 +348,7 @@ describe("what becomes of a debit in a file (issue 16)", () => {
 
 describe("a debit paid otherwise after its notice", () => {
   it("is lowered to what is left when paid in part, and cancelled when paid in full: never put in a bank file to take the money twice", async () => {
-    const m = await ownIcsMerchant();
-    await app.db.organisation.update({ where: { id: m.organisationId }, data: { iban: "FR1420041010050500013M02606", bic: "PSSTFRPPXXX" } });
-    const customer = app.browser();
-    await sign(customer, (await startMandate(customer, `${m.link}/mandate`)).url);
+    const m = await fileReadyMerchant();
     const request = await app.db.debitRequest.findFirstOrThrow({ where: { organisationId: m.organisationId, invoiceId: m.invoiceId } });
     await job(night(request.notifyOn));
     const transfer = (amount: string) =>
