@@ -73,6 +73,8 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const balance = balanceOf(invoice);
   const refunds = await refundsOf(context.db, invoice.organisationId, invoice.payments);
   const locale = readerLocale(request, invoice);
+  // Read once: what can be paid online and whether a mandate can be signed both depend on them.
+  const connections = await listConnections(context.db, invoice.organisationId);
   return {
     locale,
     voided: null,
@@ -125,9 +127,9 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     creditNotes: await creditNotesOfInvoice(context.db, invoice.organisationId, invoice.id),
     // Back from the provider's page (`?return=`): where that payment stands (waiting for the provider's news, on its way, done).
     returned: isProviderId(returnedFrom) ? { provider: returnedFrom, outcome: await returnState(context.db, { invoiceId: invoice.id }, returnedFrom) } : null,
-    options: await optionsFor(context, invoice),
+    options: paymentOptions(invoice, connections, context.providers),
     // Issue 15: a SEPA mandate can be signed from here (own-ICS creditor, or GoCardless connected), in euros.
-    mandateOffered: invoice.currency === "EUR" && creditorOf(invoice.organisation, await listConnections(context.db, invoice.organisationId)).ok,
+    mandateOffered: invoice.currency === "EUR" && creditorOf(invoice.organisation, connections).ok,
     // Issue 15: a customer in automatic debit is collected automatically: the pay tab says so (and when).
     automatic: await automaticDebitOf(context.db, invoice.organisationId, invoice.customerId, invoice.id),
     // Nothing is offered ready to pay while the money on its way covers what is due.
