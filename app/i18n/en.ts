@@ -1410,4 +1410,7 @@ export const en: Record<MessageKey, string> = {
   "journal.label.bankReturn": "Bank return {name}",
   "journal.validate.confirm": "I validate the ticked entries: they can no longer be changed or deleted, only reversed.",
   "journal.errors.confirmValidate": "Tick the confirmation box: a validated entry can no longer be changed.",
+  "imports.ignored.unreadable": "amount or date unreadable",
+  "imports.ignored.currency": "a currency not invoiced",
+  "imports.ignored.moneyOut": "money paid out (not a payment received)",
 };

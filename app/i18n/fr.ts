@@ -1429,6 +1429,9 @@ export const fr = {
   "journal.label.bankReturn": "Rejet bancaire {name}",
   "journal.validate.confirm": "Je valide les écritures cochées : elles ne pourront plus être modifiées ni supprimées, seulement contre-passées.",
   "journal.errors.confirmValidate": "Cochez la case de confirmation : une écriture validée ne peut plus être modifiée.",
+  "imports.ignored.unreadable": "montant ou date illisible",
+  "imports.ignored.currency": "devise non facturée",
+  "imports.ignored.moneyOut": "sortie d'argent (pas un règlement reçu)",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { CsrfInput, FormErrors, FormMessage, buttonClass, inputClass } from "~/components/form";
 import { Card, PageHeader } from "~/components/page";
 import { assignLine, confirmLines, firstImportsOf, getImport, ignoreLine } from "~/domain/imports/service";
+import { isCurrency } from "~/domain/money";
 import { idField } from "~/domain/validation";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
@@ -11,6 +12,12 @@ import { parseForm, refuse, replyTo } from "~/lib/forms.server";
 import { notFound } from "~/lib/http.server";
 import { requireMember } from "~/lib/session.server";
 import type { Route } from "./+types/import";
+
+/** Why the file's reading set a line aside: no amount or date could be read, a currency we do not invoice in, or money paid out. */
+function ignoredWhy(line: { kind: string; amountMinor: number; currency: string }) {
+  if (line.kind !== "ignored") return null;
+  return line.amountMinor === 0 ? "unreadable" : !isCurrency(line.currency) ? "currency" : "moneyOut";
+}
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { organisation } = await requireMember(request, context, "importPayments");
@@ -108,13 +115,20 @@ export default function ImportedFile() {
                 <tr key={line.id} className={line.status === "ignored" || line.status === "recorded" ? "text-slate-400" : undefined} data-line={line.lineNo}>
                   <td className="py-2">{line.lineNo}</td>
                   <td className="whitespace-nowrap">{line.kind === "ignored" && line.amountMinor === 0 ? "" : formatDate(line.bookedOn, locale)}</td>
-                  <td className="text-right whitespace-nowrap">{money(line.kind === "return" ? -line.amountMinor : line.amountMinor, line.currency)}</td>
+                  <td className="text-right whitespace-nowrap">
+                    {money(line.kind === "return" || ignoredWhy(line) === "moneyOut" ? -line.amountMinor : line.amountMinor, line.currency)}
+                  </td>
                   <td className="max-w-xs break-words">
                     {line.reference}
                     {line.returnReason ? <span className="block text-xs">{line.returnReason}</span> : null}
                   </td>
                   <td>{line.payerName}</td>
-                  <td>{t(`imports.lineKind.${line.kind}` as MessageKey)}</td>
+                  <td>
+                    {t(`imports.lineKind.${line.kind}` as MessageKey)}
+                    {line.kind === "ignored" ? (
+                      <span className="block text-xs text-slate-500">{t(`imports.ignored.${ignoredWhy(line) ?? "unreadable"}`)}</span>
+                    ) : null}
+                  </td>
                   <td>
                     {line.customerId ? (
                       <Link to={`/customers/${line.customerId}`} className="text-blue-700 hover:underline">

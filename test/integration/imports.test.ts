@@ -91,6 +91,9 @@ describe("imported CSV payment files", () => {
     expect(review).toContain("Par numéro de facture");
     expect(review).toContain("Par référence client");
     expect(review).toContain("Non rapprochée");
+    // The fee line is set aside as money paid out, and shown as such.
+    expect(review).toContain("-4,00 €");
+    expect(review).toContain("sortie d'argent (pas un règlement reçu)");
 
     // The same file again is refused, by its fingerprint.
     const again = await upload(m, "borne-copie.csv", csv);

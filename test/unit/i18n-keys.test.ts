@@ -77,6 +77,7 @@ const EXPANSIONS: Record<string, string[]> = {
   "status.*": [...INVOICE_STATUSES].map((s) => `status.${s}`),
   "lang.*": LOCALES.map((l) => `lang.${l}`),
   "debitReturn.reason.*": RETURN_REASONS.map((code) => `debitReturn.reason.${code}`),
+  "imports.ignored.*": ["unreadable", "currency", "moneyOut"].map((why) => `imports.ignored.${why}`),
   "mandates.action.*": ["signed", "set_up", "cancelled", "replaced", "replaces"].map((action) => `mandates.action.${action}`),
   "role.*": ROLES.map((r) => `role.${r}`),
   "providers.*": PROVIDERS.map((p) => `providers.${p}`),
