@@ -1413,4 +1413,6 @@ export const en: Record<MessageKey, string> = {
   "imports.ignored.unreadable": "amount or date unreadable",
   "imports.ignored.currency": "a currency not invoiced",
   "imports.ignored.moneyOut": "money paid out (not a payment received)",
+  "journal.reverse.confirm": "Reverse entry {journal} no. {number} ({label})? An opposite entry will be passed; it cannot itself be reversed.",
+  "journal.reverse.confirmSubmit": "Confirm the reversal",
 };

@@ -1432,6 +1432,9 @@ export const fr = {
   "imports.ignored.unreadable": "montant ou date illisible",
   "imports.ignored.currency": "devise non facturée",
   "imports.ignored.moneyOut": "sortie d'argent (pas un règlement reçu)",
+  "journal.reverse.confirm":
+    "Contrepasser l'écriture {journal} n° {number} ({label}) ? Une écriture inverse sera passée ; elle ne pourra pas elle-même être contrepassée.",
+  "journal.reverse.confirmSubmit": "Confirmer la contre-passation",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -25,7 +25,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
   const customers = await context.db.customer.findMany({
     where: { organisationId: organisation.id, archivedAt: null },
     orderBy: { name: "asc" },
-    select: { id: true, name: true, reference: true },
+    select: { id: true, name: true, company: true, reference: true },
   });
   const invoiceIds = [...new Set(file.lines.map((l) => l.invoiceId).filter((id): id is string => Boolean(id)))];
   const invoices = await context.db.invoice.findMany({
@@ -71,7 +71,7 @@ export default function ImportedFile() {
   const imported = params.get("imported");
   const confirmed = actionData && "confirmed" in actionData ? actionData.confirmed : null;
   const pending = file.lines.filter((l) => l.status === "pending").length;
-  const customerName = new Map(customers.map((c) => [c.id, c.name]));
+  const customerName = new Map(customers.map((c) => [c.id, c.company || c.name]));
   return (
     <div className="max-w-6xl space-y-6">
       <PageHeader title={t("imports.file.title", { name: file.fileName })}>
@@ -145,7 +145,7 @@ export default function ImportedFile() {
                           <option value="">{t("imports.assign.choose")}</option>
                           {customers.map((c) => (
                             <option key={c.id} value={c.id}>
-                              {c.name}
+                              {c.company ? `${c.company} — ${c.name}` : c.name}
                               {c.reference ? ` (${c.reference})` : ""}
                             </option>
                           ))}

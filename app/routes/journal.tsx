@@ -74,7 +74,8 @@ const journalSchema = z.discriminatedUnion(
     }),
     // Validating can never be undone (the books are then fixed by law): it needs its box ticked.
     z.object({ intent: z.literal("validate"), entryIds: idList, confirmed: optionalText(3) }),
-    z.object({ intent: z.literal("reverse"), entryId: idField }),
+    // A reversal is a new entry that cannot itself be taken back: asked once more before it is passed.
+    z.object({ intent: z.literal("reverse"), entryId: idField, confirmed: optionalText(3) }),
   ],
   { error: "errors.unknownAction" },
 );
@@ -103,6 +104,14 @@ export async function action({ request, context }: Route.ActionArgs) {
     if (known !== new Set(input.entryIds).size) httpError(404, "errors.notFound");
     const count = await validateEntries(context.db, { ...base, entryIds: input.entryIds });
     return { result: replyTo(submission, { resetForm: true }), done: { key: "journal.validated" as MessageKey, count } };
+  }
+  if (input.confirmed !== "yes") {
+    const entry = await context.db.journalEntry.findFirst({
+      where: { id: input.entryId, organisationId: organisation.id },
+      select: { id: true, journalCode: true, number: true, label: true },
+    });
+    if (!entry) httpError(404, "errors.notFound");
+    return { result: null, confirmReverse: entry! };
   }
   const result = await reverseEntry(context.db, { ...base, entryId: input.entryId });
   if (!result.ok && result.error === "journal.errors.unknownEntry") httpError(404, "errors.notFound");
@@ -137,6 +146,26 @@ export default function Journal() {
       </nav>
       <FormErrors result={actionData?.result} placed={[]} />
       {actionData && "done" in actionData && actionData.done ? <FormMessage success={t(actionData.done.key, { count: actionData.done.count })} /> : null}
+      {actionData && "confirmReverse" in actionData && actionData.confirmReverse ? (
+        <Card>
+          <Form method="post" className="space-y-3" data-testid="confirm-reverse">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="reverse" />
+            <input type="hidden" name="entryId" value={actionData.confirmReverse.id} />
+            <input type="hidden" name="confirmed" value="yes" />
+            <p className="text-sm">
+              {t("journal.reverse.confirm", {
+                journal: actionData.confirmReverse.journalCode,
+                number: String(actionData.confirmReverse.number),
+                label: actionData.confirmReverse.label,
+              })}
+            </p>
+            <button type="submit" className={buttonClass}>
+              {t("journal.reverse.confirmSubmit")}
+            </button>
+          </Form>
+        </Card>
+      ) : null}
       {data.draft ? draftView() : null}
       {data.entries ? entriesView() : null}
       <Card title={t("journal.export.title")}>

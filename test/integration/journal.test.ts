@@ -255,7 +255,11 @@ describe("posting and validating", () => {
     await expect(app.db.journalLine.update({ where: { id: entry.lines[0].id }, data: { debitMinor: 1 } })).rejects.toThrow();
     await expect(app.db.$executeRawUnsafe(`DELETE FROM "JournalLine" WHERE "entryId" = ?`, entry.id)).rejects.toThrow();
 
-    const reversed = await accountant.browser.post("/journal?view=entries", { intent: "reverse", entryId: entry.id });
+    // Asked once more first: nothing is passed until confirmed.
+    const asked = await accountant.browser.post("/journal?view=entries", { intent: "reverse", entryId: entry.id });
+    expect(textOf(asked.html)).toContain(`Contrepasser l'écriture ${entry.journalCode} n° ${entry.number}`);
+    expect(await app.db.journalEntry.count({ where: { reversesId: entry.id } })).toBe(0);
+    const reversed = await accountant.browser.post("/journal?view=entries", { intent: "reverse", entryId: entry.id, confirmed: "yes" });
     expect(textOf(reversed.html)).toContain("Écriture contrepassée");
     const reversal = await app.db.journalEntry.findFirstOrThrow({ where: { reversesId: entry.id }, include: { lines: true } });
     expect(reversal.id).not.toBe(entry.id);
@@ -264,7 +268,9 @@ describe("posting and validating", () => {
     );
     // The receipt is back in the draft, to be posted again; a second reversal is refused.
     expect(await lines({ sourceKey: `${entry.receiptLines[0].sourceKey}/again:${reversal.id}`, entryId: null })).toHaveLength(1);
-    expect(textOf((await accountant.browser.post("/journal?view=entries", { intent: "reverse", entryId: entry.id })).html)).toContain("déjà contrepassée");
+    expect(textOf((await accountant.browser.post("/journal?view=entries", { intent: "reverse", entryId: entry.id, confirmed: "yes" })).html)).toContain(
+      "déjà contrepassée",
+    );
     // The original is unchanged.
     expect(await app.db.journalEntry.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({ label: entry.label, validatedAt: entry.validatedAt });
   });
