@@ -457,25 +457,25 @@ export const fr = {
     "{customer} a réglé {amount} sur son compte. Le paiement est imputé aux factures dues les plus anciennes ; le reste éventuel est en crédit sur le compte.",
   "notify.payment_failed.merchantAccount.subject": "Paiement échoué : {amount} — compte {customer}",
   "notify.payment_failed.merchantAccount.body":
-    "Le paiement de {amount} de {customer} sur son compte a échoué. Les factures qu'il réglait sont de nouveau dues.",
+    "Le paiement de {amount} {de:customer} sur son compte a échoué. Les factures qu'il réglait sont de nouveau dues.",
   "notify.payment_charged_back.merchantAccount.subject": "Impayé (rejet de prélèvement) : {amount} — compte {customer}",
   "notify.payment_charged_back.merchantAccount.body":
-    "Le prélèvement de {amount} sur le compte de {customer} a été rejeté par sa banque. Les factures qu'il réglait sont de nouveau dues.",
+    "Le prélèvement de {amount} sur le compte {de:customer} a été rejeté par sa banque. Les factures qu'il réglait sont de nouveau dues.",
   "notify.payment_refunded.merchantAccount.subject": "Remboursement : {amount} — compte {customer}",
-  "notify.payment_refunded.merchantAccount.body": "{amount} ont été remboursés sur le compte de {customer}. Le solde est mis à jour.",
+  "notify.payment_refunded.merchantAccount.body": "{amount} ont été remboursés sur le compte {de:customer}. Le solde est mis à jour.",
   "notify.payment_refund_failed.merchantAccount.subject": "Remboursement échoué : {amount} — compte {customer}",
-  "notify.payment_refund_failed.merchantAccount.body": "Le remboursement de {amount} sur le compte de {customer} a échoué : rien n'a été rendu.",
+  "notify.payment_refund_failed.merchantAccount.body": "Le remboursement de {amount} sur le compte {de:customer} a échoué : rien n'a été rendu.",
   "notify.payment_restored.merchantAccount.subject": "Paiement rétabli : {amount} — compte {customer}",
   "notify.payment_restored.merchantAccount.body":
-    "Le rejet du prélèvement de {amount} sur le compte de {customer} a été annulé : le paiement est de nouveau acquis.",
+    "Le rejet du prélèvement de {amount} sur le compte {de:customer} a été annulé : le paiement est de nouveau acquis.",
   "notify.payment_disputed.merchantAccount.subject": "Litige ouvert : {amount} — compte {customer}",
   "notify.payment_disputed.merchantAccount.body": "{customer} conteste auprès de sa banque le paiement par carte de {amount} fait sur son compte.",
   "notify.payment_dispute_won.merchantAccount.subject": "Litige gagné : {amount} — compte {customer}",
   "notify.payment_dispute_won.merchantAccount.body":
-    "Le litige sur le paiement par carte de {amount} du compte de {customer} est clos en votre faveur : le paiement reste acquis.",
+    "Le litige sur le paiement par carte de {amount} du compte {de:customer} est clos en votre faveur : le paiement reste acquis.",
   "notify.payment_dispute_lost.merchantAccount.subject": "Litige perdu : {amount} — compte {customer}",
   "notify.payment_dispute_lost.merchantAccount.body":
-    "Le litige sur le paiement par carte de {amount} du compte de {customer} est perdu : le montant est repris et les factures qu'il réglait sont de nouveau dues.",
+    "Le litige sur le paiement par carte de {amount} du compte {de:customer} est perdu : le montant est repris et les factures qu'il réglait sont de nouveau dues.",
   "notify.payment_received.customerAccount.subject": "Confirmation de votre paiement de {amount}",
   "notify.payment_received.customerAccount.body": "Nous confirmons la bonne réception de votre paiement de {amount} sur votre compte {de:merchant}.",
   "notify.payment_failed.customerAccount.subject": "Votre paiement de {amount} n'a pas abouti",
@@ -842,7 +842,7 @@ export const fr = {
   "creditNotes.pdf.total": "Montant de l'avoir TTC",
   "creditNotes.pdf.settlement":
     "Ce montant vient en déduction de la facture {number} ; ce qui dépasse son reste à payer est porté au crédit de votre compte ou vous est remboursé.",
-  "email.creditNote.subject": "Avoir {number} de {merchant}",
+  "email.creditNote.subject": "Avoir {number} {de:merchant}",
   "email.creditNote.intro": "{merchant} vous adresse l'avoir {number} sur la facture {invoice}, d'un montant de {amount}.",
   "email.creditNote.amount": "Montant de l'avoir TTC : {amount}",
   "email.creditNote.reason": "Motif : {reason}",
@@ -988,7 +988,7 @@ export const fr = {
   "mandate.paymentType": "Type de paiement",
   "mandate.amount": "Montant",
   "mandate.legal.authorisation":
-    "En signant ce formulaire de mandat, vous autorisez (A) {creditor} à envoyer des instructions à votre banque pour débiter votre compte, et (B) votre banque à débiter votre compte conformément aux instructions de {creditor}.",
+    "En signant ce formulaire de mandat, vous autorisez (A) {creditor} à envoyer des instructions à votre banque pour débiter votre compte, et (B) votre banque à débiter votre compte conformément aux instructions {de:creditor}.",
   "mandate.legal.refund":
     "Vous bénéficiez du droit d'être remboursé par votre banque selon les conditions décrites dans la convention que vous avez passée avec elle. Une demande de remboursement doit être présentée dans les 8 semaines suivant la date de débit de votre compte pour un prélèvement autorisé, et au plus tard dans les 13 mois en cas de prélèvement non autorisé.",
   "mandate.legal.rights":
@@ -1013,13 +1013,13 @@ export const fr = {
   "mandate.downloadPdf": "Télécharger le mandat signé (PDF)",
   "mandate.expired": "Ce mandat n'a pas été signé à temps.",
   "mandate.startAgain": "Recommencer",
-  "mandate.sms": "{code} est votre code de signature du mandat de prélèvement SEPA de {creditor}. Valable 10 minutes.",
+  "mandate.sms": "{code} est votre code de signature du mandat de prélèvement SEPA {de:creditor}. Valable 10 minutes.",
   "mandate.codeEmail.subject": "Votre code de signature du mandat SEPA — {creditor}",
-  "mandate.codeEmail.body": "Voici votre code pour signer le mandat de prélèvement SEPA de {creditor} :",
+  "mandate.codeEmail.body": "Voici votre code pour signer le mandat de prélèvement SEPA {de:creditor} :",
   "mandate.codeEmail.validity": "Il est valable 10 minutes. Si vous n'êtes pas à l'origine de cette demande, ignorez cet e-mail.",
   "mandate.codeEmail.footer": "E-mail envoyé automatiquement pour la signature d'un mandat SEPA.",
   "mandate.signedEmail.subject": "Votre mandat de prélèvement SEPA est signé — {creditor}",
-  "mandate.signedEmail.body": "Vous avez signé le mandat de prélèvement SEPA {reference} au profit de {creditor} le {date}.",
+  "mandate.signedEmail.body": "Vous avez signé le mandat de prélèvement SEPA {reference} au profit {de:creditor} le {date}.",
   "mandate.signedEmail.pdf": "Le mandat signé est disponible en PDF par le bouton ci-dessous. Conservez-le.",
   "mandate.signedEmail.gocardless":
     "GoCardless, qui prélève pour le compte du créancier, vous confirmera la mise en place du mandat ; son PDF sera alors disponible par le bouton ci-dessous.",
@@ -1075,9 +1075,9 @@ export const fr = {
   "public.payByMandate": "Payer par prélèvement SEPA (signer un mandat)",
   "sending.kind.mandate_code": "Code de signature de mandat",
   "sending.kind.mandate_signed": "Confirmation de mandat signé",
-  "notify.mandate_ended.merchant.subject": "Mandat SEPA de {customer} arrêté",
+  "notify.mandate_ended.merchant.subject": "Mandat SEPA {de:customer} arrêté",
   "notify.mandate_ended.merchant.body":
-    "{provider} signale que le mandat de prélèvement de {customer} est révoqué, refusé par sa banque ou expiré : plus aucun prélèvement ne peut être fait avec lui.\nLe client doit signer un nouveau mandat pour être prélevé.",
+    "{provider} signale que le mandat de prélèvement {de:customer} est révoqué, refusé par sa banque ou expiré : plus aucun prélèvement ne peut être fait avec lui.\nLe client doit signer un nouveau mandat pour être prélevé.",
   "sending.kind.mandate_ended": "Avis de mandat arrêté",
   "nav.journal": "Brouillard",
   "nav.accounting": "Comptabilité",
@@ -1324,7 +1324,7 @@ export const fr = {
   "debits.notice.scheduleIntro": "{creditor} vous informe des prélèvements SEPA qui seront faits sur votre compte {iban} :",
   "debits.notice.line": "{amount} le {date} (facture {number})",
   "debits.notice.instalmentLine": "Échéance {n}/{count} de votre solde : {amount} le {date}",
-  "debits.notice.byGoCardless": "Prélèvement collecté par GoCardless pour le compte de {creditor}.",
+  "debits.notice.byGoCardless": "Prélèvement collecté par GoCardless pour le compte {de:creditor}.",
   "debits.notice.nothingToDo": "Vous n'avez rien à faire : assurez-vous simplement que votre compte est approvisionné à cette date.",
   "debits.notice.footer": "Vous recevez cet avis préalable parce que vous avez signé un mandat de prélèvement SEPA.",
   "sending.kind.debit_notice": "Avis de prélèvement",
@@ -1405,7 +1405,7 @@ export const fr = {
     "Le prélèvement de {amount} pour la facture {number} {de:merchant} a été rejeté par votre banque (motif : {reason}). La facture reste à régler : vous pouvez la payer depuis son lien.",
   "notify.debit_returned.merchantAccount.subject": "Prélèvement rejeté : {amount} — compte {customer}",
   "notify.debit_returned.merchantAccount.body":
-    "Le prélèvement de {amount} sur le compte de {customer} a été rejeté par sa banque (motif : {reason}). Les factures qu'il réglait sont de nouveau dues.",
+    "Le prélèvement de {amount} sur le compte {de:customer} a été rejeté par sa banque (motif : {reason}). Les factures qu'il réglait sont de nouveau dues.",
   "notify.debit_returned.customerAccount.subject": "Votre prélèvement de {amount} a été rejeté",
   "notify.debit_returned.customerAccount.body":
     "Le prélèvement de {amount} sur votre compte {de:merchant} a été rejeté par votre banque (motif : {reason}). Le solde reste à régler.",

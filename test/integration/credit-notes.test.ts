@@ -187,7 +187,7 @@ describe("the credit note's page, PDF, email and account", () => {
     const queued = await app.db.outboxEmail.findMany({ where: { kind: "credit_note_sent", invoiceId: invoice.id } });
     expect(queued).toHaveLength(1);
     const email = await app.deliveredEmail(queued[0].id);
-    expect(email.subject).toBe(`Avoir ${note.number} de Atelier Rivière SARL`);
+    expect(email.subject).toBe(`Avoir ${note.number} d'Atelier Rivière SARL`);
     expect(email.text).toContain(`l'avoir ${note.number} sur la facture ${invoice.number}, d'un montant de 120,00`);
     const link = /\/i\/[\w-]+/.exec(email.text)![0];
     const customer = app.browser();
