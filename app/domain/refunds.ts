@@ -11,6 +11,7 @@ import type { Logger } from "~/lib/logger.server";
 import type { MessageKey } from "~/i18n";
 import { isProviderError, type PaymentProvider, type ProviderId } from "../../integrations/types";
 import { accountCredit } from "./accounts/credit";
+import { findMembership } from "./organisations";
 import { applyReversal } from "./payments";
 import { can } from "./permissions";
 
@@ -115,7 +116,7 @@ export async function refundExcess(
   now = new Date(),
 ): Promise<RefundExcessResult | null> {
   const { db } = deps;
-  const membership = await db.membership.findUnique({ where: { userId_organisationId: { userId, organisationId } }, select: { role: true } });
+  const membership = await findMembership(db, userId, organisationId);
   if (!membership) return null;
   const invoice = await db.invoice.findFirst({ where: { id: invoiceId, organisationId }, include: { payments: true } });
   if (!invoice) return null;

@@ -5,6 +5,7 @@
  * the provider, recorded as pending and counted only when the provider says it succeeded. When the provider
  * refuses, a counter-allocation puts the credit back on the account (nothing is edited or deleted).
  */
+import { findMembership } from "../organisations";
 import type { Db } from "~/lib/db.server";
 import { can } from "../permissions";
 import { recomputeInvoice } from "../payments";
@@ -46,7 +47,7 @@ export async function refundCreditNote(
   now = new Date(),
 ): Promise<RefundExcessResult | null> {
   const { db } = deps;
-  const membership = await db.membership.findUnique({ where: { userId_organisationId: { userId, organisationId } }, select: { role: true } });
+  const membership = await findMembership(db, userId, organisationId);
   if (!membership) return null;
   const found = await db.creditNote.findFirst({ where: { id: creditNoteId, organisationId }, select: { id: true } });
   if (!found) return null;

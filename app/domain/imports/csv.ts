@@ -4,7 +4,7 @@
  * turned into a line through the organisation's column mapping. Pure functions.
  */
 import { parse } from "csv-parse/sync";
-import { type DecimalMark, parseFileAmount, parseFileDate } from "./parse-values";
+import { type DecimalMark, fold, parseFileAmount, parseFileDate } from "./parse-values";
 import type { ParsedLine } from "./types";
 
 export interface ColumnMapping {
@@ -66,14 +66,6 @@ export function readRows(text: string): { separator: string; headers: string[]; 
   const [headers = [], ...rows] = records;
   return { separator, headers, rows };
 }
-
-const fold = (text: string) =>
-  text
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
 
 /** The column a mapping names: a header (accents and case aside), or a 1-based position ("3"). -1 when absent. */
 export function columnIndex(headers: string[], name: string): number {

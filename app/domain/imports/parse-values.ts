@@ -66,3 +66,12 @@ export function parseFileDate(raw: string): Date | null {
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : null;
 }
+
+/** Text compared as people read it: accents, case and punctuation aside ("Réf. client" = "ref client"). */
+export const fold = (text: string) =>
+  text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();

@@ -24,7 +24,7 @@ import { noticeImportedFile, totalsOf } from "../journal/notice";
 import { type Currency, isCurrency } from "../money";
 import { looksLikeCamt, parseCamt } from "./camt";
 import { type ColumnMapping, parseCsvFile } from "./csv";
-import type { DecimalMark } from "./parse-values";
+import { type DecimalMark, fold } from "./parse-values";
 import type { ParsedLine } from "./types";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -162,14 +162,6 @@ export async function importFile(
     throw error;
   }
 }
-
-const fold = (text: string) =>
-  text
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
 
 export type MatchedLine = ParsedLine & { customerId: string | null; invoiceId: string | null; matchedBy: string };
 
