@@ -8,7 +8,7 @@ if (url.startsWith("file:")) mkdirSync("data", { recursive: true, mode: 0o700 })
 
 export default defineConfig({
   experimental: { adapter: true },
-  schema: "prisma/schema.prisma",
+  schema: "prisma/schema.zmodel",
   engine: "js",
   adapter: async () => new PrismaLibSQL({ url, authToken: process.env.DATABASE_AUTH_TOKEN || undefined }),
 });

@@ -1,11 +1,10 @@
-import type { Db } from "~/lib/db.server";
-import type { Prisma } from "~/generated/prisma/client";
+import type { Db, Tx } from "~/lib/db.server";
+import type { OrganisationGetPayload, OrganisationSelect } from "~/generated/zenstack/input";
 import { formatMoney } from "~/lib/format";
 import { isLocale, translator, type MessageKey } from "~/i18n";
 import { returnReasonText } from "./debits/statuses";
 import { enqueueStoredTemplates } from "./outbox";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export const NOTIFICATION_KINDS = [
   "payment_received",
@@ -228,9 +227,9 @@ const noticeSelect = (facts: NoticeFacts) =>
         invoices: { where: { status: { in: ["open", "partially_paid"] }, currency: facts.currency ?? "" }, select: { amountDueMinor: true } },
       },
     },
-  }) satisfies Prisma.OrganisationSelect;
+  }) satisfies OrganisationSelect;
 
-type FullNoticeRow = Prisma.OrganisationGetPayload<{ select: ReturnType<typeof noticeSelect> }>;
+type FullNoticeRow = OrganisationGetPayload<{ select: ReturnType<typeof noticeSelect> }>;
 type NoticeRow = Omit<FullNoticeRow, "memberships" | "invoices" | "customers"> & Partial<Pick<FullNoticeRow, "memberships" | "invoices" | "customers">>;
 
 const providerName = (provider: string | undefined) => (provider === "gocardless" ? "GoCardless" : provider === "stripe" ? "Stripe" : "");

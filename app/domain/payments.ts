@@ -3,9 +3,9 @@
  * invoice amounts derived from them. The lifecycle (which fact wins when facts arrive late, twice or out
  * of order) is written down in docs/payment-lifecycle.md; the tables below are that document in code.
  */
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
-import type { Prisma } from "~/generated/prisma/client";
+import type { InvoiceGetPayload, InvoiceSelect, PaymentSelect } from "~/generated/zenstack/input";
 import { countShares } from "./accounts/shares";
 import { openInvoicesOf, proposeAllocation } from "./accounts/open-invoices";
 import { PermanentError } from "./queue";
@@ -14,7 +14,6 @@ export type PaymentStatus = "processing" | "confirmed" | "failed" | "charged_bac
 export type RefundStatus = "pending" | "succeeded" | "failed" | "canceled";
 export type DisputeStatus = "open" | "won" | "lost";
 export type ReversalKind = "refund" | "dispute";
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /**
  * A payment's status is the one set by the provider's latest fact: each fact carries the provider's own
@@ -289,7 +288,7 @@ const SHARED_PAYMENT = {
   refundedMinor: true,
   disputedMinor: true,
   allocations: { select: { id: true, invoiceId: true, amountMinor: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
-} satisfies Prisma.PaymentSelect;
+} satisfies PaymentSelect;
 const INVOICE_AMOUNTS = {
   status: true,
   currency: true,
@@ -302,8 +301,8 @@ const INVOICE_AMOUNTS = {
   // Credit notes applied to the invoice: its own credit it (less to pay), another's credit is used as payment.
   creditAllocations: { select: { amountMinor: true, creditNote: { select: { invoiceId: true } } } },
   checkouts: { where: { status: { in: ["creating", "open"] } }, select: { id: true } },
-} satisfies Prisma.InvoiceSelect;
-type InvoiceAmounts = Prisma.InvoiceGetPayload<{ select: typeof INVOICE_AMOUNTS }>;
+} satisfies InvoiceSelect;
+type InvoiceAmounts = InvoiceGetPayload<{ select: typeof INVOICE_AMOUNTS }>;
 
 /**
  * The invoice's paid and due amounts always come from its payment records (confirmed, less refunds and

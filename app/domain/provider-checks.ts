@@ -154,11 +154,7 @@ export function nightlyProviderCheck(deps: WebhookDeps, schedule = "0 3 * * *"):
     schedule,
     timezone: "Europe/Paris",
     async run(now: Date) {
-      const organisations = await deps.db.providerConnection.findMany({
-        where: { revokedAt: null },
-        distinct: ["organisationId"],
-        select: { organisationId: true },
-      });
+      const organisations = await deps.db.providerConnection.groupBy({ where: { revokedAt: null }, by: ["organisationId"] });
       for (const { organisationId } of organisations) {
         try {
           await checkProviders(deps, organisationId, now);

@@ -1,25 +1,39 @@
-import { PrismaLibSQL } from "@prisma/adapter-libsql";
-import { PrismaClient } from "~/generated/prisma/client";
-import { PrismaSqliteFile } from "./sqlite-adapter.server";
+import { LibsqlDialect } from "@libsql/kysely-libsql";
+import { type ClientContract, type TransactionClientContract, ZenStackClient } from "@zenstackhq/orm";
+import type { Dialect } from "kysely";
+import { type SchemaType, schema } from "~/generated/zenstack/schema";
+import { SqliteFileDialect } from "./sqlite-file-dialect.server";
 
-export type Db = PrismaClient;
+type Options = { dialect: Dialect; validateInput: boolean };
+/** The database client: every database access goes through it (docs/decisions/0024-data-layer.md). */
+export type Db = ClientContract<SchemaType, Options>;
+/** The same client inside a transaction (`db.$transaction(async (tx) => …)`). */
+export type Tx = TransactionClientContract<SchemaType, Options, {}, {}, {}>;
 
 /**
- * One Prisma client, and through it every database access of this thread:
- * - the embedded SQLite file (`file:`): our adapter (`sqlite-adapter.server.ts`), one writer connection
- *   and one query-only reader for the client's lifetime, transactions that take the write lock when
- *   they begin, lock waits that never block the event loop (docs/decisions/0002-sqlite-connections.md);
- * - a libSQL server (`libsql://`, `http(s)://`, `ws(s)://`, the scaled-out deployment): Prisma's stock
- *   adapter, unmodified.
+ * One ZenStack client (Prisma's query API, built on Kysely), and through it every database access of
+ * this process:
+ * - the embedded SQLite file (`file:`): our dialect (`sqlite-file-dialect.server.ts`), one writer
+ *   connection and one query-only reader for the client's lifetime, transactions that take the write lock
+ *   when they begin, lock waits that never block the event loop (docs/decisions/0002-sqlite-connections.md);
+ * - a libSQL server (`libsql://`, `http(s)://`, `ws(s)://`, the scaled-out deployment): libSQL's own Kysely dialect.
+ *
+ * Query arguments are checked by TypeScript, and what people type by the routes' zod schemas: the client's
+ * own run-time check of every query's arguments is off (it was a third of a payment event's cost, see 0024).
  */
 export function createDb(url: string, authToken?: string): Db {
-  const adapter = url.startsWith("file:") ? new PrismaSqliteFile(url) : new PrismaLibSQL({ url, authToken });
-  return new PrismaClient({ adapter });
+  const dialect = url.startsWith("file:") ? new SqliteFileDialect(url) : new LibsqlDialect({ url, authToken });
+  return new ZenStackClient(schema, { dialect, validateInput: false }) as unknown as Db;
 }
 
-/** Prisma's "unique constraint failed" error, for races settled by the database. */
+/** A unique constraint failed: for races settled by the database. */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
+  for (let cause = error; cause && typeof cause === "object"; cause = (cause as { cause?: unknown }).cause) {
+    const { rawCode, code, message } = cause as { rawCode?: unknown; code?: unknown; message?: unknown };
+    if (rawCode === 2067 || rawCode === 1555 || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return true;
+    if (typeof message === "string" && message.includes("UNIQUE constraint failed")) return true;
+  }
+  return false;
 }
 
 /** Runs one statement for each row of arguments, all in one transaction; answers the rows each run changed. */
@@ -27,9 +41,16 @@ export type RowWriter = (sql: string, rows: (string | number)[][]) => Promise<nu
 
 /**
  * For storing webhook deliveries as they are acknowledged: many rows in one transaction (one disk sync
- * for all), through the Prisma client like everything else; on the SQLite file the write lock is
- * awaited without blocking the thread.
+ * for all), through the client like everything else; on the SQLite file the write lock is awaited
+ * without blocking the thread.
  */
 export function createRowWriter(db: Db): RowWriter {
-  return async (sql, rows) => (rows.length ? db.$transaction(rows.map((args) => db.$executeRawUnsafe(sql, ...args))) : []);
+  return async (sql, rows) =>
+    rows.length
+      ? db.$transaction(async (tx) => {
+          const changed: number[] = [];
+          for (const args of rows) changed.push(await tx.$executeRawUnsafe(sql, ...args));
+          return changed;
+        })
+      : [];
 }

@@ -5,13 +5,12 @@
  * by the invoices that are due, oldest due first: when an invoice is finalised, and when the merchant
  * asks. Using it only ever adds shares (receipt allocations, payment shares); the history stays as it was.
  */
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { recomputeInvoice } from "../payments";
 import { openInvoicesOf } from "./open-invoices";
 import { unallocatedOf } from "../credit-notes/service";
 import { countShares } from "./shares";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Reader = Db | Tx;
 
 /** Where some credit sits, and how to give a share of it to an invoice. */

@@ -1,8 +1,7 @@
 /** A customer's invoices that can take money, for recorded payments, balance payments and credit. */
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { type OpenInvoice, proposeAllocation } from "./allocation";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Reader = Db | Tx;
 
 /**

@@ -6,7 +6,7 @@
  * (`recomputeInvoice`). See docs/decisions/0013-recorded-payments.md.
  */
 import { z } from "zod";
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
 import { CURRENCIES, parseAmountMinor } from "../money";
@@ -16,7 +16,6 @@ import { type AllocationLine, checkAllocation, RECEIPT_METHODS, type ReceiptMeth
 import { openInvoicesOf, proposeAllocation } from "./open-invoices";
 import { type AccountEntries, balancesOf, type Movement, movementsOf } from "./movements";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /** The receipt form's fields as posted; `readReceipt` reads the amounts in the chosen currency. */
 export const receiptObject = z.object({

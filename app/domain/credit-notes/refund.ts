@@ -6,13 +6,13 @@
  * refuses, a counter-allocation puts the credit back on the account (nothing is edited or deleted).
  */
 import { findMembership } from "../organisations";
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { can } from "../permissions";
 import { recomputeInvoice } from "../payments";
 import { excessOf, type RefundDeps, type RefundExcessResult, refundExcess, refundsOf } from "../refunds";
 import { unallocatedOf } from "./service";
 
-type Reader = Db | Parameters<Parameters<Db["$transaction"]>[0]>[0];
+type Reader = Db | Tx;
 
 /** What the provider payments of an invoice can still give back (confirmed, not under dispute, less refunds asked for). */
 async function providerRefundable(db: Reader, organisationId: string, invoiceId: string) {

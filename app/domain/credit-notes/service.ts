@@ -6,7 +6,7 @@
  * account. See docs/decisions/0014-credit-notes.md.
  */
 import { z } from "zod";
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
 import { formatInvoiceNumber } from "../invoices/numbering";
 import type { ServiceResult } from "../invoices/service";
@@ -15,7 +15,6 @@ import { recomputeInvoice } from "../payments";
 import { idField, optionalText, requiredText, todayUtc } from "../validation";
 import { CREDIT_NOTE_KINDS, type CreditRequest, draftCreditNote, remainingOf } from "./totals";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Reader = Db | Tx;
 
 export const DEFAULT_CREDIT_NOTE_FORMAT = "AV{YYYY}-{SEQ}";

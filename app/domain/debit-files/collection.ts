@@ -9,7 +9,7 @@
  * receipt with a counter-entry and fails the request: the invoice is due again, and the merchant and the
  * customer are told once. Nothing is edited: the receipt and its reversal both stay in the books.
  */
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import type { Logger } from "~/lib/logger.server";
 import type { MessageKey } from "~/i18n";
 import { recordReceiptIn, reverseReceiptIn } from "../accounts/receipts";
@@ -17,7 +17,6 @@ import { moveDebit, parisToday } from "../debits/service";
 import type { Currency } from "../money";
 import { notify } from "../notifications";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 const FILED = { creditorKind: "own_ics", submittedInFileId: { not: null } } as const;
 

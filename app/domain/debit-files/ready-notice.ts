@@ -12,7 +12,7 @@ const READY_UNTOLD = { creditorKind: "own_ics", status: "notified", submittedInF
 
 /** Answers the number of debits told about. */
 export async function noticeReadyDebits(db: Db, appUrl: string, now: Date): Promise<number> {
-  const organisations = await db.debitRequest.findMany({ where: READY_UNTOLD, distinct: ["organisationId"], select: { organisationId: true } });
+  const organisations = await db.debitRequest.groupBy({ where: READY_UNTOLD, by: ["organisationId"] });
   let told = 0;
   for (const { organisationId } of organisations) {
     told += await db.$transaction(async (tx) => {

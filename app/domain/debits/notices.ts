@@ -4,13 +4,12 @@
  * balance spread over months. FR/EN in the mandate's language, through the outbox, queued inside the
  * transaction that marks the requests notified (exactly once: the idempotency key is the request's).
  */
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { formatMoney } from "~/lib/format";
 import { translator, type Locale } from "~/i18n";
 import { enqueueStoredTemplates } from "../outbox";
 import type { CreditorSnapshot } from "../mandates/service";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export interface NoticeMandate {
   id: string;

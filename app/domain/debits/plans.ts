@@ -6,14 +6,13 @@
  * - GoCardless: GoCardless's flow ends in collectAfterMandate (../webhooks/handlers.ts), which collects what
  *   the checkout asked for, or creates GoCardless's instalment schedule when the balance is spread.
  */
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { openInvoicesOf } from "../accounts/open-invoices";
 import { splitInstalments } from "../mandates/instalments";
 import { type CreditorKind, earliestCollection, nextBusinessDay, noticeDaysOf } from "./calendar";
 import { queueDebitNotice } from "./notices";
 import { createInstalmentRequests, parisToday, plannedMinor, scheduleInvoiceDebit, scheduleOneOffDebit } from "./service";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Reader = Db | Tx;
 
 /** The only spread offered: three collections a month apart (seeds 000 and 001). */

@@ -9,7 +9,7 @@
  * written in DebitRequestEvent (insert-only); the request row carries the current one.
  */
 import { decryptSecret } from "~/lib/crypto.server";
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { type DebitStatus, UPCOMING } from "./statuses";
 import { collectionPlan, type CreditorKind, noticeDaysOf, parisDay } from "./calendar";
 
@@ -17,7 +17,6 @@ export { DEBIT_STATUSES, type DebitStatus, UPCOMING } from "./statuses";
 /** Not handed to GoCardless or put in a debit file yet: can still move to another mandate, or be cancelled. */
 const NOT_SUBMITTED: DebitStatus[] = ["scheduled", "notified"];
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type DbOrTx = Db | Tx;
 
 /** The customer's live recurrent mandate: signed and active (or, at GoCardless, set up and waiting for its first debit). */

@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { decryptSecret, encryptSecret } from "~/lib/crypto.server";
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
 import { referenceNames, RECEIPT_METHODS, type ReceiptMethod } from "../accounts/allocation";
@@ -27,7 +27,6 @@ import { type ColumnMapping, parseCsvFile } from "./csv";
 import { type DecimalMark, fold } from "./parse-values";
 import type { ParsedLine } from "./types";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import { applyCredit } from "../accounts/credit";
 import { scheduleInvoiceDebit } from "../debits/service";
-import type { Prisma } from "~/generated/prisma/client";
+import type { InvoiceWhereInput } from "~/generated/zenstack/input";
 import type { Db } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
 import { optionalText } from "../validation";
@@ -86,7 +86,7 @@ export async function listInvoices(db: Db, organisationId: string, filters: Invo
   const page = (direction: "after" | "before", cursor: InvoiceCursor | null) =>
     db.invoice.findMany({
       where: cursor ? { AND: [where, beyond(direction, cursor)] } : where,
-      orderBy: direction === "after" ? newestFirst : [{ createdAt: "asc" }, { id: "asc" }],
+      orderBy: direction === "after" ? newestFirst : [{ createdAt: "asc" as const }, { id: "asc" as const }],
       take: INVOICES_PAGE_SIZE + 1, // one more tells whether there is a page beyond
       select: invoiceRow,
     });
@@ -130,13 +130,13 @@ export async function listInvoices(db: Db, organisationId: string, filters: Invo
   };
 }
 
-const newestFirst = [{ createdAt: "desc" }, { id: "desc" }] satisfies Prisma.InvoiceOrderByWithRelationInput[];
+const newestFirst = [{ createdAt: "desc" as const }, { id: "desc" as const }];
 
 /**
  * Rows strictly after (older than) or before (newer than) the cursor in the list's order. Written as a range on
  * createdAt plus a tie-break, so SQLite reads it as a range of the (organisation, [status | customer,] createdAt, id) indexes.
  */
-function beyond(direction: "after" | "before", { createdAt, id }: InvoiceCursor): Prisma.InvoiceWhereInput {
+function beyond(direction: "after" | "before", { createdAt, id }: InvoiceCursor): InvoiceWhereInput {
   return direction === "after"
     ? { createdAt: { lte: createdAt }, OR: [{ createdAt: { lt: createdAt } }, { id: { lt: id } }] }
     : { createdAt: { gte: createdAt }, OR: [{ createdAt: { gt: createdAt } }, { id: { gt: id } }] };
@@ -146,7 +146,7 @@ function beyond(direction: "after" | "before", { createdAt, id }: InvoiceCursor)
  * The whole organisation or one status: read from the per-status counts the database keeps up to date (triggers on
  * "Invoice"). A customer or the overdue filter: counted, but only up to INVOICES_COUNT_LIMIT, in the list's index order.
  */
-async function countInvoices(db: Db, organisationId: string, where: Prisma.InvoiceWhereInput, filters: InvoiceFilters): Promise<InvoiceCount> {
+async function countInvoices(db: Db, organisationId: string, where: InvoiceWhereInput, filters: InvoiceFilters): Promise<InvoiceCount> {
   if (!filters.customerId && !filters.overdue) {
     const counts = await db.invoiceStatusCount.findMany({
       where: { organisationId, ...(filters.status ? { status: filters.status } : {}) },

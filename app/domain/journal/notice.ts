@@ -3,7 +3,7 @@
  * job), never once per payment; and that a payment file was imported. In the app and by email, through
  * the outbox.
  */
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { formatMoney } from "~/lib/format";
 import { isLocale, type Locale, type MessageKey, translator } from "~/i18n";
 import { enqueueStoredTemplates } from "../outbox";
@@ -13,7 +13,6 @@ import { IMPORT_NOTICE_KIND, JOURNAL_NOTICE_KIND } from "./kinds";
 import { syncSalesEntries } from "./posting";
 import { getAccountingSettings } from "./settings";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Totals = { currency: string; amountMinor: number }[];
 
 /** Who is told what arrives for the books: the validator (a setting), else the payments contact, else the first owner. */
@@ -165,7 +164,7 @@ export async function syncAllJournals(db: Db, now: Date) {
 
 /** The daily notice to every organisation with new lines. */
 export async function noticeAllJournals(db: Db, appUrl: string, now: Date) {
-  const organisations = await db.cashReceiptLine.findMany({ where: { notifiedAt: null }, distinct: ["organisationId"], select: { organisationId: true } });
+  const organisations = await db.cashReceiptLine.groupBy({ where: { notifiedAt: null }, by: ["organisationId"] });
   for (const { organisationId } of organisations) await noticeNewLines(db, organisationId, appUrl, now);
 }
 

@@ -6,7 +6,7 @@
  * without gaps per journal inside the transaction that writes it, and never deleted. A validated entry
  * never changes: the database refuses it (migration 20261123160000_cash_receipts_journal).
  */
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
 import { isLocale, translator } from "~/i18n";
@@ -14,7 +14,6 @@ import { vatOf } from "../credit-notes/totals";
 import { insertDraftLine } from "./draft";
 import { type AccountingSettings, customerAuxNumber, getAccountingSettings, journalFor, journalLabel, nextCounter, vatAccountFor } from "./settings";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export interface EntryLineDraft {
   accountNumber: string;

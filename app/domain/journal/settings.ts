@@ -3,12 +3,11 @@
  * comptable général), and the customers' auxiliary account numbers. See docs/decisions/0018.
  */
 import { z } from "zod";
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
 import { checkbox, optionalText } from "../validation";
 import { asReceiptMethod } from "./kinds";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Client = Db | Tx;
 
 /** The VAT rates of mainland France and overseas, given their own field on the settings page. */

@@ -7,7 +7,7 @@
  */
 import { createHash, randomInt } from "node:crypto";
 import { decryptSecret, encryptSecret } from "~/lib/crypto.server";
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import { isUniqueViolation } from "~/lib/db.server";
 import { hmac, safeEqual } from "~/lib/tokens.server";
 import type { MessageKey } from "~/i18n";
@@ -35,7 +35,6 @@ export const PENDING_VERIFICATION_TTL_MS = 60 * 60 * 1000;
 /** The statuses in which a mandate can still be used (or soon will be): one per customer account. */
 const LIVE_STATUSES: MandateStatus[] = ["pending", "active"];
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type DbOrTx = Db | Tx;
 
 export interface CreditorSnapshot {

@@ -3,7 +3,9 @@
  * provider about a payment, charging a mandate) goes through the provider contract.
  */
 import { decryptSecret } from "~/lib/crypto.server";
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
+
+export type { Tx };
 import type { Logger } from "~/lib/logger.server";
 import type { MandateProvider, NormalisedEvent, PaymentProvider, ProviderEvent, ProviderId } from "../../../integrations/types";
 import { balancePayer } from "../checkout";
@@ -34,7 +36,6 @@ export interface WebhookDeps {
 type ConnectionRow = Connection & { revokedAt: Date | null; environment: string };
 
 export type Outcome = { status: "processed" | "ignored" | "rejected"; organisationId: string | null; note?: string };
-export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 /** Saves the event's outcome inside the handler's own transaction (see processDueEvents). */
 type RecordOutcome = (tx: Tx, outcome: Outcome) => Promise<void>;
 type Connection = { id: string; organisationId: string; accountId: string; encryptedToken: string };

@@ -1,4 +1,4 @@
-import type { WebhookEvent } from "~/generated/prisma/client";
+import type { WebhookEvent } from "~/generated/zenstack/models";
 import type { Db } from "~/lib/db.server";
 import type { ProviderEvent, ProviderId } from "../../../integrations/types";
 import { FINISHED, type QueueGroup, type QueueSpec, runDue } from "../queue";
