@@ -112,8 +112,8 @@ class Connection {
   execute<R>(query: CompiledQuery): QueryResult<R> {
     // A cached statement keeps its connection alive after close(): refuse rather than run on it.
     if (!this.db.open) throw new Error("the database connection is closed");
+    const parameters = query.parameters.map(toSqlValue);
     const statement = this.#prepared(query.sql);
-    const parameters = query.parameters as unknown[];
     if (statement.reader) return { rows: statement.all(parameters) as R[] };
     const { changes, lastInsertRowid } = statement.run(parameters);
     return { rows: [], numAffectedRows: BigInt(changes), insertId: lastInsertRowid === undefined ? undefined : BigInt(lastInsertRowid) };
@@ -128,6 +128,17 @@ class Connection {
     this.#statements.clear();
     if (this.db.open) this.db.close();
   }
+}
+
+/**
+ * A value SQLite can take, as the rest of the app writes it (dates as ISO 8601 text with "+00:00", booleans
+ * as 1/0). Anything else is refused here: the native binding would abort the whole process on it.
+ */
+function toSqlValue(value: unknown): unknown {
+  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "bigint" || value instanceof Uint8Array) return value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  throw new TypeError(`SQLite cannot store ${value === undefined ? "undefined" : Array.isArray(value) ? "a list" : typeof value}`);
 }
 
 const isBusy = (error: unknown) => ((error as { rawCode?: unknown })?.rawCode as number) % 256 === SQLITE_BUSY;
@@ -213,10 +224,8 @@ class SqliteFileDriver implements Driver {
     return new Session(this);
   }
 
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
-    if (settings.isolationLevel && settings.isolationLevel !== "serializable") {
-      throw new Error(`SQLite transactions are serializable; ${settings.isolationLevel} is not available`);
-    }
+  /** Whatever isolation is asked for (the ORM asks for read committed), SQLite's transactions are serializable: stronger. */
+  async beginTransaction(connection: DatabaseConnection, _settings: TransactionSettings) {
     const release = await this.#turn.acquire();
     try {
       await this.#begin();

@@ -65,7 +65,6 @@ describe("connections writing to the same file", () => {
         locked();
         await held;
       },
-      { timeout: 10_000 },
     );
     await isLocked;
     const inbox = createEventInbox(writeRows);
