@@ -59,13 +59,11 @@ describe("connections writing to the same file", () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
     const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = other.$transaction(
-      async (tx) => {
-        await tx.organisation.create({ data: { legalName: "Bloqueur SA" } });
-        locked();
-        await held;
-      },
-    );
+    const holder = other.$transaction(async (tx) => {
+      await tx.organisation.create({ data: { legalName: "Bloqueur SA" } });
+      locked();
+      await held;
+    });
     await isLocked;
     const inbox = createEventInbox(writeRows);
     const storing = inbox.store({ provider: "stripe", events: [event("evt_wait")] });

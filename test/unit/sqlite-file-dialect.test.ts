@@ -105,14 +105,12 @@ describe("one writer shared by concurrent callers", () => {
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
 
-    const transaction = db.$transaction(
-      async (tx) => {
-        await tx.organisation.update({ where, data: { city: "Dans la transaction" } });
-        inside();
-        await finished;
-        throw new RolledBack(await tx.organisation.findUniqueOrThrow({ where }));
-      },
-    );
+    const transaction = db.$transaction(async (tx) => {
+      await tx.organisation.update({ where, data: { city: "Dans la transaction" } });
+      inside();
+      await finished;
+      throw new RolledBack(await tx.organisation.findUniqueOrThrow({ where }));
+    });
     await isInside;
     let written = false;
     const concurrent = db.organisation.update({ where, data: { legalName: "Écrite à côté SAS" } }).then(() => (written = true));

@@ -27,7 +27,6 @@ import { type ColumnMapping, parseCsvFile } from "./csv";
 import { type DecimalMark, fold } from "./parse-values";
 import type { ParsedLine } from "./types";
 
-
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 
 export interface ImportDeps {
@@ -117,27 +116,29 @@ export async function importFile(
         },
         select: { id: true },
       });
-      await tx.importLine.createMany({
-        data: matched.map((line) => ({
-          organisationId,
-          importFileId: row.id,
-          lineNo: line.lineNo,
-          kind: line.kind,
-          bookedOn: line.bookedOn,
-          amountMinor: line.amountMinor,
-          currency: line.currency,
-          reference: line.reference,
-          payerName: line.payerName,
-          customerRef: line.customerRef,
-          endToEndId: line.endToEndId,
-          returnReason: line.returnReason,
-          customerId: line.customerId,
-          invoiceId: line.invoiceId,
-          matchedBy: line.matchedBy,
-          status: statusOf(line),
-          duplicateOfId: earlier.get(line.lineNo) ?? null,
-        })),
-      });
+      for (const slice of slices(matched)) {
+        await tx.importLine.createMany({
+          data: slice.map((line) => ({
+            organisationId,
+            importFileId: row.id,
+            lineNo: line.lineNo,
+            kind: line.kind,
+            bookedOn: line.bookedOn,
+            amountMinor: line.amountMinor,
+            currency: line.currency,
+            reference: line.reference,
+            payerName: line.payerName,
+            customerRef: line.customerRef,
+            endToEndId: line.endToEndId,
+            returnReason: line.returnReason,
+            customerId: line.customerId,
+            invoiceId: line.invoiceId,
+            matchedBy: line.matchedBy,
+            status: statusOf(line),
+            duplicateOfId: earlier.get(line.lineNo) ?? null,
+          })),
+        });
+      }
       // Whoever checks what arrives for the books is told, with the file (someone else may have imported it).
       await noticeImportedFile(
         tx,
@@ -260,12 +261,15 @@ export async function ignoreLine(db: Db, organisationId: string, importFileId: s
 /** The organisation's own-ICS debits that the lines name by end-to-end id (the request's id is the one put in the file). */
 async function ownDebitsNamed(db: Db | Tx, organisationId: string, lines: ParsedLine[]) {
   const ids = [...new Set(lines.filter((l) => l.kind !== "ignored" && l.endToEndId).map((l) => l.endToEndId))];
-  const debits = ids.length
-    ? await db.debitRequest.findMany({
-        where: { organisationId, id: { in: ids }, creditorKind: "own_ics", submittedInFileId: { not: null } },
+  const debits = [];
+  for (const slice of slices(ids)) {
+    debits.push(
+      ...(await db.debitRequest.findMany({
+        where: { organisationId, id: { in: slice }, creditorKind: "own_ics", submittedInFileId: { not: null } },
         select: { id: true, customerId: true, invoiceId: true },
-      })
-    : [];
+      })),
+    );
+  }
   return new Map(debits.map((d) => [d.id, d]));
 }
 
@@ -274,9 +278,16 @@ async function debitFilesNamed(db: Db | Tx, organisationId: string, lines: Parse
   const named = new Set(
     lines.filter((l) => l.kind === "credit").flatMap((l) => `${l.reference} ${l.endToEndId}`.match(new RegExp(MESSAGE_ID_PATTERN, "g")) ?? []),
   );
-  if (!named.size) return [];
-  const files = await db.debitFile.findMany({ where: { organisationId, messageId: { in: [...named] } }, select: { messageId: true } });
-  return files.map((f) => f.messageId);
+  const found = [];
+  for (const slice of slices([...named])) {
+    found.push(...(await db.debitFile.findMany({ where: { organisationId, messageId: { in: slice } }, select: { messageId: true } })));
+  }
+  return found.map((f) => f.messageId);
+}
+
+/** SQLite binds at most 32,766 values per statement: a bank file of many lines is written and looked up in slices. */
+function slices<T>(items: T[], size = 500): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 /** The organisation's imported files, newest first, with their lines counted by status. */
