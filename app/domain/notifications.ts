@@ -5,7 +5,6 @@ import { isLocale, translator, type MessageKey } from "~/i18n";
 import { returnReasonText } from "./debits/statuses";
 import { enqueueStoredTemplates } from "./outbox";
 
-
 export const NOTIFICATION_KINDS = [
   "payment_received",
   "payment_failed",

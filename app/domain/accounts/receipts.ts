@@ -16,7 +16,6 @@ import { type AllocationLine, checkAllocation, RECEIPT_METHODS, type ReceiptMeth
 import { openInvoicesOf, proposeAllocation } from "./open-invoices";
 import { type AccountEntries, balancesOf, type Movement, movementsOf } from "./movements";
 
-
 /** The receipt form's fields as posted; `readReceipt` reads the amounts in the chosen currency. */
 export const receiptObject = z.object({
   method: z.enum(RECEIPT_METHODS, { error: "errors.invalid" }),

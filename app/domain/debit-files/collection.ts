@@ -17,7 +17,6 @@ import { moveDebit, parisToday } from "../debits/service";
 import type { Currency } from "../money";
 import { notify } from "../notifications";
 
-
 const FILED = { creditorKind: "own_ics", submittedInFileId: { not: null } } as const;
 
 export type CollectOutcome = "collected" | "already" | "not_collectable";

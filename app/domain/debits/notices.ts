@@ -10,7 +10,6 @@ import { translator, type Locale } from "~/i18n";
 import { enqueueStoredTemplates } from "../outbox";
 import type { CreditorSnapshot } from "../mandates/service";
 
-
 export interface NoticeMandate {
   id: string;
   organisationId: string;

@@ -14,7 +14,6 @@ import { vatOf } from "../credit-notes/totals";
 import { insertDraftLine } from "./draft";
 import { type AccountingSettings, customerAuxNumber, getAccountingSettings, journalFor, journalLabel, nextCounter, vatAccountFor } from "./settings";
 
-
 export interface EntryLineDraft {
   accountNumber: string;
   accountLabel: string;
