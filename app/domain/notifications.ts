@@ -85,6 +85,48 @@ interface NoticeFacts {
  */
 export interface NoticeContext {
   contacts?: Map<string, { email: string; locale: string } | undefined>;
+  /** Inside a group of events: the notices wait here and are written together when the group ends. */
+  pending?: PendingNotices;
+}
+
+type StoredEmails = Parameters<typeof enqueueStoredTemplates>[1];
+type Notice = { organisationId: string; kind: string; data: string; dedupeKey: string; createdAt: Date };
+
+/**
+ * The notices of a group of events (decision 0012) and their emails, written in one insert each when the
+ * group ends, inside its transaction. An event undone to its savepoint drops what it added (`mark`/`undo`).
+ */
+export class PendingNotices {
+  #notices: Notice[] = [];
+  #emails: StoredEmails = [];
+  #keys = new Set<string>();
+
+  has(dedupeKey: string) {
+    return this.#keys.has(dedupeKey);
+  }
+
+  add(notice: Notice, emails: StoredEmails) {
+    this.#notices.push(notice);
+    this.#emails.push(...emails);
+    this.#keys.add(notice.dedupeKey);
+  }
+
+  mark() {
+    return { notices: this.#notices.length, emails: this.#emails.length };
+  }
+
+  undo(mark: ReturnType<PendingNotices["mark"]>) {
+    for (const notice of this.#notices.splice(mark.notices)) this.#keys.delete(notice.dedupeKey);
+    this.#emails.splice(mark.emails);
+  }
+
+  async write(tx: Tx) {
+    if (this.#notices.length) await tx.notification.createMany({ data: this.#notices });
+    await enqueueStoredTemplates(tx as unknown as Db, this.#emails);
+    this.#notices = [];
+    this.#emails = [];
+    this.#keys.clear();
+  }
 }
 
 /**
@@ -93,7 +135,11 @@ export interface NoticeContext {
  * payment, so the notice and the change are saved together; delivery goes through the outbox.
  */
 export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string, context: NoticeContext = {}) {
-  if (!facts.fresh && (await tx.notification.findUnique({ where: { dedupeKey: facts.dedupeKey }, select: { id: true } }))) return;
+  if (
+    !facts.fresh &&
+    (context.pending?.has(facts.dedupeKey) || (await tx.notification.findUnique({ where: { dedupeKey: facts.dedupeKey }, select: { id: true } })))
+  )
+    return;
   // One read for the organisation, its payments contact (or first owner) and the invoice's customer; only
   // the relation the fact needs (an invoice, or the customer's account) is read.
   const select = noticeSelect(facts);
@@ -122,7 +168,8 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string, context
     provider: facts.provider,
     reason: facts.reason,
   };
-  await tx.notification.create({ data: { organisationId: facts.organisationId, kind: facts.kind, data: JSON.stringify(data), dedupeKey: facts.dedupeKey } });
+  // Its own time, not its group's: the notices keep the order of the facts.
+  const notice = { organisationId: facts.organisationId, kind: facts.kind, data: JSON.stringify(data), dedupeKey: facts.dedupeKey, createdAt: new Date() };
 
   const memberships = organisation.memberships ?? [];
   const contact = context.contacts?.has(facts.organisationId)
@@ -191,6 +238,8 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string, context
       invoiceId: invoice?.id,
     });
   }
+  if (context.pending) return context.pending.add(notice, emails);
+  await tx.notification.create({ data: notice });
   await enqueueStoredTemplates(tx as unknown as Db, emails);
 }
 

@@ -2,6 +2,7 @@ import type { WebhookEvent } from "~/generated/zenstack/models";
 import type { Db } from "~/lib/db.server";
 import type { ProviderEvent, ProviderId } from "../../../integrations/types";
 import { FINISHED, type QueueGroup, type QueueSpec, runDue } from "../queue";
+import { PendingNotices } from "../notifications";
 import { handleEvent, joinsGroup, type Outcome, type Tx, type WebhookDeps } from "./handlers";
 
 export const MAX_WEBHOOK_ATTEMPTS = 10;
@@ -29,6 +30,8 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
     return event;
   };
   let inGroup: WebhookDeps | null = null;
+  // Outcomes of the group's events, saved together when it ends (with their claims checked).
+  let groupOutcomes: ClaimedOutcome[] | null = null;
   const group: QueueGroup<WebhookEvent> = {
     joins: (row) => {
       try {
@@ -41,7 +44,10 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
     maxMs: GROUP_MS,
     transaction: (body) =>
       deps.db.$transaction(async (tx) => {
+        const pending = new PendingNotices();
+        const outcomes: ClaimedOutcome[] = [];
         const savepoint = async <T>(work: (tx: Tx) => Promise<T>) => {
+          const [notices, recorded] = [pending.mark(), outcomes.length];
           await tx.$executeRaw`SAVEPOINT event`;
           try {
             const result = await work(tx);
@@ -50,16 +56,23 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
           } catch (error) {
             await tx.$executeRaw`ROLLBACK TO event`;
             await tx.$executeRaw`RELEASE event`;
+            pending.undo(notices);
+            outcomes.splice(recorded);
             throw error;
           }
         };
         // Every read and write of a grouped event goes through the group's transaction.
-        inGroup = { ...deps, db: tx as unknown as Db, transact: savepoint, notices: { contacts: new Map() }, connections: new Map() };
+        inGroup = { ...deps, db: tx as unknown as Db, transact: savepoint, notices: { contacts: new Map(), pending }, connections: new Map() };
+        groupOutcomes = outcomes;
         try {
           await body();
         } finally {
           inGroup = null;
+          groupOutcomes = null;
         }
+        // The group's notices and outcomes, one statement each (mostly): written before its commit, with it.
+        await pending.write(tx);
+        await saveOutcomes(tx, outcomes);
       }),
   };
   return runDue(
@@ -67,14 +80,13 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
     webhookQueue,
     async (event) => {
       const eventDeps = inGroup ?? deps;
+      const outcomes = groupOutcomes;
       let recorded = false;
       // Handlers that write in a transaction record the event's outcome in it: one commit per event (or group).
       const record = async (tx: Tx, outcome: Outcome) => {
-        const { count } = await tx.webhookEvent.updateMany({
-          where: { id: event.id, status: webhookQueue.workingStatus, attempts: event.attempts },
-          data: fieldsOf(outcome),
-        });
-        if (count !== 1) throw new Error("the claim on this event ran out while it was processed; another worker takes it");
+        const claimed = { id: event.id, attempts: event.attempts, outcome };
+        if (outcomes) outcomes.push(claimed);
+        else await saveOutcomes(tx, [claimed]);
         recorded = true;
       };
       const outcome = await handleEvent(eventDeps, event.provider as ProviderId, parse(event), new Date(), record);
@@ -84,11 +96,34 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
   );
 }
 
-const fieldsOf = (outcome: Outcome) => ({
+type ClaimedOutcome = { id: string; attempts: number; outcome: Outcome };
+
+/**
+ * Saves the outcomes of events this worker claimed, one statement per distinct outcome (a group's payments
+ * are mostly alike). An event whose claim ran out meanwhile (another worker took it) undoes the whole transaction.
+ */
+async function saveOutcomes(tx: Tx, claimed: ClaimedOutcome[]) {
+  const alike = new Map<string, ClaimedOutcome[]>();
+  for (const c of claimed) {
+    const key = JSON.stringify(fieldsOf(c.outcome, null));
+    alike.set(key, [...(alike.get(key) ?? []), c]);
+  }
+  let saved = 0;
+  for (const rows of alike.values()) {
+    const { count } = await tx.webhookEvent.updateMany({
+      where: { OR: rows.map(({ id, attempts }) => ({ id, attempts, status: webhookQueue.workingStatus })) },
+      data: fieldsOf(rows[0].outcome),
+    });
+    saved += count;
+  }
+  if (saved !== claimed.length) throw new Error("the claim on an event ran out while it was processed; another worker takes it");
+}
+
+const fieldsOf = (outcome: Outcome, processedAt: Date | null = new Date()) => ({
   status: outcome.status,
   organisationId: outcome.organisationId,
   lastError: outcome.note ?? null,
-  processedAt: new Date(),
+  processedAt,
 });
 
 export async function reprocessEvent(db: Db, organisationId: string, id: string, now: Date) {
