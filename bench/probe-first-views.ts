@@ -1,3 +1,8 @@
+/**
+ * First views of distinct consultation pages against the sign-in page, on the test app in one process
+ * (so a CPU profile covers the whole request): `NODE_ENV=production node --cpu-prof --import tsx
+ * bench/probe-first-views.ts` (decision 0023). The figures that count are `npm run bench`'s.
+ */
 import autocannon from "autocannon";
 import { encryptSecret } from "~/lib/crypto.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
