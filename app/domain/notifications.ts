@@ -77,7 +77,11 @@ interface NoticeFacts {
   customer?: boolean;
   /** The dedupe key names a row created in this same transaction (a new payment): no notice can exist yet, none is looked for. */
   fresh?: boolean;
+  /** The invoice as the caller has just read it (a payment's recomputed invoice), so it is not read again. */
+  invoice?: NoticeInvoice;
 }
+
+type NoticeInvoice = { id: string; number: string | null; amountDueMinor: number; customer: { name: string; company: string; email: string; locale: string } };
 
 /**
  * What several notices written in one transaction share: the organisation's payments contact, read once
@@ -85,6 +89,8 @@ interface NoticeFacts {
  */
 export interface NoticeContext {
   contacts?: Map<string, { email: string; locale: string } | undefined>;
+  /** Each organisation's legal name, read once per transaction with its contact. */
+  merchants?: Map<string, string>;
   /** Inside a group of events: the notices wait here and are written together when the group ends. */
   pending?: PendingNotices;
 }
@@ -141,19 +147,24 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string, context
   )
     return;
   // One read for the organisation, its payments contact (or first owner) and the invoice's customer; only
-  // the relation the fact needs (an invoice, or the customer's account) is read.
+  // the relation the fact needs (an invoice, or the customer's account) is read, and nothing already known.
   const select = noticeSelect(facts);
-  // Prisma types a relation left out at run time as a plain row: the payload is typed from the full selection.
-  const organisation = (await tx.organisation.findUniqueOrThrow({
-    where: { id: facts.organisationId },
-    select: {
-      ...select,
-      memberships: !context.contacts?.has(facts.organisationId) && select.memberships,
-      invoices: !!facts.invoiceId && select.invoices,
-      customers: !facts.invoiceId && select.customers,
-    },
-  })) as unknown as NoticeRow;
-  const invoice = organisation.invoices?.[0] ?? null;
+  const known = context.merchants?.get(facts.organisationId);
+  const organisation: Pick<NoticeRow, "id" | "legalName" | "paymentsContactId" | "memberships" | "customers"> & { invoices?: NoticeInvoice[] } =
+    known !== undefined && context.contacts?.has(facts.organisationId) && facts.invoice
+      ? { id: facts.organisationId, legalName: known, paymentsContactId: null }
+      : // The payload is typed from the full selection; a relation left out at run time is simply absent.
+        ((await tx.organisation.findUniqueOrThrow({
+          where: { id: facts.organisationId },
+          select: {
+            ...select,
+            memberships: !context.contacts?.has(facts.organisationId) && select.memberships,
+            invoices: !!facts.invoiceId && !facts.invoice && select.invoices,
+            customers: !facts.invoiceId && select.customers,
+          },
+        })) as unknown as NoticeRow);
+  context.merchants?.set(facts.organisationId, organisation.legalName);
+  const invoice = facts.invoice ?? organisation.invoices?.[0] ?? null;
   const accountOwner = organisation.customers?.[0] ?? null;
   const customer = invoice?.customer ?? accountOwner;
   const leftMinor = invoice ? invoice.amountDueMinor : (accountOwner?.invoices.reduce((sum, i) => sum + i.amountDueMinor, 0) ?? 0);

@@ -278,6 +278,9 @@ export type RecomputedInvoice = {
   amountCreditedMinor: number;
   amountDueMinor: number;
   totalMinor: number;
+  /** What a notice about the invoice names (read with the amounts: the notice needs no read of its own). */
+  number: string | null;
+  customer: { name: string; company: string; email: string; locale: string };
 };
 
 /** What the invoice's amounts are derived from. */
@@ -293,6 +296,8 @@ const INVOICE_AMOUNTS = {
   status: true,
   currency: true,
   totalMinor: true,
+  number: true,
+  customer: { select: { name: true, company: true, email: true, locale: true } },
   payments: { select: SHARED_PAYMENT },
   // Recorded payments (transfers, cheques, cash) applied to the invoice; a reversal's are negative.
   allocations: { select: { amountMinor: true } },
@@ -348,7 +353,7 @@ async function saveAmounts(tx: Tx, invoiceId: string, invoice: InvoiceAmounts): 
     // Nothing is due any more: pending checkouts must not take a second payment.
     await tx.checkoutAttempt.updateMany({ where: { invoiceId, status: { in: ["creating", "open"] } }, data: { status: "expired" } });
   }
-  return { id: invoiceId, ...amounts, totalMinor: invoice.totalMinor };
+  return { id: invoiceId, ...amounts, totalMinor: invoice.totalMinor, number: invoice.number, customer: invoice.customer };
 }
 
 /**

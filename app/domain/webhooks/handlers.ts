@@ -324,6 +324,7 @@ async function notifyPaymentChange(tx: Tx, deps: Pick<WebhookDeps, "appUrl" | "n
     method: payment.method,
     // A payment recorded just now: the notices about it are keyed by its new id, none can exist yet.
     fresh: change.from === null,
+    invoice: invoice ?? undefined,
   };
   // Money back after a cancelled chargeback is news for the merchant, not a new receipt.
   if (change.to === "confirmed" && change.from === "charged_back") {

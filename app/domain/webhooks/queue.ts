@@ -62,7 +62,13 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
           }
         };
         // Every read and write of a grouped event goes through the group's transaction.
-        inGroup = { ...deps, db: tx as unknown as Db, transact: savepoint, notices: { contacts: new Map(), pending }, connections: new Map() };
+        inGroup = {
+          ...deps,
+          db: tx as unknown as Db,
+          transact: savepoint,
+          notices: { contacts: new Map(), merchants: new Map(), pending },
+          connections: new Map(),
+        };
         groupOutcomes = outcomes;
         try {
           await body();
