@@ -61,8 +61,6 @@ const deliveries = ids.map((id, i) => {
 });
 await storeDeliveries(createRowWriter(db), deliveries, new Date());
 const log = pino({ level: "warn" });
-let queries = 0;
-(db as any).$on?.("query", () => queries++);
 const t0 = performance.now();
 let done = 0;
 for (;;) {

@@ -83,14 +83,15 @@ interface NoticeFacts {
 
 type NoticeInvoice = { id: string; number: string | null; amountDueMinor: number; customer: { name: string; company: string; email: string; locale: string } };
 
+/** The organisation as its notices name it: its legal name and its payments contact (or first owner). */
+type Merchant = { legalName: string; contact: { email: string; locale: string } | undefined };
+
 /**
- * What several notices written in one transaction share: the organisation's payments contact, read once
- * per organisation (no one else can change it while the transaction holds the write lock).
+ * What several notices written in one transaction share: each organisation's name and payments contact, read
+ * once per organisation (no one else can change them while the transaction holds the write lock).
  */
 export interface NoticeContext {
-  contacts?: Map<string, { email: string; locale: string } | undefined>;
-  /** Each organisation's legal name, read once per transaction with its contact. */
-  merchants?: Map<string, string>;
+  merchants?: Map<string, Merchant>;
   /** Inside a group of events: the notices wait here and are written together when the group ends. */
   pending?: PendingNotices;
 }
@@ -150,22 +151,23 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string, context
   // the relation the fact needs (an invoice, or the customer's account) is read, and nothing already known.
   const select = noticeSelect(facts);
   const known = context.merchants?.get(facts.organisationId);
-  const organisation: Pick<NoticeRow, "id" | "legalName" | "paymentsContactId" | "memberships" | "customers"> & { invoices?: NoticeInvoice[] } =
-    known !== undefined && context.contacts?.has(facts.organisationId) && facts.invoice
-      ? { id: facts.organisationId, legalName: known, paymentsContactId: null }
+  const row =
+    known && facts.invoice
+      ? null
       : // The payload is typed from the full selection; a relation left out at run time is simply absent.
         ((await tx.organisation.findUniqueOrThrow({
           where: { id: facts.organisationId },
           select: {
             ...select,
-            memberships: !context.contacts?.has(facts.organisationId) && select.memberships,
+            memberships: !known && select.memberships,
             invoices: !!facts.invoiceId && !facts.invoice && select.invoices,
             customers: !facts.invoiceId && select.customers,
           },
         })) as unknown as NoticeRow);
-  context.merchants?.set(facts.organisationId, organisation.legalName);
-  const invoice = facts.invoice ?? organisation.invoices?.[0] ?? null;
-  const accountOwner = organisation.customers?.[0] ?? null;
+  const merchant = known ?? merchantOf(row!);
+  context.merchants?.set(facts.organisationId, merchant);
+  const invoice = facts.invoice ?? row?.invoices?.[0] ?? null;
+  const accountOwner = row?.customers?.[0] ?? null;
   const customer = invoice?.customer ?? accountOwner;
   const leftMinor = invoice ? invoice.amountDueMinor : (accountOwner?.invoices.reduce((sum, i) => sum + i.amountDueMinor, 0) ?? 0);
   const data = {
@@ -182,11 +184,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string, context
   // Its own time, not its group's: the notices keep the order of the facts.
   const notice = { organisationId: facts.organisationId, kind: facts.kind, data: JSON.stringify(data), dedupeKey: facts.dedupeKey, createdAt: new Date() };
 
-  const memberships = organisation.memberships ?? [];
-  const contact = context.contacts?.has(facts.organisationId)
-    ? context.contacts.get(facts.organisationId)
-    : (memberships.find((m) => m.userId === organisation.paymentsContactId) ?? memberships.find((m) => m.role === "owner"))?.user;
-  context.contacts?.set(facts.organisationId, contact);
+  const { contact } = merchant;
   const render = (localeValue: string, kind: "merchant" | "customer") => {
     const locale = isLocale(localeValue) ? localeValue : "fr";
     const t = translator(locale);
@@ -196,7 +194,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string, context
       excess: money(facts.excessMinor),
       number: invoice?.number ?? "",
       customer: data.customer ?? "",
-      merchant: organisation.legalName,
+      merchant: merchant.legalName,
       provider: providerName(facts.provider),
       reason: facts.reason ? returnReasonText(t, facts.reason) : "",
     };
@@ -225,7 +223,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string, context
           : accountOwner
             ? { label: t("notify.openAccount"), url: `${appUrl}/customers/${accountOwner.id}` }
             : undefined;
-    const template = { name: "notice" as const, props: { locale, preview: subject, paragraphs, action, footer: organisation.legalName } };
+    const template = { name: "notice" as const, props: { locale, preview: subject, paragraphs, action, footer: merchant.legalName } };
     return { subject, template };
   };
   const emails = [];
@@ -235,7 +233,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string, context
       to: contact.email,
       ...render(contact.locale, "merchant"),
       idempotencyKey: `${facts.dedupeKey}/merchant`,
-      organisationId: organisation.id,
+      organisationId: facts.organisationId,
       invoiceId: invoice?.id,
     });
   }
@@ -245,7 +243,7 @@ export async function notify(tx: Tx, facts: NoticeFacts, appUrl: string, context
       to: customer.email,
       ...render(customer.locale, "customer"),
       idempotencyKey: `${facts.dedupeKey}/customer`,
-      organisationId: organisation.id,
+      organisationId: facts.organisationId,
       invoiceId: invoice?.id,
     });
   }
@@ -287,6 +285,12 @@ const noticeSelect = (facts: NoticeFacts) =>
       },
     },
   }) satisfies OrganisationSelect;
+
+function merchantOf(row: NoticeRow): Merchant {
+  const memberships = row.memberships ?? [];
+  const contact = memberships.find((m) => m.userId === row.paymentsContactId) ?? memberships.find((m) => m.role === "owner");
+  return { legalName: row.legalName, contact: contact?.user };
+}
 
 type FullNoticeRow = OrganisationGetPayload<{ select: ReturnType<typeof noticeSelect> }>;
 type NoticeRow = Omit<FullNoticeRow, "memberships" | "invoices" | "customers"> & Partial<Pick<FullNoticeRow, "memberships" | "invoices" | "customers">>;

@@ -7,13 +7,13 @@
  * again by a late webhook. See docs/decisions/0021-imports-and-debit-files.md.
  */
 import { decryptSecret } from "~/lib/crypto.server";
-import { isUniqueViolation } from "~/lib/db.server";
+import { isUniqueViolation, type Tx } from "~/lib/db.server";
 import type { ProviderEvent, ProviderId } from "../../integrations/types";
 import { isProviderId } from "../../integrations/types";
 import { collectDueDebits } from "./debit-files/collection";
 import type { ScheduledJob } from "./scheduler";
 import { handleEvent, type WebhookDeps } from "./webhooks";
-import type { Outcome, Tx } from "./webhooks/handlers";
+import type { Outcome } from "./webhooks/handlers";
 
 /** The next check starts a little before the last one did: provider clocks differ, and an event seen twice is skipped. */
 const OVERLAP_MS = 10 * 60 * 1000;

@@ -8,6 +8,7 @@ type Options = { dialect: Dialect; validateInput: boolean };
 /** The database client: every database access goes through it (docs/decisions/0024-data-layer.md). */
 export type Db = ClientContract<SchemaType, Options>;
 /** The same client inside a transaction (`db.$transaction(async (tx) => …)`). */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is how ZenStack spells "no extensions", as in the client's own type.
 export type Tx = TransactionClientContract<SchemaType, Options, {}, {}, {}>;
 
 /**

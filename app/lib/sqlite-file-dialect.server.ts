@@ -145,7 +145,7 @@ const isBusy = (error: unknown) => ((error as { rawCode?: unknown })?.rawCode as
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Failing to get the write lock in time: the caller's work is retried later (queues) or reported (pages). */
-export class LockTimeoutError extends Error {
+class LockTimeoutError extends Error {
   constructor(what: string, waitMs: number) {
     super(`${what}: another connection held the SQLite write lock for more than ${waitMs} ms (SQLITE_BUSY), gave up waiting`);
     this.name = "LockTimeoutError";

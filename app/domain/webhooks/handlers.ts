@@ -4,8 +4,6 @@
  */
 import { decryptSecret } from "~/lib/crypto.server";
 import type { Db, Tx } from "~/lib/db.server";
-
-export type { Tx };
 import type { Logger } from "~/lib/logger.server";
 import type { MandateProvider, NormalisedEvent, PaymentProvider, ProviderEvent, ProviderId } from "../../../integrations/types";
 import { balancePayer } from "../checkout";

@@ -1,9 +1,9 @@
 import type { WebhookEvent } from "~/generated/zenstack/models";
-import type { Db } from "~/lib/db.server";
+import type { Db, Tx } from "~/lib/db.server";
 import type { ProviderEvent, ProviderId } from "../../../integrations/types";
 import { FINISHED, type QueueGroup, type QueueSpec, runDue } from "../queue";
 import { PendingNotices } from "../notifications";
-import { handleEvent, joinsGroup, type Outcome, type Tx, type WebhookDeps } from "./handlers";
+import { handleEvent, joinsGroup, type Outcome, type WebhookDeps } from "./handlers";
 
 export const MAX_WEBHOOK_ATTEMPTS = 10;
 
@@ -29,9 +29,8 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
     if (!event) parsed.set(row.id, (event = JSON.parse(row.payload) as ProviderEvent));
     return event;
   };
-  let inGroup: WebhookDeps | null = null;
-  // Outcomes of the group's events, saved together when it ends (with their claims checked).
-  let groupOutcomes: ClaimedOutcome[] | null = null;
+  // The group being run: its events' dependencies, and their outcomes, saved together when it ends.
+  let inGroup: { deps: WebhookDeps; outcomes: ClaimedOutcome[] } | null = null;
   const group: QueueGroup<WebhookEvent> = {
     joins: (row) => {
       try {
@@ -63,18 +62,13 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
         };
         // Every read and write of a grouped event goes through the group's transaction.
         inGroup = {
-          ...deps,
-          db: tx as unknown as Db,
-          transact: savepoint,
-          notices: { contacts: new Map(), merchants: new Map(), pending },
-          connections: new Map(),
+          deps: { ...deps, db: tx as unknown as Db, transact: savepoint, notices: { merchants: new Map(), pending }, connections: new Map() },
+          outcomes,
         };
-        groupOutcomes = outcomes;
         try {
           await body();
         } finally {
           inGroup = null;
-          groupOutcomes = null;
         }
         // The group's notices and outcomes, one statement each (mostly): written before its commit, with it.
         await pending.write(tx);
@@ -85,8 +79,8 @@ export function processDueEvents(deps: WebhookDeps & { beforeEach?: () => Promis
     deps.db.webhookEvent,
     webhookQueue,
     async (event) => {
-      const eventDeps = inGroup ?? deps;
-      const outcomes = groupOutcomes;
+      const eventDeps = inGroup?.deps ?? deps;
+      const outcomes = inGroup?.outcomes;
       let recorded = false;
       // Handlers that write in a transaction record the event's outcome in it: one commit per event (or group).
       const record = async (tx: Tx, outcome: Outcome) => {
@@ -112,7 +106,9 @@ async function saveOutcomes(tx: Tx, claimed: ClaimedOutcome[]) {
   const alike = new Map<string, ClaimedOutcome[]>();
   for (const c of claimed) {
     const key = JSON.stringify(fieldsOf(c.outcome, null));
-    alike.set(key, [...(alike.get(key) ?? []), c]);
+    const rows = alike.get(key);
+    if (rows) rows.push(c);
+    else alike.set(key, [c]);
   }
   let saved = 0;
   for (const rows of alike.values()) {
