@@ -1,5 +1,5 @@
 import type { Db } from "~/lib/db.server";
-import { isUniqueViolation } from "~/lib/db.server";
+import { isUniqueViolation, modelRow } from "~/lib/db.server";
 import { decryptSecret, encryptSecret } from "~/lib/crypto.server";
 import type { Logger } from "~/lib/logger.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
@@ -9,8 +9,10 @@ import { UNPAID_STATUSES } from "./invoices/status";
 
 const STATE_TTL_MS = 10 * 60 * 1000;
 
-export function listConnections(db: Db, organisationId: string) {
-  return db.providerConnection.findMany({ where: { organisationId }, orderBy: { provider: "asc" } });
+export async function listConnections(db: Db, organisationId: string) {
+  // The query builder: read on every consultation page (docs/decisions/0023).
+  const rows = await db.$qb.selectFrom("ProviderConnection").selectAll().where("organisationId", "=", organisationId).orderBy("provider").execute();
+  return rows.map((row) => modelRow("ProviderConnection", row));
 }
 
 /** The organisation's connections, each with the name of the person who connected it (null if they are gone). */

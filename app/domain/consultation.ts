@@ -1,4 +1,4 @@
-import type { Db } from "~/lib/db.server";
+import { type Db, modelRow } from "~/lib/db.server";
 import { decryptSecret, encryptSecret } from "~/lib/crypto.server";
 import { hashToken, randomToken } from "~/lib/tokens.server";
 
@@ -28,24 +28,33 @@ export async function regenerateLink(db: Db, encryptionKey: string, organisation
   return createLink(db, encryptionKey, organisationId, invoiceId);
 }
 
-/** The invoice behind a consultation token, or null for a guessed, malformed or revoked one. */
+/**
+ * The invoice behind a consultation token, or null for a guessed, malformed or revoked one. Read with the
+ * query builder: customers open these pages many at once after a mailing (docs/decisions/0023).
+ */
 export async function invoiceForToken(db: Db, token: string) {
   if (!/^[\w-]{20,100}$/.test(token)) return null;
-  const link = await db.invoiceLink.findUnique({
-    where: { tokenHash: hashToken(token) },
-    include: {
-      invoice: {
-        include: {
-          lines: { orderBy: { position: "asc" } },
-          customer: true,
-          organisation: true,
-          payments: { orderBy: { createdAt: "asc" } },
-        },
-      },
-    },
-  });
-  if (!link || link.revokedAt || link.invoice.status === "draft") return null;
-  return link.invoice;
+  const row = await db.$qb
+    .selectFrom("InvoiceLink as link")
+    .innerJoin("Invoice as invoice", "invoice.id", "link.invoiceId")
+    .selectAll("invoice")
+    .where("link.tokenHash", "=", hashToken(token))
+    .where("link.revokedAt", "is", null)
+    .where("invoice.status", "<>", "draft")
+    .executeTakeFirst();
+  if (!row) return null;
+  const invoice = modelRow("Invoice", row);
+  const lines = await db.$qb.selectFrom("InvoiceLine").selectAll().where("invoiceId", "=", invoice.id).orderBy("position").execute();
+  const customer = await db.$qb.selectFrom("Customer").selectAll().where("id", "=", invoice.customerId).executeTakeFirstOrThrow();
+  const organisation = await db.$qb.selectFrom("Organisation").selectAll().where("id", "=", invoice.organisationId).executeTakeFirstOrThrow();
+  const payments = await db.$qb.selectFrom("Payment").selectAll().where("invoiceId", "=", invoice.id).orderBy("createdAt").execute();
+  return {
+    ...invoice,
+    lines: lines.map((line) => modelRow("InvoiceLine", line)),
+    customer: modelRow("Customer", customer),
+    organisation: modelRow("Organisation", organisation),
+    payments: payments.map((payment) => modelRow("Payment", payment)),
+  };
 }
 export type PublicInvoice = NonNullable<Awaited<ReturnType<typeof invoiceForToken>>>;
 

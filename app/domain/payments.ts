@@ -361,19 +361,46 @@ async function saveAmounts(tx: Tx, invoiceId: string, invoice: InvoiceAmounts): 
  * overpayment moved here), with what each counts now: for the invoice's page and its public page.
  */
 export async function sharesOnInvoice(db: Db, organisationId: string, invoiceId: string) {
-  const rows = await db.paymentAllocation.findMany({
-    where: { organisationId, invoiceId },
-    orderBy: { createdAt: "asc" },
-    select: { id: true, createdAt: true, payment: { select: { ...SHARED_PAYMENT, id: true, method: true, provider: true, confirmedAt: true } } },
-  });
-  return rows.map(({ id, createdAt, payment }) => ({
-    id,
-    createdAt,
-    method: payment.method,
-    status: payment.status,
-    paymentAmountMinor: payment.amountMinor,
-    fromInvoiceId: payment.invoiceId,
-    countedMinor: countShares(payment, payment.allocations).shares.get(id) ?? 0,
+  // The query builder: read on every consultation page (docs/decisions/0023).
+  const rows = await db.$qb
+    .selectFrom("PaymentAllocation as share")
+    .innerJoin("Payment as payment", "payment.id", "share.paymentId")
+    .select([
+      "share.id",
+      "share.createdAt",
+      "share.paymentId",
+      "payment.invoiceId",
+      "payment.status",
+      "payment.amountMinor",
+      "payment.refundedMinor",
+      "payment.disputedMinor",
+      "payment.method",
+    ])
+    .where("share.organisationId", "=", organisationId)
+    .where("share.invoiceId", "=", invoiceId)
+    .orderBy("share.createdAt")
+    .execute();
+  if (!rows.length) return [];
+  // Each payment's shares in the order they were made: what comes first is counted first.
+  const sharesOfPayments = await db.$qb
+    .selectFrom("PaymentAllocation")
+    .select(["id", "paymentId", "invoiceId", "amountMinor"])
+    .where("paymentId", "in", [...new Set(rows.map((row) => row.paymentId))])
+    .orderBy("createdAt")
+    .orderBy("id")
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    createdAt: new Date(row.createdAt), // as SQLite keeps it: text
+    method: row.method,
+    status: row.status,
+    paymentAmountMinor: row.amountMinor,
+    fromInvoiceId: row.invoiceId,
+    countedMinor:
+      countShares(
+        row,
+        sharesOfPayments.filter((share) => share.paymentId === row.paymentId),
+      ).shares.get(row.id) ?? 0,
   }));
 }
 

@@ -5,7 +5,7 @@
  * (docs/payment-lifecycle.md).
  */
 import type { Db } from "~/lib/db.server";
-import { isUniqueViolation } from "~/lib/db.server";
+import { isUniqueViolation, modelRow } from "~/lib/db.server";
 import { decryptSecret } from "~/lib/crypto.server";
 import type { Logger } from "~/lib/logger.server";
 import type { MessageKey } from "~/i18n";
@@ -18,12 +18,18 @@ import { can } from "./permissions";
 type PaymentLike = { provider: string; providerPaymentId: string };
 
 /** The refunds recorded against these payments (matched by the provider's payment id, as reversals are kept). */
-export function refundsOf(db: Db, organisationId: string, payments: PaymentLike[]) {
-  if (!payments.length) return Promise.resolve([]);
-  return db.paymentReversal.findMany({
-    where: { organisationId, kind: "refund", OR: payments.map((p) => ({ provider: p.provider, providerPaymentId: p.providerPaymentId })) },
-    orderBy: { createdAt: "asc" },
-  });
+export async function refundsOf(db: Db, organisationId: string, payments: PaymentLike[]) {
+  if (!payments.length) return [];
+  // The query builder: read on every consultation page with a payment (docs/decisions/0023).
+  const rows = await db.$qb
+    .selectFrom("PaymentReversal")
+    .selectAll()
+    .where("organisationId", "=", organisationId)
+    .where("kind", "=", "refund")
+    .where((eb) => eb.or(payments.map((p) => eb.and([eb("provider", "=", p.provider), eb("providerPaymentId", "=", p.providerPaymentId)]))))
+    .orderBy("createdAt")
+    .execute();
+  return rows.map((row) => modelRow("PaymentReversal", row));
 }
 
 export interface Excess {

@@ -1,5 +1,5 @@
 import { LibsqlDialect } from "@libsql/kysely-libsql";
-import { type ClientContract, type TransactionClientContract, ZenStackClient } from "@zenstackhq/orm";
+import { type ClientContract, type ModelResult, type TransactionClientContract, ZenStackClient } from "@zenstackhq/orm";
 import type { Dialect } from "kysely";
 import { type SchemaType, schema } from "~/generated/zenstack/schema";
 import { SqliteFileDialect } from "./sqlite-file-dialect.server";
@@ -26,6 +26,32 @@ export function createDb(url: string, authToken?: string): Db {
   const dialect = url.startsWith("file:") ? new SqliteFileDialect(url) : new LibsqlDialect({ url, authToken });
   return new ZenStackClient(schema, { dialect, validateInput: false }) as unknown as Db;
 }
+
+type ModelName = keyof SchemaType["models"] & string;
+
+/**
+ * A row read with the query builder (`db.$qb`), typed as the query API would answer it: the builder answers
+ * columns as SQLite stores them (dates as text, booleans as 0 or 1); this converts them as the client does
+ * for its own reads. For columns of one model (a whole row with `selectAll()`, or some of them).
+ */
+export function modelRow<M extends ModelName, R extends object>(model: M, row: R): AsModel<M, R> {
+  const converted = { ...row } as Record<string, unknown>;
+  for (const [name, kind] of CONVERTED_FIELDS[model]) {
+    const value = converted[name];
+    if (value !== null && value !== undefined) converted[name] = kind === "DateTime" ? new Date(value as string | number) : Boolean(value);
+  }
+  return converted as AsModel<M, R>;
+}
+/** The columns read, each with the type the query API gives that field. */
+type AsModel<M extends ModelName, R> = { [K in keyof R]: K extends keyof ModelResult<SchemaType, M> ? ModelResult<SchemaType, M>[K] : R[K] };
+const CONVERTED_FIELDS = Object.fromEntries(
+  Object.entries(schema.models).map(([model, def]) => [
+    model,
+    Object.values(def.fields)
+      .filter((field) => !("relation" in field && field.relation) && (field.type === "DateTime" || field.type === "Boolean"))
+      .map((field) => [field.name, field.type] as const),
+  ]),
+) as Record<ModelName, (readonly [string, "DateTime" | "Boolean"])[]>;
 
 /** A unique constraint failed: for races settled by the database. */
 export function isUniqueViolation(error: unknown): boolean {

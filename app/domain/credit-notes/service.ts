@@ -6,7 +6,7 @@
  * account. See docs/decisions/0014-credit-notes.md.
  */
 import { z } from "zod";
-import type { Db, Tx } from "~/lib/db.server";
+import { type Db, type Tx, modelRow } from "~/lib/db.server";
 import type { MessageKey } from "~/i18n";
 import { formatInvoiceNumber } from "../invoices/numbering";
 import type { ServiceResult } from "../invoices/service";
@@ -140,8 +140,16 @@ export type CreditNoteWithDetails = NonNullable<Awaited<ReturnType<typeof getCre
 
 const listRow = { id: true, number: true, issueDate: true, totalMinor: true, currency: true, kind: true, reason: true, invoiceId: true } as const;
 
-export function creditNotesOfInvoice(db: Reader, organisationId: string, invoiceId: string) {
-  return db.creditNote.findMany({ where: { organisationId, invoiceId }, orderBy: { sequence: "asc" }, select: listRow });
+export async function creditNotesOfInvoice(db: Reader, organisationId: string, invoiceId: string) {
+  // The query builder: read on every consultation page (docs/decisions/0023).
+  const rows = await db.$qb
+    .selectFrom("CreditNote")
+    .select(["id", "number", "issueDate", "totalMinor", "currency", "kind", "reason", "invoiceId"] satisfies (keyof typeof listRow)[])
+    .where("organisationId", "=", organisationId)
+    .where("invoiceId", "=", invoiceId)
+    .orderBy("sequence")
+    .execute();
+  return rows.map((row) => modelRow("CreditNote", row));
 }
 
 export function creditNotesOfCustomer(db: Reader, organisationId: string, customerId: string) {

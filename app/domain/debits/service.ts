@@ -9,7 +9,7 @@
  * written in DebitRequestEvent (insert-only); the request row carries the current one.
  */
 import { decryptSecret } from "~/lib/crypto.server";
-import type { Db, Tx } from "~/lib/db.server";
+import { type Db, type Tx, modelRow } from "~/lib/db.server";
 import { type DebitStatus, UPCOMING } from "./statuses";
 import { collectionPlan, type CreditorKind, noticeDaysOf, parisDay } from "./calendar";
 
@@ -20,16 +20,19 @@ const NOT_SUBMITTED: DebitStatus[] = ["scheduled", "notified"];
 type DbOrTx = Db | Tx;
 
 /** The customer's live recurrent mandate: signed and active (or, at GoCardless, set up and waiting for its first debit). */
-export function liveRecurrentMandate(db: DbOrTx, organisationId: string, customerId: string) {
-  return db.mandate.findFirst({
-    where: {
-      organisationId,
-      customerId,
-      type: "recurrent",
-      OR: [{ status: "active" }, { status: "pending", providerMandateId: { not: null } }],
-    },
-    orderBy: { createdAt: "desc" },
-  });
+export async function liveRecurrentMandate(db: DbOrTx, organisationId: string, customerId: string) {
+  // The query builder: read on every consultation page (docs/decisions/0023).
+  const row = await db.$qb
+    .selectFrom("Mandate")
+    .selectAll()
+    .where("organisationId", "=", organisationId)
+    .where("customerId", "=", customerId)
+    .where("type", "=", "recurrent")
+    .where((eb) => eb.or([eb("status", "=", "active"), eb.and([eb("status", "=", "pending"), eb("providerMandateId", "is not", null)])]))
+    .orderBy("createdAt", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? modelRow("Mandate", row) : null;
 }
 
 export async function recordDebitEvent(
