@@ -106,8 +106,12 @@ export function createThrottles(db: Db): Throttles {
       const limiter = limiters[rule];
       const inMemory = (limiter as unknown as { getInMemoryBlockMsBeforeExpire(k: string): number }).getInMemoryBlockMsBeforeExpire(limiter.getKey(key));
       if (inMemory > 0) return { ok: false, retryAfterMs: inMemory };
-      const res = await limiter.get(key);
-      return res && res.consumedPoints > RULES[rule].points ? throttled(res) : ALLOWED;
+      // What the limiter's own `get` reads (its row while the window lasts), through the query builder: asked
+      // on every consultation page, at a fraction of the query API's cost (docs/decisions/0023).
+      const row = await db.$qb.selectFrom("RateLimit").select(["points", "expire"]).where("key", "=", limiter.getKey(key)).executeTakeFirst();
+      const msLeft = row?.expire ? new Date(row.expire).getTime() - Date.now() : Number.POSITIVE_INFINITY;
+      if (!row || msLeft <= 0 || row.points <= RULES[rule].points) return ALLOWED;
+      return { ok: false, retryAfterMs: Math.max(Number.isFinite(msLeft) ? msLeft : 0, 1000) };
     },
     async refund(rule, key) {
       await limiters[rule].reward(key);

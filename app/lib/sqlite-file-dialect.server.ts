@@ -77,7 +77,8 @@ export class SqliteFileDialect implements Dialect {
   }
 }
 
-type Statement = ReturnType<Database.Database["prepare"]>;
+/** A prepared statement, and whether it answers rows (asked once: libsql asks SQLite again on every `reader`). */
+type Statement = { prepared: ReturnType<Database.Database["prepare"]>; reader: boolean };
 
 /** One libsql connection with its prepared statements (least recently used dropped beyond the limit). */
 class Connection {
@@ -101,7 +102,8 @@ class Connection {
     if (statement) {
       this.#statements.delete(sql); // most recently used goes last
     } else {
-      statement = this.db.prepare(sql);
+      const prepared = this.db.prepare(sql);
+      statement = { prepared, reader: prepared.reader };
       if (this.#statements.size >= this.#limit) this.#statements.delete(this.#statements.keys().next().value as string);
     }
     this.#statements.set(sql, statement);
@@ -114,8 +116,8 @@ class Connection {
     if (!this.db.open) throw new Error("the database connection is closed");
     const parameters = query.parameters.map(toSqlValue);
     const statement = this.#prepared(query.sql);
-    if (statement.reader) return { rows: statement.all(parameters) as R[] };
-    const { changes, lastInsertRowid } = statement.run(parameters);
+    if (statement.reader) return { rows: statement.prepared.all(parameters) as R[] };
+    const { changes, lastInsertRowid } = statement.prepared.run(parameters);
     return { rows: [], numAffectedRows: BigInt(changes), insertId: lastInsertRowid === undefined ? undefined : BigInt(lastInsertRowid) };
   }
 

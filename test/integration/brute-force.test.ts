@@ -89,35 +89,45 @@ describe("login brute force", () => {
   });
 
   it("shares its counts between web processes using the same database", async () => {
-    // A second web process: its own server and database connections, the same database file.
-    const otherDb: Db = createDb(app.config.DATABASE_URL);
-    const build = (await import(path.resolve(import.meta.dirname, "../../build/server/index.js"))) as ServerBuild;
-    const other: Server = createHttpServer(
-      createServer({
-        build,
-        db: otherDb,
-        providers: app.providers,
-        config: app.config,
-        logger: createLogger("silent"),
-        clientDir: path.resolve("build/client"),
-      }),
-    );
-    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const other = await otherWebProcess();
     try {
       const { email } = await signUpMerchant(app);
       const ip = "203.0.113.77";
       const first = new TestBrowser(app.baseUrl, ip);
-      const second = new TestBrowser(`http://127.0.0.1:${(other.address() as AddressInfo).port}`, ip);
+      const second = new TestBrowser(other.baseUrl, ip);
       for (let i = 0; i < 5; i++) await (i % 2 ? second : first).post("/login", { email, password: wrong(i) });
       expect((await second.post("/login", { email, password: "correct horse battery" })).status).toBe(429);
       expect((await first.post("/login", { email, password: "correct horse battery" })).status).toBe(429);
     } finally {
-      other.closeAllConnections();
-      await new Promise((resolve) => other.close(resolve));
-      await otherDb.$disconnect();
+      await other.close();
     }
   });
 });
+
+/** A second web process: its own server and database connections, the same database file. */
+async function otherWebProcess() {
+  const otherDb: Db = createDb(app.config.DATABASE_URL);
+  const build = (await import(path.resolve(import.meta.dirname, "../../build/server/index.js"))) as ServerBuild;
+  const other: Server = createHttpServer(
+    createServer({
+      build,
+      db: otherDb,
+      providers: app.providers,
+      config: app.config,
+      logger: createLogger("silent"),
+      clientDir: path.resolve("build/client"),
+    }),
+  );
+  await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(other.address() as AddressInfo).port}`,
+    close: async () => {
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+      await otherDb.$disconnect();
+    },
+  };
+}
 
 describe("other forms that reach accounts or cost something", () => {
   it("limits password reset requests per client and per address", async () => {
@@ -180,6 +190,26 @@ describe("guessing secret links", () => {
     expect((await prober.post(`/signup/${guess()}`, {})).status).toBe(429);
     // Someone else is unaffected.
     expect((await app.browser().get(`/i/${guess()}`)).status).toBe(404);
+  });
+
+  it("refuses a client that guessed links in one web process a real consultation link in another, until the window ends", async () => {
+    const { link } = await sentInvoice(app);
+    const other = await otherWebProcess();
+    try {
+      const ip = "203.0.113.78";
+      const prober = new TestBrowser(app.baseUrl, ip);
+      for (let i = 0; i < 21; i++) await prober.get(`/i/${guess()}`);
+      // The other process has not seen this client: it reads the shared count before looking the link up.
+      const page = await new TestBrowser(other.baseUrl, ip).get(link);
+      expect(page.status).toBe(429);
+      expect(Number(page.headers.get("retry-after"))).toBeGreaterThan(3000);
+      expect((await new TestBrowser(other.baseUrl, "203.0.113.79").get(link)).status).toBe(200);
+      // Once the window is over (here: its end moved to now), the same client sees the page.
+      await app.db.rateLimit.updateMany({ where: { key: { startsWith: "linkGuesses" } }, data: { expire: new Date(Date.now() - 1000) } });
+      expect((await new TestBrowser(other.baseUrl, ip).get(link)).status).toBe(200);
+    } finally {
+      await other.close();
+    }
   });
 
   it("counts guessed sign-up links, shown or posted, and refuses a blocked client a right one too", async () => {

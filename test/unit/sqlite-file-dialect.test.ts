@@ -4,7 +4,7 @@ import Database from "libsql";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ZenStackClient } from "@zenstackhq/orm";
 import { schema } from "~/generated/zenstack/schema";
-import { createDb, createRowWriter, type Db, isUniqueViolation } from "~/lib/db.server";
+import { createDb, createRowWriter, type Db, isUniqueViolation, modelRow } from "~/lib/db.server";
 import { SqliteFileDialect } from "~/lib/sqlite-file-dialect.server";
 import { createTestDb } from "../helpers/db";
 import { holdWriteLock } from "../helpers/write-lock";
@@ -208,5 +208,41 @@ describe("createDb", () => {
     const nowhere = createDb("file:/nonexistent-dir/for/sure/app.db");
     await expect(nowhere.$queryRaw`SELECT 1`).rejects.toThrow();
     await nowhere.$disconnect();
+  });
+});
+
+describe("reads with the query builder ($qb)", () => {
+  it("answer the same values as the query API once modelRow has typed them, dates and booleans included", async () => {
+    const org = await db.organisation.create({ data: { legalName: "Builder SAS", onlinePaymentDefault: true, vatOnDebits: false } });
+    const raw = await db.$qb.selectFrom("Organisation").selectAll().where("id", "=", org.id).executeTakeFirstOrThrow();
+    // What SQLite hands back: text for dates, 0 and 1 for booleans.
+    expect(typeof raw.createdAt).toBe("string");
+    expect(raw.onlinePaymentDefault as unknown).toBe(1);
+    expect(modelRow("Organisation", raw)).toEqual(await db.organisation.findUniqueOrThrow({ where: { id: org.id } }));
+    // Some columns only: those are typed, the others are left out.
+    const some = modelRow(
+      "Organisation",
+      await db.$qb.selectFrom("Organisation").select(["id", "updatedAt", "vatOnDebits"]).where("id", "=", org.id).executeTakeFirstOrThrow(),
+    );
+    expect(some).toEqual({ id: org.id, updatedAt: org.updatedAt, vatOnDebits: false });
+  });
+
+  it("read inside a transaction see its own writes, and nobody else does before it commits", async () => {
+    const org = await db.organisation.create({ data: { legalName: "Avant" } });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let seenInside = "";
+    const transaction = db.$transaction(async (tx) => {
+      await tx.organisation.update({ where: { id: org.id }, data: { legalName: "Après" } });
+      seenInside = (await tx.$qb.selectFrom("Organisation").select("legalName").where("id", "=", org.id).executeTakeFirstOrThrow()).legalName;
+      await held;
+    });
+    await sleep(20);
+    const seenOutside = (await db.$qb.selectFrom("Organisation").select("legalName").where("id", "=", org.id).executeTakeFirstOrThrow()).legalName;
+    release();
+    await transaction;
+    expect({ seenInside, seenOutside }).toEqual({ seenInside: "Après", seenOutside: "Avant" });
   });
 });
