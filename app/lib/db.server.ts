@@ -28,6 +28,15 @@ export function createDb(url: string, authToken?: string): Db {
 }
 
 type ModelName = keyof SchemaType["models"] & string;
+/** Each model's fields that the query builder answers in SQLite's storage form. */
+const CONVERTED_FIELDS = Object.fromEntries(
+  Object.entries(schema.models).map(([model, def]) => [
+    model,
+    Object.values(def.fields)
+      .filter((field) => !("relation" in field && field.relation) && (field.type === "DateTime" || field.type === "Boolean"))
+      .map((field) => [field.name, field.type] as const),
+  ]),
+) as Record<ModelName, (readonly [string, "DateTime" | "Boolean"])[]>;
 
 /**
  * A row read with the query builder (`db.$qb`), typed as the query API would answer it: the builder answers
@@ -44,14 +53,6 @@ export function modelRow<M extends ModelName, R extends object>(model: M, row: R
 }
 /** The columns read, each with the type the query API gives that field. */
 type AsModel<M extends ModelName, R> = { [K in keyof R]: K extends keyof ModelResult<SchemaType, M> ? ModelResult<SchemaType, M>[K] : R[K] };
-const CONVERTED_FIELDS = Object.fromEntries(
-  Object.entries(schema.models).map(([model, def]) => [
-    model,
-    Object.values(def.fields)
-      .filter((field) => !("relation" in field && field.relation) && (field.type === "DateTime" || field.type === "Boolean"))
-      .map((field) => [field.name, field.type] as const),
-  ]),
-) as Record<ModelName, (readonly [string, "DateTime" | "Boolean"])[]>;
 
 /** A unique constraint failed: for races settled by the database. */
 export function isUniqueViolation(error: unknown): boolean {
