@@ -44,10 +44,13 @@ export async function invoiceForToken(db: Db, token: string) {
     .executeTakeFirst();
   if (!row) return null;
   const invoice = modelRow("Invoice", row);
-  const lines = await db.$qb.selectFrom("InvoiceLine").selectAll().where("invoiceId", "=", invoice.id).orderBy("position").execute();
-  const customer = await db.$qb.selectFrom("Customer").selectAll().where("id", "=", invoice.customerId).executeTakeFirstOrThrow();
-  const organisation = await db.$qb.selectFrom("Organisation").selectAll().where("id", "=", invoice.organisationId).executeTakeFirstOrThrow();
-  const payments = await db.$qb.selectFrom("Payment").selectAll().where("invoiceId", "=", invoice.id).orderBy("createdAt").execute();
+  // Together: on a libSQL server their round trips overlap.
+  const [lines, customer, organisation, payments] = await Promise.all([
+    db.$qb.selectFrom("InvoiceLine").selectAll().where("invoiceId", "=", invoice.id).orderBy("position").execute(),
+    db.$qb.selectFrom("Customer").selectAll().where("id", "=", invoice.customerId).executeTakeFirstOrThrow(),
+    db.$qb.selectFrom("Organisation").selectAll().where("id", "=", invoice.organisationId).executeTakeFirstOrThrow(),
+    db.$qb.selectFrom("Payment").selectAll().where("invoiceId", "=", invoice.id).orderBy("createdAt").execute(),
+  ]);
   return {
     ...invoice,
     lines: lines.map((line) => modelRow("InvoiceLine", line)),

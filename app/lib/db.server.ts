@@ -28,7 +28,7 @@ export function createDb(url: string, authToken?: string): Db {
 }
 
 type ModelName = keyof SchemaType["models"] & string;
-/** Each model's fields that the query builder answers in SQLite's storage form. */
+/** Each model's fields that the query builder answers in SQLite's storage form (the schema has no other kind). */
 const CONVERTED_FIELDS = Object.fromEntries(
   Object.entries(schema.models).map(([model, def]) => [
     model,
@@ -37,6 +37,9 @@ const CONVERTED_FIELDS = Object.fromEntries(
       .map((field) => [field.name, field.type] as const),
   ]),
 ) as Record<ModelName, (readonly [string, "DateTime" | "Boolean"])[]>;
+for (const def of Object.values(schema.models))
+  for (const field of Object.values(def.fields))
+    if (["Json", "Decimal", "BigInt", "Bytes"].includes(field.type)) throw new Error(`modelRow cannot convert ${def.name}.${field.name} (${field.type})`);
 
 /**
  * A row read with the query builder (`db.$qb`), typed as the query API would answer it: the builder answers

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { ServerBuild } from "react-router";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createThrottles } from "~/domain/throttling";
 import { createDb, type Db } from "~/lib/db.server";
 import { createLogger } from "~/lib/logger.server";
 import { createServer } from "../../server/app";
@@ -198,18 +199,31 @@ describe("guessing secret links", () => {
     try {
       const ip = "203.0.113.78";
       const prober = new TestBrowser(app.baseUrl, ip);
+      const inOther = (address: string) => new TestBrowser(other.baseUrl, address).get(link);
       for (let i = 0; i < 21; i++) await prober.get(`/i/${guess()}`);
-      // The other process has not seen this client: it reads the shared count before looking the link up.
-      const page = await new TestBrowser(other.baseUrl, ip).get(link);
+      // The other process has not seen this client guess: it reads the shared count before looking the link up.
+      const page = await inOther(ip);
       expect(page.status).toBe(429);
       expect(Number(page.headers.get("retry-after"))).toBeGreaterThan(3000);
-      expect((await new TestBrowser(other.baseUrl, "203.0.113.79").get(link)).status).toBe(200);
-      // Once the window is over (here: its end moved to now), the same client sees the page.
+      // Once the window is over (here: its end moved to the past), the same client sees the page.
       await app.db.rateLimit.updateMany({ where: { key: { startsWith: "linkGuesses" } }, data: { expire: new Date(Date.now() - 1000) } });
-      expect((await new TestBrowser(other.baseUrl, ip).get(link)).status).toBe(200);
+      expect((await inOther(ip)).status).toBe(200);
+      expect((await inOther("203.0.113.79")).status).toBe(200);
     } finally {
       await other.close();
     }
+  });
+
+  it("allows twenty guessed links in the window and refuses the next, from the shared count alone", async () => {
+    const counting = createThrottles(app.db);
+    const elsewhere = createThrottles(app.db); // another process's limiters: nothing of this client in memory
+    const ip = "203.0.113.80";
+    for (let i = 0; i < 20; i++) await counting.consume("linkGuesses", ip);
+    expect(await elsewhere.check("linkGuesses", ip)).toEqual({ ok: true });
+    await counting.consume("linkGuesses", ip);
+    const refused = await elsewhere.check("linkGuesses", ip);
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.retryAfterMs).toBeGreaterThan(59 * 60_000);
   });
 
   it("counts guessed sign-up links, shown or posted, and refuses a blocked client a right one too", async () => {
