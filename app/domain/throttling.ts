@@ -58,7 +58,8 @@ export interface Throttled {
 export type Gate = { ok: true } | Throttled;
 
 const ALLOWED: Gate = { ok: true };
-const throttled = (res: RateLimiterRes): Throttled => ({ ok: false, retryAfterMs: Math.max(res.msBeforeNext, 1000) });
+/** Refused for what is left of the window (the limiter's `msBeforeNext`: -1 for a window without end). */
+const throttled = (msBeforeNext: number): Throttled => ({ ok: false, retryAfterMs: Math.max(msBeforeNext, 1000) });
 
 export interface Throttles {
   /** Counts one attempt; refused when the rule's points are used up (or its key is blocked). */
@@ -94,7 +95,7 @@ export function createThrottles(db: Db): Throttles {
     ]),
   ) as Record<Rule, RateLimiterPrisma>;
   const refusal = (error: unknown) => {
-    if (error instanceof RateLimiterRes) return throttled(error);
+    if (error instanceof RateLimiterRes) return throttled(error.msBeforeNext);
     throw error;
   };
   return {
@@ -109,9 +110,9 @@ export function createThrottles(db: Db): Throttles {
       // What the limiter's own `get` reads (its row while the window lasts), through the query builder: asked
       // on every consultation page, at a fraction of the query API's cost (docs/decisions/0023).
       const row = await db.$qb.selectFrom("RateLimit").select(["points", "expire"]).where("key", "=", limiter.getKey(key)).executeTakeFirst();
-      const msLeft = row?.expire ? new Date(row.expire).getTime() - Date.now() : Number.POSITIVE_INFINITY;
-      if (!row || msLeft <= 0 || row.points <= RULES[rule].points) return ALLOWED;
-      return { ok: false, retryAfterMs: Math.max(Number.isFinite(msLeft) ? msLeft : 0, 1000) };
+      const msLeft = row?.expire ? new Date(row.expire).getTime() - Date.now() : -1;
+      if (!row || (row.expire && msLeft <= 0) || row.points <= RULES[rule].points) return ALLOWED;
+      return throttled(msLeft);
     },
     async refund(rule, key) {
       await limiters[rule].reward(key);

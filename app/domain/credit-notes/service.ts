@@ -139,12 +139,13 @@ export function getCreditNote(db: Reader, organisationId: string, id: string) {
 export type CreditNoteWithDetails = NonNullable<Awaited<ReturnType<typeof getCreditNote>>>;
 
 const listRow = { id: true, number: true, issueDate: true, totalMinor: true, currency: true, kind: true, reason: true, invoiceId: true } as const;
+const LIST_COLUMNS = Object.keys(listRow) as (keyof typeof listRow)[];
 
 export async function creditNotesOfInvoice(db: Reader, organisationId: string, invoiceId: string) {
   // The query builder: read on every consultation page (docs/decisions/0023).
   const rows = await db.$qb
     .selectFrom("CreditNote")
-    .select(["id", "number", "issueDate", "totalMinor", "currency", "kind", "reason", "invoiceId"] satisfies (keyof typeof listRow)[])
+    .select(LIST_COLUMNS)
     .where("organisationId", "=", organisationId)
     .where("invoiceId", "=", invoiceId)
     .orderBy("sequence")
